@@ -1,0 +1,50 @@
+# The two commands: `make run` and `make test`. Everything a fresh machine needs is in here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+PORT   ?= 5000
+
+.PHONY: run test setup system-deps migrate demo scheduler benchmark clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+system-deps:
+	./scripts/system-deps.sh
+
+migrate: setup
+	$(FLASK) db upgrade
+
+# The demo library goes only into an empty database; a database with data is left as it is.
+demo: migrate
+	$(FLASK) demo --if-empty
+
+# Serves on http://127.0.0.1:$(PORT) with the scheduler beside it (purges, hold expiry,
+# reminders); both stop together. Plain HTTP on this machine only, so cookies are not Secure.
+run: demo
+	@echo "Disclosure on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	@DISCLOSURE_DEBUG=1 $(FLASK) scheduler & sched=$$!; \
+	trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
+	DISCLOSURE_DEBUG=1 $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
+
+scheduler: migrate
+	$(FLASK) scheduler
+
+# Every test, on SQLite and on PostgreSQL (a throwaway cluster when no
+# DISCLOSURE_TEST_DATABASE_URL is given), plus the browser tests in Chromium.
+test: setup system-deps
+	$(BIN)/pytest
+
+benchmark: setup system-deps
+	$(BIN)/python -m tests.benchmarks
+
+clean:
+	rm -rf $(VENV) instance tests/artifacts .pytest_cache

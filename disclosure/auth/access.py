@@ -1,0 +1,66 @@
+"""Deny by default: every route names the roles it admits with @allow(...), and one
+before-request guard enforces it. A route with no @allow answers 404 to everyone.
+
+Role names: 'public' (anyone, signed in or not), 'patron' (portal), 'staff-any' (any signed-in
+staff account), and the staff roles of auth.models.Role. An acting Director holds 'director'."""
+from __future__ import annotations
+
+from flask import Flask, abort, g, redirect, request, url_for
+from flask_login import current_user
+
+from disclosure.auth import service
+from disclosure.db import db
+
+PUBLIC = "public"
+KNOWN_ROLES = frozenset({"public", "patron", "staff-any", "director", "staff", "supervisor", "counsel", "admin"})
+
+
+def allow(*roles: str):
+    """Declare which roles may use a view (checked by the guard, not here, so no route can
+    forget to check)."""
+    unknown = set(roles) - KNOWN_ROLES
+    if unknown or not roles:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def mark(view):
+        view.allowed_roles = frozenset(roles)
+        return view
+
+    return mark
+
+
+def current_roles() -> frozenset[str]:
+    """The roles of the person making this request (computed once per request)."""
+    if "roles" not in g:
+        g.roles = service.roles_of(db.session, current_user)
+    return g.roles
+
+
+def has_role(*roles: str) -> bool:
+    """True when the current person acts in one of `roles` (templates use it for navigation)."""
+    return bool(current_roles() & set(roles))
+
+
+def _guard():
+    if request.endpoint is None:
+        return None  # no such URL: the router answers 404
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint)
+    allowed = getattr(view, "allowed_roles", None)
+    if allowed is None:
+        abort(404)
+    if allowed & current_roles():
+        return None
+    if not current_user.is_authenticated:
+        login = "patrons.login" if allowed == {"patron"} else "auth.login"
+        if login in current_app.view_functions:
+            return redirect(url_for(login, next=request.full_path if request.query_string else request.path))
+    abort(404)
+
+
+def init_app(app: Flask) -> None:
+    """Install the guard; static files are public."""
+    app.before_request(_guard)
+    app.view_functions["static"].allowed_roles = frozenset({PUBLIC})
+    app.jinja_env.globals["has_role"] = has_role

@@ -1,0 +1,45 @@
+"""Sign-in and account forms."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from disclosure.auth.models import ROLE_LABELS
+from disclosure.web.forms import options
+
+
+class LoginForm(FlaskForm):
+    """Staff sign-in."""
+
+    username = StringField("Username", validators=[DataRequired(message="Enter your username."), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+
+
+def role_choices():
+    return options((role.value, label) for role, label in ROLE_LABELS.items())
+
+
+class UserForm(FlaskForm):
+    """Create or edit a staff account (administrator)."""
+
+    username = StringField(
+        "Username",
+        validators=[
+            DataRequired(message="Choose a username."),
+            Length(max=64),
+            Regexp(r"^[A-Za-z0-9._-]+$", message="Use letters, digits, dots, dashes or underscores."),
+        ],
+    )
+    full_name = StringField("Full name", validators=[DataRequired(message="Enter the person's name."), Length(max=120)])
+    role = SelectField("Role", choices=role_choices())
+    email = EmailField("E-mail (for notifications)", validators=[Optional(), Email(message="Enter a valid e-mail address."), Length(max=254)])
+    phone = TelField("Phone", validators=[Optional(), Length(max=40)])
+    supervisor_id = SelectField("Supervisor", coerce=int, choices=[])
+    password = PasswordField("Password", validators=[Optional(), Length(min=12, message="Use at least 12 characters.")])
+
+
+class ConfirmForm(FlaskForm):
+    """A POST that only needs its CSRF token (disable, sign out, ...)."""
+
+    confirm = BooleanField("Confirm", default=True)

@@ -1,0 +1,89 @@
+"""Staff users, their roles, supervision, and acting-Director appointments."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from disclosure import clock
+from disclosure.db import Base, UTCDateTime
+
+
+class Role(str, enum.Enum):
+    """The staff roles of DOMAIN.md ("People"); patrons sign in separately."""
+
+    DIRECTOR = "director"
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+    COUNSEL = "counsel"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.DIRECTOR: "Director",
+    Role.STAFF: "Front-desk staff",
+    Role.SUPERVISOR: "Supervisor",
+    Role.COUNSEL: "Legal counsel",
+    Role.ADMIN: "Administrator (IT)",
+}
+
+
+class User(Base):
+    """A staff account. `session_version` is part of the login cookie: bumping it on logout or
+    disable ends every session of the user at once, so a copied cookie stops working."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    supervisor: Mapped["User | None"] = relationship(remote_side=[id])
+
+    # Flask-Login's protocol
+    is_authenticated = True
+    is_anonymous = False
+    kind = "staff"
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    def get_id(self) -> str:
+        return f"staff:{self.id}:{self.session_version}"
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+class ActingDirector(Base):
+    """The Director names someone to act with the Director's powers for a period (DOMAIN.md)."""
+
+    __tablename__ = "acting_directors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    named_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    named_by: Mapped[User] = relationship(foreign_keys=[named_by_id])

@@ -1,0 +1,174 @@
+"""Staff accounts: create, edit, disable, authenticate; who holds the Director's powers now."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.audit import service as audit
+from disclosure.auth.models import ActingDirector, Role, User
+from disclosure.auth.passwords import hash_secret, verify_secret
+from disclosure.errors import DomainError
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+
+
+def create_user(
+    session: Session,
+    actor,
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    password: str,
+    email: str | None = None,
+    phone: str | None = None,
+    supervisor_id: int | None = None,
+) -> User:
+    """Create a staff account (the administrator's job)."""
+    username = username.strip().lower()
+    if session.scalar(select(User.id).where(func.lower(User.username) == username)):
+        raise DomainError(f"The username “{username}” is taken.", field="username")
+    Role(role)
+    _check_password(password)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        role=role,
+        email=email or None,
+        phone=phone or None,
+        supervisor_id=supervisor_id,
+        password_hash=hash_secret(password),
+        is_enabled=True,
+        session_version=1,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.created", "user", user.id, detail=f"role={role}")
+    return user
+
+
+def update_user(session: Session, actor, user: User, **changes) -> User:
+    """Edit an account; a new password or a change of role ends the user's sessions."""
+    password = changes.pop("password", None)
+    role_changed = "role" in changes and changes["role"] != user.role
+    for name, value in changes.items():
+        setattr(user, name, value or None if name in {"email", "phone", "supervisor_id"} else value)
+    if password:
+        _check_password(password)
+        user.password_hash = hash_secret(password)
+    if password or role_changed:
+        end_sessions(user)
+    audit.record(session, actor, "user.updated", "user", user.id, detail=",".join(sorted(changes)))
+    return user
+
+
+def set_enabled(session: Session, actor, user: User, enabled: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions at once."""
+    if actor is not None and user.id == actor.id and not enabled:
+        raise DomainError("You cannot disable your own account.")
+    user.is_enabled = enabled
+    if not enabled:
+        end_sessions(user)
+    audit.record(session, actor, "user.enabled" if enabled else "user.disabled", "user", user.id)
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every login cookie the user holds (the cookie carries the version)."""
+    user.session_version = (user.session_version or 1) + 1
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The enabled user with this username and password, or None (same effort either way)."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    ok = verify_secret(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_enabled:
+        return None
+    user.last_login_at = clock.now()
+    return user
+
+
+def load_user(session: Session, cookie_id: str):
+    """Turn a login cookie's id ('staff:7:3' or 'patron:12:1') back into a user, or None when
+    the account is gone, disabled, or its sessions were ended since the cookie was issued."""
+    from disclosure.records.models import Patron
+
+    try:
+        kind, raw_id, version = cookie_id.split(":")
+        model = {"staff": User, "patron": Patron}[kind]
+        user = session.get(model, int(raw_id))
+    except (ValueError, KeyError):
+        return None
+    if user is None or str(user.session_version) != version or not user.is_active:
+        return None
+    return user
+
+
+def acting_director_now(session: Session, at: datetime | None = None) -> ActingDirector | None:
+    """The appointment in force now, if the Director has named an acting Director."""
+    at = at or clock.now()
+    return session.scalar(
+        select(ActingDirector)
+        .where(ActingDirector.starts_at <= at, ActingDirector.ends_at > at, ActingDirector.revoked_at.is_(None))
+        .order_by(ActingDirector.starts_at.desc())
+    )
+
+
+def roles_of(session: Session, user) -> frozenset[str]:
+    """The roles `user` acts in now: its own, plus 'director' while it is acting Director."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset({"public"})
+    if user.kind == "patron":
+        return frozenset({"public", "patron"})
+    roles = {"public", "staff-any", user.role}
+    if user.role != Role.DIRECTOR.value:
+        acting = acting_director_now(session)
+        if acting is not None and acting.user_id == user.id:
+            roles.add(Role.DIRECTOR.value)
+    return frozenset(roles)
+
+
+def directors_now(session: Session) -> list[User]:
+    """Everyone who holds the Director's powers now: the Director(s) and any acting Director.
+    Notifications meant for 'the Director' go to all of them."""
+    users = list(session.scalars(select(User).where(User.role == Role.DIRECTOR.value, User.is_enabled.is_(True))))
+    acting = acting_director_now(session)
+    if acting is not None and acting.user.is_enabled and acting.user not in users:
+        users.append(acting.user)
+    return users
+
+
+def name_acting_director(session: Session, actor: User, user: User, starts_at: datetime, ends_at: datetime) -> ActingDirector:
+    """The Director names `user` to act as Director from `starts_at` to `ends_at`."""
+    if ends_at <= starts_at:
+        raise DomainError("The period must end after it starts.", field="ends_at")
+    if user.role in (Role.ADMIN.value, Role.COUNSEL.value):
+        raise DomainError("An administrator or counsel cannot act as Director (separation of duties).", field="user_id")
+    if not user.is_enabled:
+        raise DomainError("That account is disabled.", field="user_id")
+    appointment = ActingDirector(user_id=user.id, starts_at=starts_at, ends_at=ends_at, named_by_id=actor.id, created_at=clock.now())
+    session.add(appointment)
+    session.flush()
+    audit.record(session, actor, "acting_director.named", "acting_director", appointment.id, detail=f"user={user.id}")
+    return appointment
+
+
+def revoke_acting_director(session: Session, actor: User, appointment: ActingDirector) -> None:
+    """End an acting-Director appointment early."""
+    appointment.revoked_at = clock.now()
+    audit.record(session, actor, "acting_director.revoked", "acting_director", appointment.id)
+
+
+def staff_by_role(session: Session, *roles: str) -> list[User]:
+    """Enabled users with one of `roles`, by name."""
+    return list(
+        session.scalars(select(User).where(User.role.in_(roles), User.is_enabled.is_(True)).order_by(User.full_name))
+    )

@@ -1,0 +1,123 @@
+"""Staff sign-in and sign-out, and the administrator's account pages."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from disclosure.auth import service
+from disclosure.auth.access import allow
+from disclosure.auth.forms import ConfirmForm, LoginForm, UserForm
+from disclosure.auth.models import User
+from disclosure.db import db
+from disclosure.errors import DomainError
+from disclosure.web.forms import options
+from disclosure.web.limits import limiter
+from disclosure.web.util import safe_next, show_domain_error
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow("public")
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def login():
+    """Staff sign-in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(db.session, form.username.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
+        form.password.errors.append("That username and password do not match an active account.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@allow("staff-any", "patron")
+def logout():
+    """Sign out, ending every session of this account (a copied cookie stops working too)."""
+    user = db.session.merge(current_user._get_current_object())
+    service.end_sessions(user)
+    db.session.commit()
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login") if user.kind == "staff" else url_for("patrons.login"))
+
+
+def _user_form(user: User | None = None) -> UserForm:
+    form = UserForm(obj=user)
+    supervisors = service.staff_by_role(db.session, "supervisor", "director")
+    form.supervisor_id.choices = options([(0, "— none —")] + [(u.id, u.full_name) for u in supervisors])
+    if user is None:
+        form.password.flags.required = True
+    return form
+
+
+@bp.route("/admin/users")
+@allow("admin")
+def users():
+    """Every staff account (administrator)."""
+    accounts = db.session.scalars(select(User).order_by(User.is_enabled.desc(), User.full_name)).all()
+    return render_template("auth/users.html", users=accounts, confirm=ConfirmForm())
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@allow("admin")
+def new_user():
+    """Create a staff account."""
+    form = _user_form()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append("Set a first password of at least 12 characters.")
+        else:
+            try:
+                data = {k: v for k, v in form.data.items() if k not in {"csrf_token"}}
+                data["supervisor_id"] = data["supervisor_id"] or None
+                service.create_user(db.session, current_user, **data)
+                db.session.commit()
+                flash(f"Account “{data['username']}” created.", "success")
+                return redirect(url_for("auth.users"))
+            except DomainError as err:
+                db.session.rollback()
+                show_domain_error(form, err)
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@allow("admin")
+def edit_user(user_id: int):
+    """Edit a staff account."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = _user_form(user)
+    if form.validate_on_submit():
+        try:
+            data = {k: v for k, v in form.data.items() if k not in {"csrf_token", "username"}}
+            data["supervisor_id"] = data["supervisor_id"] or None
+            service.update_user(db.session, current_user, user, **data)
+            db.session.commit()
+            flash("Account saved.", "success")
+            return redirect(url_for("auth.users"))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    return render_template("auth/user_form.html", form=form, user=user)
+
+
+@bp.route("/admin/users/<int:user_id>/enabled", methods=["POST"])
+@allow("admin")
+def toggle_user(user_id: int):
+    """Disable (ending its sessions at once) or re-enable an account."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.set_enabled(db.session, current_user, user, not user.is_enabled)
+            db.session.commit()
+            flash(f"Account “{user.username}” {'enabled' if user.is_enabled else 'disabled; its sessions have ended'}.", "success")
+        except DomainError as err:
+            flash(err.message, "error")
+    return redirect(url_for("auth.users"))

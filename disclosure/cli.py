@@ -1,0 +1,145 @@
+"""`flask --app wsgi ...` commands: database, users, CSV import, demo library."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from disclosure.db import db
+from disclosure.errors import DomainError
+
+db_cli = AppGroup("db", help="The database schema (Alembic).")
+users_cli = AppGroup("users", help="Staff accounts.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Upgrade the database to REVISION (default: head)."""
+    from disclosure import migrate
+
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database upgraded to {revision}.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between models and database."""
+    from alembic import command
+
+    from disclosure import migrate
+
+    command.revision(migrate.alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True)
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Fail when the models and the migrated database disagree."""
+    from disclosure import migrate
+
+    diff = migrate.differences(db.engine_for())
+    for line in diff:
+        click.echo(f"  {line}")
+    if diff:
+        raise click.ClickException("models and migrations disagree")
+    click.echo("Models and migrations agree.")
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", required=True, type=click.Choice(["director", "staff", "supervisor", "counsel", "admin"]))
+@click.option("--email", default=None)
+@click.option("--phone", default=None)
+@click.option("--supervisor", "supervisor_username", default=None, help="username of the supervisor")
+@click.password_option(help="at least 12 characters; asked for when not given")
+def users_create(username, full_name, role, email, phone, supervisor_username, password) -> None:
+    """Create a staff account."""
+    from sqlalchemy import select
+
+    from disclosure.auth import service
+    from disclosure.auth.models import User
+
+    session = db.session
+    supervisor_id = None
+    if supervisor_username:
+        supervisor_id = session.scalar(select(User.id).where(User.username == supervisor_username))
+        if supervisor_id is None:
+            raise click.ClickException(f"no user named {supervisor_username}")
+    try:
+        service.create_user(
+            session, None, username=username, full_name=full_name, role=role, password=password,
+            email=email, phone=phone, supervisor_id=supervisor_id,
+        )
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
+    session.commit()
+    click.echo(f"Created {role} account {username}.")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("kind")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(kind: str, file: Path) -> None:
+    """Import library records of KIND from a CSV FILE, all or nothing (see README for columns)."""
+    from disclosure.records import importer
+
+    if kind not in importer.KINDS:
+        raise click.ClickException(f"unknown kind {kind!r}; one of: {', '.join(importer.KINDS)}")
+    session = db.session
+    try:
+        rows = importer.read_csv(kind, file)
+        with click.progressbar(length=len(rows), label=f"Importing {kind}", file=sys.stderr) as bar:
+            count = importer.import_rows(session, kind, rows, progress=bar.update)
+        session.commit()
+    except DomainError as err:
+        session.rollback()
+        raise click.ClickException(f"{file.name}: {err.message} Nothing was imported.") from err
+    click.echo(f"Imported {count} {kind}.")
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--scale", default=1.0, show_default=True, help="fraction of the full demo volume (tests use less)")
+@click.option("--if-empty", is_flag=True, help="do nothing (and succeed) when the database has data")
+def demo_command(scale: float, if_empty: bool) -> None:
+    """Fill an empty database with a realistic demo library and one account per role."""
+    from disclosure import demo
+
+    if if_empty and not demo.is_empty(db.session):
+        click.echo("The database has data already; the demo library was not loaded.")
+        return
+    try:
+        summary = demo.load(db.session, scale=scale, progress=click.echo)
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
+    db.session.commit()
+    click.echo(summary)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands; other areas add theirs through `register`."""
+    for command in (db_cli, users_cli, import_command, demo_command):
+        app.cli.add_command(command)
+    for area in ("cases", "holds", "retention", "patrons", "documents"):
+        _register_area_cli(app, area)
+    from disclosure import jobs
+
+    jobs.init_cli(app)
+
+
+def _register_area_cli(app: Flask, area: str) -> None:
+    import importlib
+
+    try:
+        module = importlib.import_module(f"disclosure.{area}.cli")
+    except ModuleNotFoundError as err:
+        if err.name != f"disclosure.{area}.cli":
+            raise
+        return
+    module.init_app(app)

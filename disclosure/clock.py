@@ -1,0 +1,65 @@
+"""The one source of time. Everything asks clock.now(); tests freeze it."""
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+UTC = timezone.utc
+_frozen: datetime | None = None
+_library_zone: ZoneInfo = ZoneInfo("America/Chicago")
+
+
+def now() -> datetime:
+    """The current instant, tz-aware UTC (or the frozen instant in a test)."""
+    return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+def set_library_zone(name: str) -> None:
+    """Set the library's time zone, used only to show times and to find 'today'."""
+    global _library_zone
+    _library_zone = ZoneInfo(name)
+
+
+def library_zone() -> ZoneInfo:
+    """The library's time zone."""
+    return _library_zone
+
+
+def local(moment: datetime) -> datetime:
+    """A stored UTC instant as the library's wall-clock time."""
+    return moment.astimezone(_library_zone)
+
+
+def today() -> date:
+    """Today's date at the library."""
+    return local(now()).date()
+
+
+def start_of_local_day(day: date) -> datetime:
+    """Midnight at the library on `day`, as a UTC instant."""
+    return datetime(day.year, day.month, day.day, tzinfo=_library_zone).astimezone(UTC)
+
+
+def end_of_local_day(day: date) -> datetime:
+    """The last instant of `day` at the library (midnight of the next day), as UTC."""
+    return start_of_local_day(day + timedelta(days=1))
+
+
+@contextlib.contextmanager
+def frozen(moment: datetime):
+    """Freeze now() at `moment` (tz-aware) for the block; used by tests and the demo loader."""
+    global _frozen
+    if moment.tzinfo is None:
+        raise ValueError("freeze the clock with a tz-aware datetime")
+    previous, _frozen = _frozen, moment.astimezone(UTC)
+    try:
+        yield
+    finally:
+        _frozen = previous
+
+
+def freeze(moment: datetime | None) -> None:
+    """Freeze (or with None, unfreeze) the clock without a block; tests move it forward."""
+    global _frozen
+    _frozen = moment.astimezone(UTC) if moment is not None else None

@@ -1,0 +1,90 @@
+"""Configuration: the only module that reads environment variables (DISCLOSURE_*)."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"DISCLOSURE_{name}", default)
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance: Path) -> str:
+    """The secret key from the environment, else one generated once into instance/ (never in code)."""
+    from_env = _env("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+@dataclass
+class Settings:
+    """Everything the app reads at start-up; tests pass overrides to create_app()."""
+
+    instance_path: Path
+    database_url: str
+    secret_key: str
+    library_name: str
+    timezone: str
+    upload_folder: Path
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_from: str
+    smtp_starttls: bool
+    base_url: str
+    debug: bool
+    run_scheduler: bool
+    purge_hour: int
+    exigent_paperwork_days: int
+    patron_request_days: int
+    report_download_days: int
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """Read DISCLOSURE_* variables, with defaults a single library can start from."""
+        instance = Path(_env("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
+        return cls(
+            instance_path=instance,
+            database_url=_env("DATABASE_URL") or f"sqlite:///{instance / 'disclosure.sqlite3'}",
+            secret_key=_secret_key(instance),
+            library_name=_env("LIBRARY_NAME", "Jefferson County Library"),
+            timezone=_env("TIMEZONE", "America/Chicago"),
+            upload_folder=Path(_env("UPLOAD_FOLDER", str(instance / "uploads"))),
+            smtp_host=_env("SMTP_HOST") or None,
+            smtp_port=_env_int("SMTP_PORT", 587),
+            smtp_user=_env("SMTP_USER") or None,
+            smtp_password=_env("SMTP_PASSWORD") or None,
+            smtp_from=_env("SMTP_FROM", "disclosure@library.invalid"),
+            smtp_starttls=_env_bool("SMTP_STARTTLS", True),
+            base_url=_env("BASE_URL", "http://127.0.0.1:5000"),
+            debug=_env_bool("DEBUG", False),
+            run_scheduler=_env_bool("RUN_SCHEDULER", False),
+            purge_hour=_env_int("PURGE_HOUR", 2),
+            exigent_paperwork_days=_env_int("EXIGENT_PAPERWORK_DAYS", 7),
+            patron_request_days=_env_int("PATRON_REQUEST_DAYS", 30),
+            report_download_days=_env_int("REPORT_DOWNLOAD_DAYS", 14),
+        )

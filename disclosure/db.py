@@ -1,0 +1,120 @@
+"""Engine, session, declarative Base, the UTC datetime type, and SQLite pragmas."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import current_app
+from flask.globals import app_ctx
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Every table of the app; constraint names are fixed so migrations stay stable."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator):
+    """A tz-aware UTC instant on every backend (SQLite has no time zones, so we store naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; use clock.now()")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    """Foreign keys on, WAL, a busy timeout; and let SQLAlchemy own BEGIN so that
+    savepoints and BEGIN IMMEDIATE (the purge's write lock) work with pysqlite."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` with this app's settings for its backend."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15})
+        _sqlite_pragmas(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """Each app's engine, and a session scoped to the current app context.
+
+    The engine lives on the app (not here), so two apps can live side by side in one process:
+    the gag-order twin test signs in to two databases at once."""
+
+    def __init__(self) -> None:
+        self.session: scoped_session[Session] = scoped_session(self._new_for_app, scopefunc=_app_ctx_id)
+
+    def init_app(self, app) -> None:
+        """Give the app its engine; close the session when the app context ends."""
+        app.extensions["disclosure.engine"] = make_engine(app.config["DATABASE_URL"])
+        app.teardown_appcontext(lambda _exc: self.session.remove())
+
+    @staticmethod
+    def engine_for(app=None) -> Engine:
+        """The engine of `app` (or the current app)."""
+        return (app or current_app).extensions["disclosure.engine"]
+
+    def _new_for_app(self) -> Session:
+        # A test pins the app to one connection inside an outer transaction; sessions then
+        # work in savepoints and everything is rolled back when the test ends.
+        pinned = current_app.extensions.get("disclosure.pinned_connection")
+        if pinned is not None:
+            return Session(bind=pinned, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        return Session(bind=self.engine_for(), expire_on_commit=False)
+
+    def new_session(self, app=None) -> Session:
+        """A session of its own, outside the request scope (batches, locks, races)."""
+        return Session(bind=self.engine_for(app), expire_on_commit=False)
+
+
+def _app_ctx_id() -> int:
+    return id(app_ctx._get_current_object())
+
+
+db = Database()
+
+
+def is_sqlite(session: Session) -> bool:
+    """True when the session talks to SQLite (locking differs there)."""
+    return session.get_bind().dialect.name == "sqlite"

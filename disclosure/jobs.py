@@ -1,0 +1,90 @@
+"""Scheduler wiring (APScheduler): one function per job, each safe to run twice.
+
+Runs in its own process (`flask --app wsgi scheduler`); `make run` starts one beside the web
+server. Areas add jobs to JOBS; each job gets an app context and a fresh session."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+import click
+from flask import Flask
+
+from disclosure.db import db
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: its id, its trigger arguments for APScheduler, and the work."""
+
+    id: str
+    trigger: str
+    trigger_args: dict
+    run: Callable  # run(session) -> str (a line for the log: counts only, never names)
+
+
+def send_email(session) -> str:
+    """E-mail notifications waiting in the outbox."""
+    from disclosure.notify.service import send_pending_email
+
+    return f"{send_pending_email(session)} e-mail(s) sent"
+
+
+JOBS: list[Job] = [Job("send-email", "interval", {"minutes": 1}, send_email)]
+
+
+def run_job(app: Flask, job: Job) -> None:
+    """Run one job in its own app context and transaction."""
+    with app.app_context():
+        session = db.session
+        try:
+            outcome = job.run(session)
+            session.commit()
+            log.info("job %s: %s", job.id, outcome)
+        except Exception:
+            session.rollback()
+            log.exception("job %s failed", job.id)
+            raise
+
+
+def build_scheduler(app: Flask, blocking: bool = True):
+    """An APScheduler with every job: coalesced, one instance at a time, and a generous misfire
+    grace so that a late run (machine asleep, process restarted) still happens instead of being
+    silently dropped."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    settings = app.config["SETTINGS"]
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(
+        timezone=settings.timezone,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
+    )
+    for job in JOBS:
+        scheduler.add_job(run_job, job.trigger, args=[app, job], id=job.id, replace_existing=True, **job.trigger_args)
+    return scheduler
+
+
+def init_cli(app: Flask) -> None:
+    """Add `flask --app wsgi scheduler` and `flask --app wsgi run-job ID`."""
+
+    @app.cli.command("scheduler")
+    def scheduler_command() -> None:
+        """Run the scheduled jobs in this process until stopped."""
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        scheduler = build_scheduler(app)
+        for job in scheduler.get_jobs():
+            click.echo(f"scheduled {job.id}: {job.trigger}")
+        scheduler.start()
+
+    @app.cli.command("run-job")
+    @click.argument("job_id")
+    def run_job_command(job_id: str) -> None:
+        """Run one scheduled job now."""
+        job = next((j for j in JOBS if j.id == job_id), None)
+        if job is None:
+            raise click.ClickException(f"no job {job_id}; jobs: {', '.join(j.id for j in JOBS)}")
+        run_job(app, job)
+        click.echo(f"ran {job_id}")

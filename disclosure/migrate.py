@@ -1,0 +1,31 @@
+"""Alembic, driven from the app: the schema changes only through migrations/."""
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.autogenerate import compare_metadata
+
+from disclosure.config import PROJECT_ROOT
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic config for `url`, with scripts in migrations/."""
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at `url` up to `revision`."""
+    command.upgrade(alembic_config(url), revision)
+
+
+def differences(engine) -> list:
+    """What the models have that the migrated database lacks (or the reverse): [] when they agree."""
+    from disclosure.models import metadata
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, metadata)

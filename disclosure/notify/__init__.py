@@ -1,0 +1,1 @@
+"""Notifications: an outbox table, and e-mail when SMTP is configured."""

@@ -1,0 +1,96 @@
+"""Sending notifications: a row in the outbox always; e-mail too when SMTP is configured.
+
+Subjects and bodies are written by the calling service and carry no personal data (no patron
+names or card numbers): a notification says that something needs attention and links to it."""
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.auth.models import User
+from disclosure.notify.models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def notify(
+    session: Session,
+    recipient: User,
+    subject: str,
+    body: str = "",
+    *,
+    link: str | None = None,
+    urgent: bool = False,
+    case_id: int | None = None,
+) -> Notification:
+    """Put a notification for `recipient` in the outbox (sent by e-mail after commit)."""
+    note = Notification(
+        created_at=clock.now(),
+        recipient_id=recipient.id,
+        subject=subject[:200],
+        body=body,
+        link=link,
+        urgent=urgent,
+        case_id=case_id,
+    )
+    session.add(note)
+    return note
+
+
+def unread_for(session: Session, user: User) -> list[Notification]:
+    """The user's notifications not yet read, newest first."""
+    query = (
+        select(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def send_pending_email(session: Session) -> int:
+    """E-mail every outbox row not yet sent, when SMTP is configured; returns how many went.
+
+    Safe to run twice: a row is marked sent in the same transaction as its send succeeds."""
+    settings = current_app.config["SETTINGS"]
+    if not settings.smtp_host:
+        return 0
+    pending = session.scalars(
+        select(Notification, User)
+        .join(User, User.id == Notification.recipient_id)
+        .where(Notification.emailed_at.is_(None), Notification.email_error.is_(None), User.email.is_not(None))
+        .limit(200)
+    ).all()
+    sent = 0
+    for note in pending:
+        recipient = session.get(User, note.recipient_id)
+        try:
+            _send_one(settings, recipient.email, note)
+        except (OSError, smtplib.SMTPException) as exc:
+            # The exception text can name the address; log only the outbox id.
+            log.warning("e-mail for notification %s failed: %s", note.id, type(exc).__name__)
+            note.email_error = type(exc).__name__
+            continue
+        note.emailed_at = clock.now()
+        sent += 1
+    return sent
+
+
+def _send_one(settings, address: str, note: Notification) -> None:
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = address
+    message["Subject"] = note.subject
+    link = f"\n\n{settings.base_url}{note.link}" if note.link else ""
+    message.set_content(f"{note.body}{link}\n")
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+        smtp.send_message(message)

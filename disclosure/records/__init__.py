@@ -1,0 +1,1 @@
+"""The library records the system keeps, preserves and purges."""

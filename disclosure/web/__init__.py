@@ -1,0 +1,1 @@
+"""Pages that belong to no single area: home pages per role, errors, shared helpers."""

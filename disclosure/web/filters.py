@@ -1,0 +1,40 @@
+"""Template filters: times are stored in UTC and shown in the library's time zone."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from disclosure import clock
+
+
+def local_datetime(value: datetime | None, fmt: str = "%-d %b %Y, %-I:%M %p") -> str:
+    """'23 Nov 2026, 3:04 PM' in the library's zone."""
+    if value is None:
+        return "—"
+    return clock.local(value).strftime(fmt).replace("AM", "a.m.").replace("PM", "p.m.")
+
+
+def local_date(value: datetime | date | None) -> str:
+    """'23 Nov 2026' (a datetime is first moved to the library's zone)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = clock.local(value).date()
+    return value.strftime("%-d %b %Y")
+
+
+def days_from_today(value: datetime | date | None) -> int | None:
+    """Whole days from today at the library until `value` (negative when past)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = clock.local(value).date()
+    return (value - clock.today()).days
+
+
+def init_app(app) -> None:
+    """Register the filters."""
+    app.jinja_env.filters.update(
+        local_datetime=local_datetime,
+        local_date=local_date,
+        days_from_today=days_from_today,
+    )

@@ -1,0 +1,58 @@
+"""The administrator manages accounts; the admin sees no case or patron data."""
+from sqlalchemy import select
+
+from disclosure.auth.models import User
+from tests import factories
+
+
+def test_admin_creates_an_account_on_the_page(client, session, login_as):
+    login_as("admin")
+    response = client.submit("/admin/users/new", {
+        "username": "jdoe", "full_name": "Jamie Doe", "role": "staff", "email": "", "phone": "",
+        "supervisor_id": "0", "password": "correct horse battery",
+    }, follow_redirects=True)
+    assert "Account “jdoe” created." in response.get_data(as_text=True)
+    created = session.scalar(select(User).where(User.username == "jdoe"))
+    assert created.role == "staff" and created.password_hash.startswith("$argon2id$")
+
+
+def test_account_form_keeps_what_was_typed_and_shows_errors(client, login_as):
+    login_as("admin")
+    response = client.submit("/admin/users/new", {
+        "username": "bad name!", "full_name": "Jamie Doe", "role": "staff", "email": "not-an-email",
+        "supervisor_id": "0", "password": "short",
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="Jamie Doe"' in html
+    assert "Use letters, digits, dots, dashes or underscores." in html
+    assert "Enter a valid e-mail address." in html
+    assert "Use at least 12 characters." in html
+
+
+def test_duplicate_username_is_refused_beside_the_field(client, session, login_as):
+    existing = factories.user(session, "staff")
+    login_as("admin")
+    response = client.submit("/admin/users/new", {
+        "username": existing.username, "full_name": "Someone", "role": "staff", "supervisor_id": "0",
+        "password": "a long enough password",
+    })
+    assert f"The username “{existing.username}” is taken." in response.get_data(as_text=True)
+
+
+def test_users_create_command(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--username", "dir2", "--name", "Dee Rector", "--role", "director",
+                                 "--password", "a long enough password"])
+    assert result.exit_code == 0, result.output
+    assert session.scalar(select(User.role).where(User.username == "dir2")) == "director"
+
+
+def test_new_password_ends_the_users_sessions(app, client, session, login_as):
+    clerk = login_as("staff")
+    admin_client = app.test_client()
+    login_as("admin", the_client=admin_client)
+    admin_client.submit(f"/admin/users/{clerk.id}", {
+        "full_name": clerk.full_name, "role": "staff", "supervisor_id": "0", "password": "a brand new password",
+    })
+    assert client.get("/").status_code == 302

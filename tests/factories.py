@@ -1,0 +1,157 @@
+"""Factories: real rows in the test database, with sensible defaults a test may override."""
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from disclosure import clock
+from disclosure.auth.models import User
+from disclosure.auth.passwords import hash_secret
+from disclosure.records import models as m
+
+PASSWORD = "test-password-123"
+PIN = "4321"
+_counter = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def _hash(secret: str) -> str:
+    # argon2 is slow by design; one hash per secret for the whole run keeps the suite quick.
+    if secret not in _hashes:
+        _hashes[secret] = hash_secret(secret)
+    return _hashes[secret]
+
+
+def _n() -> int:
+    return next(_counter)
+
+
+def user(session, role: str = "staff", **fields) -> User:
+    n = _n()
+    values = dict(username=f"{role}{n}", full_name=f"{role.title()} Person {n}", role=role,
+                  password_hash=_hash(PASSWORD), is_enabled=True, session_version=1,
+                  email=f"{role}{n}@library.invalid", phone="(636) 555-0100", created_at=clock.now())
+    values.update(fields)
+    obj = User(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def branch(session, **fields) -> m.Branch:
+    n = _n()
+    obj = m.Branch(**{"code": f"B{n}", "name": f"Branch {n}", **fields})
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def workstation(session, branch_obj=None, **fields) -> m.Workstation:
+    branch_obj = branch_obj or branch(session)
+    obj = m.Workstation(**{"code": f"PC-{_n()}", "branch_id": branch_obj.id, "out_of_service": False, **fields})
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def patron(session, **fields) -> m.Patron:
+    n = _n()
+    values = dict(card_number=f"29{n:012d}", name=f"Patron Number{n}", address=f"{n} Elm St, Hillsboro, MO",
+                  phone="(636) 555-1000", email=f"patron{n}@example.org", birth_year=1980, pin_hash=_hash(PIN),
+                  card_expires_on=clock.today() + timedelta(days=365), amount_owed=Decimal("0.00"),
+                  registered_at=clock.now() - timedelta(days=400), session_version=1)
+    values.update(fields)
+    obj = m.Patron(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def loan(session, patron_obj=None, branch_obj=None, *, days_ago: float = 10, returned_days_ago: float | None = 5, **fields) -> m.Loan:
+    patron_obj = patron_obj or patron(session)
+    branch_obj = branch_obj or branch(session)
+    now = clock.now()
+    out = now - timedelta(days=days_ago)
+    values = dict(patron_id=patron_obj.id, branch_id=branch_obj.id, item_barcode=f"3100{_n():08d}", item_title="Gilead",
+                  checked_out_at=out, due_at=out + timedelta(days=21),
+                  returned_at=None if returned_days_ago is None else now - timedelta(days=returned_days_ago), fine_settled=True)
+    values.update(fields)
+    obj = m.Loan(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def computer_session(session, workstation_obj=None, patron_obj=None, *, days_ago: float = 1, **fields) -> m.ComputerSession:
+    workstation_obj = workstation_obj or workstation(session)
+    start = clock.now() - timedelta(days=days_ago)
+    values = dict(workstation_id=workstation_obj.id, patron_id=patron_obj.id if patron_obj else None,
+                  signup_name=None if patron_obj else "Walk In", started_at=start, ended_at=start + timedelta(minutes=45))
+    values.update(fields)
+    obj = m.ComputerSession(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def interlibrary_loan(session, patron_obj=None, *, completed_days_ago: float | None = 3, status: str | None = None, **fields) -> m.InterlibraryLoan:
+    patron_obj = patron_obj or patron(session)
+    now = clock.now()
+    completed = None if completed_days_ago is None else now - timedelta(days=completed_days_ago)
+    values = dict(reference=f"ILL-T{_n():06d}", patron_id=patron_obj.id, title="Missouri Wildflowers",
+                  lending_library="St. Louis County Library", status=status or ("returned" if completed else "pending"),
+                  department="Reference", requested_at=now - timedelta(days=30), completed_at=completed)
+    values.update(fields)
+    obj = m.InterlibraryLoan(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def ill_email(session, ill_obj, **fields) -> m.IllEmail:
+    values = dict(ill_id=ill_obj.id, sent_at=clock.now() - timedelta(days=20), to_address="patron@example.org",
+                  subject="Your request", body="Update")
+    values.update(fields)
+    obj = m.IllEmail(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def program(session, branch_obj=None, *, ends_on: date | None = None, **fields) -> m.Program:
+    branch_obj = branch_obj or branch(session)
+    ends = ends_on or clock.today() + timedelta(days=10)
+    obj = m.Program(**{"code": f"PRG-T{_n()}", "branch_id": branch_obj.id, "title": "Storytime",
+                       "starts_on": ends - timedelta(days=1), "ends_on": ends, **fields})
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def registration(session, program_obj, patron_obj, **fields) -> m.ProgramRegistration:
+    obj = m.ProgramRegistration(**{"program_id": program_obj.id, "patron_id": patron_obj.id,
+                                   "registered_at": clock.now() - timedelta(days=5), **fields})
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def subscription(session, patron_obj=None, *, inactive_days: float = 10, **fields) -> m.MailingListSubscription:
+    mailing_list = session.query(m.MailingList).filter_by(name="Test list").one_or_none()
+    if mailing_list is None:
+        mailing_list = m.MailingList(name="Test list")
+        session.add(mailing_list)
+        session.flush()
+    now = clock.now()
+    obj = m.MailingListSubscription(**{"list_id": mailing_list.id, "patron_id": patron_obj.id if patron_obj else None,
+                                       "email": "sub@example.org", "subscribed_at": now - timedelta(days=400),
+                                       "last_activity_at": now - timedelta(days=inactive_days), **fields})
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
+    """A UTC instant for freezing the clock."""
+    return datetime(year, month, day, hour, tzinfo=clock.UTC)

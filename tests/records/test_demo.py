@@ -1,0 +1,22 @@
+"""The demo library: deterministic, realistic, one account per role, only into an empty database."""
+from sqlalchemy import func, select
+
+from disclosure.auth.models import User
+from disclosure.records import models as m
+
+
+def test_demo_fills_an_empty_database_and_refuses_a_second_time(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "--scale", "0.02"])
+    assert result.exit_code == 0, result.output
+    assert "password: demo-password" in result.output
+    roles = dict(session.execute(select(User.username, User.role)).all())
+    assert roles == {"director": "director", "clerk": "staff", "supervisor": "supervisor", "counsel": "counsel", "admin": "admin"}
+    assert session.scalar(select(func.count()).select_from(m.Branch)) == 3
+    assert session.scalar(select(func.count()).select_from(m.Workstation)) == 12
+    assert session.scalar(select(func.count()).select_from(m.Patron).where(m.Patron.guardian_id.is_not(None))) >= 1
+    assert session.scalar(select(func.count()).select_from(m.Loan)) == 400
+    again = runner.invoke(args=["demo", "--scale", "0.02"])
+    assert again.exit_code != 0 and "not empty" in again.output
+    quiet = runner.invoke(args=["demo", "--if-empty"])
+    assert quiet.exit_code == 0 and "was not loaded" in quiet.output

@@ -1,0 +1,32 @@
+"""A real browser: each demo account signs in and sees its home page."""
+import pytest
+
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+HOMES = {
+    "director": "Director's desk",
+    "clerk": "Front desk",
+    "supervisor": "Supervisor",
+    "counsel": "Legal counsel",
+    "admin": "Administration",
+}
+
+
+def test_each_demo_role_signs_in_and_sees_its_home_page(live_server, page, backend):
+    base_url, app = live_server
+    result = app.test_cli_runner().invoke(args=["demo", "--scale", "0.01"])
+    assert result.exit_code == 0, result.output
+    page.goto(f"{base_url}/")
+    assert page.locator("h1").inner_text() == "Staff sign-in"
+    screenshot(page, "login", backend)
+    for username, heading in HOMES.items():
+        page.goto(f"{base_url}/login")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill("demo-password")
+        page.get_by_role("button", name="Sign in").click()
+        assert page.locator("h1").inner_text() == heading
+        screenshot(page, f"home-{username}", backend)
+        page.get_by_role("button", name="Sign out").click()
+        assert page.locator("h1").inner_text() == "Staff sign-in"
