@@ -1,8 +1,15 @@
 """Every area's tables, imported in one place so Alembic and tests see the whole schema."""
+import importlib
+
 from disclosure.db import Base
-from disclosure.auth import models as _auth  # noqa: F401
-from disclosure.audit import models as _audit  # noqa: F401
-from disclosure.notify import models as _notify  # noqa: F401
-from disclosure.records import models as _records  # noqa: F401
+
+AREAS = ("auth", "audit", "notify", "records", "cases", "holds", "retention", "patrons", "documents")
+
+for _area in AREAS:
+    try:
+        importlib.import_module(f"disclosure.{_area}.models")
+    except ModuleNotFoundError as _err:
+        if _err.name != f"disclosure.{_area}.models":
+            raise
 
 metadata = Base.metadata

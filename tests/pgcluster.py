@@ -23,6 +23,14 @@ def server_bin() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class Cluster:
     """Start with start(), stop with stop(); url() gives a SQLAlchemy URL for a database in it."""
 
@@ -30,7 +38,7 @@ class Cluster:
         self.bindir = bindir
         self.folder = Path(tempfile.mkdtemp(prefix="disclosure-pg-"))
         self.data = self.folder / "data"
-        self.port = 54329
+        self.port = _free_port()  # several test runs may share a machine
         self.as_user = "postgres" if os.geteuid() == 0 else None
 
     def _run(self, *args: str) -> None:

@@ -1,6 +1,6 @@
 """Deny by default: every route is in this table, and every route x role behaves as it says.
 
-When you add a route, add it here with the roles that may use it. A route missing from the
+When you add a route, add it to tests/authorization/<area>.py with the roles that may use it. A route missing from the
 table fails the first test; a role let in or kept out against the table fails the others."""
 from __future__ import annotations
 
@@ -13,20 +13,10 @@ from disclosure import clock
 from disclosure.auth.models import ActingDirector
 from tests import factories
 
-PUBLIC = {"public"}
-ANY_STAFF = {"staff-any"}
+from tests import authorization
 
-# endpoint -> the roles declared by @allow on its view
-AUTHORIZATION = {
-    "static": PUBLIC,
-    "web.home": PUBLIC,
-    "auth.login": PUBLIC,
-    "auth.logout": {"staff-any", "patron"},
-    "auth.users": {"admin"},
-    "auth.new_user": {"admin"},
-    "auth.edit_user": {"admin"},
-    "auth.toggle_user": {"admin"},
-}
+# endpoint -> the roles declared by @allow on its view (tests/authorization/<area>.py)
+AUTHORIZATION = authorization.load()
 
 # the people who knock: each gets its own signed-in client
 PEOPLE = ["anonymous", "patron", "staff", "supervisor", "counsel", "admin", "director", "acting-director"]

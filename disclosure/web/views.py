@@ -10,8 +10,13 @@ from disclosure.notify import service as notify
 
 bp = Blueprint("web", __name__)
 
-# Other areas add their home-page panels here: role -> callable(session, user) -> dict for the template.
-HOME_PANELS: dict[str, list] = {}
+# Home-page panels from the areas: role -> [(template, context(session, user) -> dict)], in order.
+HOME_PANELS: dict[str, list[tuple[str, object]]] = {}
+
+
+def register_panel(role: str, template: str, context=lambda session, user: {}) -> None:
+    """An area adds a panel to a role's home page (called when its views module is imported)."""
+    HOME_PANELS.setdefault(role, []).append((template, context))
 
 
 @bp.route("/")
@@ -24,8 +29,9 @@ def home():
         return redirect(url_for("patrons.home"))
     roles = current_roles()
     role = "director" if "director" in roles else current_user.role
-    context = {}
-    for panel in HOME_PANELS.get(role, []):
-        context.update(panel(db.session, current_user))
+    context, panels = {}, []
+    for template, make_context in HOME_PANELS.get(role, []):
+        context.update(make_context(db.session, current_user))
+        panels.append(template)
     unread = notify.unread_for(db.session, current_user)
-    return render_template(f"home/{role}.html", role=role, notifications=unread, **context)
+    return render_template(f"home/{role}.html", role=role, panels=panels, notifications=unread, **context)

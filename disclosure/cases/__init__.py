@@ -1,0 +1,1 @@
+"""Law-enforcement requests: kinds, intake, routing, counsel review, decisions, productions."""

@@ -1,0 +1,172 @@
+"""Cases: one law-enforcement request each, from the desk to closure (DOMAIN.md, "Case life")."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from disclosure import clock
+from disclosure.auth.models import User
+from disclosure.db import Base, UTCDateTime
+
+
+class CaseKind(str, enum.Enum):
+    """What the officer presented (DOMAIN.md, "Kinds of request")."""
+
+    INFORMAL = "informal"
+    SUBPOENA = "subpoena"
+    SEARCH_WARRANT = "search_warrant"
+    COURT_ORDER = "court_order"
+    FISA_ORDER = "fisa_order"
+    NSL = "nsl"
+    PRESERVATION = "preservation"
+    EXIGENT = "exigent"
+
+
+# Gagged from intake on: a FISA / PATRIOT Act s.215 order and an NSL carry a nondisclosure order.
+GAGGED_KINDS = frozenset({CaseKind.FISA_ORDER, CaseKind.NSL})
+# The Director's queue puts these first.
+URGENT_KINDS = frozenset({CaseKind.SEARCH_WARRANT, CaseKind.FISA_ORDER, CaseKind.NSL, CaseKind.EXIGENT})
+
+
+class CaseStatus(str, enum.Enum):
+    """Where a case stands; every step records who and when in the timeline (audit events)."""
+
+    WITH_DIRECTOR = "with_director"
+    COUNSEL_REVIEW = "counsel_review"
+    ADVICE_RECORDED = "advice_recorded"
+    DECIDED = "decided"
+    CLOSED = "closed"
+
+
+class Decision(str, enum.Enum):
+    """The Director's answer, recorded only after counsel's advice."""
+
+    COMPLY = "comply"
+    COMPLY_IN_PART = "comply_in_part"
+    NO_RESPONSIVE_RECORDS = "no_responsive_records"
+    REFUSE_IMPROPER = "refuse_improper"
+    CHALLENGE = "challenge"
+    PROPER_PROCESS_REQUIRED = "proper_process_required"
+
+
+class Case(Base):
+    """A request for library records, numbered per year ('2026-0042')."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("year", "number", name="uq_cases_year_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True, default=CaseStatus.WITH_DIRECTOR.value)
+
+    # at the desk
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    routed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    officer_name: Mapped[str] = mapped_column(String(120))
+    officer_badge: Mapped[str | None] = mapped_column(String(60))
+    officer_agency: Mapped[str] = mapped_column(String(200))
+    officer_jurisdiction: Mapped[str | None] = mapped_column(String(200))
+    officer_contact: Mapped[str | None] = mapped_column(String(200))
+    records_sought: Mapped[str] = mapped_column(Text, default="")
+
+    # the document presented
+    court: Mapped[str | None] = mapped_column(String(200))
+    docket_number: Mapped[str | None] = mapped_column(String(100))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    return_date: Mapped[date | None] = mapped_column(Date)
+    court_order_received: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # counsel
+    counsel_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    counsel_due_on: Mapped[date | None] = mapped_column(Date)
+
+    # decision and closure
+    decision: Mapped[str | None] = mapped_column(String(30))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    # exigent: paper must follow
+    paperwork_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paperwork_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # gag order (nondisclosure): the case exists only for its circle while gagged
+    gagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    gag_issued_by: Mapped[str | None] = mapped_column(String(200))
+    gag_issued_on: Mapped[date | None] = mapped_column(Date)
+    gag_until: Mapped[date | None] = mapped_column(Date)
+    gag_lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gag_lift_reason: Mapped[str | None] = mapped_column(Text)
+
+    received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])
+    counsel: Mapped[User | None] = relationship(foreign_keys=[counsel_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def reference(self) -> str:
+        """The number the library and the officer use: '2026-0042'."""
+        return f"{self.year}-{self.number:04d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CaseMember(Base):
+    """Someone the Director added by name to a gagged case's need-to-know circle."""
+
+    __tablename__ = "case_members"
+    __table_args__ = (UniqueConstraint("case_id", "user_id", name="uq_case_members_case_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Production(Base):
+    """What the Director released, frozen: a copy of the released records (the originals may
+    later be purged), to whom, under what authority, by whom and when."""
+
+    __tablename__ = "productions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    produced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    produced_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recipient: Mapped[str] = mapped_column(String(300))
+    authority: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+    manifest: Mapped[dict] = mapped_column(JSON, default=dict)  # file name -> sha256, counts per kind
+
+    case: Mapped[Case] = relationship()
+    produced_by: Mapped[User] = relationship()
+    items: Mapped[list["ProductionItem"]] = relationship(back_populates="production", order_by="ProductionItem.id")
+
+
+class ProductionItem(Base):
+    """One released record, copied at the moment of release. `patron_id` (no foreign key, so it
+    survives the patron's purge) lets the patron's own report list the disclosure."""
+
+    __tablename__ = "production_items"
+    __table_args__ = (Index("ix_production_items_patron", "patron_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    production_id: Mapped[int] = mapped_column(ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    record_kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    patron_id: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)
+
+    production: Mapped[Production] = relationship(back_populates="items")

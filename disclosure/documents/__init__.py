@@ -1,0 +1,1 @@
+"""Documents: HTML rendered to PDF with WeasyPrint, from templates/documents/."""

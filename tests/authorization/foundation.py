@@ -1,0 +1,12 @@
+PUBLIC = {"public"}
+
+TABLE = {
+    "static": PUBLIC,
+    "web.home": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": {"staff-any", "patron"},
+    "auth.users": {"admin"},
+    "auth.new_user": {"admin"},
+    "auth.edit_user": {"admin"},
+    "auth.toggle_user": {"admin"},
+}
