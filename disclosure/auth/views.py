@@ -12,7 +12,7 @@ from disclosure.auth.models import User
 from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.web.forms import options
-from disclosure.web.limits import limiter
+from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
 from disclosure.web.util import safe_next, show_domain_error
 
 bp = Blueprint("auth", __name__)
@@ -20,7 +20,8 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow("public")
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit(PER_ACCOUNT, methods=["POST"], key_func=address_and_account("username"))
+@limiter.limit(PER_ADDRESS, methods=["POST"])
 def login():
     """Staff sign-in."""
     if current_user.is_authenticated:
