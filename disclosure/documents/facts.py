@@ -41,6 +41,20 @@ def record_kind_label(kind: str) -> str:
     return RECORD_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
+# The retention area's kinds of purged record, as the board report names them.
+PURGE_KIND_LABELS = {
+    "loans": "Circulation history (returned loans)", "computer_sessions": "Computer sign-ups and sessions",
+    "program_registrations": "Program registrations", "interlibrary_loans": "Interlibrary-loan requests",
+    "ill_emails": "Interlibrary-loan e-mails", "patrons": "Expired patron cards",
+    "mailing_list_subscriptions": "Mailing-list subscriptions",
+}
+
+
+def purge_kind_label(kind: str) -> str:
+    """'Computer sign-ups and sessions' for 'computer_sessions'."""
+    return PURGE_KIND_LABELS.get(kind) or PURGE_KIND_LABELS.get(kind + "s") or record_kind_label(kind)
+
+
 def director_title(session: Session, user) -> str:
     """'Director' or 'Acting Director', as the signature line says it."""
     if user is None:

@@ -156,3 +156,22 @@ def production_certificate(session: Session, actor, production: Production) -> D
     return issue_final(session, actor, DocumentKind.PRODUCTION_CERTIFICATE, production.case,
                        f"Certificate of production {production.id} ({production.case.reference})",
                        {"production_id": production.id}, pdf)
+
+
+def annual_report(session: Session, actor, year: int) -> Document:
+    """Draw the annual report for `year` and keep it (each issue is kept; the newest is current)."""
+    from disclosure.documents import annual
+
+    _require_director(session, actor)
+    if year > clock.today().year:
+        raise DomainError(f"{year} has not begun yet. Choose this year or an earlier one.", field="year")
+    pdf = annual.render(session, year, signer=actor)
+    return issue_final(session, actor, DocumentKind.ANNUAL_REPORT, None, f"Annual report {year}", {"year": year}, pdf)
+
+
+def annual_reports(session: Session, user) -> list[Document]:
+    """The annual reports issued so far, newest first (the Director's alone)."""
+    query = (select(Document).where(Document.kind == DocumentKind.ANNUAL_REPORT.value, Document.case_id.is_(None),
+                                    _visible(user, session))
+             .order_by(Document.created_at.desc(), Document.id.desc()))
+    return list(session.scalars(query))

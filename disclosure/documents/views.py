@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from disclosure import clock
 from disclosure.auth.access import allow
 from disclosure.cases import visibility
 from disclosure.db import db
 from disclosure.documents import facts, service
-from disclosure.documents.forms import ConfirmForm, LetterForm, NewLetterForm
+from disclosure.documents.forms import ConfirmForm, LetterForm, NewLetterForm, ReportYearForm
 from disclosure.documents.models import DocumentKind
 from disclosure.errors import DomainError
 from disclosure.web.util import show_domain_error
@@ -165,3 +166,22 @@ def certificate(case_id: int, production_id: int):
         return redirect(url_for(".case_documents", case_id=case.id))
     db.session.commit()
     return redirect(url_for(".download", document_id=document.id))
+
+
+@bp.route("/annual-report", methods=["GET", "POST"])
+@allow("director")
+def annual_report():
+    """Choose a year and issue the annual report to the board; the reports issued so far."""
+    form = ReportYearForm()
+    if not form.is_submitted():
+        form.year.data = clock.today().year - 1  # in January the board wants last year
+    if form.validate_on_submit():
+        try:
+            document = service.annual_report(db.session, current_user, form.year.data)
+            db.session.commit()
+            return redirect(url_for(".download", document_id=document.id))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    reports = service.annual_reports(db.session, current_user)
+    return render_template("documents/annual_report_form.html", form=form, reports=reports)

@@ -12,3 +12,4 @@ TABLE = {
     "documents.download": DIRECTOR,
     "documents.certificate": DIRECTOR,
 }
+TABLE["documents.annual_report"] = DIRECTOR
