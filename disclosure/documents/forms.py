@@ -26,7 +26,8 @@ class NewLetterForm(FlaskForm):
 class LetterForm(FlaskForm):
     """The parts of a draft letter the Director may change."""
 
-    addressee = TextAreaField("To", validators=[DataRequired(message="Say to whom the letter goes."), Length(max=1000)])
+    addressee = TextAreaField("To", validators=[DataRequired(message="Say to whom the letter goes."), Length(max=1000)],
+                              render_kw={"rows": 5})
     subject = StringField("Re (subject line)", validators=[Length(max=300)])
     body = TextAreaField("Letter text", validators=[DataRequired(message="Write the letter."), Length(max=20000)])
 
