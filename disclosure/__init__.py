@@ -90,7 +90,7 @@ def _area_blueprints():
         try:
             module = importlib.import_module(f"disclosure.{area}.views")
         except ModuleNotFoundError as err:
-            if err.name != f"disclosure.{area}.views":
+            if err.name not in (f"disclosure.{area}", f"disclosure.{area}.views"):
                 raise
             continue
         found.append(module.bp)

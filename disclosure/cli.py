@@ -139,7 +139,7 @@ def _register_area_cli(app: Flask, area: str) -> None:
     try:
         module = importlib.import_module(f"disclosure.{area}.cli")
     except ModuleNotFoundError as err:
-        if err.name != f"disclosure.{area}.cli":
+        if err.name not in (f"disclosure.{area}", f"disclosure.{area}.cli"):
             raise
         return
     module.init_app(app)

@@ -9,7 +9,7 @@ for _area in AREAS:
     try:
         importlib.import_module(f"disclosure.{_area}.models")
     except ModuleNotFoundError as _err:
-        if _err.name != f"disclosure.{_area}.models":
+        if _err.name not in (f"disclosure.{_area}", f"disclosure.{_area}.models"):
             raise
 
 metadata = Base.metadata
