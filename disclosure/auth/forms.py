@@ -43,3 +43,14 @@ class ConfirmForm(FlaskForm):
     """A POST that only needs its CSRF token (disable, sign out, ...)."""
 
     confirm = BooleanField("Confirm", default=True)
+
+
+from wtforms import DateTimeLocalField  # noqa: E402  (appended with the acting-Director page)
+
+
+class ActingDirectorForm(FlaskForm):
+    """The Director names someone to act as Director for a period (library time)."""
+
+    user_id = SelectField("Who will act as Director", coerce=int, choices=[])
+    starts_at = DateTimeLocalField("From", validators=[DataRequired(message="Enter when the period starts.")])
+    ends_at = DateTimeLocalField("Until", validators=[DataRequired(message="Enter when the period ends.")])
