@@ -100,13 +100,13 @@ def log_request(session: Session, clerk: User, data: Intake) -> Case:
     for scan in data.scans:
         uploads.check(scan)  # refuse a bad file before anything is numbered or written
     _number(session, case)
+    audit.record(session, clerk, "case.logged", "case", case.id, case_id=case.id,
+                 detail=f"kind={kind.value} scans={len(data.scans)}")
     _subjects(session, case, data)
     for scan in data.scans:
         uploads.store(session, clerk, case, scan, DocumentKind.LEGAL_PROCESS)
     if kind == CaseKind.SEARCH_WARRANT:
         _record_warrant(session, clerk, case, data.warrant)
-    audit.record(session, clerk, "case.logged", "case", case.id, case_id=case.id,
-                 detail=f"kind={kind.value} scans={len(data.scans)}")
     route(session, clerk, case)
     return case
 

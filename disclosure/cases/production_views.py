@@ -30,7 +30,7 @@ def _prefilled(case) -> ProductionForm:
         card_number=subjects[SubjectKind.PATRON.value].value if SubjectKind.PATRON.value in subjects else None,
         workstation_code=subjects[SubjectKind.WORKSTATION.value].value if SubjectKind.WORKSTATION.value in subjects else None,
         starts_at=_to_local(window.starts_at) if window else None, ends_at=_to_local(window.ends_at) if window else None,
-        kinds=list(productions.RECORD_KINDS), recipient=productions.default_recipient(case),
+        kinds=[], recipient=productions.default_recipient(case),
         authority=productions.default_authority(case))
 
 

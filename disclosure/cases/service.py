@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -23,6 +24,7 @@ from disclosure.cases.models import (
 )
 from disclosure.errors import DomainError
 from disclosure.notify import service as notify
+from disclosure.notify.models import Notification
 
 DECISION_LABELS = {
     Decision.COMPLY.value: "Comply",
@@ -65,8 +67,12 @@ def _require_director(session: Session, user: User) -> None:
 
 
 def record_view(session: Session, user: User, case: Case) -> None:
-    """Every view of a case page is in its audit trail (DOMAIN.md: every step records who and when)."""
+    """Every view of a case page is in its audit trail (DOMAIN.md: every step records who and when);
+    the viewer's notifications about the case are then read."""
     _event(session, user, "case.viewed", case)
+    session.execute(update(Notification)
+                    .where(Notification.recipient_id == user.id, Notification.case_id == case.id, Notification.read_at.is_(None))
+                    .values(read_at=clock.now()))
 
 
 def _status_from_facts(case: Case) -> str:

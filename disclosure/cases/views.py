@@ -4,6 +4,8 @@ Every case is loaded through cases.visibility.load_case; what a person may not s
 exactly like a missing case. Every view of a case page and every change writes an audit event."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,6 +28,7 @@ from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.records.models import Workstation
 from disclosure.web.forms import options
+from disclosure.web.filters import local_datetime
 from disclosure.web.util import show_domain_error
 from disclosure.web.views import register_panel
 
@@ -35,6 +38,14 @@ bp = Blueprint("cases", __name__)
 @bp.app_template_filter("case_kind")
 def _case_kind(kind: str) -> str:
     return kind_label(kind)
+
+
+@bp.app_template_filter("iso_local")
+def _iso_local(value: str | None) -> str:
+    """An ISO 8601 instant from a frozen record, shown in library time."""
+    if not value:
+        return "—"
+    return local_datetime(datetime.fromisoformat(value))
 
 
 def _case_or_404(case_id: int):
