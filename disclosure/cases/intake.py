@@ -151,8 +151,9 @@ def _number(session: Session, case: Case) -> None:
                 session.flush()
             return
         except IntegrityError:
-            session.expunge(case) if case in session else None
-            continue
+            # Another clerk took this number first: the savepoint is gone; read the highest again.
+            if case in session:
+                session.expunge(case)
     raise DomainError("Many requests are being logged at this moment. Send the form again.")
 
 
