@@ -7,7 +7,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -131,9 +131,14 @@ def _patrons(session: Session, rng: random.Random, branches: list[int], count: i
     rows[0]["name"], rows[1]["name"], rows[2]["name"] = "Jordan Ellis", "Priya Castillo", "Mateo Castillo"
     rows[2].update(guardian_id=2, birth_year=today.year - 11, address=rows[1]["address"])
     rows[0]["email"] = "jordan.ellis@example.org"
-    # ids are assigned in order on an empty table; guardian ids above rely on that.
-    session.execute(insert(m.Patron), rows)
-    return list(session.scalars(select(m.Patron.id).order_by(m.Patron.id)))
+    # guardian_id above holds the guardian's position (1-based), not its id: on PostgreSQL a sequence
+    # used by earlier (even rolled-back) transactions does not start at 1, so link after inserting.
+    positions = {i: row["guardian_id"] for i, row in enumerate(rows) if row["guardian_id"]}
+    session.execute(insert(m.Patron), [{**row, "guardian_id": None} for row in rows])
+    ids = list(session.scalars(select(m.Patron.id).order_by(m.Patron.id)))
+    if positions:
+        session.execute(update(m.Patron), [{"id": ids[i], "guardian_id": ids[n - 1]} for i, n in positions.items()])
+    return ids
 
 
 def _loans(session, rng, patrons, branches, count, now) -> int:

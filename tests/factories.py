@@ -155,3 +155,41 @@ def subscription(session, patron_obj=None, *, inactive_days: float = 10, **field
 def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
     """A UTC instant for freezing the clock."""
     return datetime(year, month, day, hour, tzinfo=clock.UTC)
+
+
+# ---- cases (issue 3) ---------------------------------------------------------------------------
+
+
+def case(session, kind: str = "subpoena", clerk=None, **fields):
+    """A request logged at the desk through the real intake service (numbered, routed, audited).
+    `fields` override Intake fields (officer_name, records_sought, patron_cards, warrant, ...)."""
+    from disclosure.cases import intake
+
+    clerk = clerk or user(session, "staff")
+    values = dict(kind=kind, officer_name="Det. Jordan Hale", officer_agency="Jefferson County Sheriff's Office",
+                  officer_badge="4471", records_sought="Computer sign-up logs for 3 November")
+    if kind == "search_warrant":
+        values["warrant"] = intake.WarrantFacts(executed_at=clock.now())
+    if kind in ("subpoena", "court_order", "search_warrant", "fisa_order", "nsl", "preservation"):
+        values.update(court="Circuit Court of Jefferson County", docket_number="26JE-CR00123")
+    values.update(fields)
+    obj = intake.log_request(session, clerk, intake.Intake(**values))
+    session.flush()
+    return obj
+
+
+def advised_case(session, kind: str = "subpoena", *, director=None, counsel=None, recommendation: str = "comply",
+                 checklist: dict | None = None, **fields):
+    """A case with counsel assigned and advice recorded: ready for the Director's decision."""
+    from disclosure.cases import service
+
+    director = director or user(session, "director")
+    counsel = counsel or user(session, "counsel")
+    obj = case(session, kind, **fields)
+    service.assign_counsel(session, director, obj, counsel, clock.today() + timedelta(days=7))
+    ticks = checklist if checklist is not None else {name: True for name in
+                                                      ("competent_court", "good_cause", "proper_form", "signed", "in_date", "within_jurisdiction")}
+    service.record_advice(session, counsel, obj, advice="The subpoena is valid; comply narrowly.",
+                          recommendation=recommendation, checklist=ticks)
+    session.flush()
+    return obj
