@@ -123,23 +123,11 @@ def demo_command(scale: float, if_empty: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the commands; other areas add theirs through `register`."""
+    """Register the commands, and each area's own from its cli.py (init_app(app))."""
     for command in (db_cli, users_cli, import_command, demo_command):
         app.cli.add_command(command)
-    for area in ("cases", "holds", "retention", "patrons", "documents"):
-        _register_area_cli(app, area)
-    from disclosure import jobs
+    from disclosure import areas, jobs
 
+    for module in areas.modules("cli"):
+        module.init_app(app)
     jobs.init_cli(app)
-
-
-def _register_area_cli(app: Flask, area: str) -> None:
-    import importlib
-
-    try:
-        module = importlib.import_module(f"disclosure.{area}.cli")
-    except ModuleNotFoundError as err:
-        if err.name != f"disclosure.{area}.cli":
-            raise
-        return
-    module.init_app(app)
