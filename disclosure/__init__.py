@@ -54,9 +54,10 @@ def _configure(app: Flask, settings: Settings) -> None:
     )
     clock.set_library_zone(settings.timezone)
     app.jinja_env.globals.update(library_name=settings.library_name, clock=clock, url_map_endpoints=app.view_functions)
-    from disclosure.web import filters
+    from disclosure.web import filters, security
 
     filters.init_app(app)
+    security.init_app(app)
 
 
 def _init_login(app: Flask) -> None:

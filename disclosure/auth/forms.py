@@ -32,7 +32,7 @@ class UserForm(FlaskForm):
         ],
     )
     full_name = StringField("Full name", validators=[DataRequired(message="Enter the person's name."), Length(max=120)])
-    role = SelectField("Role", choices=role_choices())
+    role = SelectField("Role", choices=role_choices(), default="staff")
     email = EmailField("E-mail (for notifications)", validators=[Optional(), Email(message="Enter a valid e-mail address."), Length(max=254)])
     phone = TelField("Phone", validators=[Optional(), Length(max=40)])
     supervisor_id = SelectField("Supervisor", coerce=int, choices=[])
@@ -43,3 +43,17 @@ class ConfirmForm(FlaskForm):
     """A POST that only needs its CSRF token (disable, sign out, ...)."""
 
     confirm = BooleanField("Confirm", default=True)
+
+
+class PasswordChangeForm(FlaskForm):
+    """A signed-in staff member changes their own password."""
+
+    current = PasswordField("Current password", validators=[DataRequired(message="Enter your current password.")])
+    new = PasswordField("New password", validators=[DataRequired(message="Choose a new password."), Length(min=12, message="Use at least 12 characters.")])
+    again = PasswordField("New password again", validators=[DataRequired(message="Type the new password again.")])
+
+    def validate_again(self, field):
+        if field.data != self.new.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError("The two new passwords differ.")

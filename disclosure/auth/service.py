@@ -81,6 +81,16 @@ def set_enabled(session: Session, actor, user: User, enabled: bool) -> None:
     audit.record(session, actor, "user.enabled" if enabled else "user.disabled", "user", user.id)
 
 
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    """A user replaces their own password; every other session of theirs ends."""
+    if not verify_secret(user.password_hash, current):
+        raise DomainError("That is not your current password.", field="current")
+    _check_password(new)
+    user.password_hash = hash_secret(new)
+    end_sessions(user)
+    audit.record(session, user, "user.password_changed", "user", user.id)
+
+
 def end_sessions(user: User) -> None:
     """Invalidate every login cookie the user holds (the cookie carries the version)."""
     user.session_version = (user.session_version or 1) + 1

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from disclosure.auth import service
 from disclosure.auth.access import allow
-from disclosure.auth.forms import ConfirmForm, LoginForm, UserForm
+from disclosure.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, UserForm
 from disclosure.auth.models import User
 from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.web.forms import options
-from disclosure.web.limits import limiter
+from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
 from disclosure.web.util import safe_next, show_domain_error
 
 bp = Blueprint("auth", __name__)
@@ -20,7 +20,8 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow("public")
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit(PER_ACCOUNT, methods=["POST"], key_func=address_and_account("username"))
+@limiter.limit(PER_ADDRESS, methods=["POST"])
 def login():
     """Staff sign-in."""
     if current_user.is_authenticated:
@@ -46,6 +47,26 @@ def logout():
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login") if user.kind == "staff" else url_for("patrons.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow("staff-any")
+def change_password():
+    """Change your own password (your other sessions end; this one continues)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = db.session.merge(current_user._get_current_object())
+        try:
+            service.change_own_password(db.session, user, form.current.data, form.new.data)
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+        else:
+            db.session.commit()
+            login_user(user)  # a fresh cookie with the new session version
+            flash("Your password is changed. Any other sessions of yours have ended.", "success")
+            return redirect(url_for("web.home"))
+    return render_template("auth/password.html", form=form)
 
 
 def _user_form(user: User | None = None) -> UserForm:

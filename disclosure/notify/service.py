@@ -94,3 +94,15 @@ def _send_one(settings, address: str, note: Notification) -> None:
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password or "")
         smtp.send_message(message)
+
+
+def mark_all_read(session: Session, user: User) -> int:
+    """Mark the user's unread notifications read; returns how many."""
+    from sqlalchemy import update
+
+    result = session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+    )
+    return result.rowcount

@@ -1,5 +1,21 @@
-"""Flask-Limiter: slows and caps sign-in attempts (a maintained limiter, not a hand-made one)."""
+"""Flask-Limiter: slows and caps sign-in attempts (a maintained limiter, not a hand-made one).
+
+A branch's staff often share one public address, so the tight limit counts attempts per
+address AND account name; a looser limit per address alone stops someone trying many names."""
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
+PER_ACCOUNT = "10 per minute; 30 per hour"
+PER_ADDRESS = "200 per hour"
+
+
+def address_and_account(field: str = "username"):
+    """A limiter key: the client address with the account name typed in `field`."""
+
+    def key() -> str:
+        return f"{get_remote_address()}|{(request.form.get(field) or '').strip().lower()}"
+
+    return key

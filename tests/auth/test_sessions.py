@@ -84,3 +84,42 @@ def test_next_parameter_cannot_redirect_off_site(client, session):
     token = client.csrf_token("/login")
     response = client.post("/login?next=//evil.example/x", data={"csrf_token": token, "username": user.username, "password": factories.PASSWORD})
     assert response.headers["Location"] == "/"
+
+
+def test_changing_your_password_ends_your_other_sessions(app, client, session, login_as):
+    user = login_as("staff")
+    elsewhere = app.test_client()
+    login_as("staff", user, the_client=elsewhere)
+    response = client.submit("/account/password", {"current": factories.PASSWORD, "new": "a fresh long password", "again": "a fresh long password"},
+                             follow_redirects=True)
+    assert "Your password is changed." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 200  # this session goes on
+    assert elsewhere.get("/").status_code == 302  # the other one has ended
+
+
+def test_wrong_current_password_is_refused_beside_the_field(client, login_as):
+    login_as("staff")
+    response = client.submit("/account/password", {"current": "wrong", "new": "a fresh long password", "again": "a fresh long password"})
+    assert "That is not your current password." in response.get_data(as_text=True)
+
+
+def test_repeated_failed_sign_ins_are_slowed_per_account_not_per_library(backend, server_for, tmp_path):
+    from disclosure import migrate
+    from tests import databases
+    from tests.conftest import Client, make_app
+
+    url = databases.new_database(backend, server_for(backend), tmp_path)
+    migrate.upgrade(url)
+    limited = make_app(url, ratelimit=True)
+    limited.test_client_class = Client
+    the_client = limited.test_client()
+    token = the_client.csrf_token("/login")
+    codes = [the_client.post("/login", data={"csrf_token": token, "username": "dana", "password": "wrong"}).status_code for _ in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    # a colleague at the same desk (same address) can still sign in to another account
+    other = the_client.post("/login", data={"csrf_token": token, "username": "sam", "password": "wrong"})
+    assert other.status_code == 200
+    from disclosure.db import db
+
+    db.engine_for(limited).dispose()
+    databases.drop_database(url, server_for(backend))

@@ -9,4 +9,5 @@ TABLE = {
     "auth.new_user": {"admin"},
     "auth.edit_user": {"admin"},
     "auth.toggle_user": {"admin"},
+    "auth.change_password": {"staff-any"},
 }

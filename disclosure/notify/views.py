@@ -1,0 +1,36 @@
+"""The notification inbox: every staff user reads their own notifications here."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from disclosure.auth.access import allow
+from disclosure.auth.forms import ConfirmForm
+from disclosure.db import db
+from disclosure.notify import service
+from disclosure.notify.models import Notification
+
+bp = Blueprint("notify", __name__, url_prefix="/notifications")
+
+
+@bp.route("/")
+@allow("staff-any")
+def inbox():
+    """The signed-in user's notifications, newest first (never anyone else's)."""
+    notes = db.session.scalars(
+        select(Notification).where(Notification.recipient_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(200)
+    ).all()
+    return render_template("notify/inbox.html", notes=notes, confirm=ConfirmForm())
+
+
+@bp.route("/read", methods=["POST"])
+@allow("staff-any")
+def mark_all_read():
+    """Mark every notification of the signed-in user read."""
+    if ConfirmForm().validate_on_submit():
+        count = service.mark_all_read(db.session, current_user)
+        db.session.commit()
+        flash(f"{count} notification{'s' if count != 1 else ''} marked as read.", "success")
+    return redirect(url_for("notify.inbox"))

@@ -1,0 +1,86 @@
+"""Notifications: the outbox always, e-mail when SMTP is configured, an inbox for each user."""
+import dataclasses
+
+import pytest
+from sqlalchemy import select
+
+from disclosure.notify import service
+from disclosure.notify.models import Notification
+from tests import factories
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a loopback port that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Keep:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
+
+
+def test_outbox_is_emailed_once_when_smtp_is_configured(app, session, smtp_server):
+    controller, handler = smtp_server
+    director = factories.user(session, "director", email="director@library.invalid")
+    service.notify(session, director, "A new subpoena needs your attention", "Reference 2026-0001.", link="/cases/1")
+    session.commit()
+    original = app.config["SETTINGS"]
+    app.config["SETTINGS"] = dataclasses.replace(original, smtp_host="127.0.0.1", smtp_port=controller.port,
+                                                 smtp_starttls=False, base_url="https://records.library.invalid")
+    try:
+        with app.app_context():
+            from disclosure.db import db
+
+            assert service.send_pending_email(db.session) == 1
+            db.session.commit()
+            assert service.send_pending_email(db.session) == 0  # safe to run twice
+    finally:
+        app.config["SETTINGS"] = original
+    assert len(handler.messages) == 1
+    message = handler.messages[0]
+    assert message.rcpt_tos == ["director@library.invalid"]
+    text = message.content.decode()
+    assert "Subject: A new subpoena needs your attention" in text
+    assert "https://records.library.invalid/cases/1" in text
+    assert session.scalar(select(Notification.emailed_at).where(Notification.recipient_id == director.id)) is not None
+
+
+def test_without_smtp_nothing_is_sent_and_the_outbox_keeps_the_row(app, session):
+    director = factories.user(session, "director")
+    service.notify(session, director, "Something")
+    session.commit()
+    with app.app_context():
+        from disclosure.db import db
+
+        assert service.send_pending_email(db.session) == 0
+    assert session.scalar(select(Notification.emailed_at).where(Notification.recipient_id == director.id)) is None
+
+
+def test_each_user_reads_only_their_own_notifications(client, session, login_as):
+    me = login_as("director")
+    other = factories.user(session, "director")
+    service.notify(session, me, "Mine to read")
+    service.notify(session, other, "Someone else's")
+    session.commit()
+    html = client.get("/notifications/").get_data(as_text=True)
+    assert "Mine to read" in html and "Someone else's" not in html
+    response = client.submit("/notifications/read", page="/notifications/", follow_redirects=True)
+    assert "1 notification marked as read." in response.get_data(as_text=True)
+    assert session.scalar(select(Notification.read_at).where(Notification.recipient_id == other.id)) is None
