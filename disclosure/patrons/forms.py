@@ -40,9 +40,6 @@ class AskForm(_ScopeMixin, FlaskForm):
     """A patron asks for their records (or a minor's)."""
 
     subject_id = RadioField("Whose records?", coerce=int, choices=[])
-    everything = RadioField("Which records?", choices=options([("all", "Everything the library holds about them"),
-                                                              ("some", "Only some kinds or dates (choose below)")]),
-                            default="all")
 
 
 class DeskRequestForm(_ScopeMixin, FlaskForm):

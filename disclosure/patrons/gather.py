@@ -232,19 +232,19 @@ def case_disclosures_of(session: Session, patron_id: int) -> list[dict]:
     when, under what authority, and what (kinds and counts)."""
     query = (
         select(Production.id, Production.recipient, Production.produced_at, Production.authority,
-               Case.year, Case.number, ProductionItem.record_kind, func.count(ProductionItem.id))
+               ProductionItem.record_kind, func.count(ProductionItem.id))
         .join(Production, Production.id == ProductionItem.production_id)
         .join(Case, Case.id == Production.case_id)
         .where(ProductionItem.patron_id == patron_id, Case.closed_at.is_not(None), not_gagged())
         .group_by(Production.id, Production.recipient, Production.produced_at, Production.authority,
-                  Case.year, Case.number, ProductionItem.record_kind)
+                  ProductionItem.record_kind)
         .order_by(Production.produced_at, Production.id, ProductionItem.record_kind)
     )
     by_production: dict[int, dict] = {}
-    for pid, recipient, produced_at, authority, year, number, kind, count in session.execute(query):
+    for pid, recipient, produced_at, authority, kind, count in session.execute(query):
+        # No case number: numbers run library-wide, and a gap could hint at a gagged case.
         entry = by_production.setdefault(pid, {
-            "to_whom": recipient, "when": produced_at, "authority": authority,
-            "library_reference": f"{year}-{number:04d}", "what": {},
+            "to_whom": recipient, "when": produced_at, "authority": authority, "library_reference": None, "what": {},
         })
         entry["what"][kind_label(kind)] = count
     return list(by_production.values())

@@ -12,7 +12,7 @@ from disclosure.errors import DomainError
 from disclosure.patrons import service
 from disclosure.patrons.gather import KINDS
 from disclosure.patrons.forms import AskForm, ConfirmForm, CorrectionForm, PatronLoginForm, guardian_choices
-from disclosure.web.limits import limiter
+from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
 from disclosure.web.util import safe_next, show_domain_error
 
 bp = Blueprint("patrons", __name__)
@@ -36,7 +36,8 @@ def send_file_content(content: bytes, mimetype: str, filename: str, *, inline: b
 
 @bp.route("/patron/login", methods=["GET", "POST"])
 @allow("public")
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit(PER_ACCOUNT, methods=["POST"], key_func=address_and_account("card_number"))
+@limiter.limit(PER_ADDRESS, methods=["POST"])
 def login():
     """Patron sign-in with library card number and PIN (separate from staff sign-in)."""
     if current_user.is_authenticated:
@@ -76,11 +77,10 @@ def ask():
     form = AskForm(subject_id=patron.id)  # one's own records unless a guardian chooses a minor
     form.subject_id.choices = guardian_choices(patron, minors)
     if form.validate_on_submit():
-        some = form.everything.data == "some"
         try:
             asked = service.ask_for_records(
-                db.session, patron, subject_id=form.subject_id.data, kinds=form.kinds.data if some else None,
-                covers_from=form.covers_from.data if some else None, covers_to=form.covers_to.data if some else None)
+                db.session, patron, subject_id=form.subject_id.data, kinds=form.kinds.data,
+                covers_from=form.covers_from.data, covers_to=form.covers_to.data)
             db.session.commit()
             flash(f"Your request {asked.reference} is received. Bring photo ID to any branch desk.", "success")
             return redirect(url_for("patrons.request_detail", request_id=asked.id))
@@ -95,7 +95,8 @@ def ask():
 def request_detail(request_id: int):
     """One request: where it stands and, when ready, the downloads."""
     asked = service.load_request_for_patron(db.session, _me(), request_id) or abort(404)
-    return render_template("patrons/request.html", req=asked, download_open=service.download_open(asked))
+    return render_template("patrons/request.html", req=asked, download_open=service.download_open(asked),
+                           scope=service.scope_of(asked).describe())
 
 
 @bp.route("/patron/requests/<int:request_id>/report.<fmt>")

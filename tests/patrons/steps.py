@@ -17,7 +17,7 @@ def sign_in_patron(client, patron, pin: str = factories.PIN):
 
 def ask(client, data: dict | None = None):
     """Send the portal's 'ask for my records' form."""
-    return client.submit("/patron/ask", {"everything": "all", **(data or {})})
+    return client.submit("/patron/ask", dict(data or {}))
 
 
 def latest_request(session, requester) -> PatronRequest:

@@ -159,3 +159,22 @@ def test_verification_records_the_kind_of_id_and_never_its_number(app, client, s
     assert "number" not in " ".join(c.name for c in PatronRequest.__table__.columns if c.name.startswith("id_"))
     refused = desk.submit(f"/desk/patron-requests/{request.id}", {"id_kind": "passport"})
     assert "Confirm that you saw the ID in person." in refused.get_data(as_text=True)
+
+
+def test_staff_log_a_written_request_made_at_the_desk_for_a_patron_or_a_minors_guardian(app, client, session, login_as):
+    guardian = factories.patron(session)
+    minor = factories.patron(session, guardian_id=guardian.id)
+    adult = factories.patron(session)
+    session.commit()
+    login_as("staff")
+    response = client.submit("/desk/patron-requests/new", {"card_number": adult.card_number, "kinds": ["loans"]})
+    assert response.status_code == 302
+    own = latest_request(session, adult)
+    assert own.channel == "desk" and own.kinds == ["loans"] and own.logged_by_id is not None
+    client.submit("/desk/patron-requests/new", {"card_number": minor.card_number, "for_minor": "y"})
+    for_minor = latest_request(session, guardian)
+    assert for_minor.subject_id == minor.id and for_minor.for_minor
+    refused = client.submit("/desk/patron-requests/new", {"card_number": adult.card_number, "for_minor": "y"})
+    assert "no guardian on file" in refused.get_data(as_text=True)
+    unknown = client.submit("/desk/patron-requests/new", {"card_number": "00000000000000"})
+    assert "No patron has that card number" in unknown.get_data(as_text=True)
