@@ -1,9 +1,9 @@
 """'What the library does not keep': the retention schedule in a patron's words (seed 004 II.1,
 notice: how long the library keeps information and how it disposes of it).
 
-The sentences take the periods as input. `current_periods(session)` is THE one place that
-asks the retention area for the periods in force; until that area is wired in, it returns the
-defaults of DOMAIN.md ("Retention and purges")."""
+`current_sentences(session)` is THE one place that asks the retention area for its sentences;
+until that area is merged, the sentences come from `what_the_library_does_not_keep`, which
+takes the periods as input (the defaults of DOMAIN.md, "Retention and purges")."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -28,7 +28,9 @@ def test_a_patron_removes_their_email_address_at_once(client, session):
 @pytest.mark.skipif(not HOLDS, reason="needs the holds area (disclosure.holds) merged")
 def test_email_removal_under_a_hold_is_refused(client, session):
     patron = factories.patron(session)
-    factories.hold_on_patron(session, patron)  # noqa: the holds area's factory
+    # a hold of a gagged matter: the refusal must not hint at it
+    gagged = factories.case_row(session, kind="nsl", closed=False, gagged=True)
+    factories.hold(session, gagged, categories=("patrons",), patrons=[patron])  # the holds area's factory
     session.commit()
     sign_in_patron(client, patron)
     html = client.submit("/patron/email/remove", {}, page="/patron", follow_redirects=True).get_data(as_text=True)
