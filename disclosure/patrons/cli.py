@@ -7,10 +7,12 @@ from disclosure import jobs
 
 
 def drop_expired_reports(session) -> str:
-    """Delete the content of frozen reports whose download period is over (hashes stay)."""
-    from disclosure.patrons.service import drop_expired_report_content
+    """Delete the content of frozen reports whose download period is over (hashes stay), and
+    sign-in failure counts older than a day."""
+    from disclosure.patrons.service import drop_expired_report_content, forget_old_sign_in_failures
 
-    return f"{drop_expired_report_content(session)} expired patron report(s) emptied"
+    emptied, forgotten = drop_expired_report_content(session), forget_old_sign_in_failures(session)
+    return f"{emptied} expired patron report(s) emptied, {forgotten} old sign-in failure count(s) forgotten"
 
 
 JOB = jobs.Job("drop-expired-patron-reports", "cron", {"hour": 3, "minute": 15}, drop_expired_reports)

@@ -7,7 +7,7 @@ import hmac
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -298,6 +298,12 @@ def drop_expired_report_content(session: Session) -> int:
         .where(FrozenReport.request_id.in_(expired), FrozenReport.content_removed_at.is_(None))
         .values(pdf=None, json_data=None, csv_data=None, content_removed_at=now)
     )
+    return result.rowcount or 0
+
+
+def forget_old_sign_in_failures(session: Session, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete failure counts nobody has added to for a day (they exist only to slow guessing)."""
+    result = session.execute(delete(PatronSignInLock).where(PatronSignInLock.last_failed_at < clock.now() - older_than))
     return result.rowcount or 0
 
 

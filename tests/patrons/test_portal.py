@@ -178,3 +178,17 @@ def test_staff_log_a_written_request_made_at_the_desk_for_a_patron_or_a_minors_g
     assert "no guardian on file" in refused.get_data(as_text=True)
     unknown = client.submit("/desk/patron-requests/new", {"card_number": "00000000000000"})
     assert "No patron has that card number" in unknown.get_data(as_text=True)
+
+
+def test_the_nightly_job_forgets_old_sign_in_failures_and_expired_report_copies(app, client, session):
+    clock.freeze(factories.at(2026, 3, 2, 15))
+    patron = factories.patron(session)
+    session.commit()
+    sign_in_patron(client, patron, pin="0000")
+    clock.freeze(factories.at(2026, 3, 4, 15))
+    from disclosure.patrons.cli import drop_expired_reports
+    from disclosure.patrons.models import PatronSignInLock
+
+    with app.app_context():
+        assert "1 old sign-in failure count(s) forgotten" in drop_expired_reports(session)
+    assert session.scalar(select(func.count()).select_from(PatronSignInLock)) == 0
