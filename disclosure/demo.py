@@ -7,7 +7,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -103,7 +103,7 @@ def _workstations(session: Session, branches: list[int]) -> list[int]:
 def _patrons(session: Session, rng: random.Random, branches: list[int], count: int, now) -> list[int]:
     pin_hash = hash_secret(DEMO_PATRON_PIN)  # one hash for all: hashing 2,000 PINs would take minutes
     today = clock.today()
-    adults, rows = [], []
+    adults, rows, links = [], [], []
     for n in range(1, count + 1):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         minor = n > 3 and adults and rng.random() < 0.12
@@ -120,19 +120,26 @@ def _patrons(session: Session, rng: random.Random, branches: list[int], count: i
             "pin_hash": pin_hash,
             "card_expires_on": today - timedelta(days=rng.randint(1, 400)) if expired else today + timedelta(days=rng.randint(30, 1100)),
             "amount_owed": Decimal(rng.randint(25, 4000)) / 100 if owes else Decimal("0.00"),
-            "guardian_id": guardian[0] if guardian else None,
+            "guardian_id": None,  # linked after the insert, by card number (see below)
             "home_branch_id": rng.choice(branches),
             "registered_at": now - timedelta(days=rng.randint(130, 3000)),
             "session_version": 1,
         })
+        if guardian:
+            links.append((n, guardian[0]))
         if not minor and n != 3:  # patron 3 becomes the demo minor below
             adults.append((n, last, rows[-1]["address"]))
     # The first two patrons are the demo's: patron 1 an adult, patron 2 the guardian of patron 3.
     rows[0]["name"], rows[1]["name"], rows[2]["name"] = "Jordan Ellis", "Priya Castillo", "Mateo Castillo"
-    rows[2].update(guardian_id=2, birth_year=today.year - 11, address=rows[1]["address"])
+    rows[2].update(birth_year=today.year - 11, address=rows[1]["address"])
+    links = [(n, g) for n, g in links if n != 3] + [(3, 2)]
     rows[0]["email"] = "jordan.ellis@example.org"
-    # ids are assigned in order on an empty table; guardian ids above rely on that.
     session.execute(insert(m.Patron), rows)
+    # Guardians are linked by card number, not by assumed ids: a PostgreSQL sequence does not
+    # restart at 1 after rolled-back inserts, so "ids in order on an empty table" is not safe.
+    id_of = dict(session.execute(select(m.Patron.card_number, m.Patron.id)).all())
+    card = lambda n: f"2100000000{n:04d}"  # noqa: E731
+    session.execute(update(m.Patron), [{"id": id_of[card(n)], "guardian_id": id_of[card(g)]} for n, g in links])
     return list(session.scalars(select(m.Patron.id).order_by(m.Patron.id)))
 
 

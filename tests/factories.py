@@ -157,6 +157,95 @@ def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
     return datetime(year, month, day, hour, tzinfo=clock.UTC)
 
 
+# ---- cases (issue 3) ---------------------------------------------------------------------------
+
+
+def case(session, kind: str = "subpoena", clerk=None, **fields):
+    """A request logged at the desk through the real intake service (numbered, routed, audited).
+    `fields` override Intake fields (officer_name, records_sought, patron_cards, warrant, ...)."""
+    from disclosure.cases import intake
+
+    clerk = clerk or user(session, "staff")
+    values = dict(kind=kind, officer_name="Det. Jordan Hale", officer_agency="Jefferson County Sheriff's Office",
+                  officer_badge="4471", records_sought="Computer sign-up logs for 3 November")
+    if kind == "search_warrant":
+        values["warrant"] = intake.WarrantFacts(executed_at=clock.now())
+    if kind in ("subpoena", "court_order", "search_warrant", "fisa_order", "nsl", "preservation"):
+        values.update(court="Circuit Court of Jefferson County", docket_number="26JE-CR00123")
+    values.update(fields)
+    obj = intake.log_request(session, clerk, intake.Intake(**values))
+    session.flush()
+    return obj
+
+
+# ---- patrons' own records (patrons area) ------------------------------------------------------
+
+def case_row(session, *, kind: str = "subpoena", closed: bool = True, gagged: bool = False, **fields):
+    """A Case row made directly (the cases area builds them through its workflow)."""
+    from disclosure.cases.models import Case
+
+    clerk = fields.pop("received_by", None) or user(session, "staff")
+    now = clock.now()
+    values = dict(year=now.year, number=_n(), kind=kind, status="closed" if closed else "with_director",
+                  received_at=now - timedelta(days=40), received_by_id=clerk.id, routed_at=now - timedelta(days=40),
+                  officer_name="Det. Sam Ortiz", officer_agency="Hillsboro Police Department", records_sought="",
+                  court_order_received=False, gagged=gagged, closed_at=now - timedelta(days=2) if closed else None)
+    values.update(fields)
+    obj = Case(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def advised_case(session, kind: str = "subpoena", *, director=None, counsel=None, recommendation: str = "comply",
+                 checklist: dict | None = None, **fields):
+    """A case with counsel assigned and advice recorded: ready for the Director's decision."""
+    from disclosure.cases import service
+
+    director = director or user(session, "director")
+    counsel = counsel or user(session, "counsel")
+    obj = case(session, kind, **fields)
+    service.assign_counsel(session, director, obj, counsel, clock.today() + timedelta(days=7))
+    ticks = checklist if checklist is not None else {name: True for name in
+                                                      ("competent_court", "good_cause", "proper_form", "signed", "in_date", "within_jurisdiction")}
+    service.record_advice(session, counsel, obj, advice="The subpoena is valid; comply narrowly.",
+                          recommendation=recommendation, checklist=ticks)
+    session.flush()
+    return obj
+
+def production(session, case_obj, items: list[tuple[str, int | None]], *, recipient: str = "Hillsboro Police Department",
+               authority: str = "Subpoena of the Jefferson County Circuit Court, No. 26-CR-1234", **fields):
+    """A Production of `case_obj` with one ProductionItem per (record_kind, patron_id)."""
+    from disclosure.cases.models import Production, ProductionItem
+
+    director = fields.pop("produced_by", None) or user(session, "director")
+    obj = Production(case_id=case_obj.id, produced_at=fields.pop("produced_at", clock.now() - timedelta(days=5)),
+                     produced_by_id=director.id, recipient=recipient, authority=authority, manifest={}, **fields)
+    session.add(obj)
+    session.flush()
+    for n, (kind, patron_id) in enumerate(items, 1):
+        session.add(ProductionItem(production_id=obj.id, record_kind=kind, record_id=n, patron_id=patron_id, data={}))
+    session.flush()
+    return obj
+
+
+def patron_with_every_kind(session, **fields) -> m.Patron:
+    """A patron with records of each kind: 3 loans, 2 computer sessions, 1 ILL with 2 e-mails,
+    1 program registration, 1 mailing-list subscription."""
+    who = patron(session, **fields)
+    home = branch(session)
+    for days in (30, 10, 2):
+        loan(session, who, home, days_ago=days, returned_days_ago=None if days == 2 else days - 5)
+    for days in (0.5, 2):
+        computer_session(session, workstation(session, home), who, days_ago=days)
+    ill = interlibrary_loan(session, who, completed_days_ago=None)
+    ill_email(session, ill)
+    ill_email(session, ill, subject="Your item has arrived")
+    registration(session, program(session, home), who)
+    subscription(session, who)
+    return who
+
+
 # ---- documents area (issue 7): a realistic case and production to draw letters from ----------
 
 

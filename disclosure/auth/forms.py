@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms import BooleanField, DateTimeLocalField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from disclosure.auth.models import ROLE_LABELS
@@ -57,3 +57,11 @@ class PasswordChangeForm(FlaskForm):
             from wtforms.validators import ValidationError
 
             raise ValidationError("The two new passwords differ.")
+
+
+class ActingDirectorForm(FlaskForm):
+    """The Director names someone to act as Director for a period (library time)."""
+
+    user_id = SelectField("Who will act as Director", coerce=int, choices=[])
+    starts_at = DateTimeLocalField("From", validators=[DataRequired(message="Enter when the period starts.")])
+    ends_at = DateTimeLocalField("Until", validators=[DataRequired(message="Enter when the period ends.")])

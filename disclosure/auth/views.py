@@ -142,3 +142,61 @@ def toggle_user(user_id: int):
         except DomainError as err:
             flash(err.message, "error")
     return redirect(url_for("auth.users"))
+
+
+# ---- the acting Director (built with the cases area, issue 3) --------------------------------
+
+
+def _acting_form():
+    from disclosure.auth.forms import ActingDirectorForm
+
+    form = ActingDirectorForm()
+    candidates = service.staff_by_role(db.session, "supervisor", "staff")
+    form.user_id.choices = options([(0, "— choose —")] + [(u.id, f"{u.full_name} ({u.role_label})") for u in candidates])
+    return form
+
+
+@bp.route("/acting-director", methods=["GET", "POST"])
+@allow("director")
+def acting():
+    """The Director names an acting Director for a period; the appointments in force and to come."""
+    from disclosure import clock
+    from disclosure.auth.models import ActingDirector
+
+    form = _acting_form()
+    may_name = current_user.role == "director"  # an acting Director does not appoint others
+    if form.validate_on_submit():
+        try:
+            if not may_name:
+                raise DomainError("Only the Director may name an acting Director.")
+            zone = clock.library_zone()
+            user = db.session.get(User, form.user_id.data) if form.user_id.data else None
+            if user is None:
+                raise DomainError("Choose who will act as Director.", field="user_id")
+            service.name_acting_director(db.session, current_user, user, form.starts_at.data.replace(tzinfo=zone),
+                                         form.ends_at.data.replace(tzinfo=zone))
+            db.session.commit()
+            flash(f"{user.full_name} will act as Director for that period, and gets the Director's notifications.", "success")
+            return redirect(url_for("auth.acting"))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    appointments = db.session.scalars(
+        select(ActingDirector).where(ActingDirector.ends_at > clock.now(), ActingDirector.revoked_at.is_(None))
+        .order_by(ActingDirector.starts_at)).all()
+    return render_template("auth/acting.html", form=form, appointments=appointments, may_name=may_name,
+                           in_force=service.acting_director_now(db.session), confirm=ConfirmForm())
+
+
+@bp.route("/acting-director/<int:appointment_id>/revoke", methods=["POST"])
+@allow("director")
+def acting_revoke(appointment_id: int):
+    """End an acting-Director appointment early."""
+    from disclosure.auth.models import ActingDirector
+
+    appointment = db.session.get(ActingDirector, appointment_id) or abort(404)
+    if ConfirmForm().validate_on_submit() and current_user.role == "director":
+        service.revoke_acting_director(db.session, current_user, appointment)
+        db.session.commit()
+        flash("The appointment has ended.", "success")
+    return redirect(url_for("auth.acting"))

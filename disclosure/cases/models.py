@@ -92,6 +92,7 @@ class Case(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     outcome: Mapped[str | None] = mapped_column(Text)
 
     # exigent: paper must follow
@@ -109,6 +110,13 @@ class Case(Base):
     received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])
     counsel: Mapped[User | None] = relationship(foreign_keys=[counsel_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    subjects: Mapped[list["CaseSubject"]] = relationship(order_by="CaseSubject.id", cascade="all, delete-orphan")
+    documents: Mapped[list["CaseDocument"]] = relationship(order_by="CaseDocument.id", cascade="all, delete-orphan")
+    advice: Mapped[list["CounselAdvice"]] = relationship(order_by="CounselAdvice.id", cascade="all, delete-orphan")
+    waiver: Mapped["ExigentWaiver | None"] = relationship(cascade="all, delete-orphan")
+    warrant: Mapped["WarrantExecution | None"] = relationship(cascade="all, delete-orphan")
+    productions: Mapped[list["Production"]] = relationship(order_by="Production.id", viewonly=True)
 
     @property
     def reference(self) -> str:
@@ -118,6 +126,28 @@ class Case(Base):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def is_urgent(self) -> bool:
+        """Warrant, FISA order, NSL and exigent requests go to the top of the Director's queue."""
+        return CaseKind(self.kind) in URGENT_KINDS
+
+    @property
+    def latest_advice(self) -> "CounselAdvice | None":
+        """Counsel's advice in force (the newest), if any."""
+        return self.advice[-1] if self.advice else None
+
+    @property
+    def has_counsel_advice(self) -> bool:
+        """True once counsel has advised: a review recorded, or the advice an exigent waiver carries.
+        The Director decides only after this (seed 004, III.3: 'will confer with legal counsel')."""
+        return bool(self.advice) or self.waiver is not None
+
+    @property
+    def paperwork_overdue(self) -> bool:
+        """An exigent case whose officer has not yet brought the paper, past its due date."""
+        return (self.paperwork_due_at is not None and self.paperwork_received_at is None
+                and self.paperwork_due_at < clock.now())
 
 
 class CaseMember(Base):
@@ -170,3 +200,142 @@ class ProductionItem(Base):
     data: Mapped[dict] = mapped_column(JSON)
 
     production: Mapped[Production] = relationship(back_populates="items")
+
+
+# ---- what was asked, what was handed over, what counsel said, what happened ----------------
+
+
+class SubjectKind(str, enum.Enum):
+    """What an officer's request names: a patron, a public computer, or a time window."""
+
+    PATRON = "patron"
+    WORKSTATION = "workstation"
+    TIME_WINDOW = "time_window"
+
+
+class CaseSubject(Base):
+    """One thing the request names (a patron's card number, a workstation, a time window), as the
+    officer gave it at the desk; the production later picks records with these."""
+
+    __tablename__ = "case_subjects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str | None] = mapped_column(String(120))  # card number or workstation code
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DocumentKind(str, enum.Enum):
+    """Why a scan is in the file."""
+
+    LEGAL_PROCESS = "legal_process"  # the paper the officer presented at the desk
+    FOLLOW_UP = "follow_up"  # the paper an officer brings after an exigent release
+    COURT_ORDER = "court_order"  # a court order received later (ends a preservation hold's clock)
+    OTHER = "other"
+
+
+class CaseDocument(Base):
+    """A scan of a paper (PDF, JPEG or PNG), stored outside static/ under a generated name; the
+    uploaded name is kept only to show, never used in a path."""
+
+    __tablename__ = "case_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    uploaded_by: Mapped[User] = relationship()
+
+
+class Recommendation(str, enum.Enum):
+    """Counsel's recommendation to the Director."""
+
+    COMPLY = "comply"
+    COMPLY_IN_PART = "comply_in_part"
+    REFUSE = "refuse"
+    CHALLENGE = "challenge"
+    REQUIRE_PROCESS = "require_process"
+
+
+# The legal-process checklist (seed 004, III.3: "issued by a court of competent jurisdiction that
+# shows good cause and is in proper form"), one column each so a refusal can name the defect.
+CHECKLIST = (
+    ("competent_court", "Issued by a court of competent jurisdiction"),
+    ("good_cause", "Shows good cause"),
+    ("proper_form", "In proper form"),
+    ("signed", "Signed"),
+    ("in_date", "In date (not expired)"),
+    ("within_jurisdiction", "Within the court's jurisdiction"),
+)
+
+
+class CounselAdvice(Base):
+    """Counsel's review of a case: confidential advice, a recommendation, the checklist. The
+    newest row is the advice in force; earlier ones stay as the record of what was said."""
+
+    __tablename__ = "counsel_advice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    counsel_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    advice: Mapped[str] = mapped_column(Text)
+    recommendation: Mapped[str] = mapped_column(String(20))
+    competent_court: Mapped[bool] = mapped_column(Boolean, default=False)
+    good_cause: Mapped[bool] = mapped_column(Boolean, default=False)
+    proper_form: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    in_date: Mapped[bool] = mapped_column(Boolean, default=False)
+    within_jurisdiction: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    counsel: Mapped[User] = relationship()
+
+    @property
+    def defects(self) -> list[str]:
+        """The checklist items the process fails, in words."""
+        return [label for name, label in CHECKLIST if not getattr(self, name)]
+
+
+class ExigentWaiver(Base):
+    """The Director's waiver of legal process in an emergency, made only upon counsel's advice
+    (seed 004, III.3): who advised, when, what, the officer's stated emergency, what was released."""
+
+    __tablename__ = "exigent_waivers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    counsel_name: Mapped[str] = mapped_column(String(120))
+    advised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    advice: Mapped[str] = mapped_column(Text)
+    by_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    emergency: Mapped[str] = mapped_column(Text)
+    released: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    recorded_by: Mapped[User] = relationship()
+
+
+class WarrantExecution(Base):
+    """What happened when a search warrant was executed at the library (recorded at the desk)."""
+
+    __tablename__ = "warrant_executions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    executed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    areas_searched: Mapped[str] = mapped_column(Text, default="")
+    equipment_searched: Mapped[str] = mapped_column(Text, default="")
+    items_seized: Mapped[str] = mapped_column(Text, default="")
+    seized_workstation_ids: Mapped[list] = mapped_column(JSON, default=list)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

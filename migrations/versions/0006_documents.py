@@ -1,7 +1,7 @@
 """documents: generated letters, certificates, reports
 
 Revision ID: 0006_documents
-Revises: 0002
+Revises: 0005_patrons
 Create Date: 2026-11-23 15:21:32.252934
 """
 from alembic import op
@@ -10,7 +10,7 @@ import disclosure.db
 
 
 revision = '0006_documents'
-down_revision = '0002'
+down_revision = '0005_patrons'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,150 @@
+"""Forms of the cases area. Times are typed in library time and stored in UTC."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, DateTimeLocalField, HiddenField, MultipleFileField, RadioField, SelectField,
+    SelectMultipleField, StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from disclosure import clock
+from disclosure.cases.guidance import GUIDANCE
+from disclosure.cases.models import CHECKLIST, DocumentKind
+from disclosure.cases.productions import RECORD_KINDS
+from disclosure.cases.service import DECISION_LABELS, RECOMMENDATION_LABELS
+from disclosure.web.forms import options
+
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.LEGAL_PROCESS.value: "The legal process presented",
+    DocumentKind.FOLLOW_UP.value: "Officer's follow-up paper (after an emergency release)",
+    DocumentKind.COURT_ORDER.value: "A court order received",
+    DocumentKind.OTHER.value: "Other correspondence",
+}
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """A time typed in library time (naive) as a UTC instant."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=clock.library_zone()).astimezone(clock.UTC)
+
+
+def lines(text: str | None) -> list[str]:
+    """One entry per line (or comma), blanks dropped."""
+    return [part.strip() for part in (text or "").replace(",", "\n").splitlines() if part.strip()]
+
+
+class KindForm(FlaskForm):
+    """Step 1 at the desk: what did the officer present? (A GET form: no CSRF needed, nothing changes.)"""
+
+    class Meta:
+        csrf = False
+
+    kind = RadioField("What did the officer present?", choices=options((g.kind, g.title) for g in GUIDANCE),
+                      validators=[InputRequired(message="Choose what the officer presented.")])
+
+
+class IntakeForm(FlaskForm):
+    """Step 2 at the desk: the request itself."""
+
+    received_at = DateTimeLocalField("When the officer came to the desk", validators=[Optional()])
+    officer_name = StringField("Officer's name", validators=[DataRequired(message="Enter the officer's name."), Length(max=120)])
+    officer_badge = StringField("Badge or ID number", validators=[Optional(), Length(max=60)])
+    officer_agency = StringField("Agency", validators=[DataRequired(message="Enter the officer's agency."), Length(max=200)])
+    officer_jurisdiction = StringField("Jurisdiction (city, county, state, federal)", validators=[Optional(), Length(max=200)])
+    officer_contact = StringField("How to reach the officer (phone or e-mail)", validators=[Optional(), Length(max=200)])
+    records_sought = TextAreaField("What records did the officer ask for?",
+                                   validators=[DataRequired(message="Say what the officer asked for, in their words.")])
+    patron_cards = TextAreaField("Patron card numbers named", validators=[Optional()])
+    workstation_codes = TextAreaField("Public computers named", validators=[Optional()])
+    window_starts_at = DateTimeLocalField("Time window named: from", validators=[Optional()])
+    window_ends_at = DateTimeLocalField("Time window named: to", validators=[Optional()])
+    court = StringField("Court or issuing authority", validators=[Optional(), Length(max=200)])
+    docket_number = StringField("Docket or case number", validators=[Optional(), Length(max=100)])
+    issued_on = DateField("Date issued", validators=[Optional()])
+    return_date = DateField("Return date (answer by)", validators=[Optional()])
+    scans = MultipleFileField("Scans of the paper (PDF, JPEG or PNG, up to 20 MiB each)")
+    # search warrant: what happened when it was executed
+    executed_at = DateTimeLocalField("When the warrant was executed", validators=[Optional()])
+    areas_searched = TextAreaField("Areas searched", validators=[Optional()])
+    equipment_searched = TextAreaField("Equipment searched", validators=[Optional()])
+    items_seized = TextAreaField("Items seized", validators=[Optional()])
+    seized_workstations = SelectMultipleField("Public computers seized (they are taken out of service)", coerce=int,
+                                              choices=[], validators=[Optional()],
+                                              widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+
+
+class AssignCounselForm(FlaskForm):
+    """The Director asks counsel to review the case."""
+
+    counsel_id = SelectField("Counsel", coerce=int, choices=[])
+    due_on = DateField("Advice due by", validators=[DataRequired(message="Choose a due date.")])
+
+
+class AdviceForm(FlaskForm):
+    """Counsel's advice, recommendation and the legal-process checklist."""
+
+    advice = TextAreaField("Advice to the Director (confidential)", validators=[DataRequired(message="Write your advice to the Director.")])
+    recommendation = RadioField("Recommendation", choices=options(RECOMMENDATION_LABELS.items()),
+                                validators=[InputRequired(message="Choose a recommendation.")])
+
+
+for _name, _label in CHECKLIST:
+    setattr(AdviceForm, _name, BooleanField(_label))
+
+
+class DecisionForm(FlaskForm):
+    """The Director's answer."""
+
+    decision = RadioField("Decision", choices=options(DECISION_LABELS.items()),
+                          validators=[InputRequired(message="Choose a decision.")])
+    reason = TextAreaField("Reason (for a refusal the checklist's defects are used when this is blank)", validators=[Optional()])
+
+
+class WaiverForm(FlaskForm):
+    """An exigent waiver, made only upon counsel's advice."""
+
+    counsel_name = StringField("Counsel who advised", validators=[Optional(), Length(max=120)])
+    advised_at = DateTimeLocalField("When counsel advised", validators=[Optional()])
+    by_phone = BooleanField("The advice was given by phone")
+    advice = TextAreaField("Counsel's advice", validators=[Optional()])
+    emergency = TextAreaField("The emergency the officer stated", validators=[Optional()])
+    released = TextAreaField("What was released to the officer", validators=[Optional()])
+
+
+class DocumentForm(FlaskForm):
+    """Attach a scan to the case."""
+
+    kind = SelectField("What is it?", choices=options(DOCUMENT_KIND_LABELS.items()))
+    scan = MultipleFileField("Scan (PDF, JPEG or PNG, up to 20 MiB)")
+
+
+class CloseForm(FlaskForm):
+    """Close the case with its outcome."""
+
+    outcome = TextAreaField("Outcome", validators=[DataRequired(message="Write the outcome: what was decided and done.")])
+
+
+class ReopenForm(FlaskForm):
+    """Reopen a closed case."""
+
+    reason = TextAreaField("Why reopen it?", validators=[DataRequired(message="Say why the case is reopened.")])
+
+
+class ProductionForm(FlaskForm):
+    """Pick the records released, preview, then release (freeze)."""
+
+    card_number = StringField("Patron card number", validators=[Optional(), Length(max=32)])
+    workstation_code = StringField("Workstation code", validators=[Optional(), Length(max=40)])
+    starts_at = DateTimeLocalField("From", validators=[Optional()])
+    ends_at = DateTimeLocalField("To", validators=[Optional()])
+    kinds = SelectMultipleField("Kinds of record", choices=options((k.name, k.label) for k in RECORD_KINDS.values()),
+                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    recipient = StringField("Released to", validators=[Optional(), Length(max=300)])
+    authority = StringField("Under what authority", validators=[Optional(), Length(max=300)])
+    note = TextAreaField("Note", validators=[Optional()])
+    preview_digest = HiddenField()

@@ -1,0 +1,134 @@
+"""Lists of cases: the Director's queue, counsel's reviews, a case's timeline. Every query goes
+through cases.visibility (the one rule); nothing here writes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from disclosure import clock
+from disclosure.audit.models import AuditEvent
+from disclosure.auth.models import User
+from disclosure.cases.models import Case, CaseKind, URGENT_KINDS
+from disclosure.cases.visibility import case_filter
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One date a case must meet."""
+
+    label: str
+    due: date
+    met: bool
+
+    @property
+    def overdue(self) -> bool:
+        return not self.met and self.due < clock.today()
+
+
+def deadlines(case: Case) -> list[Deadline]:
+    """The case's deadlines (DOMAIN.md, "Case life"): the return date of the process, counsel's
+    review date, the exigent follow-up paper."""
+    found = []
+    if case.return_date:
+        found.append(Deadline("Return date", case.return_date, case.decision is not None))
+    if case.counsel_due_on:
+        found.append(Deadline("Counsel's advice due", case.counsel_due_on, bool(case.advice)))
+    if case.paperwork_due_at:
+        found.append(Deadline("Officer's paper due", clock.local(case.paperwork_due_at).date(),
+                              case.paperwork_received_at is not None))
+    return found
+
+
+def is_overdue(case: Case) -> bool:
+    """True when an open case has missed a deadline."""
+    return case.is_open and any(d.overdue for d in deadlines(case))
+
+
+def next_deadline(case: Case) -> Deadline | None:
+    """The earliest deadline not yet met."""
+    pending = sorted((d for d in deadlines(case) if not d.met), key=lambda d: d.due)
+    return pending[0] if pending else None
+
+
+def _urgency(case: Case) -> tuple:
+    # Warrant, FISA, NSL and exigent first; then overdue; then new (not yet acted on); then the
+    # nearest deadline; then the newest.
+    upcoming = next_deadline(case)
+    return (
+        CaseKind(case.kind) not in URGENT_KINDS,
+        not is_overdue(case),
+        case.status != "with_director",
+        upcoming.due if upcoming else date.max,
+        -case.routed_at.timestamp(),
+    )
+
+
+def _loaded(query):
+    return query.options(selectinload(Case.advice), selectinload(Case.waiver), selectinload(Case.counsel))
+
+
+def open_queue(session: Session, user: User) -> list[Case]:
+    """The open cases `user` may see, most urgent first (the open cases are few: sorted here)."""
+    cases = session.scalars(_loaded(select(Case).where(Case.closed_at.is_(None), case_filter(user, session=session))))
+    return sorted(cases, key=_urgency)
+
+
+def recently_closed(session: Session, user: User, limit: int = 20) -> list[Case]:
+    """The most recently closed cases `user` may see."""
+    query = select(Case).where(Case.closed_at.is_not(None), case_filter(user, session=session))
+    return list(session.scalars(query.order_by(Case.closed_at.desc()).limit(limit)))
+
+
+def counsel_reviews(session: Session, counsel: User) -> list[Case]:
+    """The open cases assigned to `counsel`, the earliest due first."""
+    query = _loaded(select(Case).where(
+        Case.counsel_id == counsel.id, Case.closed_at.is_(None), case_filter(counsel, session=session)))
+    return sorted(session.scalars(query), key=lambda c: (bool(c.advice), c.counsel_due_on or date.max, c.id))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event in a case's life, for the case page."""
+
+    at: datetime
+    action: str
+    actor: str
+    detail: str
+
+
+ACTIONS = {
+    "case.logged": "Logged at the desk",
+    "case.routed": "Routed to the Director",
+    "case.warrant_recorded": "Warrant execution recorded",
+    "case.viewed": "Case page viewed",
+    "case.counsel_assigned": "Counsel assigned",
+    "case.advice_recorded": "Counsel's advice recorded",
+    "case.decided": "Decision recorded",
+    "case.exigent_waiver": "Exigent waiver recorded",
+    "case.document_attached": "Document attached",
+    "case.document_viewed": "Document opened",
+    "case.production_recorded": "Production recorded",
+    "case.production_viewed": "Production viewed",
+    "case.production_downloaded": "Production downloaded",
+    "case.closed": "Closed",
+    "case.reopened": "Reopened",
+}
+
+
+def timeline(session: Session, user: User, case_id: int) -> list[TimelineEntry]:
+    """Every audit event of the case, oldest first, through the case's visibility (an event of a
+    case `user` may not see is not returned)."""
+    query = (
+        select(AuditEvent, User.full_name)
+        .join(Case, Case.id == AuditEvent.case_id)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .where(AuditEvent.case_id == case_id, case_filter(user, session=session))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [
+        TimelineEntry(event.at, ACTIONS.get(event.action, event.action), name or "the system", event.detail)
+        for event, name in session.execute(query)
+    ]

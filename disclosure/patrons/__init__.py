@@ -1,0 +1,1 @@
+"""Patrons' own records: the portal, desk requests, guardians, consent releases, the report."""

@@ -1,0 +1,120 @@
+"""Releases with the patron's written consent (seed 004 III.2: no release to any other party
+without the express written consent of the person identified, or of a minor's guardian).
+Staff record the consent and its scan, then release exactly what it covers, once."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.audit import service as audit
+from disclosure.documents.pdf import sha256
+from disclosure.errors import DomainError
+from disclosure.patrons import report as reports
+from disclosure.patrons.gather import KINDS, Scope
+from disclosure.patrons.models import ConsentRelease, FrozenReport
+from disclosure.patrons.service import normalise_card, scope_of
+from disclosure.records.models import Patron
+
+MAX_SCAN_BYTES = 20 * 1024 * 1024
+# The type is read from the file's first bytes, never from its name or the browser's word.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+
+
+def scan_type(content: bytes) -> tuple[str, str]:
+    """(mimetype, extension) of a scan of a PDF, JPEG or PNG; DomainError for anything else."""
+    if not content:
+        raise DomainError("Attach the scan of the signed consent.", field="scan")
+    if len(content) > MAX_SCAN_BYTES:
+        raise DomainError("That file is too large: scans may be up to 20 MiB.", field="scan")
+    for magic, mimetype, extension in SIGNATURES:
+        if content.startswith(magic):
+            return mimetype, extension
+    raise DomainError("The scan must be a PDF, JPEG or PNG file.", field="scan")
+
+
+def scan_folder() -> Path:
+    """Where consent scans are kept: under the upload folder, outside static/."""
+    return Path(current_app.config["SETTINGS"].upload_folder) / "consents"
+
+
+def record_consent(session: Session, staff, *, card_number: str, recipient: str, kinds: list[str],
+                   covers_from: date | None, covers_to: date | None, signed_on: date, valid_from: date,
+                   valid_until: date, signed_by_guardian: bool, scan: bytes) -> ConsentRelease:
+    """Record a signed consent brought by a third party: whose records, to whom, which kinds and
+    dates, when it was signed and how long it is valid, and its scan (kept with a generated name)."""
+    patron = session.scalar(select(Patron).where(Patron.card_number == normalise_card(card_number)))
+    if patron is None:
+        raise DomainError("No patron has that card number. Check it against the consent.", field="card_number")
+    if signed_by_guardian and patron.guardian_id is None:
+        raise DomainError("This card has no guardian on file: only the patron can sign.", field="signed_by_guardian")
+    kinds = [k for k in kinds if k in KINDS]
+    if not kinds:
+        raise DomainError("Tick the kinds of record the consent names.", field="kinds")
+    if covers_from and covers_to and covers_from > covers_to:
+        raise DomainError("The start date must be on or before the end date.", field="covers_from")
+    if valid_until < valid_from:
+        raise DomainError("The consent must end on or after the day it starts.", field="valid_until")
+    if signed_on > clock.today():
+        raise DomainError("The signing date cannot be in the future.", field="signed_on")
+    if not recipient.strip():
+        raise DomainError("Name who receives the records.", field="recipient")
+    mimetype, extension = scan_type(scan)
+    name = f"{uuid.uuid4().hex}.{extension}"
+    folder = scan_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(scan)
+    consent = ConsentRelease(
+        patron_id=patron.id, recipient=recipient.strip()[:300], signed_by_guardian=signed_by_guardian,
+        kinds=[k for k in KINDS if k in kinds], covers_from=covers_from, covers_to=covers_to, signed_on=signed_on,
+        valid_from=valid_from, valid_until=valid_until, scan_name=name, scan_type=mimetype,
+        scan_sha256=sha256(scan), scan_bytes=len(scan), recorded_at=clock.now(), recorded_by_id=staff.id,
+    )
+    session.add(consent)
+    session.flush()
+    audit.record(session, staff, "consent.recorded", "consent_release", consent.id, detail=f"kinds={len(kinds)}")
+    return consent
+
+
+def release(session: Session, staff, consent: ConsentRelease) -> FrozenReport:
+    """Release exactly what the consent covers, as a frozen copy; it then appears in the
+    patron's own report as a disclosure. Once only, and only while the consent is valid."""
+    if consent.released_at is not None:
+        raise DomainError(f"These records were already released on {consent.released_at:%-d %b %Y}.")
+    today = clock.today()
+    if not consent.valid_from <= today <= consent.valid_until:
+        raise DomainError(f"This consent is valid from {consent.valid_from:%-d %b %Y} to "
+                          f"{consent.valid_until:%-d %b %Y}; it cannot be used today.")
+    document = reports.build_document(session, consent.patron, scope_of(consent), purpose="consent",
+                                      reference=consent.reference, recipient=consent.recipient)
+    frozen = reports.freeze(session, document, current_app.config["SETTINGS"].library_name, consent=consent)
+    consent.released_at, consent.released_by_id = clock.now(), staff.id
+    audit.record(session, staff, "consent.released", "consent_release", consent.id,
+                 detail=f"records={sum(document['counts'].values())}")
+    return frozen
+
+
+def scan_of(consent: ConsentRelease) -> tuple[bytes, str] | None:
+    """(content, mimetype) of the consent's scan, or None when the file is missing."""
+    path = scan_folder() / consent.scan_name
+    return (path.read_bytes(), consent.scan_type) if path.is_file() else None
+
+
+def recent_consents(session: Session, limit: int = 20) -> list[ConsentRelease]:
+    """Consents recorded lately, not yet released first."""
+    return list(session.scalars(select(ConsentRelease).order_by(
+        ConsentRelease.released_at.is_not(None), ConsentRelease.recorded_at.desc()).limit(limit)))
+
+
+def describe(consent: ConsentRelease) -> str:
+    """What a consent covers, in words."""
+    return Scope(tuple(consent.kinds), consent.covers_from, consent.covers_to).describe()

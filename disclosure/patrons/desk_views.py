@@ -1,0 +1,191 @@
+"""The desk's side of patrons' own records: the queue (due soon, overdue), written requests
+logged at the desk, ID verification, printing a report, corrections, consent releases."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from disclosure.auth.access import allow
+from disclosure.db import db
+from disclosure.errors import DomainError
+from disclosure.patrons import consent as consents
+from disclosure.patrons import report as reports
+from disclosure.patrons import service
+from disclosure.patrons.forms import ConfirmForm, ConsentForm, CorrectionDoneForm, DeskRequestForm, VerifyForm
+from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
+from disclosure.patrons.views import bp, send_file_content
+from disclosure.web.util import show_domain_error
+from disclosure.web.views import register_panel
+
+DESK = ("staff", "supervisor", "director")
+
+
+def _panel_context(session, _user) -> dict:
+    waiting = service.waiting_requests(session)
+    return {"patron_desk": {
+        "waiting": len(waiting),
+        "overdue": sum(1 for r in waiting if service.urgency(r) == "overdue"),
+        "due_soon": sum(1 for r in waiting if service.urgency(r) == "due_soon"),
+        "corrections": len(service.open_corrections(session)),
+    }}
+
+
+for _role in DESK:
+    register_panel(_role, "patrons/_home_desk.html", _panel_context)
+
+
+@bp.route("/desk/patron-requests")
+@allow(*DESK)
+def desk_queue():
+    """Patrons' requests waiting for ID (due soon and overdue marked), answered ones, corrections."""
+    return render_template(
+        "patrons/desk_queue.html", waiting=service.waiting_requests(db.session), urgency=service.urgency,
+        answered=service.recently_answered(db.session), corrections=service.open_corrections(db.session),
+        consents=consents.recent_consents(db.session), done_form=CorrectionDoneForm(),
+    )
+
+
+@bp.route("/desk/patron-requests/new", methods=["GET", "POST"])
+@allow(*DESK)
+def desk_new():
+    """Log a written request a patron (or a minor's guardian) made at the desk."""
+    form = DeskRequestForm()
+    if form.validate_on_submit():
+        try:
+            logged = service.log_desk_request(
+                db.session, current_user, card_number=form.card_number.data, for_minor=form.for_minor.data,
+                kinds=form.kinds.data, covers_from=form.covers_from.data, covers_to=form.covers_to.data)
+            db.session.commit()
+            flash(f"Request {logged.reference} logged. Check photo ID now to compile the report.", "success")
+            return redirect(url_for("patrons.desk_request", request_id=logged.id))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    return render_template("patrons/desk_new.html", form=form)
+
+
+@bp.route("/desk/patron-requests/<int:request_id>", methods=["GET", "POST"])
+@allow(*DESK)
+def desk_request(request_id: int):
+    """One request; while it waits, the ID check that compiles the report."""
+    asked = db.session.get(PatronRequest, request_id) or abort(404)
+    form = VerifyForm()
+    if form.validate_on_submit():
+        try:
+            service.verify_and_compile(db.session, current_user, asked, id_kind=form.id_kind.data,
+                                       guardianship_proof=form.guardianship_proof.data)
+            db.session.commit()
+            flash(f"ID checked. The report for {asked.reference} is ready: the patron can download it, or print it now.", "success")
+            return redirect(url_for("patrons.desk_request", request_id=asked.id))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    return render_template("patrons/desk_request.html", req=asked, form=form, urgency=service.urgency(asked),
+                           scope=service.scope_of(asked).describe(), confirm=ConfirmForm())
+
+
+@bp.route("/desk/patron-requests/<int:request_id>/withdraw", methods=["POST"])
+@allow(*DESK)
+def desk_withdraw(request_id: int):
+    """Close a request that will not be answered."""
+    asked = db.session.get(PatronRequest, request_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.withdraw(db.session, current_user, asked)
+            db.session.commit()
+            flash(f"Request {asked.reference} withdrawn.", "success")
+        except DomainError as err:
+            flash(err.message, "error")
+    return redirect(url_for("patrons.desk_request", request_id=request_id))
+
+
+@bp.route("/desk/patron-requests/<int:request_id>/report.pdf")
+@allow(*DESK)
+def desk_print(request_id: int):
+    """The frozen PDF, to print for the patron at the desk."""
+    asked = db.session.get(PatronRequest, request_id) or abort(404)
+    pdf = service.print_at_desk(db.session, current_user, asked) or abort(404)
+    db.session.commit()
+    return send_file_content(pdf, "application/pdf", f"library-records-{asked.reference}.pdf", inline=True)
+
+
+@bp.route("/desk/corrections/<int:correction_id>/done", methods=["POST"])
+@allow(*DESK)
+def desk_correction_done(correction_id: int):
+    """Mark a patron's correction done."""
+    item = db.session.get(CorrectionRequest, correction_id) or abort(404)
+    form = CorrectionDoneForm()
+    if form.validate_on_submit():
+        try:
+            service.complete_correction(db.session, current_user, item, form.staff_note.data)
+            db.session.commit()
+            flash("Correction marked done.", "success")
+        except DomainError as err:
+            flash(err.message, "error")
+    return redirect(url_for("patrons.desk_queue"))
+
+
+@bp.route("/desk/consents/new", methods=["GET", "POST"])
+@allow(*DESK)
+def consent_new():
+    """Record a signed consent brought by a third party, with its scan."""
+    form = ConsentForm()
+    if form.validate_on_submit():
+        upload = form.scan.data
+        try:
+            recorded = consents.record_consent(
+                db.session, current_user, card_number=form.card_number.data, recipient=form.recipient.data,
+                kinds=form.kinds.data, covers_from=form.covers_from.data, covers_to=form.covers_to.data,
+                signed_on=form.signed_on.data, valid_from=form.valid_from.data, valid_until=form.valid_until.data,
+                signed_by_guardian=form.signed_by_guardian.data, scan=upload.read() if upload else b"")
+            db.session.commit()
+            flash(f"Consent {recorded.reference} recorded. Check what it covers, then release.", "success")
+            return redirect(url_for("patrons.consent_detail", consent_id=recorded.id))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    return render_template("patrons/consent_new.html", form=form)
+
+
+@bp.route("/desk/consents/<int:consent_id>")
+@allow(*DESK)
+def consent_detail(consent_id: int):
+    """A recorded consent: what it covers; release it, or download what was released."""
+    consent = db.session.get(ConsentRelease, consent_id) or abort(404)
+    return render_template("patrons/consent_detail.html", consent=consent, covers=consents.describe(consent),
+                           confirm=ConfirmForm())
+
+
+@bp.route("/desk/consents/<int:consent_id>/release", methods=["POST"])
+@allow(*DESK)
+def consent_release(consent_id: int):
+    """Release exactly what the consent covers, as a frozen copy."""
+    consent = db.session.get(ConsentRelease, consent_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            consents.release(db.session, current_user, consent)
+            db.session.commit()
+            flash(f"Released to {consent.recipient}. Print the PDF and hand it over.", "success")
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+    return redirect(url_for("patrons.consent_detail", consent_id=consent_id))
+
+
+@bp.route("/desk/consents/<int:consent_id>/scan")
+@allow(*DESK)
+def consent_scan(consent_id: int):
+    """The scan of the signed consent."""
+    consent = db.session.get(ConsentRelease, consent_id) or abort(404)
+    found = consents.scan_of(consent) or abort(404)
+    extension = consent.scan_name.rsplit(".", 1)[-1]
+    return send_file_content(*found, filename=f"consent-{consent.reference}.{extension}", inline=True)
+
+
+@bp.route("/desk/consents/<int:consent_id>/released.<fmt>")
+@allow(*DESK)
+def consent_file(consent_id: int, fmt: str):
+    """What was released, frozen, as PDF, JSON or CSV."""
+    consent = db.session.get(ConsentRelease, consent_id) or abort(404)
+    found = (reports.file_of(consent.report, fmt) if consent.report else None) or abort(404)
+    return send_file_content(*found, filename=f"released-{consent.reference}.{fmt}", inline=fmt == "pdf")

@@ -1,0 +1,98 @@
+"""Forms of the patron portal and of the desk."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from disclosure.patrons.gather import KINDS
+from disclosure.patrons.models import GUARDIANSHIP_PROOFS, ID_KINDS
+from disclosure.web.forms import options
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes (easier than a multi-select, by keyboard too)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def kind_choices():
+    return options(KINDS.items())
+
+
+class PatronLoginForm(FlaskForm):
+    """Portal sign-in with the library card number and PIN."""
+
+    card_number = StringField("Library card number", validators=[DataRequired(message="Enter the number on your library card."), Length(max=40)])
+    pin = PasswordField("PIN", validators=[DataRequired(message="Enter your PIN.")])
+
+
+class _ScopeMixin:
+    kinds = CheckboxesField("Kinds of record", choices=kind_choices(), validators=[Optional()])
+    covers_from = DateField("From", validators=[Optional()])
+    covers_to = DateField("To", validators=[Optional()])
+
+
+class AskForm(_ScopeMixin, FlaskForm):
+    """A patron asks for their records (or a minor's)."""
+
+    subject_id = RadioField("Whose records?", coerce=int, choices=[])
+
+
+class DeskRequestForm(_ScopeMixin, FlaskForm):
+    """Staff log a written request made at the desk."""
+
+    card_number = StringField("Card number of the patron whose records are asked for",
+                              validators=[DataRequired(message="Enter the card number."), Length(max=40)])
+    for_minor = BooleanField("The person asking is the guardian of this minor (the guardian on file)")
+
+
+class VerifyForm(FlaskForm):
+    """Staff have seen photo ID: only its kind is recorded."""
+
+    id_kind = RadioField("Kind of photo ID seen", choices=options(ID_KINDS.items()),
+                         validators=[InputRequired(message="Choose the kind of photo ID you saw.")])
+    guardianship_proof = RadioField("Proof of guardianship seen", choices=options(GUARDIANSHIP_PROOFS.items()),
+                                    validators=[Optional()])
+    confirmed = BooleanField("I saw the ID in person and it matches the person asking",
+                             validators=[DataRequired(message="Confirm that you saw the ID in person.")])
+
+
+class CorrectionForm(FlaskForm):
+    """A patron asks for a correction of their details."""
+
+    details = TextAreaField("What is wrong, and what should it be?",
+                            validators=[DataRequired(message="Say what is wrong and what it should be."), Length(max=2000)])
+
+
+class CorrectionDoneForm(FlaskForm):
+    """Staff mark a correction done."""
+
+    staff_note = StringField("What you changed", validators=[Optional(), Length(max=500)])
+
+
+class ConsentForm(_ScopeMixin, FlaskForm):
+    """Staff record a signed consent brought by a third party."""
+
+    card_number = StringField("Card number of the patron who signed (or of the minor)",
+                              validators=[DataRequired(message="Enter the card number."), Length(max=40)])
+    signed_by_guardian = BooleanField("Signed by the minor's guardian on file")
+    recipient = StringField("Who receives the records", validators=[DataRequired(message="Name who receives the records."), Length(max=300)])
+    not_government = BooleanField("The recipient is not a police force or other government agency",
+                                  validators=[DataRequired(message="A government agency needs legal process: log it as an officer's request for the Director.")])
+    signed_on = DateField("Signed on", validators=[DataRequired(message="Enter the date the consent was signed.")])
+    valid_from = DateField("Valid from", validators=[DataRequired(message="Enter the first day the consent is valid.")])
+    valid_until = DateField("Valid until", validators=[DataRequired(message="Enter the last day the consent is valid.")])
+    scan = FileField("Scan of the signed consent (PDF, JPEG or PNG, up to 20 MiB)")
+
+
+class ConfirmForm(FlaskForm):
+    """A POST that needs only its CSRF token."""
+
+
+def guardian_choices(patron, minors):
+    return options([(patron.id, "My own records")] + [(minor.id, f"{minor.name} (a minor in my care)") for minor in minors])
+

@@ -1,0 +1,176 @@
+"""Patrons' own records (DOMAIN.md, "Patrons' own records"; seed 004 III.2 and II.2-3): requests
+for one's own (or a minor's) records, the frozen reports, consent releases to a third party,
+corrections, and the per-card sign-in lockout of the portal."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from disclosure.auth.models import User
+from disclosure.db import Base, UTCDateTime
+from disclosure.records.models import Patron
+
+
+class RequestStatus(str, enum.Enum):
+    """Where a patron's request stands. Nothing is compiled before staff have seen photo ID."""
+
+    AWAITING_ID = "awaiting_id"
+    READY = "ready"
+    WITHDRAWN = "withdrawn"
+
+
+# The kinds of photo ID staff may record. Only the kind: never its number (seed 004 II.3 asks
+# to *see* ID, not to keep a copy of it).
+ID_KINDS = {
+    "drivers_license": "Driver's license",
+    "state_id": "State ID card",
+    "passport": "Passport",
+    "military_id": "Military ID",
+    "other_photo_id": "Other photo ID",
+}
+GUARDIANSHIP_PROOFS = {
+    "birth_certificate": "Birth certificate naming the guardian",
+    "court_order": "Court order of guardianship",
+    "adoption_decree": "Adoption decree",
+    "other_legal_proof": "Other legal proof of guardianship",
+}
+
+
+class PatronRequest(Base):
+    """A patron (or a minor's guardian) asks for the library records that identify them."""
+
+    __tablename__ = "patron_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # whose records: the patron, or the minor a guardian asks for
+    subject_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    # who asked, and who alone may download the result
+    requester_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    for_minor: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str] = mapped_column(String(10))  # 'portal' or 'desk' (a written request)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kinds: Mapped[list | None] = mapped_column(JSON)  # None: every kind
+    covers_from: Mapped[date | None] = mapped_column(Date)
+    covers_to: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True, default=RequestStatus.AWAITING_ID.value)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    id_kind: Mapped[str | None] = mapped_column(String(40))
+    guardianship_proof: Mapped[str | None] = mapped_column(String(40))
+    compiled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    download_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    subject: Mapped[Patron] = relationship(foreign_keys=[subject_id])
+    requester: Mapped[Patron] = relationship(foreign_keys=[requester_id])
+    logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    report: Mapped["FrozenReport | None"] = relationship(back_populates="request", uselist=False)
+
+    @property
+    def reference(self) -> str:
+        """The number the patron and the desk use: 'PR-00012'."""
+        return f"PR-{self.id:05d}"
+
+    @property
+    def id_kind_label(self) -> str:
+        return ID_KINDS.get(self.id_kind or "", "—")
+
+    @property
+    def guardianship_proof_label(self) -> str:
+        return GUARDIANSHIP_PROOFS.get(self.guardianship_proof or "", "—")
+
+
+class ConsentRelease(Base):
+    """A third party brings the patron's signed consent (seed 004 III.2): staff record what it
+    covers and release exactly that, once, as a frozen copy."""
+
+    __tablename__ = "consent_releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(300))
+    signed_by_guardian: Mapped[bool] = mapped_column(Boolean, default=False)
+    kinds: Mapped[list] = mapped_column(JSON)
+    covers_from: Mapped[date | None] = mapped_column(Date)
+    covers_to: Mapped[date | None] = mapped_column(Date)
+    signed_on: Mapped[date] = mapped_column(Date)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    scan_name: Mapped[str] = mapped_column(String(80))  # generated; never the uploaded file's name
+    scan_type: Mapped[str] = mapped_column(String(40))
+    scan_sha256: Mapped[str] = mapped_column(String(64))
+    scan_bytes: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    patron: Mapped[Patron] = relationship()
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
+    released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
+    report: Mapped["FrozenReport | None"] = relationship(back_populates="consent", uselist=False)
+
+    @property
+    def reference(self) -> str:
+        return f"CR-{self.id:05d}"
+
+
+class FrozenReport(Base):
+    """What was delivered, frozen at compilation: the PDF, JSON and CSV with their SHA-256, so a
+    later purge of the originals does not change it. The content is dropped once the download
+    period is over (the hashes and counts stay, as proof of what was given)."""
+
+    __tablename__ = "patron_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("patron_requests.id", ondelete="CASCADE"), unique=True)
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_releases.id", ondelete="CASCADE"), unique=True)
+    compiled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    counts: Mapped[dict] = mapped_column(JSON)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    json_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    csv_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    json_sha256: Mapped[str] = mapped_column(String(64))
+    csv_sha256: Mapped[str] = mapped_column(String(64))
+    content_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request: Mapped[PatronRequest | None] = relationship(back_populates="report")
+    consent: Mapped[ConsentRelease | None] = relationship(back_populates="report")
+
+
+class CorrectionRequest(Base):
+    """A patron asks staff to correct their registration details (seed 004 II.3: updates are
+    done in person, subject to verification): a task on the desk queue."""
+
+    __tablename__ = "patron_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    details: Mapped[str] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    staff_note: Mapped[str | None] = mapped_column(Text)
+
+    patron: Mapped[Patron] = relationship()
+    done_by: Mapped[User | None] = relationship()
+
+
+class PatronSignInLock(Base):
+    """Failed portal sign-ins per card number typed. The card number is stored only as a keyed
+    hash, and unknown cards are counted like real ones, so the lockout says nothing about
+    whether a card exists."""
+
+    __tablename__ = "patron_sign_in_locks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,184 @@
+"""Compiling a patron's records into a readable PDF, JSON and CSV, frozen with their SHA-256
+so that what was delivered does not change when the originals are later purged."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.documents.pdf import render_pdf, sha256
+from disclosure.patrons import gather, not_kept
+from disclosure.patrons.models import ConsentRelease, FrozenReport
+from disclosure.records.models import Patron
+from disclosure.web.filters import local_date, local_datetime
+
+
+def consent_disclosures_of(session: Session, patron_id: int) -> list[dict]:
+    """Releases made with the patron's written consent, in the same shape as case disclosures."""
+    releases = session.scalars(
+        select(ConsentRelease)
+        .where(ConsentRelease.patron_id == patron_id, ConsentRelease.released_at.is_not(None))
+        .order_by(ConsentRelease.released_at, ConsentRelease.id)
+    )
+    found = []
+    for release in releases:
+        counts = release.report.counts if release.report else {}
+        who = "your guardian's" if release.signed_by_guardian else "your"
+        found.append({
+            "to_whom": release.recipient, "when": release.released_at,
+            "authority": f"With {who} written consent, signed on {local_date(release.signed_on)}",
+            "library_reference": release.reference,
+            "what": {gather.kind_label(k): n for k, n in counts.items() if k in gather.KINDS},
+        })
+    return found
+
+
+def build_document(session: Session, patron: Patron, scope: gather.Scope, *, purpose: str, reference: str,
+                   recipient: str | None = None, for_minor: bool = False) -> dict:
+    """The report as plain data. `purpose` is 'request' (the patron's own report: records,
+    disclosures, what is not kept) or 'consent' (only the covered records, for a third party)."""
+    records = gather.records_of(session, patron, scope)
+    document = {
+        "purpose": purpose,
+        "reference": reference,
+        "compiled_at": clock.now(),
+        "patron": {"name": patron.name, "card_number": patron.card_number},
+        "for_minor": for_minor,
+        "recipient": recipient,
+        "scope": scope.describe(),
+        "records": records,
+        "counts": {kind: len(rows) for kind, rows in records.items()},
+        "disclosures": [],
+        "not_kept": [],
+    }
+    if purpose == "request":
+        # The accounting of disclosures: closed, un-gagged cases (gather) and consent releases.
+        disclosures = gather.case_disclosures_of(session, patron.id) + consent_disclosures_of(session, patron.id)
+        document["disclosures"] = sorted(disclosures, key=lambda d: d["when"])
+        document["not_kept"] = not_kept.current_sentences(session)
+    return document
+
+
+def _machine(value):
+    """A value for JSON and CSV: ISO 8601 in the library's time zone, plain numbers and text."""
+    if isinstance(value, datetime):
+        return clock.local(value).isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def _human(value) -> str:
+    """A value for the PDF, in plain words."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, date):
+        return local_date(value)
+    if isinstance(value, Decimal):
+        return f"${value:,.2f}"
+    return str(value)
+
+
+def to_json(document: dict, library_name: str) -> bytes:
+    """The JSON export: every field of every record, with labels."""
+    out = {
+        "library": library_name,
+        "reference": document["reference"],
+        "compiled_at": _machine(document["compiled_at"]),
+        "patron": document["patron"],
+        "covers": document["scope"],
+        "recipient": document["recipient"],
+        "counts": document["counts"],
+        "records": {
+            gather.KINDS[kind]: [{label: _machine(row.get(key)) for key, label in gather.COLUMNS[kind]} for row in rows]
+            for kind, rows in document["records"].items()
+        },
+    }
+    if document["purpose"] == "request":
+        out["disclosures"] = [{**d, "when": _machine(d["when"])} for d in document["disclosures"]]
+        out["what_the_library_does_not_keep"] = [item["sentence"] for item in document["not_kept"]]
+    return json.dumps(out, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def to_csv(document: dict) -> bytes:
+    """The CSV export, one value per line (section, number, field, value): every kind of record
+    fits one sheet that any spreadsheet opens."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["section", "number", "field", "value"])
+    for kind, rows in document["records"].items():
+        for n, row in enumerate(rows, 1):
+            for key, label in gather.COLUMNS[kind]:
+                writer.writerow([gather.KINDS[kind], n, label, _machine(row.get(key))])
+    for n, item in enumerate(document["disclosures"], 1):
+        writer.writerow(["Disclosures", n, "To whom", item["to_whom"]])
+        writer.writerow(["Disclosures", n, "When", _machine(item["when"])])
+        writer.writerow(["Disclosures", n, "Authority", item["authority"]])
+        writer.writerow(["Disclosures", n, "What", "; ".join(f"{k}: {v}" for k, v in item["what"].items())])
+    for n, item in enumerate(document["not_kept"], 1):
+        writer.writerow(["What the library does not keep", n, "Rule", item["sentence"]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheets then read UTF-8 right
+
+
+def pdf_sections(document: dict) -> list[dict]:
+    """The records as the PDF shows them: per kind, a heading, a hint, columns and text cells."""
+    sections = []
+    for kind, rows in document["records"].items():
+        keys = gather.PDF_COLUMNS.get(kind, [key for key, _ in gather.COLUMNS[kind]])
+        labels = dict(gather.COLUMNS[kind])
+        sections.append({
+            "kind": kind, "title": gather.KINDS[kind], "hint": gather.KIND_HINTS[kind],
+            "columns": [labels[k] for k in keys],
+            "rows": [[_human(row.get(k)) for k in keys] for row in rows],
+            # registration is one record: shown as a list of facts rather than a one-row table
+            "facts": [(label, _human(rows[0].get(key))) for key, label in gather.COLUMNS[kind]] if kind == "registration" and rows else None,
+        })
+    return sections
+
+
+def freeze(session: Session, document: dict, library_name: str, **owner) -> FrozenReport:
+    """Render the PDF, JSON and CSV of `document` and store them with their SHA-256.
+    `owner` is request=... or consent=...; needs an app context (templates)."""
+    pdf = render_pdf(
+        "documents/patron_report.html", doc=document, sections=pdf_sections(document),
+        kinds=gather.KINDS, reference=document["reference"],
+        disclosures=[{**d, "when_text": local_datetime(d["when"])} for d in document["disclosures"]],
+    )
+    json_bytes, csv_bytes = to_json(document, library_name), to_csv(document)
+    report = FrozenReport(
+        compiled_at=document["compiled_at"], counts={**document["counts"], "disclosures": len(document["disclosures"])},
+        pdf=pdf, json_data=json_bytes, csv_data=csv_bytes,
+        pdf_sha256=sha256(pdf), json_sha256=sha256(json_bytes), csv_sha256=sha256(csv_bytes), **owner,
+    )
+    session.add(report)
+    session.flush()
+    return report
+
+
+FORMATS = {
+    "pdf": ("pdf", "application/pdf"),
+    "json": ("json_data", "application/json"),
+    "csv": ("csv_data", "text/csv; charset=utf-8"),
+}
+
+
+def file_of(report: FrozenReport, fmt: str) -> tuple[bytes, str] | None:
+    """(content, mimetype) of one frozen file, or None when the format is unknown or the
+    content has been removed after the download period."""
+    if fmt not in FORMATS:
+        return None
+    attribute, mimetype = FORMATS[fmt]
+    content = getattr(report, attribute)
+    return (content, mimetype) if content is not None else None

@@ -1,0 +1,342 @@
+"""Patrons' own records (DOMAIN.md; seed 004 III.2): portal sign-in, asking, verification by
+staff, compiling and delivering the report, the patron's choices (e-mail, corrections)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.audit import service as audit
+from disclosure.auth.passwords import verify_secret
+from disclosure.errors import DomainError
+from disclosure.patrons import report as reports
+from disclosure.patrons.gather import KINDS, Scope
+from disclosure.patrons.models import (
+    GUARDIANSHIP_PROOFS, ID_KINDS, CorrectionRequest, FrozenReport, PatronRequest, PatronSignInLock, RequestStatus,
+)
+from disclosure.records.models import Patron
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+NO_MATCH = "That card number and PIN do not match. Check both and try again."
+CANNOT_CHANGE_NOW = "Your e-mail address cannot be changed now."
+
+
+def _settings():
+    return current_app.config["SETTINGS"]
+
+
+# ---- sign-in -----------------------------------------------------------------------------------
+
+def normalise_card(card_number: str) -> str:
+    """A card number as stored: digits and letters only (people type spaces and dashes)."""
+    return "".join(ch for ch in (card_number or "") if ch.isalnum())
+
+
+def _card_key(card: str) -> str:
+    # Keyed hash: the lock table never holds a card number, even one typed wrongly.
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), card.encode(), hashlib.sha256).hexdigest()
+
+
+def sign_in(session: Session, card_number: str, pin: str) -> Patron:
+    """The patron with this card and PIN. Raises DomainError with one message for an unknown
+    card and a wrong PIN; after MAX_FAILURES failures a card is locked for LOCKOUT, and the
+    message says when to try again. The caller commits in both cases (failures count)."""
+    card, now = normalise_card(card_number), clock.now()
+    lock = session.scalar(select(PatronSignInLock).where(PatronSignInLock.card_key == _card_key(card)))
+    if lock is not None and lock.locked_until is not None and lock.locked_until > now:
+        raise DomainError(_locked_message(lock), field="pin")
+    patron = session.scalar(select(Patron).where(Patron.card_number == card)) if card else None
+    # verify_secret spends the same effort without a hash, so time does not tell a card exists
+    if verify_secret(patron.pin_hash if patron else None, pin or "") and patron is not None:
+        if lock is not None:
+            session.delete(lock)
+        audit.record(session, patron, "patron.signed_in", "patron", patron.id)
+        return patron
+    lock = lock or PatronSignInLock(card_key=_card_key(card), failures=0)
+    if lock.locked_until is not None or (lock.last_failed_at and now - lock.last_failed_at > LOCKOUT):
+        lock.failures, lock.locked_until = 0, None  # an old run of failures is forgotten
+    lock.failures += 1
+    lock.last_failed_at = now
+    session.add(lock)
+    if lock.failures >= MAX_FAILURES:
+        lock.locked_until = now + LOCKOUT
+        raise DomainError(_locked_message(lock), field="pin")
+    raise DomainError(NO_MATCH, field="pin")
+
+
+def _locked_message(lock: PatronSignInLock) -> str:
+    when = clock.local(lock.locked_until).strftime("%-I:%M %p").replace("AM", "a.m.").replace("PM", "p.m.")
+    return f"Too many attempts with this card number. For your safety, try again after {when}, or ask at the desk."
+
+
+# ---- asking ------------------------------------------------------------------------------------
+
+def minors_of(session: Session, guardian: Patron) -> list[Patron]:
+    """The minors whose guardian on file is `guardian`."""
+    return list(session.scalars(select(Patron).where(Patron.guardian_id == guardian.id).order_by(Patron.name)))
+
+
+def _scope(kinds, covers_from: date | None, covers_to: date | None) -> Scope:
+    kinds = [k for k in (kinds or []) if k]
+    unknown = set(kinds) - KINDS.keys()
+    if unknown:
+        raise DomainError("Choose kinds of record from the list.", field="kinds")
+    if covers_from and covers_to and covers_from > covers_to:
+        raise DomainError("The start date must be on or before the end date.", field="covers_from")
+    # All kinds ticked is the same as "everything": store None so new kinds are included too.
+    chosen = None if not kinds or set(kinds) == KINDS.keys() else tuple(k for k in KINDS if k in kinds)
+    return Scope(chosen, covers_from, covers_to)
+
+
+def scope_of(item) -> Scope:
+    """The Scope of a stored request or consent."""
+    return Scope(tuple(item.kinds) if item.kinds is not None else None, item.covers_from, item.covers_to)
+
+
+def ask_for_records(session: Session, requester: Patron, *, subject_id: int | None = None, kinds=None,
+                    covers_from: date | None = None, covers_to: date | None = None,
+                    channel: str = "portal", logged_by=None) -> PatronRequest:
+    """A patron asks for their own records, or a guardian for a minor's (seed 004 III.2). It
+    waits for staff to see photo ID; it is due in settings.patron_request_days."""
+    subject = requester
+    if subject_id not in (None, requester.id):
+        subject = session.get(Patron, subject_id)
+        if subject is None or subject.guardian_id != requester.id:
+            raise DomainError("You may ask for your own records or those of a minor in your care.", field="subject_id")
+    scope = _scope(kinds, covers_from, covers_to)
+    waiting = session.scalar(select(PatronRequest).where(
+        PatronRequest.subject_id == subject.id, PatronRequest.requester_id == requester.id,
+        PatronRequest.status == RequestStatus.AWAITING_ID.value))
+    if waiting is not None:
+        raise DomainError(f"Request {waiting.reference} for these records is already waiting for a photo ID check. "
+                          "Bring photo ID to any branch desk.", field="subject_id")
+    request = PatronRequest(
+        subject_id=subject.id, requester_id=requester.id, for_minor=subject.id != requester.id, channel=channel,
+        logged_by_id=logged_by.id if logged_by is not None else None,
+        kinds=list(scope.kinds) if scope.kinds is not None else None, covers_from=covers_from, covers_to=covers_to,
+        status=RequestStatus.AWAITING_ID.value, received_at=clock.now(),
+        due_on=clock.today() + timedelta(days=_settings().patron_request_days),
+    )
+    session.add(request)
+    session.flush()
+    audit.record(session, logged_by or requester, "patron_request.received", "patron_request", request.id,
+                 detail=f"channel={channel} for_minor={request.for_minor}")
+    return request
+
+
+def log_desk_request(session: Session, staff, *, card_number: str, for_minor: bool = False, kinds=None,
+                     covers_from: date | None = None, covers_to: date | None = None) -> PatronRequest:
+    """Staff log a written request made at the desk: by the patron, or by a minor's guardian on file."""
+    patron = session.scalar(select(Patron).where(Patron.card_number == normalise_card(card_number)))
+    if patron is None:
+        raise DomainError("No patron has that card number. Check it against the card.", field="card_number")
+    if for_minor:
+        if patron.guardian is None:
+            raise DomainError("This card has no guardian on file. Link the guardian to the minor's card first.",
+                              field="card_number")
+        return ask_for_records(session, patron.guardian, subject_id=patron.id, kinds=kinds, covers_from=covers_from,
+                               covers_to=covers_to, channel="desk", logged_by=staff)
+    return ask_for_records(session, patron, kinds=kinds, covers_from=covers_from, covers_to=covers_to,
+                           channel="desk", logged_by=staff)
+
+
+# ---- verification and compiling ----------------------------------------------------------------
+
+def verify_and_compile(session: Session, staff, request: PatronRequest, *, id_kind: str,
+                       guardianship_proof: str | None = None) -> FrozenReport:
+    """Staff have seen photo ID (and, for a guardian, proof of guardianship): record the KIND of
+    ID only, never its number, then compile and freeze the report. Nothing is compiled before."""
+    if request.status != RequestStatus.AWAITING_ID.value:
+        raise DomainError("This request has already been verified.")
+    if id_kind not in ID_KINDS:
+        raise DomainError("Choose the kind of photo ID you saw.", field="id_kind")
+    if request.for_minor:
+        if guardianship_proof not in GUARDIANSHIP_PROOFS:
+            raise DomainError("A guardian must show legal proof of guardianship: choose what you saw.",
+                              field="guardianship_proof")
+        if request.subject.guardian_id != request.requester_id:
+            raise DomainError("The person asking is no longer the guardian on file for this card.")
+    now = clock.now()
+    request.verified_at, request.verified_by_id = now, staff.id
+    request.id_kind, request.guardianship_proof = id_kind, guardianship_proof if request.for_minor else None
+    document = reports.build_document(session, request.subject, scope_of(request), purpose="request",
+                                      reference=request.reference, for_minor=request.for_minor)
+    frozen = reports.freeze(session, document, _settings().library_name, request=request)
+    request.status, request.compiled_at = RequestStatus.READY.value, now
+    request.download_until = now + timedelta(days=_settings().report_download_days)
+    audit.record(session, staff, "patron_request.verified", "patron_request", request.id,
+                 detail=f"id_kind={id_kind} guardianship_proof={bool(request.guardianship_proof)}")
+    return frozen
+
+
+def withdraw(session: Session, actor, request: PatronRequest) -> None:
+    """Close a request that will not be answered (the patron withdrew it, or never came with ID)."""
+    if request.status != RequestStatus.AWAITING_ID.value:
+        raise DomainError("Only a request waiting for ID can be withdrawn.")
+    request.status = RequestStatus.WITHDRAWN.value
+    audit.record(session, actor, "patron_request.withdrawn", "patron_request", request.id)
+
+
+# ---- access --------------------------------------------------------------------------------------
+
+def requests_of(session: Session, patron: Patron) -> list[PatronRequest]:
+    """The requests `patron` made (for themselves or a minor in their care), newest first."""
+    query = select(PatronRequest).where(PatronRequest.requester_id == patron.id)
+    return [r for r in session.scalars(query.order_by(PatronRequest.received_at.desc(), PatronRequest.id.desc()))
+            if _still_theirs(r, patron)]
+
+
+def _still_theirs(request: PatronRequest, patron: Patron) -> bool:
+    # A guardian loses a minor's report when the link on the minor's card is removed.
+    return request.requester_id == patron.id and (not request.for_minor or request.subject.guardian_id == patron.id)
+
+
+def load_request_for_patron(session: Session, patron: Patron, request_id: int) -> PatronRequest | None:
+    """The request if `patron` made it (and, for a minor's, is still the guardian), else None:
+    the view answers 404, the same as for a request that does not exist."""
+    request = session.get(PatronRequest, request_id)
+    return request if request is not None and _still_theirs(request, patron) else None
+
+
+def download_open(request: PatronRequest) -> bool:
+    """True while the patron may download the report (settings.report_download_days)."""
+    return (request.status == RequestStatus.READY.value and request.report is not None
+            and request.download_until is not None and clock.now() < request.download_until
+            and request.report.content_removed_at is None)
+
+
+def download_for_patron(session: Session, patron: Patron, request: PatronRequest, fmt: str) -> tuple[bytes, str] | None:
+    """(content, mimetype) of the report for its requester within the download period, else None."""
+    if not _still_theirs(request, patron) or not download_open(request):
+        return None
+    found = reports.file_of(request.report, fmt)
+    if found is not None:
+        audit.record(session, patron, "patron_report.downloaded", "patron_request", request.id, detail=f"format={fmt}")
+    return found
+
+
+def print_at_desk(session: Session, staff, request: PatronRequest) -> bytes | None:
+    """The frozen PDF for staff to print for the patron at the desk, or None when there is none."""
+    if request.report is None or request.report.pdf is None:
+        return None
+    audit.record(session, staff, "patron_report.printed", "patron_request", request.id)
+    return request.report.pdf
+
+
+# ---- choices -----------------------------------------------------------------------------------
+
+def registration_is_held(session: Session, patron: Patron) -> bool:
+    """True when a preservation hold covers this patron's records (DOMAIN.md, "Preservation
+    holds": no patron-initiated deletion while a hold covers a record). THE one call site of the
+    holds area's predicate, disclosure.holds.coverage.patron_is_held; until that area is merged
+    no hold can exist, so nothing is held."""
+    try:
+        from disclosure.holds.coverage import patron_is_held
+    except ModuleNotFoundError:
+        return False
+    return patron_is_held(session, patron.id)
+
+
+def remove_email(session: Session, patron: Patron) -> None:
+    """Remove the patron's e-mail address at once (seed 004 II.2) unless a hold covers the
+    record; the patron is then told only that it cannot be changed now (never why: the hold
+    may belong to a gagged matter)."""
+    if patron.email is None:
+        raise DomainError("There is no e-mail address on your card.")
+    if registration_is_held(session, patron):
+        raise DomainError(CANNOT_CHANGE_NOW)
+    patron.email = None
+    audit.record(session, patron, "patron.email_removed", "patron", patron.id)
+
+
+def ask_for_correction(session: Session, patron: Patron, details: str) -> CorrectionRequest:
+    """A patron asks staff to correct their details (seed 004 II.3): a task on the desk queue."""
+    details = (details or "").strip()
+    if not details:
+        raise DomainError("Say what is wrong and what it should be.", field="details")
+    if registration_is_held(session, patron):
+        raise DomainError("Your details cannot be changed now.", field="details")
+    correction = CorrectionRequest(patron_id=patron.id, asked_at=clock.now(), details=details[:2000])
+    session.add(correction)
+    session.flush()
+    audit.record(session, patron, "patron_correction.asked", "patron_correction", correction.id)
+    return correction
+
+
+def open_corrections_of(session: Session, patron: Patron) -> list[CorrectionRequest]:
+    """The patron's corrections not yet done."""
+    return list(session.scalars(select(CorrectionRequest).where(
+        CorrectionRequest.patron_id == patron.id, CorrectionRequest.done_at.is_(None)).order_by(CorrectionRequest.asked_at)))
+
+
+def complete_correction(session: Session, staff, correction: CorrectionRequest, note: str) -> None:
+    """Staff mark a correction done, saying what they changed (a held record is not changed)."""
+    if correction.done_at is not None:
+        raise DomainError("This correction is already done.")
+    if registration_is_held(session, correction.patron):
+        # the desk is not told why either: the hold may belong to a gagged matter
+        raise DomainError("This patron's record cannot be changed now. Tell the patron just that.")
+    correction.done_at, correction.done_by_id, correction.staff_note = clock.now(), staff.id, (note or "").strip() or None
+    audit.record(session, staff, "patron_correction.done", "patron_correction", correction.id)
+
+
+# ---- housekeeping ------------------------------------------------------------------------------
+
+def drop_expired_report_content(session: Session) -> int:
+    """After the download period, delete the frozen files' content (the hashes and counts stay):
+    a copy of every record must not outlive its purpose. Safe to run twice."""
+    now = clock.now()
+    expired = select(PatronRequest.id).where(PatronRequest.download_until < now)
+    result = session.execute(
+        update(FrozenReport)
+        .where(FrozenReport.request_id.in_(expired), FrozenReport.content_removed_at.is_(None))
+        .values(pdf=None, json_data=None, csv_data=None, content_removed_at=now)
+    )
+    return result.rowcount or 0
+
+
+def forget_old_sign_in_failures(session: Session, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete failure counts nobody has added to for a day (they exist only to slow guessing)."""
+    result = session.execute(delete(PatronSignInLock).where(PatronSignInLock.last_failed_at < clock.now() - older_than))
+    return result.rowcount or 0
+
+
+# ---- the desk queue ------------------------------------------------------------------------------
+
+DUE_SOON_DAYS = 7
+
+
+def urgency(request: PatronRequest) -> str | None:
+    """'overdue' past its due date, 'due_soon' within DUE_SOON_DAYS, while not yet answered."""
+    if request.status != RequestStatus.AWAITING_ID.value:
+        return None
+    days_left = (request.due_on - clock.today()).days
+    if days_left < 0:
+        return "overdue"
+    return "due_soon" if days_left <= DUE_SOON_DAYS else None
+
+
+def waiting_requests(session: Session) -> list[PatronRequest]:
+    """Requests waiting for ID, the soonest due first."""
+    return list(session.scalars(select(PatronRequest).where(PatronRequest.status == RequestStatus.AWAITING_ID.value)
+                                .order_by(PatronRequest.due_on, PatronRequest.id)))
+
+
+def recently_answered(session: Session, days: int = 30) -> list[PatronRequest]:
+    """Requests answered in the last `days` days, newest first."""
+    since = clock.now() - timedelta(days=days)
+    return list(session.scalars(select(PatronRequest).where(
+        PatronRequest.status == RequestStatus.READY.value, PatronRequest.compiled_at >= since)
+        .order_by(PatronRequest.compiled_at.desc())))
+
+
+def open_corrections(session: Session) -> list[CorrectionRequest]:
+    """Every correction not yet done, oldest first."""
+    return list(session.scalars(select(CorrectionRequest).where(CorrectionRequest.done_at.is_(None))
+                                .order_by(CorrectionRequest.asked_at, CorrectionRequest.id)))

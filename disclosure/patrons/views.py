@@ -1,0 +1,145 @@
+"""The patron portal: sign in with card and PIN, ask for one's records (or a minor's), follow
+the request, download the report; remove one's e-mail address; ask for a correction.
+The desk's pages are in desk_views (same blueprint)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
+
+from disclosure.auth.access import allow
+from disclosure.db import db
+from disclosure.errors import DomainError
+from disclosure.patrons import service
+from disclosure.patrons.gather import KINDS
+from disclosure.patrons.forms import AskForm, ConfirmForm, CorrectionForm, PatronLoginForm, guardian_choices
+from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
+from disclosure.web.util import safe_next, show_domain_error
+
+bp = Blueprint("patrons", __name__)
+
+
+@bp.context_processor
+def _record_kinds():
+    return {"kinds": KINDS}
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def send_file_content(content: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
+    """A frozen file as a download; never cached (it is a patron's records)."""
+    disposition = "inline" if inline else "attachment"
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'{disposition}; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/patron/login", methods=["GET", "POST"])
+@allow("public")
+@limiter.limit(PER_ACCOUNT, methods=["POST"], key_func=address_and_account("card_number"))
+@limiter.limit(PER_ADDRESS, methods=["POST"])
+def login():
+    """Patron sign-in with library card number and PIN (separate from staff sign-in)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("patrons.home" if current_user.kind == "patron" else "web.home"))
+    form = PatronLoginForm()
+    if form.validate_on_submit():
+        try:
+            patron = service.sign_in(db.session, form.card_number.data, form.pin.data)
+        except DomainError as err:
+            db.session.commit()  # the failure counts toward this card's lockout
+            show_domain_error(form, err)
+        else:
+            db.session.commit()
+            login_user(patron)
+            return redirect(safe_next(request.args.get("next")) or url_for("patrons.home"))
+    return render_template("patrons/login.html", form=form)
+
+
+@bp.route("/patron")
+@allow("patron")
+def home():
+    """The patron's requests and their status, their details on file, their choices."""
+    patron = _me()
+    return render_template(
+        "patrons/home.html", patron=patron, requests=service.requests_of(db.session, patron),
+        corrections=service.open_corrections_of(db.session, patron), download_open=service.download_open,
+        is_guardian=bool(service.minors_of(db.session, patron)), confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/patron/ask", methods=["GET", "POST"])
+@allow("patron")
+def ask():
+    """Ask for one's records (or, for a guardian, a minor's)."""
+    patron = _me()
+    minors = service.minors_of(db.session, patron)
+    form = AskForm(subject_id=patron.id)  # one's own records unless a guardian chooses a minor
+    form.subject_id.choices = guardian_choices(patron, minors)
+    if form.validate_on_submit():
+        try:
+            asked = service.ask_for_records(
+                db.session, patron, subject_id=form.subject_id.data, kinds=form.kinds.data,
+                covers_from=form.covers_from.data, covers_to=form.covers_to.data)
+            db.session.commit()
+            flash(f"Your request {asked.reference} is received. Bring photo ID to any branch desk.", "success")
+            return redirect(url_for("patrons.request_detail", request_id=asked.id))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    return render_template("patrons/ask.html", form=form, minors=minors, patron=patron)
+
+
+@bp.route("/patron/requests/<int:request_id>")
+@allow("patron")
+def request_detail(request_id: int):
+    """One request: where it stands and, when ready, the downloads."""
+    asked = service.load_request_for_patron(db.session, _me(), request_id) or abort(404)
+    return render_template("patrons/request.html", req=asked, download_open=service.download_open(asked),
+                           scope=service.scope_of(asked).describe())
+
+
+@bp.route("/patron/requests/<int:request_id>/report.<fmt>")
+@allow("patron")
+def download(request_id: int, fmt: str):
+    """The frozen report as PDF, JSON or CSV: for the patron who asked, within the download period."""
+    patron = _me()
+    asked = service.load_request_for_patron(db.session, patron, request_id) or abort(404)
+    found = service.download_for_patron(db.session, patron, asked, fmt) or abort(404)
+    db.session.commit()
+    return send_file_content(*found, filename=f"library-records-{asked.reference}.{fmt}")
+
+
+@bp.route("/patron/email/remove", methods=["POST"])
+@allow("patron")
+def remove_email():
+    """Remove the e-mail address from the patron's card at once."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.remove_email(db.session, _me())
+            db.session.commit()
+            flash("Your e-mail address has been removed from your card.", "success")
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+    return redirect(url_for("patrons.home"))
+
+
+@bp.route("/patron/correction", methods=["GET", "POST"])
+@allow("patron")
+def correction():
+    """Ask staff to correct the details on one's card."""
+    form = CorrectionForm()
+    if form.validate_on_submit():
+        try:
+            service.ask_for_correction(db.session, _me(), form.details.data)
+            db.session.commit()
+            flash("Thank you. Staff will check and correct your details; they may ask to see photo ID.", "success")
+            return redirect(url_for("patrons.home"))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    return render_template("patrons/correction.html", form=form, patron=_me())
+
+
+from disclosure.patrons import desk_views  # noqa: E402,F401  (the desk's routes on this blueprint)

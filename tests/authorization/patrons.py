@@ -1,0 +1,23 @@
+"""Patrons' own records: the portal (patrons only, each their own) and the desk."""
+DESK = {"staff", "supervisor", "director"}
+
+TABLE = {
+    "patrons.login": {"public"},
+    "patrons.home": {"patron"},
+    "patrons.ask": {"patron"},
+    "patrons.request_detail": {"patron"},
+    "patrons.download": {"patron"},
+    "patrons.remove_email": {"patron"},
+    "patrons.correction": {"patron"},
+    "patrons.desk_queue": DESK,
+    "patrons.desk_new": DESK,
+    "patrons.desk_request": DESK,
+    "patrons.desk_withdraw": DESK,
+    "patrons.desk_print": DESK,
+    "patrons.desk_correction_done": DESK,
+    "patrons.consent_new": DESK,
+    "patrons.consent_detail": DESK,
+    "patrons.consent_release": DESK,
+    "patrons.consent_scan": DESK,
+    "patrons.consent_file": DESK,
+}

@@ -1,0 +1,48 @@
+"""Steps the patron tests share: sign a patron in, ask, have staff check ID, read the report."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from disclosure.patrons import service
+from disclosure.patrons.models import PatronRequest
+from tests import factories
+
+
+def sign_in_patron(client, patron, pin: str = factories.PIN):
+    """POST the portal's sign-in form as a browser would."""
+    return client.submit("/patron/login", {"card_number": patron.card_number, "pin": pin})
+
+
+def ask(client, data: dict | None = None):
+    """Send the portal's 'ask for my records' form."""
+    return client.submit("/patron/ask", dict(data or {}))
+
+
+def latest_request(session, requester) -> PatronRequest:
+    return session.scalars(select(PatronRequest).where(PatronRequest.requester_id == requester.id)
+                           .order_by(PatronRequest.id.desc())).first()
+
+
+def verify(app, session, request: PatronRequest, staff=None, **kwargs):
+    """Staff saw photo ID: compile the report (in an app context of its own, as a view would)."""
+    with app.app_context():
+        staff = staff or factories.user(session, "staff")
+        if request.for_minor:
+            kwargs.setdefault("guardianship_proof", "birth_certificate")
+        report = service.verify_and_compile(session, staff, request, id_kind="drivers_license", **kwargs)
+        session.commit()
+    return report
+
+
+def report_json(report) -> dict:
+    return json.loads(report.json_data.decode("utf-8"))
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

@@ -1,0 +1,111 @@
+"""Releases with the patron's written consent: only what it covers, once, while valid; the scan
+is checked by its content; the release appears in the patron's own report."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from disclosure import clock
+from disclosure.patrons import service
+from disclosure.patrons.models import ConsentRelease
+from tests import factories
+from tests.patrons.steps import report_json, verify
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n% a scanned consent\n"
+
+
+def _consent_form(patron, **overrides):
+    today = clock.today()
+    data = {
+        "card_number": patron.card_number, "recipient": "Ozark Legal Aid, on the patron's behalf",
+        "not_government": "y", "kinds": ["loans"],
+        "covers_from": (today - timedelta(days=20)).isoformat(), "covers_to": (today - timedelta(days=5)).isoformat(),
+        "signed_on": (today - timedelta(days=1)).isoformat(), "valid_from": today.isoformat(),
+        "valid_until": (today + timedelta(days=30)).isoformat(),
+        "scan": (io.BytesIO(PDF), "consent.pdf"),
+    }
+    data.update(overrides)
+    return data
+
+
+def _record(client, patron, **overrides):
+    return client.submit("/desk/consents/new", _consent_form(patron, **overrides), content_type="multipart/form-data")
+
+
+def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
+    patron = factories.patron_with_every_kind(session)  # loans 30, 10 and 2 days ago; sessions, ILL, ...
+    session.commit()
+    login_as("staff")
+    response = _record(client, patron)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
+    client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
+    session.refresh(consent)
+    assert consent.released_at is not None
+    data = report_json(consent.report)
+    # only loans, and only the one borrowed within the consent's dates (10 days ago)
+    assert list(data["records"]) == ["Loans"] and len(data["records"]["Loans"]) == 1
+    assert consent.report.counts == {"loans": 1, "disclosures": 0}
+    assert patron.address.encode() not in consent.report.json_data + consent.report.csv_data
+    assert "disclosures" not in data  # a third party never sees the patron's accounting
+    pdf = client.get(f"/desk/consents/{consent.id}/released.pdf")
+    assert pdf.status_code == 200 and pdf.data == consent.report.pdf
+    # once only
+    client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
+    assert "already released" in client.get(f"/desk/consents/{consent.id}").get_data(as_text=True)
+
+
+def test_a_consent_cannot_be_used_outside_its_valid_dates(app, client, session, login_as):
+    patron = factories.patron(session)
+    session.commit()
+    login_as("staff")
+    tomorrow = clock.today() + timedelta(days=1)
+    _record(client, patron, valid_from=tomorrow.isoformat())
+    consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
+    client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
+    session.refresh(consent)
+    assert consent.released_at is None and consent.report is None
+
+
+def test_the_consent_release_appears_in_the_patrons_own_report(app, client, session, login_as):
+    patron = factories.patron_with_every_kind(session)
+    session.commit()
+    login_as("staff")
+    _record(client, patron)
+    consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
+    client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
+    with app.app_context():
+        request = service.ask_for_records(session, patron)
+    report = verify(app, session, request)
+    [release] = report_json(report)["disclosures"]
+    assert release["to_whom"] == "Ozark Legal Aid, on the patron's behalf"
+    assert release["authority"].startswith("With your written consent, signed on")
+    assert release["what"] == {"Loans": 1}
+
+
+def test_the_scan_must_be_a_pdf_jpeg_or_png_by_its_content(app, client, session, login_as):
+    patron = factories.patron(session)
+    session.commit()
+    login_as("staff")
+    fake = _record(client, patron, scan=(io.BytesIO(b"MZ\x90\x00 not a pdf at all"), "consent.pdf"))
+    assert "The scan must be a PDF, JPEG or PNG file." in fake.get_data(as_text=True)
+    assert session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id)) is None
+    assert _record(client, patron, scan=(io.BytesIO(PNG), "photo-of-consent.txt")).status_code == 302
+    consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
+    assert consent.scan_type == "image/png" and consent.scan_name.endswith(".png") and "photo" not in consent.scan_name
+    stored = Path(app.config["SETTINGS"].upload_folder) / "consents" / consent.scan_name
+    assert stored.read_bytes() == PNG
+    assert client.get(f"/desk/consents/{consent.id}/scan").data == PNG
+
+
+def test_a_government_agency_cannot_use_a_consent_form(app, client, session, login_as):
+    patron = factories.patron(session)
+    session.commit()
+    login_as("staff")
+    refused = _record(client, patron, not_government="")
+    assert "needs legal process" in refused.get_data(as_text=True)
+    assert session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id)) is None

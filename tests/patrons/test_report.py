@@ -1,0 +1,117 @@
+"""The report: every kind of record with the right counts, the disclosures a patron may be told
+of (never a gagged matter), what the library does not keep; frozen; downloadable for a while."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from disclosure import clock
+from disclosure.documents.pdf import sha256
+from disclosure.patrons import service
+from disclosure.records import models as m
+from tests import factories
+from tests.conftest import ARTIFACTS
+from tests.patrons.steps import ask, latest_request, pdf_text, report_json, sign_in_patron, verify
+
+EVERY_KIND = {"Registration details": 1, "Loans": 3, "Computer sessions": 2, "Interlibrary loans": 1,
+              "Program registrations": 1, "E-mails about interlibrary loans": 2, "Mailing-list subscriptions": 1}
+
+
+def _compiled_for(app, session, patron):
+    with app.app_context():
+        request = service.ask_for_records(session, patron)
+    return request, verify(app, session, request)
+
+
+def test_the_report_lists_every_kind_of_record_with_the_right_counts(app, session, backend):
+    patron = factories.patron_with_every_kind(session)
+    factories.patron_with_every_kind(session)  # someone else's records stay out
+    request, report = _compiled_for(app, session, patron)
+    data = report_json(report)
+    assert {kind: len(rows) for kind, rows in data["records"].items()} == EVERY_KIND
+    assert report.counts == {"registration": 1, "loans": 3, "computer_sessions": 2, "interlibrary_loans": 1,
+                             "program_registrations": 1, "ill_emails": 2, "mailing_lists": 1, "disclosures": 0}
+    assert data["records"]["Registration details"][0]["E-mail"] == patron.email
+    rows = list(csv.DictReader(io.StringIO(report.csv_data.decode("utf-8-sig"))))
+    assert len({(r["section"], r["number"]) for r in rows if r["section"] in EVERY_KIND}) == sum(EVERY_KIND.values())
+    text = pdf_text(report.pdf)
+    for label, count in EVERY_KIND.items():
+        assert label in text
+    assert "There are no releases of your records to report." in text
+    assert "What the library does not keep" in text and "3 days" in text
+    assert report.pdf_sha256 == sha256(report.pdf) and report.json_sha256 == sha256(report.json_data)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"patron-report-every-kind-{backend}.pdf").write_bytes(report.pdf)
+
+
+def test_the_report_lists_releases_in_closed_cases_and_never_a_gagged_or_open_one(app, session):
+    patron = factories.patron(session)
+    factories.loan(session, patron)
+    shown = factories.production(session, factories.case_row(session), [("loans", patron.id), ("loans", patron.id),
+                                                                         ("computer_sessions", patron.id)])
+    factories.production(session, factories.case_row(session, kind="nsl", gagged=True), [("loans", patron.id)],
+                         recipient="Federal Bureau of Investigation", authority="National Security Letter")
+    factories.production(session, factories.case_row(session, closed=False), [("loans", patron.id)],
+                         recipient="State Highway Patrol", authority="Search warrant still being handled")
+    request, report = _compiled_for(app, session, patron)
+    data = report_json(report)
+    assert report.counts["disclosures"] == 1
+    [release] = data["disclosures"]
+    assert release["to_whom"] == shown.recipient and release["authority"] == shown.authority
+    assert release["what"] == {"Loans": 2, "Computer sessions": 1}
+    everything = report.json_data + report.csv_data + pdf_text(report.pdf).encode()
+    for secret in (b"Federal Bureau", b"National Security", b"Highway Patrol", b"still being handled"):
+        assert secret not in everything
+    assert "Hillsboro Police Department" in pdf_text(report.pdf)
+
+
+def test_the_delivered_report_does_not_change_when_the_records_are_purged(app, session):
+    patron = factories.patron_with_every_kind(session)
+    request, report = _compiled_for(app, session, patron)
+    before = report.json_data
+    session.execute(delete(m.Loan).where(m.Loan.patron_id == patron.id))
+    session.commit()
+    session.refresh(report)
+    assert report.json_data == before and sha256(report.pdf) == report.pdf_sha256
+    assert report_json(report)["counts"]["loans"] == 3
+
+
+def test_the_report_can_be_downloaded_for_report_download_days_then_its_copy_is_deleted(app, client, session):
+    clock.freeze(factories.at(2026, 3, 2, 15))
+    patron = factories.patron(session)
+    session.commit()
+    sign_in_patron(client, patron)
+    ask(client)
+    request = latest_request(session, patron)
+    verify(app, session, request)
+    assert client.get(f"/patron/requests/{request.id}/report.csv").status_code == 200
+    assert request.download_until == clock.now() + timedelta(days=14)
+
+    clock.freeze(factories.at(2026, 3, 16, 15) + timedelta(minutes=1))
+    assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 404
+    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    with app.app_context():
+        assert service.drop_expired_report_content(session) == 1
+        assert service.drop_expired_report_content(session) == 0  # safe to run twice
+    session.commit()
+    session.refresh(request.report)
+    assert request.report.pdf is None and request.report.json_data is None and len(request.report.pdf_sha256) == 64
+
+
+def test_each_request_is_due_in_patron_request_days_and_the_queue_marks_due_soon_and_overdue(app, client, session, login_as):
+    clock.freeze(factories.at(2026, 3, 2, 15))
+    patron = factories.patron(session)
+    with app.app_context():
+        request = service.ask_for_records(session, patron)
+    session.commit()
+    assert request.due_on == clock.today() + timedelta(days=30)
+    login_as("staff")
+    clock.freeze(factories.at(2026, 3, 27, 15))
+    assert "Due in 5 days" in client.get("/desk/patron-requests").get_data(as_text=True)
+    clock.freeze(factories.at(2026, 4, 2, 15))
+    html = client.get("/desk/patron-requests").get_data(as_text=True)
+    assert "Overdue by 1 day" in html and 'class="overdue"' in html
+    assert "1 overdue" in client.get("/").get_data(as_text=True)
