@@ -163,13 +163,15 @@ def patron_figures(session: Session, year: int) -> Section:
         return Section(available=False)
     Request = models.PatronRequest
     start, end = year_bounds(year)
-    rows = session.execute(select(Request.received_at, Request.compiled_at, Request.due_on, Request.for_minor)
+    rows = session.execute(select(Request.received_at, Request.compiled_at, Request.due_on, Request.for_minor,
+                                  Request.status)
                            .where(Request.received_at >= start, Request.received_at < end)).all()
     answered = [(r.compiled_at - r.received_at).total_seconds() / 86400 for r in rows if r.compiled_at is not None]
     on_time = sum(1 for r in rows if r.compiled_at is not None and clock.local(r.compiled_at).date() <= r.due_on)
     return Section(
         rows=[("Received", len(rows)), ("For a minor, by a parent or guardian", sum(1 for r in rows if r.for_minor)),
-              ("Answered", len(answered)), ("Answered by the due date", on_time)],
+              ("Answered", len(answered)), ("Answered by the due date", on_time),
+              ("Withdrawn by the patron", sum(1 for r in rows if r.status == "withdrawn"))],
         extra={"median_days": round(statistics.median(answered), 1) if answered else None,
                "longest_days": round(max(answered), 1) if answered else None},
     )

@@ -1,16 +1,17 @@
 """The Director's dashboard panels from the documents area (issue 7, item 6): deadlines this
-week, patron requests due, and requests per month over the past year. The cases and holds areas
-register their own panels (open cases by kind and urgency; holds expiring; the last purge).
+week and requests per month over the past year. The other areas register their own panels: open
+cases by kind and urgency (cases), holds expiring and the last purge (holds), patron requests due
+(patrons).
 Every case query goes through cases/visibility.case_filter."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import areas, clock
+from disclosure import clock
 from disclosure.cases.models import Case
 from disclosure.cases.visibility import case_filter
 from disclosure.documents import charts
@@ -37,22 +38,14 @@ class Deadline:
 
 
 def deadlines_this_week(session: Session, user) -> list[Deadline]:
-    """Open cases' deadlines from now to seven days ahead, and any already missed, soonest first:
-    a subpoena's return date, counsel's review date, an exigent case's paper."""
-    today = clock.today()
-    horizon = today + timedelta(days=WEEK)
-    visible_open = and_(Case.closed_at.is_(None), case_filter(user, session=session))
-    found: list[Deadline] = []
-    for case in session.scalars(select(Case).where(visible_open, Case.return_date.is_not(None), Case.return_date <= horizon,
-                                                   Case.decision.is_(None))):
-        found.append(Deadline(case.return_date, case, f"Return date of the {F.kind_label(case.kind).lower()}"))
-    for case in session.scalars(select(Case).where(visible_open, Case.counsel_due_on.is_not(None),
-                                                   Case.counsel_due_on <= horizon, Case.decision.is_(None))):
-        found.append(Deadline(case.counsel_due_on, case, "Counsel's review due"))
-    paper_by = clock.end_of_local_day(horizon)
-    for case in session.scalars(select(Case).where(visible_open, Case.paperwork_due_at.is_not(None),
-                                                   Case.paperwork_received_at.is_(None), Case.paperwork_due_at < paper_by)):
-        found.append(Deadline(clock.local(case.paperwork_due_at).date(), case, "Officer's paper due after an emergency release"))
+    """Open cases' deadlines not yet met from today to seven days ahead, and any already missed,
+    soonest first. Which dates a case must meet is the cases area's rule (queries.deadlines)."""
+    from disclosure.cases import queries
+
+    horizon = clock.today() + timedelta(days=WEEK)
+    found = [Deadline(d.due, case, f"{d.label} ({F.kind_label(case.kind).lower()})")
+             for case in queries.open_queue(session, user)  # through case_filter
+             for d in queries.deadlines(case) if not d.met and d.due <= horizon]
     return sorted(found, key=lambda d: (d.due, d.case.year, d.case.number))
 
 
@@ -76,31 +69,9 @@ def requests_per_month(session: Session, user, months: int = 12) -> list[tuple[s
             for first in firsts]
 
 
-def patron_requests_due(session: Session, user, days: int = WEEK) -> list:
-    """Patrons' requests not yet answered, due within `days` days or overdue, soonest first."""
-    models = areas.optional_module("patrons", "models")
-    if models is None:
-        return []
-    Request = models.PatronRequest
-    horizon = clock.today() + timedelta(days=days)
-    return list(session.scalars(select(Request).where(Request.compiled_at.is_(None), Request.due_on <= horizon,
-                                                      *_open_request(models)).order_by(Request.due_on, Request.id)))
-
-
-def _open_request(models) -> list:
-    statuses = getattr(models, "OPEN_STATUSES", None)
-    return [models.PatronRequest.status.in_(statuses)] if statuses else []
-
-
 def deadlines_panel(session: Session, user) -> dict:
     """Context of the 'Deadlines this week' panel."""
     return {"documents_deadlines": deadlines_this_week(session, user)}
-
-
-def patron_requests_panel(session: Session, user) -> dict:
-    """Context of the 'Patron requests due' panel."""
-    return {"documents_patron_requests": patron_requests_due(session, user),
-            "documents_patrons_available": areas.optional_module("patrons", "models") is not None}
 
 
 def chart_panel(session: Session, user) -> dict:

@@ -10,35 +10,27 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from disclosure import areas
-from disclosure.auth import service as auth
+from disclosure.cases import guidance
 from disclosure.cases.models import Case, Production, ProductionItem
 
-# Short names of the kinds of request, used until cases/guidance.py (the cases area) provides them.
-_KIND_LABELS = {
-    "informal": "Informal request", "subpoena": "Subpoena", "search_warrant": "Search warrant",
-    "court_order": "Court order", "fisa_order": "FISA order", "nsl": "National Security Letter",
-    "preservation": "Preservation request", "exigent": "Emergency (exigent) request",
-}
-RECORD_KIND_LABELS = {
-    "patron": "Patron registration", "loan": "Loans (circulation)", "computer_session": "Computer sessions",
-    "interlibrary_loan": "Interlibrary loans", "program_registration": "Program registrations",
-    "mailing_list_subscription": "Mailing-list subscriptions", "ill_email": "Interlibrary-loan e-mails",
-}
+# How the board report and the cover letter name kinds of released record beyond the cases
+# area's production kinds (cases.productions.RECORD_KINDS is the first source).
+RECORD_KIND_LABELS = {"ill_email": "Interlibrary-loan e-mails"}
 # The field of each kind of record that says when it happened (for a production's time span).
 _WHEN = ("checked_out_at", "started_at", "requested_at", "registered_at", "subscribed_at", "sent_at")
 
 
 def kind_label(kind: str) -> str:
-    """'Subpoena', 'Search warrant', ... (the cases area's words when it has them)."""
-    guidance = areas.optional_module("cases", "guidance")
-    if guidance is not None and hasattr(guidance, "kind_label"):
-        return guidance.kind_label(kind)
-    return _KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+    """'Subpoena', 'Search warrant', ... in the cases area's words."""
+    return guidance.kind_label(kind)
 
 
 def record_kind_label(kind: str) -> str:
-    """'Loans (circulation)' for 'loan'."""
-    return RECORD_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+    """'Loans (circulation)' for 'loan', as the cases area's productions name them."""
+    from disclosure.cases.productions import RECORD_KINDS
+
+    spec = RECORD_KINDS.get(kind)
+    return spec.label if spec else RECORD_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 
 # The retention area's kinds of purged record, as the board report names them.
@@ -106,13 +98,17 @@ def production_summary(session: Session, production: Production) -> ProductionSu
         .where(ProductionItem.production_id == production.id)
         .group_by(ProductionItem.record_kind).order_by(ProductionItem.record_kind)
     ).all()
+    from disclosure.cases.productions import RECORD_KINDS
+
     moments = []
-    for data in session.scalars(select(ProductionItem.data).where(ProductionItem.production_id == production.id)):
-        for key in _WHEN:
-            moment = _instant((data or {}).get(key))
-            if moment is not None:
-                moments.append(moment)
-                break
+    rows = session.execute(select(ProductionItem.record_kind, ProductionItem.data)
+                           .where(ProductionItem.production_id == production.id))
+    for kind, data in rows:
+        # the field each kind is dated by, as the production picked it (a patron's registration has none)
+        key = RECORD_KINDS[kind].when if kind in RECORD_KINDS else next((k for k in _WHEN if k in (data or {})), None)
+        moment = _instant((data or {}).get(key)) if key else None
+        if moment is not None:
+            moments.append(moment)
     files = sorted(((production.manifest or {}).get("files") or {}).items())
     return ProductionSummary(
         production=production,

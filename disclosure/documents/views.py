@@ -10,7 +10,7 @@ from disclosure import clock
 from disclosure.auth.access import allow
 from disclosure.cases import visibility
 from disclosure.db import db
-from disclosure.documents import dashboard, facts, service
+from disclosure.documents import dashboard, desk, facts, service
 from disclosure.documents.forms import ConfirmForm, LetterForm, NewLetterForm, ReportYearForm
 from disclosure.documents.models import DocumentKind
 from disclosure.errors import DomainError
@@ -20,9 +20,9 @@ from disclosure.web.views import register_panel
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
 # The Director's home page: the pieces of the dashboard this area draws (issue 7, item 6). The
-# cases and holds areas register open cases, holds expiring and the last purge.
+# cases, holds and patrons areas register open cases, holds expiring, the last purge and patron
+# requests due.
 register_panel("director", "documents/_home_deadlines.html", dashboard.deadlines_panel)
-register_panel("director", "documents/_home_patron_requests.html", dashboard.patron_requests_panel)
 register_panel("director", "documents/_home_chart.html", dashboard.chart_panel)
 
 
@@ -192,3 +192,21 @@ def annual_report():
             show_domain_error(form, err)
     reports = service.annual_reports(db.session, current_user)
     return render_template("documents/annual_report_form.html", form=form, reports=reports)
+
+
+@bp.route("/desk-card.pdf")
+@allow("staff", "supervisor", "director")
+def desk_card():
+    """The desk card: one printable page, what to do for every kind of visit (the intake page's words)."""
+    return pdf_response(desk.desk_card(), "desk-card.pdf")
+
+
+@bp.route("/receipts/<int:case_id>.pdf")
+@allow("staff", "supervisor", "director")
+def receipt_pdf(case_id: int):
+    """The receipt of a request the signed-in person logged, as PDF (kept with the case)."""
+    document = desk.receipt(db.session, current_user, case_id)
+    if document is None:
+        abort(404)
+    db.session.commit()  # the receipt is kept the first time it is drawn
+    return pdf_response(document.pdf, f"receipt-{document.case.reference}.pdf")

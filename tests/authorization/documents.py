@@ -13,3 +13,5 @@ TABLE = {
     "documents.certificate": DIRECTOR,
 }
 TABLE["documents.annual_report"] = DIRECTOR
+TABLE["documents.desk_card"] = {"staff", "supervisor", "director"}
+TABLE["documents.receipt_pdf"] = {"staff", "supervisor", "director"}

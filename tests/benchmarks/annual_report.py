@@ -114,7 +114,24 @@ def _fill_holds(session, rng, director) -> dict:
 
 
 def _fill_patron_requests(session, rng) -> dict:
-    return {}  # filled in when the patrons area is installed (see the report)
+    models = areas.optional_module("patrons", "models")
+    if models is None:
+        return {}
+    from disclosure.records.models import Patron
+
+    patron = Patron(card_number="29000000000001", name="Bench Patron", address="1 Elm St",
+                    card_expires_on=date(YEAR + 2, 1, 1), session_version=1)
+    session.add(patron)
+    session.flush()
+    requests = []
+    for _ in range(120):
+        received = _instant(rng)
+        answered = received + timedelta(days=rng.uniform(0.5, 35))
+        requests.append(dict(subject_id=patron.id, requester_id=patron.id, for_minor=False, channel="portal",
+                             status="ready", received_at=received, due_on=(received + timedelta(days=30)).date(),
+                             compiled_at=answered))
+    session.execute(insert(models.PatronRequest), requests)
+    return {"patron_requests": len(requests)}
 
 
 def main() -> int:
@@ -126,7 +143,8 @@ def main() -> int:
         clock.freeze(datetime(YEAR + 1, 1, 20, 15, tzinfo=clock.UTC))
         started = time.perf_counter()
         written = fill(db.session, rng)
-        print(f"filled {written['cases']} cases, {written['purged']:,} purged records, {written.get('holds', 0)} holds "
+        print(f"filled {written['cases']} cases, {written['purged']:,} purged records, {written.get('holds', 0)} holds, "
+              f"{written.get('patron_requests', 0)} patron requests "
               f"in {time.perf_counter() - started:.1f} s ({db.session.get_bind().dialect.name})")
         from disclosure.documents import service
 

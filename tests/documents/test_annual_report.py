@@ -84,3 +84,24 @@ def test_the_director_issues_the_report_from_its_page(client, login_as, session)
     pdf = client.get(response.headers["Location"])
     assert f"annual report {clock.today().year - 1}" in pdf_text(pdf.data)
     assert "Reports issued" in client.get("/documents/annual-report").get_data(as_text=True)
+
+
+def test_patrons_requests_and_their_turnaround(session, app_context, backend):
+    from disclosure.patrons.models import PatronRequest
+
+    clock.freeze(factories.at(2026, 1, 20, 15))
+    who = factories.patron(session)
+    for day, answered_after, status in ((10, 3, "ready"), (40, 10, "ready"), (100, 40, "ready"), (200, None, "withdrawn")):
+        received = factories.at(2025, 1, 1) + timedelta(days=day)
+        session.add(PatronRequest(subject_id=who.id, requester_id=who.id, channel="portal", status=status,
+                                  received_at=received, due_on=(received + timedelta(days=30)).date(),
+                                  compiled_at=received + timedelta(days=answered_after) if answered_after else None))
+    session.flush()
+    figures = annual.figures(session, 2025).patrons
+    rows = dict(figures.rows)
+    assert rows["Received"] == 4 and rows["Answered"] == 3 and rows["Answered by the due date"] == 2
+    assert rows["Withdrawn by the patron"] == 1
+    assert figures.extra["median_days"] == 10.0 and figures.extra["longest_days"] == 40.0
+    director = factories.user(session, "director")
+    text = pdf_text(service.annual_report(session, director, 2025).pdf)
+    assert "within 10.0 days" in text and "Answered by the due date 2" in text

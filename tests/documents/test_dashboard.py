@@ -22,7 +22,7 @@ def test_deadlines_this_week_show_what_is_due_soon_and_what_was_missed(session, 
     found = dashboard.deadlines_this_week(session, director)
     assert [(d.case.id, d.overdue) for d in found] == [(missed.id, True), (soon.id, False), (counsel_due.id, False)]
     assert later.id not in {d.case.id for d in found} and closed.id not in {d.case.id for d in found}
-    assert found[1].what == "Return date of the subpoena" and found[1].days_left == 3
+    assert found[1].what == "Return date (subpoena)" and found[1].days_left == 3
 
 
 def test_counsel_sees_no_deadline_of_a_case_not_assigned(session, app_context):
@@ -49,5 +49,5 @@ def test_the_director_home_page_shows_the_dashboard_panels(client, login_as, ses
     factories.documents_case(session, return_date=clock.today() + timedelta(days=2))
     session.commit()
     html = client.get("/").get_data(as_text=True)
-    assert "Deadlines this week" in html and "Return date of the subpoena" in html
+    assert "Deadlines this week" in html and "Return date (subpoena)" in html
     assert "Requests per month, past year" in html and "<svg" in html

@@ -217,3 +217,15 @@ def test_a_hidden_case_answers_404_like_a_missing_one(client, login_as, session)
     login_as("director")
     assert client.get("/documents/case/999999").status_code == 404
     assert client.get("/documents/999999.pdf").status_code == 404
+
+
+def test_refusal_takes_its_reasons_from_counsels_checklist(session, app_context, director, backend):
+    clock.freeze(NOW)
+    checklist = {"competent_court": True, "good_cause": False, "proper_form": True, "signed": False,
+                 "in_date": True, "within_jurisdiction": True}
+    case = factories.advised_case(session, director=director, recommendation="refuse", checklist=checklist)
+    document = _final(session, director, case, K.REFUSAL_IMPROPER)
+    text = pdf_text(document.pdf)
+    save_png(document.pdf, "letter-refusal-checklist", backend)
+    assert "It does not show good cause." in text and "It is not signed." in text
+    assert "It is not in proper form." not in text  # counsel ticked that one
