@@ -148,3 +148,27 @@ class ProductionForm(FlaskForm):
     authority = StringField("Under what authority", validators=[Optional(), Length(max=300)])
     note = TextAreaField("Note", validators=[Optional()])
     preview_digest = HiddenField()
+
+
+# ---- gag orders (issue 5) --------------------------------------------------------------------
+
+class GagForm(FlaskForm):
+    """The Director records a nondisclosure order's terms."""
+
+    issued_by = StringField("Who issued the order", validators=[DataRequired(message="Say who issued the order."), Length(max=200)])
+    issued_on = DateField("Issued on", validators=[Optional()])
+    until = DateField("In force until", validators=[Optional()])
+
+
+class LiftGagForm(FlaskForm):
+    """The Director lifts a gag: why, and on what authority."""
+
+    reason = TextAreaField("Why the gag is lifted", validators=[DataRequired(message="Say why the gag is lifted."), Length(max=1000)])
+    authority = StringField("On what authority", validators=[DataRequired(message="Name the order or the authority."), Length(max=300)])
+
+
+class CircleForm(FlaskForm):
+    """The Director adds a person to a gagged case's need-to-know circle."""
+
+    # choices are drawn for the page; on POST the service checks the person (enabled, not an admin)
+    user_id = SelectField("Person to add", coerce=int, choices=[], validate_choice=False)

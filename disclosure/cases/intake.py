@@ -197,8 +197,9 @@ def route(session: Session, clerk: User, case: Case) -> None:
         gag.notify_about_case(session, director, case, subject, body, link=f"/cases/{case.id}", urgent=urgent)
     supervisor = clerk.supervisor
     if case.gagged and supervisor is not None and supervisor.is_enabled and supervisor not in directors:
-        notify.notify(session, supervisor, "A restricted matter logged by staff you supervise was routed to the Director.",
-                      case_id=case.id)
+        # The supervisor is told this and nothing more (seed 004, last paragraph): no link, no case
+        # id, so the notice is not "about" a case they could ask for.
+        notify.notify(session, supervisor, "A restricted matter logged by staff you supervise was routed to the Director.")
     audit.record(session, clerk, "case.routed", "case", case.id, case_id=case.id,
                  detail=f"directors={len(directors)} urgent={urgent}")
 

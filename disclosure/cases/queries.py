@@ -115,6 +115,10 @@ ACTIONS = {
     "case.production_downloaded": "Production downloaded",
     "case.closed": "Closed",
     "case.reopened": "Reopened",
+    "case.gag_imposed": "Gag order recorded",
+    "case.gag_lifted": "Gag order lifted",
+    "case.circle_added": "Added to the need-to-know circle",
+    "case.circle_removed": "Removed from the need-to-know circle",
 }
 
 

@@ -141,6 +141,9 @@ def _detail_page(case, status: int = 200, **forms):
         forms.setdefault("document_form", DocumentForm())
         forms.setdefault("close_form", CloseForm())
         forms.setdefault("reopen_form", ReopenForm())
+        from disclosure.cases.gag_views import gag_forms  # same blueprint; imported late to avoid a cycle
+
+        forms.update(gag_forms(case, **forms))
     return render_template(
         "cases/detail.html", case=case, is_director=is_director, q=queries, checklist=CHECKLIST,
         decision_labels=service.DECISION_LABELS, recommendation_labels=service.RECOMMENDATION_LABELS,
@@ -155,7 +158,7 @@ def _seized(case):
 
 
 @bp.route("/cases/<int:case_id>")
-@allow("director", "counsel")
+@allow("staff-any")  # who may see it is the visibility rule's call: counsel, the Director, a gagged case's circle
 def detail(case_id: int):
     """Everything about a case, and (for the Director) its timeline of every event."""
     case = _case_or_404(case_id)
@@ -244,7 +247,7 @@ def reopen(case_id: int):
 
 
 @bp.route("/cases/<int:case_id>/documents/<int:document_id>")
-@allow("director", "counsel")
+@allow("staff-any")  # the visibility rule decides (counsel, Director, a gagged case's circle)
 def document(case_id: int, document_id: int):
     """A scan of the case, served only to those who may see the case."""
     case = _case_or_404(case_id)
@@ -308,4 +311,4 @@ register_panel("staff", "cases/_home_desk.html", _desk_panel)
 register_panel("supervisor", "cases/_home_desk.html", _desk_panel)
 register_panel("counsel", "cases/_home_counsel.html", _counsel_panel)
 
-from disclosure.cases import production_views  # noqa: E402,F401  (routes on the same blueprint)
+from disclosure.cases import gag_views, production_views  # noqa: E402,F401  (routes on the same blueprint)

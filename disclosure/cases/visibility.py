@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from disclosure.auth import service as auth
 from disclosure.cases.models import Case, CaseMember
+from disclosure.notify.models import Notification
 
 
 def case_filter(user, roles: frozenset[str] | None = None, session: Session | None = None) -> ColumnElement[bool]:
@@ -60,3 +61,9 @@ def load_case(session: Session, user, case_id: int) -> Case | None:
 def may_see(session: Session, user, case: Case) -> bool:
     """True when `user` may see `case`."""
     return load_case(session, user, case.id) is not None
+
+
+def notification_filter(session: Session, user) -> ColumnElement[bool]:
+    """A WHERE clause on Notification: those not about a case, and those about a case `user` may
+    see now (someone taken out of a circle stops seeing even the blank notices about it)."""
+    return or_(Notification.case_id.is_(None), Notification.case_id.in_(visible_case_ids(session, user)))

@@ -44,13 +44,20 @@ def notify(
 
 
 def unread_for(session: Session, user: User) -> list[Notification]:
-    """The user's notifications not yet read, newest first."""
+    """The user's notifications not yet read, newest first (through the cases visibility rule)."""
     query = (
         select(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None), visible_to(session, user))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return list(session.scalars(query))
+
+
+def visible_to(session: Session, user: User):
+    """The notifications `user` may still see: cases.visibility decides for those about a case."""
+    from disclosure.cases.visibility import notification_filter  # the one rule, in the cases area
+
+    return notification_filter(session, user)
 
 
 def send_pending_email(session: Session) -> int:

@@ -19,7 +19,7 @@ bp = Blueprint("notify", __name__, url_prefix="/notifications")
 def inbox():
     """The signed-in user's notifications, newest first (never anyone else's)."""
     notes = db.session.scalars(
-        select(Notification).where(Notification.recipient_id == current_user.id)
+        select(Notification).where(Notification.recipient_id == current_user.id, service.visible_to(db.session, current_user))
         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(200)
     ).all()
     return render_template("notify/inbox.html", notes=notes, confirm=ConfirmForm())

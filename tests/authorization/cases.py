@@ -1,7 +1,9 @@
 """The cases area's routes (issue 3), and the acting-Director page it adds to auth."""
 DESK = {"staff", "supervisor", "director"}
 DIRECTOR = {"director"}
-CASE_READERS = {"director", "counsel"}
+# Any staff account may ask; cases.visibility answers 404 to all but counsel assigned, the Director
+# and, for a gagged case, the people named to its circle.
+CASE_READERS = {"staff-any"}
 
 TABLE = {
     "cases.intake": DESK,
@@ -22,4 +24,9 @@ TABLE = {
     "cases.production_file": DIRECTOR,
     "auth.acting": DIRECTOR,
     "auth.acting_revoke": DIRECTOR,
+    # gag orders (issue 5)
+    "cases.impose_gag": DIRECTOR,
+    "cases.lift_gag": DIRECTOR,
+    "cases.add_to_circle": DIRECTOR,
+    "cases.remove_from_circle": DIRECTOR,
 }

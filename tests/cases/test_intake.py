@@ -166,7 +166,9 @@ def test_fisa_and_nsl_are_gagged_from_intake_and_notifications_say_nothing(kind,
     notes = {n.recipient_id: n for n in _notes(session, case.id)}
     assert notes[director.id].subject == gag.RESTRICTED_NOTICE and notes[director.id].urgent
     assert case.reference not in notes[director.id].subject + notes[director.id].body + (notes[director.id].link or "")
-    assert supervisor.id in notes and case.reference not in notes[supervisor.id].subject
+    told = session.scalars(select(Notification).where(Notification.recipient_id == supervisor.id)).all()
+    assert [n.subject for n in told] == ["A restricted matter logged by staff you supervise was routed to the Director."]
+    assert told[0].case_id is None and told[0].link is None and told[0].body == ""
 
 
 def test_receipt_of_a_gagged_case_shows_only_reference_kind_and_time(client, login_as, session):
