@@ -220,15 +220,17 @@ def _renewal(case: Case, facts: Facts, received: str) -> list[str]:
 
 
 def _exigent(case: Case, facts: Facts, received: str) -> list[str]:
+    waiver = getattr(case, "waiver", None)
+    released = f" The library released: {waiver.released.strip().rstrip('.')}." if waiver and waiver.released else ""
     return [
         f"On {_moment(case.received_at)}, you asked the library for the following records on an emergency basis: "
         f"{_sought(case)}.",
         "Upon the advice of the library's legal counsel, the library waived its requirement of legal process and "
         "responded immediately, on the understanding that the appropriate documents would be provided afterwards "
-        "(policy of the Board of Trustees on exigent requests).",
+        f"(policy of the Board of Trustees on exigent requests).{released}",
         "The library has not yet received a subpoena, warrant, court order or other investigatory document issued "
-        "by a court of competent jurisdiction covering those records. Please provide it by "
-        f"{_moment(case.paperwork_due_at)}. The library keeps this matter open until it is received.",
+        "by a court of competent jurisdiction covering those records. Please provide it no later than "
+        f"{_moment(case.paperwork_due_at)}; the library keeps this matter open until it is received.",
     ]
 
 

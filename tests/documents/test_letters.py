@@ -80,12 +80,21 @@ def test_exigent_follow_up_says_what_is_still_due_and_by_when(session, app_conte
     case = factories.documents_case(session, kind="exigent", number=3, court=None, docket_number=None, issued_on=None,
                                     received_at=factories.at(2026, 3, 4, 2),  # 8 p.m. on March 3 in Missouri
                                     paperwork_due_at=factories.at(2026, 3, 10, 22))
+    from disclosure.cases.models import ExigentWaiver
+
+    session.add(ExigentWaiver(case_id=case.id, counsel_name="R. Okafor", advised_at=factories.at(2026, 3, 4, 2),
+                              advice="Release the session log only.", emergency="A threat against the library",
+                              released="the session log of workstation HB-PC-07 for February 27, 2026",
+                              recorded_by_id=director.id))
+    session.flush()
+    session.expire(case)
     document = _final(session, director, case, K.EXIGENT_FOLLOW_UP)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "letter-exigent", backend)
     assert "On March 3, 2026 at 8:00 p.m." in text
+    assert "The library released: the session log of workstation HB-PC-07 for February 27, 2026." in text
     assert "subpoena, warrant, court order or other investigatory document" in text
-    assert "by March 10, 2026 at 5:00 p.m." in text  # the due instant, in library time
+    assert "no later than March 10, 2026 at 5:00 p.m.;" in text  # the due instant, in library time
 
 
 def test_exigent_follow_up_needs_paper_due(session, app_context, director):
