@@ -71,6 +71,8 @@ def load(session: Session, scale: float = 1.0, progress=print) -> str:
     programs = _programs(session, rng, patrons, branches, now)
     subscriptions = _mailing_lists(session, rng, patrons, max(10, int(500 * scale)), now)
     progress(f"  {ills} interlibrary loans, {programs} program registrations, {subscriptions} subscriptions")
+    cases = _cases(session, now)
+    progress(f"  {cases} law-enforcement cases in various states")
     return _summary()
 
 
@@ -228,6 +230,56 @@ def _mailing_lists(session, rng, patrons, count, now) -> int:
                      "subscribed_at": subscribed, "last_activity_at": now - timedelta(days=rng.randint(0, 400))})
     session.execute(insert(m.MailingListSubscription), rows)
     return len(rows)
+
+
+def _cases(session: Session, now) -> int:
+    """A Director's desk as a library might have it: cases in every state, made through the real
+    services (numbered, routed, audited) at the times they would have happened."""
+    from disclosure.cases import gag, intake, productions, service
+
+    staff = {u.username: u for u in session.scalars(select(User))}
+    director, counsel, clerk = staff["director"], staff["counsel"], staff["clerk"]
+    ticks = {name: True for name in ("competent_court", "good_cause", "proper_form", "signed", "in_date", "within_jurisdiction")}
+    card = DEMO_PATRON_CARD
+
+    def logged(days_ago: float, **fields):
+        with clock.frozen(now - timedelta(days=days_ago)):
+            return intake.log_request(session, clerk, intake.Intake(**fields))
+
+    # 1. a subpoena answered last month: complied with, records produced, closed
+    done = logged(40, kind="subpoena", officer_name="Det. Ray Alvarez", officer_agency="Arnold Police Department", officer_badge="2291",
+                  records_sought="Checkout history of one patron, 1–30 September", patron_cards=[card],
+                  court="Circuit Court of Jefferson County", docket_number="26JE-CR01187", return_date=(now - timedelta(days=20)).date())
+    with clock.frozen(now - timedelta(days=38)):
+        service.assign_counsel(session, director, done, counsel, (now - timedelta(days=33)).date())
+        service.record_advice(session, counsel, done, advice="Issued by a court of competent jurisdiction and in proper form. Comply, limited to September.",
+                              recommendation="comply", checklist=ticks)
+        service.decide(session, director, done, "comply")
+        productions.freeze(session, director, done, productions.Criteria(kinds=["loan"], card_number=card),
+                           recipient="Det. Ray Alvarez, Arnold Police Department", authority="Subpoena 26JE-CR01187")
+        service.close(session, director, done, "Complied: September checkouts of one patron produced.")
+    # 2. a subpoena with counsel now, its return date in ten days
+    review = logged(3, kind="subpoena", officer_name="Sgt. Dana Brooks", officer_agency="Jefferson County Sheriff's Office",
+                    records_sought="Computer sign-up logs, HQ, 1–7 November", workstation_codes=["HQ-PC01"],
+                    court="Circuit Court of Jefferson County", docket_number="26JE-CR01302", return_date=(now + timedelta(days=10)).date())
+    with clock.frozen(now - timedelta(days=2)):
+        service.assign_counsel(session, director, review, counsel, (now + timedelta(days=4)).date())
+    # 3. an officer's question with no paper, yesterday
+    logged(1, kind="informal", officer_name="Officer Kim Tran", officer_agency="Festus Police Department",
+           records_sought="Asked who used the computers at the Windsor branch on Friday afternoon")
+    # 4. an emergency answered on counsel's advice; the officer's paper is overdue
+    urgent = logged(9, kind="exigent", officer_name="Lt. Marcus Webb", officer_agency="Missouri State Highway Patrol",
+                    records_sought="Sign-up name for NW-PC01 on the evening of a bomb threat", workstation_codes=["NW-PC01"])
+    with clock.frozen(now - timedelta(days=9) + timedelta(minutes=40)):
+        service.record_exigent_waiver(session, director, urgent, counsel_name=counsel.full_name, advised_at=clock.now(),
+                                      advice="An imminent threat to life is stated; release the sign-up name only.", by_phone=True,
+                                      emergency="Bomb threat e-mailed from a library computer", released="The sign-up name for one session")
+    # 5. a National Security Letter: gagged from intake
+    nsl = logged(2, kind="nsl", officer_name="Special Agent R. Hollis", officer_agency="FBI St. Louis Field Office",
+                 records_sought="All records of one patron since January", patron_cards=[card])
+    with clock.frozen(now - timedelta(days=2)):
+        gag.impose_gag(session, director, nsl, issued_by="FBI St. Louis Field Office", issued_on=(now - timedelta(days=2)).date())
+    return 5
 
 
 def _summary() -> str:
