@@ -132,7 +132,8 @@ def purge_figures(session: Session, year: int) -> Section:
     in_year = and_(Run.started_at >= start, Run.started_at < end)
     rows = session.execute(
         select(Count.kind, func.sum(Count.deleted), func.sum(Count.anonymised), func.sum(Count.kept_held))
-        .join(Run, Run.id == Count.run_id).where(in_year).group_by(Count.kind).order_by(Count.kind)
+        .join(Run, Run.id == Count.run_id).where(in_year).group_by(Count.kind)
+        .order_by(func.sum(Count.deleted).desc(), Count.kind)
     ).all()
     runs = session.scalar(select(func.count()).select_from(Run).where(in_year)) or 0
     deleted_per_month = _purge_months(session, models, year)

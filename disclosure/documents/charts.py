@@ -24,15 +24,21 @@ def _nice_max(value: float) -> int:
 
 
 def _fmt(value: float) -> str:
-    return f"{int(value):,}"
+    """Short enough to sit on a column: 7, 1,850, 170k, 1.2M."""
+    value = int(value)
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
+    if value >= 10_000:
+        return f"{round(value / 1000):,}k"
+    return f"{value:,}"
 
 
 def column_chart(points: list[tuple[str, int]], *, title: str, width: int = 640, height: int = 220,
                  color: str = NAVY, unit: str = "") -> Markup:
     """Vertical columns, one per (label, value): requests per month, deletions per month."""
-    left, right, top, bottom = 44, 8, 10, 34
-    plot_w, plot_h = width - left - right, height - top - bottom
     peak = _nice_max(max((v for _l, v in points), default=0))
+    left, right, top, bottom = 14 + 6 * len(_fmt(peak)), 8, 12, 34  # room for the widest axis label
+    plot_w, plot_h = width - left - right, height - top - bottom
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="10">',
              f"<title>{escape(title)}</title>"]
@@ -48,7 +54,7 @@ def column_chart(points: list[tuple[str, int]], *, title: str, width: int = 640,
         h = plot_h * value / peak if peak else 0
         y = top + plot_h - h
         parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{color}" rx="1.5">'
-                     f"<title>{escape(label)}: {_fmt(value)}{escape(unit)}</title></rect>")
+                     f"<title>{escape(label)}: {value:,}{escape(unit)}</title></rect>")
         if value:
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" fill="{INK}" font-size="9">{_fmt(value)}</text>')
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 14}" text-anchor="middle" fill="{MUTED}">{escape(label)}</text>')
