@@ -244,3 +244,52 @@ def patron_with_every_kind(session, **fields) -> m.Patron:
     registration(session, program(session, home), who)
     subscription(session, who)
     return who
+
+
+# ---- documents area (issue 7): a realistic case and production to draw letters from ----------
+
+
+def documents_case(session, *, received_by=None, kind: str = "subpoena", number: int | None = None, **fields):
+    """A case as the desk and the Director would have recorded it (documents area's own factory)."""
+    from disclosure.cases.models import Case
+
+    received_by = received_by or user(session, "staff")
+    received = fields.pop("received_at", clock.now() - timedelta(days=3))
+    values = dict(
+        year=clock.local(received).year, number=number or _n(), kind=kind, status="with_director",
+        received_at=received, received_by_id=received_by.id, routed_at=received,
+        officer_name="Det. Maria Alvarez", officer_badge="4471", officer_agency="Jefferson County Sheriff's Office",
+        officer_jurisdiction="Hillsboro, Missouri", officer_contact="(636) 797-5000",
+        records_sought="Computer sign-up and session logs for workstation HB-PC-07 on February 27, 2026, 2 p.m. to 6 p.m.",
+        court="Circuit Court of Jefferson County, Missouri", docket_number="26JE-CR00412",
+        issued_on=date(2026, 3, 2), return_date=date(2026, 3, 20), court_order_received=False, gagged=False,
+    )
+    values.update(fields)
+    obj = Case(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def documents_production(session, case_obj, director, *, loans: int = 3, sessions: int = 2, **fields):
+    """A frozen production of `case_obj`: loans and computer sessions with a manifest of files."""
+    from disclosure.cases.models import Production, ProductionItem
+
+    produced = fields.pop("produced_at", clock.now() - timedelta(hours=2))
+    obj = Production(case_id=case_obj.id, produced_at=produced, produced_by_id=director.id,
+                     recipient="Det. Maria Alvarez, Jefferson County Sheriff's Office",
+                     authority="Subpoena 26JE-CR00412, Circuit Court of Jefferson County", manifest={}, **fields)
+    session.add(obj)
+    session.flush()
+    base = datetime(2026, 2, 27, 20, 0, tzinfo=clock.UTC)
+    items = [ProductionItem(production_id=obj.id, record_kind="loan", record_id=1000 + i, patron_id=None,
+                            data={"checked_out_at": (base - timedelta(days=9 - i)).isoformat(), "item_title": "Gilead"})
+             for i in range(loans)]
+    items += [ProductionItem(production_id=obj.id, record_kind="computer_session", record_id=2000 + i, patron_id=None,
+                             data={"started_at": (base + timedelta(minutes=50 * i)).isoformat(), "workstation": "HB-PC-07"})
+              for i in range(sessions)]
+    session.add_all(items)
+    obj.manifest = {"files": {"records.csv": "a3f1" * 16, "records.json": "9c0e" * 16},
+                    "counts": {"computer_session": sessions, "loan": loans}, "total": loans + sessions}
+    session.flush()
+    return obj

@@ -1,0 +1,190 @@
+"""The facts documents print, read from the other areas' tables (a case's production, its holds,
+counsel's checklist). Each function takes a case already loaded through cases/visibility.py and
+looks only at what hangs off that case."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from disclosure import areas
+from disclosure.cases import guidance
+from disclosure.cases.models import Case, Production, ProductionItem
+
+# How the board report and the cover letter name kinds of released record beyond the cases
+# area's production kinds (cases.productions.RECORD_KINDS is the first source).
+RECORD_KIND_LABELS = {"ill_email": "Interlibrary-loan e-mails"}
+# The field of each kind of record that says when it happened (for a production's time span).
+_WHEN = ("checked_out_at", "started_at", "requested_at", "registered_at", "subscribed_at", "sent_at")
+
+
+def kind_label(kind: str) -> str:
+    """'Subpoena', 'Search warrant', ... in the cases area's words."""
+    return guidance.kind_label(kind)
+
+
+def record_kind_label(kind: str) -> str:
+    """'Loans (circulation)' for 'loan', as the cases area's productions name them."""
+    from disclosure.cases.productions import RECORD_KINDS
+
+    spec = RECORD_KINDS.get(kind)
+    return spec.label if spec else RECORD_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+# The retention area's kinds of purged record, as the board report names them.
+PURGE_KIND_LABELS = {
+    "loans": "Circulation history (returned loans)", "computer_sessions": "Computer sign-ups and sessions",
+    "program_registrations": "Program registrations", "interlibrary_loans": "Interlibrary-loan requests",
+    "ill_emails": "Interlibrary-loan e-mails", "patrons": "Expired patron cards",
+    "mailing_list_subscriptions": "Mailing-list subscriptions",
+}
+
+
+def purge_kind_label(kind: str) -> str:
+    """'Computer sign-ups and sessions' for 'computer_sessions'."""
+    return PURGE_KIND_LABELS.get(kind) or PURGE_KIND_LABELS.get(kind + "s") or record_kind_label(kind)
+
+
+def director_title(session: Session, user) -> str:
+    """'Director' or 'Acting Director', as the signature line says it."""
+    if user is None:
+        return "Director"
+    return "Director" if user.role == "director" else "Acting Director"
+
+
+# ---- productions -----------------------------------------------------------------------------
+
+
+def productions_of(session: Session, case: Case) -> list[Production]:
+    """The productions of `case`, oldest first."""
+    return list(session.scalars(select(Production).where(Production.case_id == case.id).order_by(Production.id)))
+
+
+def production_of(session: Session, case: Case, production_id) -> Production | None:
+    """The production `production_id` of `case` (the newest when no id is given)."""
+    query = select(Production).where(Production.case_id == case.id)
+    if production_id:
+        query = query.where(Production.id == int(production_id))
+    return session.scalar(query.order_by(Production.produced_at.desc(), Production.id.desc()).limit(1))
+
+
+@dataclass
+class ProductionSummary:
+    """What a production released, for the certificate and the cover letter."""
+
+    production: Production
+    kinds: list[tuple[str, int]]  # (label, count)
+    total: int
+    span: tuple[datetime, datetime] | None
+    files: list[tuple[str, str]]  # (file name, sha256)
+
+
+def _instant(value) -> datetime | None:
+    if not isinstance(value, str) or len(value) < 16:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def production_summary(session: Session, production: Production) -> ProductionSummary:
+    """Counts per kind (from the frozen copy), the time span the records cover, and the files."""
+    counts = session.execute(
+        select(ProductionItem.record_kind, func.count())
+        .where(ProductionItem.production_id == production.id)
+        .group_by(ProductionItem.record_kind).order_by(ProductionItem.record_kind)
+    ).all()
+    from disclosure.cases.productions import RECORD_KINDS
+
+    moments = []
+    rows = session.execute(select(ProductionItem.record_kind, ProductionItem.data)
+                           .where(ProductionItem.production_id == production.id))
+    for kind, data in rows:
+        # the field each kind is dated by, as the production picked it (a patron's registration has none)
+        key = RECORD_KINDS[kind].when if kind in RECORD_KINDS else next((k for k in _WHEN if k in (data or {})), None)
+        moment = _instant((data or {}).get(key)) if key else None
+        if moment is not None:
+            moments.append(moment)
+    files = sorted(((production.manifest or {}).get("files") or {}).items())
+    return ProductionSummary(
+        production=production,
+        kinds=[(record_kind_label(kind), count) for kind, count in counts],
+        total=sum(count for _kind, count in counts),
+        span=(min(moments), max(moments)) if moments else None,
+        files=files,
+    )
+
+
+# ---- counsel's checklist -----------------------------------------------------------------------
+
+# A failed item of counsel's legal-process checklist, as a refusal letter says it.
+DEFECT_WORDS = {
+    "competent_court": "It was not issued by a court of competent jurisdiction.",
+    "good_cause": "It does not show good cause.",
+    "proper_form": "It is not in proper form.",
+    "signed": "It is not signed.",
+    "in_date": "It is out of date (expired).",
+    "within_jurisdiction": "It reaches beyond the issuing court's jurisdiction.",
+}
+
+
+def refusal_reasons(session: Session, case: Case) -> list[str]:
+    """Why the process is not in proper form: counsel's checklist defects, then the Director's reason."""
+    reasons = []
+    advice = getattr(case, "latest_advice", None)
+    if advice is not None:
+        from disclosure.cases.models import CHECKLIST  # the cases area's checklist
+
+        reasons += [DEFECT_WORDS.get(name, f"Not met: {label}.") for name, label in CHECKLIST if not getattr(advice, name)]
+    for line in (case.decision_reason or "").splitlines():
+        line = line.strip().lstrip("-•* ").strip()
+        if line:
+            reasons.append(line if line.endswith((".", "!", "?")) else line + ".")
+    return reasons
+
+
+# ---- holds ----------------------------------------------------------------------------------
+
+
+def _holds():
+    return areas.optional_module("holds", "models")
+
+
+def hold_of(session: Session, case: Case, hold_id):
+    """The hold `hold_id` of `case` (the newest when no id is given), or None."""
+    models = _holds()
+    if models is None:
+        return None
+    Hold = models.Hold
+    query = select(Hold).where(Hold.case_id == case.id)
+    if hold_id:
+        query = query.where(Hold.id == int(hold_id))
+    return session.scalar(query.order_by(Hold.placed_at.desc(), Hold.id.desc()).limit(1))
+
+
+def hold_renewed(hold) -> bool:
+    """True once the hold had its one 90-day extension."""
+    return getattr(hold, "renewed_at", None) is not None
+
+
+def hold_requested_at(hold) -> datetime:
+    return hold.requested_at
+
+
+def hold_renewal_requested_at(hold) -> datetime:
+    return getattr(hold, "renewal_requested_at", None) or hold.renewed_at
+
+
+def hold_until(hold) -> datetime:
+    return hold.expires_at
+
+
+def hold_summary(session: Session, hold) -> dict:
+    """What a hold preserves, in words, for the preservation letters."""
+    from disclosure.documents import holdwords
+
+    return holdwords.summary(session, hold)

@@ -1,0 +1,43 @@
+"""Forms of the documents area: start a letter, edit a draft, make it final, choose a report year."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from disclosure.documents.models import KIND_LABELS, LETTER_KINDS, DocumentKind
+from disclosure.web.forms import options
+
+LETTER_ORDER = [
+    DocumentKind.PROPER_PROCESS_REQUIRED, DocumentKind.REFUSAL_IMPROPER, DocumentKind.COMPLIANCE_COVER,
+    DocumentKind.NO_RESPONSIVE_RECORDS, DocumentKind.PRESERVATION_CONFIRMED, DocumentKind.PRESERVATION_RENEWED,
+    DocumentKind.EXIGENT_FOLLOW_UP,
+]
+assert set(LETTER_ORDER) == LETTER_KINDS
+
+
+class NewLetterForm(FlaskForm):
+    """Which letter to draft for a case."""
+
+    kind = SelectField("Letter", choices=options((k.value, KIND_LABELS[k].removeprefix("Letter: ").capitalize())
+                                                 for k in LETTER_ORDER))
+
+
+class LetterForm(FlaskForm):
+    """The parts of a draft letter the Director may change."""
+
+    addressee = TextAreaField("To", validators=[DataRequired(message="Say to whom the letter goes."), Length(max=1000)],
+                              render_kw={"rows": 5})
+    subject = StringField("Re (subject line)", validators=[Length(max=300)])
+    body = TextAreaField("Letter text", validators=[DataRequired(message="Write the letter."), Length(max=20000)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (CSRF only)."""
+
+
+class ReportYearForm(FlaskForm):
+    """The year of an annual report."""
+
+    year = IntegerField("Year", validators=[DataRequired(message="Enter a year like 2026."),
+                                            NumberRange(min=2000, max=2100, message="Enter a year like 2026.")])

@@ -1,0 +1,212 @@
+"""Documents: the Director's letters (draft, edit, preview, final), certificates of production,
+downloads of kept documents. Every case and document is loaded through cases/visibility.py;
+what a person may not see answers 404."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from disclosure import clock
+from disclosure.auth.access import allow
+from disclosure.cases import visibility
+from disclosure.db import db
+from disclosure.documents import dashboard, desk, facts, service
+from disclosure.documents.forms import ConfirmForm, LetterForm, NewLetterForm, ReportYearForm
+from disclosure.documents.models import DocumentKind
+from disclosure.errors import DomainError
+from disclosure.web.util import show_domain_error
+from disclosure.web.views import register_panel
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+# The Director's home page: the pieces of the dashboard this area draws (issue 7, item 6). The
+# cases, holds and patrons areas register open cases, holds expiring, the last purge and patron
+# requests due.
+register_panel("director", "documents/_home_deadlines.html", dashboard.deadlines_panel)
+register_panel("director", "documents/_home_chart.html", dashboard.chart_panel)
+
+
+def _case_or_404(case_id: int):
+    case = visibility.load_case(db.session, current_user, case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _document_or_404(document_id: int):
+    document = service.load_document(db.session, current_user, document_id)
+    if document is None:
+        abort(404)
+    return document
+
+
+def pdf_response(data: bytes, file_name: str, *, download: bool = False) -> Response:
+    """A PDF answer that no shared cache keeps (these are confidential)."""
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{file_name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/case/<int:case_id>")
+@allow("director")
+def case_documents(case_id: int):
+    """A case's letters and certificates, and the form to start a letter."""
+    case = _case_or_404(case_id)
+    documents = service.documents_of_case(db.session, current_user, case.id)
+    productions = facts.productions_of(db.session, case)
+    return render_template("documents/case_documents.html", case=case, documents=documents, productions=productions,
+                           form=NewLetterForm(), confirm=ConfirmForm(), kind_label=facts.kind_label)
+
+
+@bp.route("/case/<int:case_id>/letters", methods=["POST"])
+@allow("director")
+def letter_new(case_id: int):
+    """Start a draft letter, prefilled from the case."""
+    case = _case_or_404(case_id)
+    form = NewLetterForm()
+    if not form.validate_on_submit():
+        flash("Choose a letter.", "error")
+        return redirect(url_for(".case_documents", case_id=case.id))
+    try:
+        document = service.start_letter(db.session, current_user, case, DocumentKind(form.kind.data))
+    except DomainError as err:
+        flash(err.message, "error")
+        return redirect(url_for(".case_documents", case_id=case.id))
+    db.session.commit()
+    flash("Draft started from the case. Edit it, preview it, then make it final.", "success")
+    return redirect(url_for(".letter_edit", document_id=document.id))
+
+
+@bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
+@allow("director")
+def letter_edit(document_id: int):
+    """Edit a draft letter; 'Save and preview' opens the PDF as it stands."""
+    document = _document_or_404(document_id)
+    if document.is_final or not document.kind_enum.is_letter:
+        return redirect(url_for(".download", document_id=document.id))
+    form = LetterForm(obj=document)
+    if form.validate_on_submit():
+        try:
+            service.update_draft(db.session, current_user, document, addressee=form.addressee.data,
+                                 subject=form.subject.data, body=form.body.data)
+            db.session.commit()
+            flash("Draft saved.", "success")
+            return redirect(url_for(".letter_edit", document_id=document.id))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    return render_template("documents/letter_edit.html", document=document, form=form, confirm=ConfirmForm())
+
+
+@bp.route("/<int:document_id>/preview.pdf")
+@allow("director")
+def letter_preview(document_id: int):
+    """The draft as PDF, marked DRAFT, not kept."""
+    document = _document_or_404(document_id)
+    if document.is_final:
+        return redirect(url_for(".download", document_id=document.id))
+    try:
+        data = service.render(db.session, document, signer=current_user)
+    except DomainError:
+        abort(404)
+    return pdf_response(data, f"DRAFT-{document.file_name}")
+
+
+@bp.route("/<int:document_id>/finalize", methods=["POST"])
+@allow("director")
+def letter_finalize(document_id: int):
+    """Make the draft final: kept as PDF with its SHA-256, never changed again."""
+    document = _document_or_404(document_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.finalize(db.session, current_user, document)
+    except DomainError as err:
+        flash(err.message, "error")
+        return redirect(url_for(".case_documents", case_id=document.case_id))
+    db.session.commit()
+    flash(f"Final. The letter is kept with case {document.case.reference}; SHA-256 {document.sha256[:16]}…", "success")
+    return redirect(url_for(".case_documents", case_id=document.case_id))
+
+
+@bp.route("/<int:document_id>/delete", methods=["POST"])
+@allow("director")
+def letter_delete(document_id: int):
+    """Throw away a draft."""
+    document = _document_or_404(document_id)
+    case_id = document.case_id
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.delete_draft(db.session, current_user, document)
+    except DomainError as err:
+        flash(err.message, "error")
+        return redirect(url_for(".case_documents", case_id=case_id))
+    db.session.commit()
+    flash("Draft deleted.", "success")
+    return redirect(url_for(".case_documents", case_id=case_id))
+
+
+@bp.route("/<int:document_id>.pdf")
+@allow("director")
+def download(document_id: int):
+    """The kept PDF of a final document (a draft opens its preview)."""
+    document = _document_or_404(document_id)
+    if not document.is_final:
+        return redirect(url_for(".letter_preview", document_id=document.id))
+    return pdf_response(document.pdf, document.file_name)
+
+
+@bp.route("/case/<int:case_id>/productions/<int:production_id>/certificate", methods=["POST"])
+@allow("director")
+def certificate(case_id: int, production_id: int):
+    """Issue (once) the certificate of a production, and open it."""
+    case = _case_or_404(case_id)
+    production = facts.production_of(db.session, case, production_id)
+    if production is None or production.id != production_id or not ConfirmForm().validate_on_submit():
+        abort(404)
+    try:
+        document = service.production_certificate(db.session, current_user, production)
+    except DomainError as err:
+        flash(err.message, "error")
+        return redirect(url_for(".case_documents", case_id=case.id))
+    db.session.commit()
+    return redirect(url_for(".download", document_id=document.id))
+
+
+@bp.route("/annual-report", methods=["GET", "POST"])
+@allow("director")
+def annual_report():
+    """Choose a year and issue the annual report to the board; the reports issued so far."""
+    form = ReportYearForm()
+    if not form.is_submitted():
+        form.year.data = clock.today().year - 1  # in January the board wants last year
+    if form.validate_on_submit():
+        try:
+            document = service.annual_report(db.session, current_user, form.year.data)
+            db.session.commit()
+            return redirect(url_for(".download", document_id=document.id))
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+    reports = service.annual_reports(db.session, current_user)
+    return render_template("documents/annual_report_form.html", form=form, reports=reports)
+
+
+@bp.route("/desk-card.pdf")
+@allow("staff", "supervisor", "director")
+def desk_card():
+    """The desk card: one printable page, what to do for every kind of visit (the intake page's words)."""
+    return pdf_response(desk.desk_card(), "desk-card.pdf")
+
+
+@bp.route("/receipts/<int:case_id>.pdf")
+@allow("staff", "supervisor", "director")
+def receipt_pdf(case_id: int):
+    """The receipt of a request the signed-in person logged, as PDF (kept with the case)."""
+    document = desk.receipt(db.session, current_user, case_id)
+    if document is None:
+        abort(404)
+    db.session.commit()  # the receipt is kept the first time it is drawn
+    return pdf_response(document.pdf, f"receipt-{document.case.reference}.pdf")
