@@ -107,7 +107,8 @@ def import_command(kind: str, file: Path) -> None:
 @with_appcontext
 @click.option("--scale", default=1.0, show_default=True, help="fraction of the full demo volume (tests use less)")
 @click.option("--if-empty", is_flag=True, help="do nothing (and succeed) when the database has data")
-def demo_command(scale: float, if_empty: bool) -> None:
+@click.option("--no-cases", is_flag=True, help="accounts and library records only, no sample law-enforcement cases")
+def demo_command(scale: float, if_empty: bool, no_cases: bool) -> None:
     """Fill an empty database with a realistic demo library and one account per role."""
     from disclosure import demo
 
@@ -115,7 +116,7 @@ def demo_command(scale: float, if_empty: bool) -> None:
         click.echo("The database has data already; the demo library was not loaded.")
         return
     try:
-        summary = demo.load(db.session, scale=scale, progress=click.echo)
+        summary = demo.load(db.session, scale=scale, progress=click.echo, with_cases=not no_cases)
     except DomainError as err:
         raise click.ClickException(err.message) from err
     db.session.commit()

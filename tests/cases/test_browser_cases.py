@@ -26,7 +26,8 @@ def _sign_out(page):
 
 def test_subpoena_from_the_desk_to_closure_in_a_browser(live_server, page, backend, tmp_path):
     base_url, app = live_server
-    result = app.test_cli_runner().invoke(args=["demo", "--scale", "0.01"])
+    # a library with no other open case, so "first in the queue" means this subpoena
+    result = app.test_cli_runner().invoke(args=["demo", "--scale", "0.01", "--no-cases"])
     assert result.exit_code == 0, result.output
     scan = tmp_path / "subpoena.pdf"
     scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")

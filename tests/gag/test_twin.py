@@ -23,7 +23,7 @@ pytestmark = pytest.mark.committing
 # route parameter -> SQL giving every value it can take in either twin
 ID_SOURCES = {
     "case_id": "SELECT id FROM cases",
-    "document_id": "SELECT id FROM case_documents",
+    "document_id": "SELECT id FROM case_documents UNION SELECT id FROM documents",
     "production_id": "SELECT id FROM productions",
     "user_id": "SELECT id FROM users",
     "request_id": "SELECT id FROM patron_requests",

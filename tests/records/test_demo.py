@@ -20,3 +20,13 @@ def test_demo_fills_an_empty_database_and_refuses_a_second_time(app, session):
     assert again.exit_code != 0 and "not empty" in again.output
     quiet = runner.invoke(args=["demo", "--if-empty"])
     assert quiet.exit_code == 0 and "was not loaded" in quiet.output
+
+
+def test_demo_has_cases_in_several_states_made_through_the_services(app, session):
+    from disclosure.cases.models import Case
+
+    result = app.test_cli_runner().invoke(args=["demo", "--scale", "0.02"])
+    assert result.exit_code == 0, result.output
+    cases = session.scalars(select(Case).order_by(Case.number)).all()
+    assert [c.kind for c in cases] == ["subpoena", "subpoena", "informal", "exigent", "nsl"]
+    assert cases[0].closed_at is not None and cases[4].gagged and cases[3].paperwork_due_at is not None
