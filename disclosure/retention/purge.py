@@ -1,0 +1,346 @@
+"""The purge (DOMAIN.md, "Retention and purges"): for each kind, the records past their retention
+and not covered by an active hold are deleted (completed interlibrary loans are anonymised).
+
+- By criteria, in batches: each batch selects the next ids past the last one that meet the
+  criteria and are not held (holds.coverage.held, the one hold predicate), keeps statistics,
+  then deletes or anonymises exactly those ids, in one transaction of its own. Core SQL, never
+  row by row through the ORM.
+- Crash-safe: a batch's deletion, its statistics and its counts commit together or not at all,
+  and the criteria pick up whatever is left, so a run that dies after any batch, run again,
+  ends in the state of an uninterrupted run.
+- Race-free: every batch takes holds.locks.hold_lock (PostgreSQL) or begins IMMEDIATE (SQLite)
+  before it selects; placing or renewing a hold takes the same lock before it counts.
+- Recorded: a PurgeRun per run with per-kind counts; one run at a time (a claim under the lock;
+  a run whose heartbeat is older than STALE_AFTER is taken to have died)."""
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import Connection, Engine, and_, exists, func, insert, not_, or_, select, type_coerce, update
+from sqlalchemy import String as SAString
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from disclosure import clock
+from disclosure.holds import coverage, locks
+from disclosure.records import models as m
+from disclosure.retention.models import ComputerSessionStatistic, LoanStatistic, PurgeRun, PurgeRunCount
+from disclosure.retention.rules import SPECS, current_rules
+
+STALE_AFTER = timedelta(minutes=10)
+BATCH_SIZE = 5000
+L, S, W = m.Loan.__table__, m.ComputerSession.__table__, m.Workstation.__table__
+ILL, E, PR, PG = m.InterlibraryLoan.__table__, m.IllEmail.__table__, m.ProgramRegistration.__table__, m.Program.__table__
+MS, P = m.MailingListSubscription.__table__, m.Patron.__table__
+RUNS, COUNTS = PurgeRun.__table__, PurgeRunCount.__table__
+
+
+class PurgeBusy(Exception):
+    """Another purge is running; this one did not start."""
+
+
+@dataclass
+class KindResult:
+    """What a run did (or, dry, would do) to one kind of record."""
+
+    deleted: int = 0
+    anonymised: int = 0
+    kept_held: int = 0
+    would_go: int = 0
+
+
+@dataclass
+class PurgeReport:
+    """A run's outcome: per kind, in schedule order."""
+
+    run_id: int | None
+    dry_run: bool
+    results: dict[str, KindResult] = field(default_factory=dict)
+
+
+@dataclass
+class PurgeHooks:
+    """Test seams: called after a batch's selection (before it deletes) and after its commit."""
+
+    after_select: Callable[[str, list[int]], None] | None = None
+    after_batch: Callable[[str, int], None] | None = None
+
+
+# ---- what is due, per kind --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    table: object
+    due: Callable[[datetime, date, int], object]  # (now, today, days) -> WHERE clause
+    anonymise: bool = False
+    batch_size: int = BATCH_SIZE
+
+
+def _ill_completed(table, cutoff):
+    return and_(table.c.completed_at.is_not(None), table.c.status.in_(m.ILL_COMPLETED_STATUSES),
+                table.c.completed_at <= cutoff)
+
+
+STEPS = [
+    # e-mails before their requests are anonymised: the hold predicate finds an e-mail's patron
+    # through its request.
+    Step("ill_emails", E, lambda now, today, days: exists().where(
+        ILL.c.id == E.c.ill_id, _ill_completed(ILL, now - timedelta(days=days)))),
+    Step("interlibrary_loans", ILL, lambda now, today, days: and_(
+        ILL.c.anonymised_at.is_(None), _ill_completed(ILL, now - timedelta(days=days))), anonymise=True),
+    Step("loans", L, lambda now, today, days: and_(
+        L.c.returned_at.is_not(None), L.c.fine_settled.is_(True), L.c.returned_at <= now - timedelta(days=days))),
+    Step("computer_sessions", S, lambda now, today, days: S.c.started_at <= now - timedelta(days=days)),
+    Step("program_registrations", PR, lambda now, today, days: PR.c.program_id.in_(
+        select(PG.c.id).where(PG.c.ends_on < today - timedelta(days=days)))),
+    Step("mailing_list_subscriptions", MS, lambda now, today, days: MS.c.last_activity_at <= now - timedelta(days=days)),
+    # last: a patron goes only when nothing of theirs is held and nothing is on loan or owed
+    Step("patrons", P, lambda now, today, days: and_(
+        P.c.card_expires_on < today - timedelta(days=days), P.c.amount_owed == 0,
+        ~exists().where(L.c.patron_id == P.c.id, or_(L.c.returned_at.is_(None), L.c.fine_settled.is_(False)))),
+        batch_size=500),
+]
+assert {s.kind for s in STEPS} == {s.kind for s in SPECS}, "every retention rule has a purge step"
+
+
+def not_held(step: Step, at: datetime):
+    """The hold rule for a step (patrons: nothing of theirs held, not only their record)."""
+    if step.kind == "patrons":
+        return not_(coverage.patron_records_held(P.c.id, at=at))
+    return not_(coverage.held(step.kind, step.table, at=at))
+
+
+def is_held(step: Step, at: datetime):
+    return not_(not_held(step, at))
+
+
+# ---- running ---------------------------------------------------------------------------------
+
+def run_purge(bind: Engine | Connection, *, dry_run: bool = False, trigger: str = "command",
+              progress: Callable[[str, int], None] | None = None, hooks: PurgeHooks | None = None,
+              batch_size: int | None = None) -> PurgeReport:
+    """Purge everything past its retention and not held; or, with dry_run, count it."""
+    hooks = hooks or PurgeHooks()
+    with _connection(bind) as conn:
+        at = clock.now()
+        today = clock.local(at).date()
+        with _transaction(conn):
+            rules = _rules(conn)
+        if dry_run:
+            return _dry_run(conn, rules, at, today)
+        run_id = _claim(conn, trigger, at)
+        report = PurgeReport(run_id=run_id, dry_run=False)
+        try:
+            for step in STEPS:
+                report.results[step.kind] = _purge_kind(conn, run_id, step, rules[step.kind], at, today,
+                                                        progress, hooks, batch_size or step.batch_size)
+        except BaseException:
+            _finish(conn, run_id, "failed")
+            raise
+        _finish(conn, run_id, "finished")
+        return report
+
+
+def due_counts(bind: Engine | Connection) -> dict[str, int]:
+    """Per kind, how many records are past retention, held or not (the progress bar's length)."""
+    with _connection(bind) as conn, _transaction(conn):
+        at, rules = clock.now(), _rules(conn)
+        today = clock.local(at).date()
+        return {s.kind: conn.scalar(select(func.count()).select_from(s.table).where(s.due(at, today, rules[s.kind])))
+                for s in STEPS}
+
+
+def _dry_run(conn, rules, at, today) -> PurgeReport:
+    report = PurgeReport(run_id=None, dry_run=True)
+    with _transaction(conn):
+        for step in STEPS:
+            due = step.due(at, today, rules[step.kind])
+            count = lambda *where: conn.scalar(select(func.count()).select_from(step.table).where(*where))  # noqa: E731
+            report.results[step.kind] = KindResult(would_go=count(due, not_held(step, at)), kept_held=count(due, is_held(step, at)))
+    return report
+
+
+def _purge_kind(conn, run_id, step: Step, days, at, today, progress, hooks, batch_size) -> KindResult:
+    result = KindResult()
+    due = step.due(at, today, days)
+    last_id, number = 0, 0
+    while True:
+        with _transaction(conn):
+            locks.hold_lock(conn)
+            ids, extra = _select_batch(conn, step, due, at, last_id, batch_size)
+            if not ids:
+                break
+            if hooks.after_select:
+                hooks.after_select(step.kind, ids)
+            _keep_statistics(conn, step.kind, ids, extra)
+            done = _apply(conn, step, ids, at)
+            column = "anonymised" if step.anonymise else "deleted"
+            conn.execute(update(COUNTS).where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
+                         .values({column: COUNTS.c[column] + done}))
+            conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(heartbeat_at=clock.now()))
+        setattr(result, column, getattr(result, column) + done)
+        last_id, number = ids[-1], number + 1
+        if progress:
+            progress(step.kind, len(ids))
+        if hooks.after_batch:
+            hooks.after_batch(step.kind, number)
+    with _transaction(conn):
+        result.kept_held = conn.scalar(select(func.count()).select_from(step.table).where(due, is_held(step, at)))
+        conn.execute(update(COUNTS).where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
+                     .values(kept_held=result.kept_held))
+    return result
+
+
+def _select_batch(conn, step: Step, due, at, last_id: int, batch_size: int):
+    """The next ids due and not held, with what statistics need (branch, time)."""
+    table = step.table
+    columns = [table.c.id]
+    query = select(*columns)
+    if step.kind == "loans":
+        query = select(table.c.id, table.c.branch_id, _raw(table.c.checked_out_at))
+    elif step.kind == "computer_sessions":
+        query = select(table.c.id, W.c.branch_id, _raw(table.c.started_at)).join(W, W.c.id == table.c.workstation_id)
+    query = query.where(table.c.id > last_id, due, not_held(step, at)).order_by(table.c.id).limit(batch_size)
+    rows = conn.execute(query).all()
+    return [r[0] for r in rows], rows
+
+
+def _apply(conn, step: Step, ids: list[int], at) -> int:
+    table = step.table
+    if step.anonymise:
+        # seed 000: remove personal data, keep status and department for statistics
+        statement = (update(table).where(table.c.id.in_(ids))
+                     .values(patron_id=None, title=None, lending_library=None, anonymised_at=at))
+    else:
+        if step.kind == "patrons":
+            # their loans and sessions go with them (ON DELETE CASCADE): count them first
+            _keep_patrons_statistics(conn, ids)
+        statement = table.delete().where(table.c.id.in_(ids))
+    return conn.execute(statement).rowcount
+
+
+# ---- statistics: counted in the batch that deletes, so never twice and never lost ----------
+
+def _raw(column):
+    # SQLite hands back the stored text ('2026-03-01 14:05:00.000000'): cheaper than parsing
+    # every timestamp, and the bucket cache below turns an hour prefix into a library date.
+    return type_coerce(column, SAString())
+
+
+class _LocalDays:
+    """UTC instant (text or datetime) -> the library's date, cached per UTC hour."""
+
+    def __init__(self) -> None:
+        self.cache: dict = {}
+
+    def __call__(self, value) -> date:
+        key = value[:13] if isinstance(value, str) else (value.year, value.month, value.day, value.hour, value.utcoffset())
+        found = self.cache.get(key)
+        if found is None:
+            moment = datetime.fromisoformat(value[:13] + ":00:00+00:00") if isinstance(value, str) else value
+            found = self.cache[key] = clock.local(moment).date()
+        return found
+
+
+def _keep_statistics(conn, kind: str, ids, rows) -> None:
+    if kind == "loans":
+        _add_loans(conn, ((r[1], r[2]) for r in rows))
+    elif kind == "computer_sessions":
+        _add_sessions(conn, ((r[1], r[2]) for r in rows))
+
+
+def _keep_patrons_statistics(conn, patron_ids: list[int]) -> None:
+    _add_loans(conn, conn.execute(select(L.c.branch_id, _raw(L.c.checked_out_at)).where(L.c.patron_id.in_(patron_ids))))
+    _add_sessions(conn, conn.execute(select(W.c.branch_id, _raw(S.c.started_at)).join(W, W.c.id == S.c.workstation_id)
+                                     .where(S.c.patron_id.in_(patron_ids))))
+
+
+def _add_loans(conn, rows) -> None:
+    """rows: (branch_id, checked_out_at) of loans about to go -> loans per branch per month."""
+    local_day = _LocalDays()
+    months = Counter((branch, local_day(moment).replace(day=1)) for branch, moment in rows)
+    _upsert(conn, LoanStatistic.__table__, "month", "loans", months)
+
+
+def _add_sessions(conn, rows) -> None:
+    """rows: (branch_id, started_at) of sessions about to go -> sessions per branch per day."""
+    local_day = _LocalDays()
+    _upsert(conn, ComputerSessionStatistic.__table__, "day", "sessions",
+            Counter((branch, local_day(moment)) for branch, moment in rows))
+
+
+def _upsert(conn, table, period: str, amount: str, counted: Counter) -> None:
+    if not counted:
+        return
+    maker = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = maker(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["branch_id", period], set_={amount: table.c[amount] + statement.excluded[amount]})
+    conn.execute(statement, [{"branch_id": b, period: p, amount: n} for (b, p), n in counted.items()])
+
+
+# ---- one run at a time, recorded -------------------------------------------------------------
+
+def _claim(conn, trigger: str, at: datetime) -> int:
+    """Record a new run, unless another is running (checked under the lock, so two scheduler
+    processes never purge at once). A run whose heartbeat stopped died: mark it interrupted."""
+    with _transaction(conn):
+        locks.hold_lock(conn)
+        running = conn.execute(select(RUNS.c.id, RUNS.c.heartbeat_at).where(RUNS.c.status == "running")).all()
+        alive = [r for r in running if r.heartbeat_at > clock.now() - STALE_AFTER]
+        if alive:
+            raise PurgeBusy(f"Another purge (run {alive[0].id}) is running; this one did not start.")
+        if running:
+            conn.execute(update(RUNS).where(RUNS.c.id.in_([r.id for r in running])).values(status="interrupted"))
+        run_id = conn.execute(insert(RUNS).values(started_at=at, heartbeat_at=clock.now(), status="running",
+                                                  trigger=trigger).returning(RUNS.c.id)).scalar_one()
+        conn.execute(insert(COUNTS), [{"run_id": run_id, "kind": s.kind, "deleted": 0, "anonymised": 0, "kept_held": 0}
+                                      for s in STEPS])
+    return run_id
+
+
+def _finish(conn, run_id: int, status: str) -> None:
+    with _transaction(conn):
+        conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(status=status, finished_at=clock.now()))
+
+
+def _rules(conn) -> dict[str, int]:
+    return current_rules(conn)
+
+
+# ---- transactions: one per batch; a test's pinned connection gets savepoints ----------------
+
+_PINNED = "disclosure.purge.pinned"
+
+
+def _pinned(conn) -> bool:
+    return conn.info.get(_PINNED, False)
+
+
+@contextlib.contextmanager
+def _connection(bind):
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            # SQLite: each batch takes the write lock as it begins (see holds.locks)
+            yield conn.execution_options(sqlite_begin="IMMEDIATE")
+        return
+    bind.info[_PINNED] = True
+    try:
+        yield bind
+    finally:
+        bind.info.pop(_PINNED, None)
+
+
+@contextlib.contextmanager
+def _transaction(conn):
+    if _pinned(conn):
+        with conn.begin_nested():
+            yield
+    else:
+        with conn.begin():
+            yield
