@@ -8,7 +8,7 @@ a purge runs protects its records (issue 4, "race-free").
   lock), and `begin_hold_change` makes a hold's transaction begin the same way."""
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 HOLD_LOCK_KEY = 4_148_201_604  # arbitrary, fixed: "holds and purges"
@@ -17,7 +17,7 @@ HOLD_LOCK_KEY = 4_148_201_604  # arbitrary, fixed: "holds and purges"
 def hold_lock(bind) -> None:
     """Take the holds-versus-purge lock for the rest of this transaction (`bind`: a Session or
     a Connection). On SQLite the transaction's write lock does this job."""
-    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    dialect = bind.dialect if isinstance(bind, Connection) else bind.get_bind().dialect
     if dialect.name == "postgresql":
         bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": HOLD_LOCK_KEY})
 
