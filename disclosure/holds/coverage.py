@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from disclosure import clock
 from disclosure.cases.models import Case
+from disclosure.holds import locks
 from disclosure.holds.models import Category, Hold, HoldPatron, HoldWorkstation, Scope
 from disclosure.records import models as m
 
@@ -177,18 +178,21 @@ def patron_records_held(patron_id, *, at: datetime | None = None) -> ColumnEleme
 def patron_is_held(session: Session, patron_id: int, at: datetime | None = None) -> bool:
     """True when an active hold covers the patron's registration record or any record of theirs
     (the patrons area refuses e-mail removal and corrections then: "cannot be changed now")."""
+    locks.no_jit(session)
     return bool(session.scalar(select(patron_records_held(patron_id, at=at))))
 
 
 def record_is_held(session: Session, kind: str, record_id: int, at: datetime | None = None) -> bool:
     """True when an active hold covers one record of `kind`."""
     spec = RECORD_KINDS[kind]
+    locks.no_jit(session)
     return bool(session.scalar(select(exists().where(spec.table.c.id == record_id, held(kind, at=at)))))
 
 
 def counts_covered_by(session: Session, hold: Hold) -> dict[str, int]:
     """How many records of each kind the hold's scope covers now (whether or not it is active)."""
     result = {}
+    locks.no_jit(session)
     for category in hold.categories:
         for spec in kinds_of(category):
             predicate = covered(spec.key, spec.table, H.c.id == hold.id)

@@ -338,9 +338,6 @@ def _connection(bind):
 
 @contextlib.contextmanager
 def _transaction(conn):
-    if _pinned(conn):
-        with conn.begin_nested():
-            yield
-    else:
-        with conn.begin():
-            yield
+    with conn.begin_nested() if _pinned(conn) else conn.begin():
+        locks.no_jit(conn)
+        yield
