@@ -121,7 +121,8 @@ def covered(kind: str, row: FromClause | None, hold_condition: ColumnElement[boo
     station = spec.workstation_of(row) if spec.workstation_of else None
     patron = spec.patron_of(row)
     # A narrowing that cannot apply to a kind (a branch for an ILL request) does not narrow it:
-    # the hold form refuses such holds, and if one slipped through it errs on keeping records.
+    # the hold form refuses such holds, and if one slipped through it errs on keeping records
+    # (every record of the kind, its window ignored: an uncorrelated EXISTS, evaluated once).
     branch_ok = or_(H.c.branch_id.is_(None), H.c.branch_id == branch) if branch is not None else true()
     station_ok = (
         or_(~exists().where(HW.c.hold_id == H.c.id), exists().where(HW.c.hold_id == H.c.id, HW.c.workstation_id == station))
@@ -135,11 +136,11 @@ def covered(kind: str, row: FromClause | None, hold_condition: ColumnElement[boo
     by_station = exists(
         select(1).select_from(HW.join(holds_cases, H.c.id == HW.c.hold_id))
         .where(HW.c.workstation_id == station, H.c.scope == Scope.WORKSTATIONS.value, matches)
-    ) if station is not None else _scope_wide(holds_cases, Scope.WORKSTATIONS, matches)
+    ) if station is not None else _scope_wide(holds_cases, Scope.WORKSTATIONS, and_(hold_condition, category))
     by_branch = exists(
         select(1).select_from(holds_cases)
         .where(H.c.scope == Scope.BRANCH.value, H.c.branch_id == branch, matches)
-    ) if branch is not None else _scope_wide(holds_cases, Scope.BRANCH, matches)
+    ) if branch is not None else _scope_wide(holds_cases, Scope.BRANCH, and_(hold_condition, category))
     library = _scope_wide(holds_cases, Scope.LIBRARY, matches)
     return or_(by_patron, by_station, by_branch, library)
 
@@ -178,21 +179,21 @@ def patron_records_held(patron_id, *, at: datetime | None = None) -> ColumnEleme
 def patron_is_held(session: Session, patron_id: int, at: datetime | None = None) -> bool:
     """True when an active hold covers the patron's registration record or any record of theirs
     (the patrons area refuses e-mail removal and corrections then: "cannot be changed now")."""
-    locks.no_jit(session)
+    locks.plan_for_probes(session)
     return bool(session.scalar(select(patron_records_held(patron_id, at=at))))
 
 
 def record_is_held(session: Session, kind: str, record_id: int, at: datetime | None = None) -> bool:
     """True when an active hold covers one record of `kind`."""
     spec = RECORD_KINDS[kind]
-    locks.no_jit(session)
+    locks.plan_for_probes(session)
     return bool(session.scalar(select(exists().where(spec.table.c.id == record_id, held(kind, at=at)))))
 
 
 def counts_covered_by(session: Session, hold: Hold) -> dict[str, int]:
     """How many records of each kind the hold's scope covers now (whether or not it is active)."""
     result = {}
-    locks.no_jit(session)
+    locks.plan_for_probes(session)
     for category in hold.categories:
         for spec in kinds_of(category):
             predicate = covered(spec.key, spec.table, H.c.id == hold.id)

@@ -34,10 +34,18 @@ def begin_hold_change(session: Session) -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
-def no_jit(bind) -> None:
-    """PostgreSQL: no JIT compilation for the rest of this transaction. The hold predicate is an
-    OR of EXISTS clauses whose estimated cost makes PostgreSQL JIT-compile it, which costs about
-    a second per statement and saves nothing on index probes."""
+def plan_for_probes(bind) -> None:
+    """PostgreSQL planner settings for the rest of this transaction, for the hold predicate (an
+    OR of correlated EXISTS probes into the small holds tables):
+    - no JIT: the estimated cost makes PostgreSQL JIT-compile the statement, about a second per
+      statement, saving nothing on index probes;
+    - random_page_cost 1.1 (the usual value for SSDs and cached tables): at the default 4 the
+      planner seq-scans the holds table once per candidate row (1,000 holds: 0.15 ms a row)
+      instead of probing its scope index; measured 5-10x faster on the benchmark;
+    - custom plans only: the purge repeats its statements batch after batch, psycopg prepares
+      them, and PostgreSQL's generic plan for a prepared hold predicate is much slower."""
     dialect = bind.dialect if isinstance(bind, Connection) else bind.get_bind().dialect
     if dialect.name == "postgresql":
         bind.execute(text("SET LOCAL jit = off"))
+        bind.execute(text("SET LOCAL random_page_cost = 1.1"))
+        bind.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

@@ -1,0 +1,1 @@
+"""Benchmarks (`make benchmark` = `python -m tests.benchmarks`); not collected by pytest."""
