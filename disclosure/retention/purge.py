@@ -33,7 +33,9 @@ from disclosure.retention.models import ComputerSessionStatistic, LoanStatistic,
 from disclosure.retention.rules import SPECS, current_rules
 
 STALE_AFTER = timedelta(minutes=10)
-BATCH_SIZE = 20_000  # ids per batch window (SQLite: fewer commits and WAL checkpoints)
+# ids per batch window. SQLite rewrites every index page a batch touches into the WAL at each
+# commit, so it gets fewer, larger batches; a hold placed meanwhile waits for one batch at most.
+BATCH_SIZE = {"sqlite": 100_000, "postgresql": 20_000}
 L, S, W = m.Loan.__table__, m.ComputerSession.__table__, m.Workstation.__table__
 ILL, E, PR, PG = m.InterlibraryLoan.__table__, m.IllEmail.__table__, m.ProgramRegistration.__table__, m.Program.__table__
 MS, P = m.MailingListSubscription.__table__, m.Patron.__table__
@@ -65,9 +67,10 @@ class PurgeReport:
 
 @dataclass
 class PurgeHooks:
-    """Test seams: called after a batch's selection (before it deletes) and after its commit."""
+    """Test seams: called in a batch after its statement has chosen and deleted the rows and
+    before it commits (`before_commit(kind, first_id, last_id)`), and after its commit."""
 
-    after_select: Callable[[str, list[int]], None] | None = None
+    before_commit: Callable[[str, int, int], None] | None = None
     after_batch: Callable[[str, int], None] | None = None
 
 
@@ -79,7 +82,7 @@ class Step:
     table: object
     due: Callable[[datetime, date, int], object]  # (now, today, days) -> WHERE clause
     anonymise: bool = False
-    batch_size: int = BATCH_SIZE
+    batch_size: int | None = None  # None: BATCH_SIZE for the backend
 
 
 def _ill_completed(table, cutoff):
@@ -104,7 +107,7 @@ STEPS = [
     Step("patrons", P, lambda now, today, days: and_(
         P.c.card_expires_on < today - timedelta(days=days), P.c.amount_owed == 0,
         ~exists().where(L.c.patron_id == P.c.id, or_(L.c.returned_at.is_(None), L.c.fine_settled.is_(False)))),
-        batch_size=2000),
+        batch_size=5000),
 ]
 assert {s.kind for s in STEPS} == {s.kind for s in SPECS}, "every retention rule has a purge step"
 
@@ -114,10 +117,6 @@ def not_held(step: Step, at: datetime):
     if step.kind == "patrons":
         return not_(coverage.patron_records_held(P.c.id, at=at))
     return not_(coverage.held(step.kind, step.table, at=at))
-
-
-def is_held(step: Step, at: datetime):
-    return not_(not_held(step, at))
 
 
 # ---- running ---------------------------------------------------------------------------------
@@ -138,8 +137,9 @@ def run_purge(bind: Engine | Connection, *, dry_run: bool = False, trigger: str 
         report = PurgeReport(run_id=run_id, dry_run=False)
         try:
             for step in STEPS:
+                size = batch_size or step.batch_size or BATCH_SIZE.get(conn.dialect.name, 20_000)
                 report.results[step.kind] = _purge_kind(conn, run_id, step, rules[step.kind], at, today,
-                                                        progress, hooks, batch_size or step.batch_size)
+                                                        progress, hooks, size)
         except BaseException:
             _finish(conn, run_id, "failed")
             raise
@@ -162,88 +162,78 @@ def _dry_run(conn, rules, at, today) -> PurgeReport:
         for step in STEPS:
             due = step.due(at, today, rules[step.kind])
             count = lambda *where: conn.scalar(select(func.count()).select_from(step.table).where(*where))  # noqa: E731
-            report.results[step.kind] = KindResult(would_go=count(due, not_held(step, at)), kept_held=count(due, is_held(step, at)))
+            going = count(due, not_held(step, at))
+            report.results[step.kind] = KindResult(would_go=going, kept_held=count(due) - going)
     return report
 
 
 def _purge_kind(conn, run_id, step: Step, days, at, today, progress, hooks, batch_size) -> KindResult:
     result = KindResult()
     due = step.due(at, today, days)
-    last_id, number = 0, 0
+    column = "anonymised" if step.anonymise else "deleted"
+    table, last_id, number = step.table, 0, 0
     while True:
         with _transaction(conn):
             locks.hold_lock(conn)
-            end, ids, extra, held = _select_batch(conn, step, due, at, last_id, batch_size)
-            if end is None:
+            start = conn.scalar(select(func.min(table.c.id)).where(table.c.id > last_id, due))
+            if start is None:
                 break
-            column = "anonymised" if step.anonymise else "deleted"
-            done = 0
-            if held:
-                conn.execute(update(COUNTS).where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
-                             .values(kept_held=COUNTS.c.kept_held + held))
-            if ids:
-                if hooks.after_select:
-                    hooks.after_select(step.kind, ids)
-                _keep_statistics(conn, step.kind, ids, extra)
-                done = _apply(conn, step, ids, at)
-                conn.execute(update(COUNTS).where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
-                             .values({column: COUNTS.c[column] + done}))
+            end = start + batch_size - 1
+            window = and_(table.c.id.between(start, end), due)
+            due_count = conn.scalar(select(func.count()).select_from(table).where(window))
+            done = _apply(conn, step, and_(window, not_held(step, at)), at)
+            if hooks.before_commit:
+                hooks.before_commit(step.kind, start, end)
+            held = due_count - done  # counting what is due is cheap; a second hold predicate is not
+            conn.execute(update(COUNTS).where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
+                         .values({column: COUNTS.c[column] + done, "kept_held": COUNTS.c.kept_held + held}))
             conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(heartbeat_at=clock.now()))
         setattr(result, column, getattr(result, column) + done)
         result.kept_held += held
         last_id, number = end, number + 1
-        if progress and ids:
-            progress(step.kind, len(ids))
+        if progress and done:
+            progress(step.kind, done)
         if hooks.after_batch:
             hooks.after_batch(step.kind, number)
     return result
 
 
-def _select_batch(conn, step: Step, due, at, last_id: int, batch_size: int):
-    """The next window of ids past `last_id` that are due: the ids not held (with what the
-    statistics need: branch, time) and how many are held. Windows of ids, not LIMIT: the hold
-    predicate is evaluated once per due row in the whole run, whatever the planner estimates."""
+def _apply(conn, step: Step, going, at) -> int:
+    """Delete (or anonymise) the rows `going` selects: due, in the window, not held. Windows of
+    ids, not LIMIT: the hold predicate is evaluated once per due row in the whole run, and in
+    the same statement that deletes. Returns how many went."""
     table = step.table
-    start = conn.scalar(select(func.min(table.c.id)).where(table.c.id > last_id, due))
-    if start is None:
-        return None, [], [], 0
-    end = start + batch_size - 1
-    window = (table.c.id.between(start, end), due)
+    if step.anonymise:
+        # seed 000: remove personal data, keep status and department for statistics
+        return conn.execute(update(table).where(going).values(
+            patron_id=None, title=None, lending_library=None, anonymised_at=at)).rowcount
     if step.kind == "loans":
-        query = select(table.c.id, table.c.branch_id, _raw(table.c.checked_out_at))
-    elif step.kind == "computer_sessions":
-        query = (select(table.c.id, W.c.branch_id, _raw(table.c.started_at))
-                 .join(W, W.c.id == table.c.workstation_id))
-    else:
-        query = select(table.c.id)
-    rows = conn.execute(query.where(*window, not_held(step, at)).order_by(table.c.id)).all()
-    # held = due minus going: counting what is due is cheap, a second hold predicate is not
-    due_count = conn.scalar(select(func.count()).select_from(table).where(*window))
-    return end, [r[0] for r in rows], rows, due_count - len(rows)
+        gone = conn.execute(table.delete().where(going).returning(table.c.branch_id, _raw(table.c.checked_out_at))).all()
+        _add_loans(conn, gone)
+        return len(gone)
+    if step.kind == "computer_sessions":
+        gone = conn.execute(table.delete().where(going).returning(table.c.workstation_id, _raw(table.c.started_at))).all()
+        branch_of = dict(conn.execute(select(W.c.id, W.c.branch_id)).all())
+        _add_sessions(conn, ((branch_of[station], moment) for station, moment in gone))
+        return len(gone)
+    if step.kind == "patrons":
+        # their loans and sessions go with them (ON DELETE CASCADE): count them first
+        ids = list(conn.scalars(select(table.c.id).where(going)))
+        if not ids:
+            return 0
+        _keep_patrons_statistics(conn, ids)
+        return conn.execute(table.delete().where(_id_in(conn, table.c.id, ids))).rowcount
+    return conn.execute(table.delete().where(going)).rowcount
 
 
 def _id_in(conn, column, ids: list[int]):
     """`column` is one of `ids`, sent as one parameter: an array on PostgreSQL, a JSON list read
-    by json_each on SQLite (20,000 separate parameters cost more to send and plan than the
+    by json_each on SQLite (thousands of separate parameters cost more to send and plan than the
     deletion itself)."""
     if conn.dialect.name == "postgresql":
         return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
     listed = select(literal_column("value")).select_from(func.json_each(bindparam("ids", json.dumps(ids))))
     return column.in_(listed)
-
-
-def _apply(conn, step: Step, ids: list[int], at) -> int:
-    table = step.table
-    if step.anonymise:
-        # seed 000: remove personal data, keep status and department for statistics
-        statement = (update(table).where(_id_in(conn, table.c.id, ids))
-                     .values(patron_id=None, title=None, lending_library=None, anonymised_at=at))
-    else:
-        if step.kind == "patrons":
-            # their loans and sessions go with them (ON DELETE CASCADE): count them first
-            _keep_patrons_statistics(conn, ids)
-        statement = table.delete().where(_id_in(conn, table.c.id, ids))
-    return conn.execute(statement).rowcount
 
 
 # ---- statistics: counted in the batch that deletes, so never twice and never lost ----------
@@ -267,13 +257,6 @@ class _LocalDays:
             moment = datetime.fromisoformat(value[:13] + ":00:00+00:00") if isinstance(value, str) else value
             found = self.cache[key] = clock.local(moment).date()
         return found
-
-
-def _keep_statistics(conn, kind: str, ids, rows) -> None:
-    if kind == "loans":
-        _add_loans(conn, ((r[1], r[2]) for r in rows))
-    elif kind == "computer_sessions":
-        _add_sessions(conn, ((r[1], r[2]) for r in rows))
 
 
 def _keep_patrons_statistics(conn, patron_ids: list[int]) -> None:
@@ -348,6 +331,10 @@ def _pinned(conn) -> bool:
 def _connection(bind):
     if isinstance(bind, Engine):
         with bind.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                # a page cache that holds the indexes a batch walks (the default is 2 MiB)
+                with conn.begin():
+                    conn.exec_driver_sql("PRAGMA cache_size = -65536")
             # SQLite: each batch takes the write lock as it begins (see holds.locks)
             yield conn.execution_options(sqlite_begin="IMMEDIATE")
         return
