@@ -3,8 +3,9 @@
 For each backend and size: N loans + N computer sessions and 1,000 active holds of mixed scopes;
 the same database copied twice; on one copy the purge (retention.purge.run_purge: batches, each
 its own transaction, statistics kept), on the other the hand-written DELETEs (baseline.py).
-Prints wall time and peak memory (resident set growth of this process, sampled) of each, and
-checks that both leave exactly the same rows.
+Each side runs in a process of its own; it prints the wall time and the peak memory (the
+process's peak resident set above where it started) of each, and checks that both leave
+exactly the same rows.
 
     python -m tests.benchmarks                       # 100,000 and 1,000,000 rows, SQLite and PostgreSQL
     python -m tests.benchmarks --rows 200000 --backend sqlite
@@ -15,9 +16,7 @@ import argparse
 import os
 import shutil
 import tempfile
-import threading
 import time
-from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("DISCLOSURE_SECRET_KEY", "benchmark-only")
@@ -25,53 +24,16 @@ os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", tempfile.mkdtemp(prefix="discl
 
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
-from disclosure import clock, migrate  # noqa: E402
+from disclosure import migrate  # noqa: E402
 from disclosure.db import make_engine  # noqa: E402
 from disclosure.records.models import ComputerSession, Loan  # noqa: E402
-from disclosure.retention import purge  # noqa: E402
-from tests.benchmarks import baseline, data  # noqa: E402
-
-NOW = datetime(2026, 6, 15, 12, tzinfo=clock.UTC)
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-class PeakMemory:
-    """Samples this process's resident set while a block runs; `.peak` is the growth in MiB."""
-
-    def __enter__(self):
-        self.start = self.peak_pages = _rss_pages()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self):
-        while not self._stop.wait(0.02):
-            self.peak_pages = max(self.peak_pages, _rss_pages())
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak_pages = max(self.peak_pages, _rss_pages())
-        self.peak = (self.peak_pages - self.start) * PAGE / 2**20
-
-
-def _rss_pages() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1])
+from tests.benchmarks import data  # noqa: E402
+from tests.benchmarks.runner import NOW, measure  # noqa: E402
 
 
 def remaining(engine) -> dict[str, list[int]]:
     with engine.connect() as conn:
         return {t.__tablename__: list(conn.scalars(select(t.id).order_by(t.id))) for t in (Loan, ComputerSession)}
-
-
-def measure(label: str, work) -> tuple[float, float]:
-    with PeakMemory() as memory:
-        started = time.perf_counter()
-        work()
-        elapsed = time.perf_counter() - started
-    return elapsed, memory.peak
 
 
 def copies(backend: str, rows: int, folder: Path, server: str | None):
@@ -109,13 +71,9 @@ def copies(backend: str, rows: int, folder: Path, server: str | None):
 def bench(backend: str, rows: int, folder: Path, server: str | None) -> dict:
     print(f"{backend}, {rows:,} rows of each kind:")
     purge_url, sql_url = copies(backend, rows, folder, server)
+    sql_time, sql_mem = measure("sql", sql_url)
+    purge_time, purge_mem = measure("purge", purge_url)
     purge_engine, sql_engine = make_engine(purge_url), make_engine(sql_url)
-    clock.freeze(NOW)
-    try:
-        sql_time, sql_mem = measure("sql", lambda: baseline.run(sql_engine, NOW))
-        purge_time, purge_mem = measure("purge", lambda: purge.run_purge(purge_engine, trigger="command"))
-    finally:
-        clock.freeze(None)
     left_purge, left_sql = remaining(purge_engine), remaining(sql_engine)
     same = left_purge == left_sql
     kept = {k: len(v) for k, v in left_purge.items()}
@@ -163,4 +121,5 @@ def main() -> None:
               f"| +{r['sql_mem']:.0f} MiB | +{r['purge_mem']:.0f} MiB |")
 
 
-main()
+if __name__ == "__main__":
+    main()
