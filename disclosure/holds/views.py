@@ -11,6 +11,7 @@ from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.holds import coverage, locks, service
 from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm, lines
+from disclosure.holds.models import CATEGORY_LABELS
 from disclosure.web.forms import options
 from disclosure.web.util import show_domain_error
 from disclosure.web.views import register_panel
@@ -65,6 +66,7 @@ def _detail(hold, renew_form=None, release_form=None, status=200):
     counts = coverage.counts_covered_by(db.session, hold)
     return render_template(
         "holds/detail.html", hold=hold, counts=counts, kinds=coverage.RECORD_KINDS, service=service,
+        category_labels=CATEGORY_LABELS,
         events=service.timeline(db.session, hold), renew_form=renew_form or _renew_form(),
         release_form=release_form or ReleaseForm(formdata=None)), status
 

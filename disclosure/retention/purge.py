@@ -28,6 +28,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from disclosure import clock
 from disclosure.holds import coverage, locks
+from disclosure.db import UTCDateTime
 from disclosure.records import models as m
 from disclosure.retention.models import ComputerSessionStatistic, LoanStatistic, PurgeRun, PurgeRunCount
 from disclosure.retention.rules import SPECS, current_rules
@@ -207,15 +208,24 @@ def _apply(conn, step: Step, going, at) -> int:
         # seed 000: remove personal data, keep status and department for statistics
         return conn.execute(update(table).where(going).values(
             patron_id=None, title=None, lending_library=None, anonymised_at=at)).rowcount
-    if step.kind == "loans":
-        gone = conn.execute(table.delete().where(going).returning(table.c.branch_id, _raw(table.c.checked_out_at))).all()
-        _add_loans(conn, gone)
-        return len(gone)
-    if step.kind == "computer_sessions":
-        gone = conn.execute(table.delete().where(going).returning(table.c.workstation_id, _raw(table.c.started_at))).all()
-        branch_of = dict(conn.execute(select(W.c.id, W.c.branch_id)).all())
-        _add_sessions(conn, ((branch_of[station], moment) for station, moment in gone))
-        return len(gone)
+    if step.kind in ("loans", "computer_sessions"):
+        # deleted and counted in one statement; the statistics come back grouped per UTC hour
+        # on PostgreSQL (a DELETE in a CTE), per row on SQLite (DELETE ... RETURNING)
+        moment = table.c.checked_out_at if step.kind == "loans" else table.c.started_at
+        key = table.c.branch_id if step.kind == "loans" else table.c.workstation_id
+        statement = table.delete().where(going)
+        if conn.dialect.name == "postgresql":
+            gone = statement.returning(key.label("key"), moment.label("moment")).cte("gone")
+            hour = func.date_trunc("hour", gone.c.moment, "UTC", type_=UTCDateTime())  # UTC hours: whole in any zone
+            rows = conn.execute(select(gone.c.key, hour, func.count()).group_by(gone.c.key, hour)).all()
+        else:
+            rows = [(k, t, 1) for k, t in conn.execute(statement.returning(key, _raw(moment)))]
+        if step.kind == "loans":
+            _add_loans(conn, rows)
+        else:
+            branch_of = dict(conn.execute(select(W.c.id, W.c.branch_id)).all())
+            _add_sessions(conn, [(branch_of[station], t, n) for station, t, n in rows])
+        return sum(n for _k, _t, n in rows)
     if step.kind == "patrons":
         # their loans and sessions go with them (ON DELETE CASCADE): count them first
         ids = list(conn.scalars(select(table.c.id).where(going)))
@@ -260,23 +270,27 @@ class _LocalDays:
 
 
 def _keep_patrons_statistics(conn, patron_ids: list[int]) -> None:
-    _add_loans(conn, conn.execute(select(L.c.branch_id, _raw(L.c.checked_out_at)).where(_id_in(conn, L.c.patron_id, patron_ids))))
-    _add_sessions(conn, conn.execute(select(W.c.branch_id, _raw(S.c.started_at)).join(W, W.c.id == S.c.workstation_id)
-                                     .where(_id_in(conn, S.c.patron_id, patron_ids))))
+    loans = select(L.c.branch_id, _raw(L.c.checked_out_at)).where(_id_in(conn, L.c.patron_id, patron_ids))
+    _add_loans(conn, [(b, t, 1) for b, t in conn.execute(loans)])
+    sessions = (select(W.c.branch_id, _raw(S.c.started_at)).join(W, W.c.id == S.c.workstation_id)
+                .where(_id_in(conn, S.c.patron_id, patron_ids)))
+    _add_sessions(conn, [(b, t, 1) for b, t in conn.execute(sessions)])
 
 
 def _add_loans(conn, rows) -> None:
-    """rows: (branch_id, checked_out_at) of loans about to go -> loans per branch per month."""
-    local_day = _LocalDays()
-    months = Counter((branch, local_day(moment).replace(day=1)) for branch, moment in rows)
+    """rows: (branch_id, checked_out_at, how many) of loans going -> loans per branch per month."""
+    local_day, months = _LocalDays(), Counter()
+    for branch, moment, n in rows:
+        months[(branch, local_day(moment).replace(day=1))] += n
     _upsert(conn, LoanStatistic.__table__, "month", "loans", months)
 
 
 def _add_sessions(conn, rows) -> None:
-    """rows: (branch_id, started_at) of sessions about to go -> sessions per branch per day."""
-    local_day = _LocalDays()
-    _upsert(conn, ComputerSessionStatistic.__table__, "day", "sessions",
-            Counter((branch, local_day(moment)) for branch, moment in rows))
+    """rows: (branch_id, started_at, how many) of sessions going -> sessions per branch per day."""
+    local_day, days = _LocalDays(), Counter()
+    for branch, moment, n in rows:
+        days[(branch, local_day(moment))] += n
+    _upsert(conn, ComputerSessionStatistic.__table__, "day", "sessions", days)
 
 
 def _upsert(conn, table, period: str, amount: str, counted: Counter) -> None:

@@ -43,7 +43,7 @@ SPECS: list[RuleSpec] = [
     RuleSpec("ill_emails", "E-mail messages about interlibrary-loan requests", 0, "the request is completed",
              "deleted", source="seed 000"),
     RuleSpec("mailing_list_subscriptions", "Mailing-list subscriptions", 183, "the last activity", "deleted",
-             source="seed 004 (six months without activity)"),
+             source="seed 004: six months without activity"),
     RuleSpec("patrons", "Expired library cards with nothing owed and nothing on loan", 0, "the card expires",
              "deleted", source="seed 003"),
 ]
