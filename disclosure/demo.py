@@ -7,7 +7,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -131,8 +131,15 @@ def _patrons(session: Session, rng: random.Random, branches: list[int], count: i
     rows[0]["name"], rows[1]["name"], rows[2]["name"] = "Jordan Ellis", "Priya Castillo", "Mateo Castillo"
     rows[2].update(guardian_id=2, birth_year=today.year - 11, address=rows[1]["address"])
     rows[0]["email"] = "jordan.ellis@example.org"
-    # ids are assigned in order on an empty table; guardian ids above rely on that.
+    # Guardian links above are demo numbers, not ids: a PostgreSQL sequence does not restart
+    # at 1 on an empty table (after a purge, or rolled-back inserts), so link them after insert.
+    guardians = {row["card_number"]: f"2100000000{row.pop('guardian_id'):04d}" for row in rows if row["guardian_id"]}
+    for row in rows:
+        row.setdefault("guardian_id", None)
     session.execute(insert(m.Patron), rows)
+    id_of = dict(session.execute(select(m.Patron.card_number, m.Patron.id)).all())
+    if guardians:
+        session.execute(update(m.Patron), [{"id": id_of[card], "guardian_id": id_of[g]} for card, g in guardians.items()])
     return list(session.scalars(select(m.Patron.id).order_by(m.Patron.id)))
 
 
