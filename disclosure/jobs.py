@@ -22,7 +22,7 @@ class Job:
 
     id: str
     trigger: str
-    trigger_args: dict
+    trigger_args: dict | Callable  # or trigger_args(settings) -> dict, for times that are settings
     run: Callable  # run(session) -> str (a line for the log: counts only, never names)
 
 
@@ -33,7 +33,48 @@ def send_email(session) -> str:
     return f"{send_pending_email(session)} e-mail(s) sent"
 
 
-JOBS: list[Job] = [Job("send-email", "interval", {"minutes": 1}, send_email)]
+def purge(session) -> str:
+    """The nightly purge (retention.purge): batches of its own, one run at a time across every
+    scheduler process (a claim under the database lock)."""
+    from disclosure.retention.purge import PurgeBusy, run_purge
+
+    try:
+        report = run_purge(session.get_bind(), trigger="scheduler")
+    except PurgeBusy as busy:
+        return f"skipped: {busy}"
+    gone = sum(r.deleted + r.anonymised for r in report.results.values())
+    kept = sum(r.kept_held for r in report.results.values())
+    return f"run {report.run_id}: {gone} record(s) deleted or anonymised, {kept} kept because of holds"
+
+
+def hold_expiry(session) -> str:
+    """Record holds that have ended (and tell the Director); their records rejoin the schedule."""
+    from disclosure.holds.reminders import note_ended_holds
+
+    return f"{note_ended_holds(session)} hold(s) ended"
+
+
+def reminders(session) -> str:
+    """Remind the Director of holds ending in 14, 7, 1 days and of case deadlines."""
+    from disclosure.holds.reminders import send_case_deadline_reminders, send_hold_reminders
+
+    return f"{send_hold_reminders(session)} hold reminder(s), {send_case_deadline_reminders(session)} deadline reminder(s)"
+
+
+def gag_expiry(session) -> str:
+    """Lift the gags whose orders ran out: the case returns to the normal rules, on its timeline."""
+    from disclosure.cases.gag import lift_expired_gags
+
+    return f"{lift_expired_gags(session)} gag order(s) expired"
+
+
+JOBS: list[Job] = [
+    Job("send-email", "interval", {"minutes": 1}, send_email),
+    Job("purge", "cron", lambda settings: {"hour": settings.purge_hour, "minute": 0}, purge),
+    Job("hold-expiry", "cron", {"minute": 5}, hold_expiry),
+    Job("reminders", "cron", {"minute": 10}, reminders),
+    Job("gag-expiry", "cron", {"hour": 0, "minute": 20}, gag_expiry),
+]
 
 
 def run_job(app: Flask, job: Job) -> None:
@@ -63,7 +104,8 @@ def build_scheduler(app: Flask, blocking: bool = True):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
     )
     for job in JOBS:
-        scheduler.add_job(run_job, job.trigger, args=[app, job], id=job.id, replace_existing=True, **job.trigger_args)
+        trigger_args = job.trigger_args(settings) if callable(job.trigger_args) else job.trigger_args
+        scheduler.add_job(run_job, job.trigger, args=[app, job], id=job.id, replace_existing=True, **trigger_args)
     return scheduler
 
 

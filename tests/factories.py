@@ -293,3 +293,43 @@ def documents_production(session, case_obj, director, *, loans: int = 3, session
                     "counts": {"computer_session": sessions, "loan": loans}, "total": loans + sessions}
     session.flush()
     return obj
+
+
+# ---- cases and holds (holds area) -------------------------------------------------------------
+
+def held_case(session, kind: str = "preservation", **fields):
+    """A case as the desk logs it (straight to the Director); the cases area owns its rules."""
+    from disclosure.cases.models import Case
+
+    n = _n()
+    received_by = fields.pop("received_by", None) or user(session, "staff")
+    now = clock.now()
+    values = dict(year=now.year, number=n, kind=kind, status="with_director", received_at=now,
+                  received_by_id=received_by.id, routed_at=now, officer_name=f"Officer {n}",
+                  officer_agency="Jefferson County Sheriff", records_sought="")
+    values.update(fields)
+    obj = Case(**values)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def hold(session, case_obj=None, *, categories=("loans", "computer_sessions"), patrons=(), workstations=(),
+         branch_obj=None, window=(None, None), requested_at: datetime | None = None, days: int = 90, **fields):
+    """A hold placed straight in the database (tests of the purge; holds.service checks the rules)."""
+    from disclosure.holds.models import Hold, HoldPatron, HoldWorkstation
+
+    case_obj = case_obj or held_case(session)
+    requested = requested_at or clock.now()
+    scope = "patrons" if patrons else "workstations" if workstations else "branch" if branch_obj else "library"
+    director = fields.pop("placed_by", None) or user(session, "director")
+    obj = Hold(case_id=case_obj.id, requested_at=requested, requested_by="Det. Example, County Sheriff",
+               expires_at=requested + timedelta(days=days), placed_at=clock.now(), placed_by_id=director.id,
+               scope=scope, branch_id=branch_obj.id if branch_obj else None,
+               window_start=window[0], window_end=window[1], **fields)
+    obj.set_categories(categories)
+    obj.patrons = [HoldPatron(patron_id=p.id) for p in patrons]
+    obj.workstations = [HoldWorkstation(workstation_id=w.id) for w in workstations]
+    session.add(obj)
+    session.flush()
+    return obj

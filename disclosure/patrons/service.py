@@ -14,6 +14,8 @@ from disclosure import clock
 from disclosure.audit import service as audit
 from disclosure.auth.passwords import verify_secret
 from disclosure.errors import DomainError
+from disclosure.holds.coverage import patron_is_held
+from disclosure.holds.locks import hold_lock
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import (
@@ -234,12 +236,9 @@ def print_at_desk(session: Session, staff, request: PatronRequest) -> bytes | No
 def registration_is_held(session: Session, patron: Patron) -> bool:
     """True when a preservation hold covers this patron's records (DOMAIN.md, "Preservation
     holds": no patron-initiated deletion while a hold covers a record). THE one call site of the
-    holds area's predicate, disclosure.holds.coverage.patron_is_held; until that area is merged
-    no hold can exist, so nothing is held."""
-    try:
-        from disclosure.holds.coverage import patron_is_held
-    except ModuleNotFoundError:
-        return False
+    holds area's predicate. It takes the holds-versus-purge lock first, so a hold being placed
+    at this moment cannot slip between this check and the change that follows it."""
+    hold_lock(session)
     return patron_is_held(session, patron.id)
 
 

@@ -132,3 +132,17 @@ def test_only_a_gagged_case_has_a_circle(session, people):
     case = make_case(session, people["clerk"])
     with pytest.raises(DomainError, match="Only a gagged case"):
         gag.add_member(session, people["director"], case, people["member"])
+
+
+def test_the_scheduler_lifts_an_expired_gag(app, session, people):
+    from disclosure import jobs
+
+    clock.freeze(factories.at(2026, 11, 1))
+    case = make_case(session, people["clerk"], kind="nsl")
+    gag.impose_gag(session, people["director"], case, issued_by="FBI", issued_on=clock.today(), until=clock.today() + timedelta(days=10))
+    session.commit()
+    clock.freeze(factories.at(2026, 11, 20))
+    job = next(j for j in jobs.JOBS if j.id == "gag-expiry")
+    jobs.run_job(app, job)
+    session.expire_all()
+    assert session.get(Case, case.id).gagged is False

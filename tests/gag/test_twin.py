@@ -28,6 +28,7 @@ ID_SOURCES = {
     "user_id": "SELECT id FROM users",
     "request_id": "SELECT id FROM patron_requests",
     "consent_id": "SELECT id FROM consent_releases",
+    "hold_id": "SELECT id FROM holds",
 }
 FIXED_VALUES = {"fmt": ["pdf", "json", "csv"], "name": ["records.csv", "records.json", "manifest.json"]}
 SKIP_ENDPOINTS = {"static", "auth.logout"}

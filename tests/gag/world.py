@@ -86,6 +86,10 @@ def _plain_cases(session, u, other) -> None:
     service.close(session, u["director"], subpoena, "Complied with the subpoena.")
     intake.log_request(session, u["clerk_other"], intake.Intake(
         kind="informal", officer_name="Officer Lee Plain", officer_agency="Festus Police", records_sought="Who used PC 2 yesterday"))
+    preservation = intake.log_request(session, u["clerk_other"], intake.Intake(
+        kind="preservation", officer_name="Det. Ray Plain", officer_agency="Hillsboro Police Department",
+        records_sought="Preserve one patron's loans", patron_cards=[other.card_number]))
+    _hold(session, u["director"], preservation, "Det. Ray Plain, Hillsboro Police Department", [other.card_number], ["loans"])
 
 
 def _gagged_case(session, u, touched) -> None:
@@ -94,6 +98,7 @@ def _gagged_case(session, u, touched) -> None:
         kind="nsl", officer_name=CANARY_OFFICER, officer_agency="FBI " + CANARY_CAPTION,
         records_sought=f"All records of the patron in {CANARY_CAPTION}", patron_cards=[touched.card_number],
         workstation_codes=["HQ-PC01"], docket_number=CANARY_DOCKET, scans=[Scan("nsl.pdf", PDF_SCAN)]))
+    _hold(session, u["director"], case, CANARY_OFFICER, [touched.card_number], ["loans", "computer_sessions", "patrons"])
     service.assign_counsel(session, u["director"], case, u["counsel_gag"], clock.today() + timedelta(days=3))
     service.record_advice(session, u["counsel_gag"], case, advice=f"Comply narrowly ({CANARY_CAPTION}).", recommendation="comply",
                           checklist=CHECKLIST)
@@ -102,6 +107,13 @@ def _gagged_case(session, u, touched) -> None:
     productions.freeze(session, u["director"], case, productions.Criteria(kinds=["loan", "computer_session"], card_number=touched.card_number),
                        recipient=CANARY_OFFICER, authority=f"NSL {CANARY_DOCKET}")
     service.close(session, u["director"], case, f"Complied ({CANARY_CAPTION}).")
+
+
+def _hold(session, director, case, requested_by: str, cards: list[str], categories: list[str]) -> None:
+    from disclosure.holds.service import HoldRequest, place_hold
+
+    place_hold(session, director, case, HoldRequest(categories=categories, requested_on=clock.today(), requested_by=requested_by,
+                                                    patron_cards=cards, workstation_codes=[]))
 
 
 def _patron_reports(session, u, touched, other) -> None:

@@ -1,0 +1,52 @@
+"""Forms of the holds pages."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from disclosure.holds.models import CATEGORY_LABELS
+from disclosure.web.forms import options
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (templates draw it as a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class HoldForm(FlaskForm):
+    """Place a preservation hold for a case."""
+
+    case_id = SelectField("Case", coerce=int, validators=[DataRequired(message="Choose the case the hold belongs to.")])
+    requested_by = StringField("Who asked for it", validators=[DataRequired(message="Say who asked (officer and agency)."), Length(max=200)])
+    requested_on = DateField("Date of the agency's request", validators=[DataRequired(message="Give the date of the request (YYYY-MM-DD).")])
+    categories = CheckboxesField("Records to preserve", choices=options((c.value, label) for c, label in CATEGORY_LABELS.items()),
+                                 validators=[DataRequired(message="Choose at least one kind of record to preserve.")])
+    patron_cards = TextAreaField("Patrons (library card numbers)", validators=[Optional(), Length(max=4000)])
+    workstation_codes = TextAreaField("Public computers", validators=[Optional(), Length(max=2000)])
+    branch_id = SelectField("Branch", coerce=int, choices=[])
+    window_from = DateField("From (first day)", validators=[Optional()])
+    window_to = DateField("To (last day)", validators=[Optional()])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
+
+
+class RenewForm(FlaskForm):
+    """The agency's one renewal."""
+
+    requested_by = StringField("Who asked for the renewal", validators=[DataRequired(message="Say who asked (officer and agency)."), Length(max=200)])
+    requested_on = DateField("Date of the renewal request", validators=[DataRequired(message="Give the date of the request (YYYY-MM-DD).")])
+    days = IntegerField("Additional days", default=90, validators=[InputRequired(message="Give the number of days (at most 90).")])
+
+
+class ReleaseForm(FlaskForm):
+    """Release a hold early."""
+
+    reason = TextAreaField("Reason for releasing early", validators=[DataRequired(message="Give the reason for releasing the hold early."), Length(max=2000)])
+
+
+def lines(text: str | None) -> list[str]:
+    """Card numbers or codes typed one per line (commas and spaces also separate them)."""
+    return [part for part in (text or "").replace(",", " ").split() if part]

@@ -1,0 +1,254 @@
+"""Preservation holds: place, renew once, release (DOMAIN.md, "Preservation holds"; seed 004:
+"the library shall preserve ... for 90 days pending the issuance of a court order ... up to an
+additional 90 days for a total time period of maintenance of the records of 180 days")."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, not_, select
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.audit import service as audit
+from disclosure.audit.models import AuditEvent
+from disclosure.cases.models import Case
+from disclosure.cases.visibility import case_filter
+from disclosure.errors import DomainError
+from disclosure.holds import coverage, locks
+from disclosure.holds.models import CATEGORY_LABELS, Category, Hold, HoldPatron, HoldWorkstation, Scope
+from disclosure.records.models import Branch, Patron, Workstation
+
+HOLD_DAYS = 90
+RENEWAL_MAX_DAYS = 90
+TOTAL_MAX_DAYS = 180
+EXPIRING_SOON_DAYS = 14
+
+
+@dataclass
+class HoldRequest:
+    """What the Director typed to place a hold (card numbers and codes, not ids)."""
+
+    categories: list[str]
+    requested_on: date
+    requested_by: str
+    patron_cards: list[str]
+    workstation_codes: list[str]
+    branch_id: int | None = None
+    window_from: date | None = None
+    window_to: date | None = None
+    note: str | None = None
+
+
+def place_hold(session: Session, actor, case: Case, request: HoldRequest) -> tuple[Hold, dict[str, int]]:
+    """Place a hold for `case` (already checked visible to `actor`); returns it and how many
+    records of each kind it covers now. The caller began with locks.begin_hold_change."""
+    if case.closed_at is not None:
+        raise DomainError(f"Case {case.reference} is closed; a hold belongs to an open case.", field="case_id")
+    categories = _categories(request.categories)
+    requested_at = _requested_at(request.requested_on)
+    if not request.requested_by.strip():
+        raise DomainError("Say who asked for the hold (officer and agency).", field="requested_by")
+    patrons = _patrons(session, request.patron_cards)
+    stations = _workstations(session, request.workstation_codes)
+    branch = _branch(session, request.branch_id)
+    _check_narrowing(categories, stations, branch)
+    window_start, window_end = _window(request.window_from, request.window_to)
+    locks.hold_lock(session)  # PostgreSQL: wait for a purge batch in progress, then count
+    hold = Hold(
+        case_id=case.id, requested_at=requested_at, requested_by=request.requested_by.strip(),
+        expires_at=requested_at + timedelta(days=HOLD_DAYS), placed_at=clock.now(), placed_by_id=actor.id,
+        note=(request.note or "").strip() or None, branch_id=branch.id if branch else None,
+        window_start=window_start, window_end=window_end,
+        scope=(Scope.PATRONS if patrons else Scope.WORKSTATIONS if stations else Scope.BRANCH if branch else Scope.LIBRARY).value,
+    )
+    hold.set_categories(categories)
+    hold.patrons = [HoldPatron(patron_id=p.id) for p in patrons]
+    hold.workstations = [HoldWorkstation(workstation_id=w.id) for w in stations]
+    session.add(hold)
+    session.flush()
+    counts = coverage.counts_covered_by(session, hold)
+    covers = " ".join(f"{kind}={n}" for kind, n in counts.items())
+    audit.record(session, actor, "hold.placed", "hold", hold.id, case_id=case.id,
+                 detail=f"scope={hold.scope} patrons={len(patrons)} workstations={len(stations)} covers {covers}")
+    return hold, counts
+
+
+def renew_hold(session: Session, actor, hold: Hold, *, requested_on: date, requested_by: str, days: int) -> Hold:
+    """The agency's one renewal, by up to 90 days, never past 180 days from the first request."""
+    now = clock.now()
+    if hold.released_at is not None or not hold.is_active(now):
+        raise DomainError("This hold has ended, so it cannot be renewed. If the agency asks again, place a new hold.")
+    if hold.renewed_at is not None:
+        raise DomainError(
+            f"This hold was already renewed on {hold.renewed_at:%-d %b %Y}. Seed 004 allows one renewal "
+            f"(90 + 90 days, {TOTAL_MAX_DAYS} in all); keeping the records longer needs a court order.", field="days")
+    if not requested_by.strip():
+        raise DomainError("Say who asked for the renewal (officer and agency).", field="requested_by")
+    if requested_on > clock.today():
+        raise DomainError("The renewal request cannot be dated in the future.", field="requested_on")
+    if days < 1 or days > RENEWAL_MAX_DAYS:
+        raise DomainError(f"A renewal adds between 1 and {RENEWAL_MAX_DAYS} days: the policy allows 90 days and "
+                          f"one renewal of up to 90 more, {TOTAL_MAX_DAYS} days in all.", field="days")
+    new_end = hold.expires_at + timedelta(days=days)
+    latest = hold.requested_at + timedelta(days=TOTAL_MAX_DAYS)
+    if new_end > latest:
+        raise DomainError(f"That would keep the records until {clock.local(new_end):%-d %b %Y}, more than "
+                          f"{TOTAL_MAX_DAYS} days after the agency's request; the latest allowed end is "
+                          f"{clock.local(latest):%-d %b %Y}.", field="days")
+    locks.hold_lock(session)
+    hold.expires_at = new_end
+    hold.renewed_at = now
+    hold.renewed_by_id = actor.id
+    hold.renewal_requested_by = requested_by.strip()
+    hold.renewal_requested_at = now if requested_on == clock.today() else clock.start_of_local_day(requested_on)
+    audit.record(session, actor, "hold.renewed", "hold", hold.id, case_id=hold.case_id, detail=f"days={days}")
+    return hold
+
+
+def release_hold(session: Session, actor, hold: Hold, reason: str) -> Hold:
+    """The Director ends a hold early, with a reason; the normal schedule resumes."""
+    if hold.released_at is not None:
+        raise DomainError("This hold was already released.")
+    if not hold.is_active():
+        raise DomainError("This hold has already ended.")
+    if not reason.strip():
+        raise DomainError("Give the reason for releasing the hold early.", field="reason")
+    hold.released_at = clock.now()
+    hold.released_by_id = actor.id
+    hold.release_reason = reason.strip()
+    audit.record(session, actor, "hold.released", "hold", hold.id, case_id=hold.case_id)
+    return hold
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+def visible_holds(session: Session, user):
+    """SELECT of the holds on cases `user` may see (the one visibility rule, cases.visibility)."""
+    return select(Hold).join(Case, Case.id == Hold.case_id).where(case_filter(user, session=session))
+
+
+def load_hold(session: Session, user, hold_id: int) -> Hold | None:
+    """The hold if `user` may see its case, else None (the view answers 404)."""
+    return session.scalar(visible_holds(session, user).where(Hold.id == hold_id))
+
+
+def holds_by_status(session: Session, user) -> dict[str, list[Hold]]:
+    """Visible holds in four lists: active, expiring soon (of the active), expired, released."""
+    now = clock.now()
+    active = coverage.active_holds(now)
+    base = visible_holds(session, user)  # joins cases, which active_holds reads
+    lists = {
+        "active": list(session.scalars(base.where(active).order_by(Hold.expires_at))),
+        "expired": list(session.scalars(base.where(Hold.released_at.is_(None), not_(active)).order_by(Hold.expires_at.desc()))),
+        "released": list(session.scalars(base.where(Hold.released_at.is_not(None)).order_by(Hold.released_at.desc()))),
+    }
+    soon = now + timedelta(days=EXPIRING_SOON_DAYS)
+    lists["expiring"] = [h for h in lists["active"] if not h.until_case_closed and h.expires_at <= soon]
+    return lists
+
+
+def expiring_soon(session: Session, user, days: int = EXPIRING_SOON_DAYS) -> list[Hold]:
+    """Active visible holds ending within `days` (not those a court order keeps open)."""
+    now = clock.now()
+    query = (visible_holds(session, user)
+             .where(Hold.released_at.is_(None), Hold.expires_at > now, Hold.expires_at <= now + timedelta(days=days),
+                    not_(and_(Case.court_order_received.is_(True), Case.closed_at.is_(None))))
+             .order_by(Hold.expires_at))
+    return list(session.scalars(query))
+
+
+def timeline(session: Session, hold: Hold) -> list[AuditEvent]:
+    """What happened to the hold, oldest first (the caller has checked the case is visible)."""
+    return audit.events_for(session, "hold", hold.id)
+
+
+def cases_for_hold(session: Session, user) -> list[Case]:
+    """Open cases `user` may see, preservation requests first, newest first."""
+    query = (select(Case).where(case_filter(user, session=session), Case.closed_at.is_(None))
+             .order_by((Case.kind != "preservation"), Case.received_at.desc()))
+    return list(session.scalars(query))
+
+
+def branches(session: Session) -> list[Branch]:
+    """Every branch, by name (for the hold form)."""
+    return list(session.scalars(select(Branch).order_by(Branch.name)))
+
+
+def end_of_hold(hold: Hold) -> str:
+    """How the hold ends, in words."""
+    if hold.released_at is not None:
+        return f"Released {clock.local(hold.released_at):%-d %b %Y}"
+    if hold.until_case_closed:
+        return f"Until case {hold.case.reference} is closed (court order received)"
+    return f"{clock.local(hold.expires_at):%-d %b %Y}"
+
+
+# ---- checks ----------------------------------------------------------------------------------
+
+def _categories(values: list[str]) -> list[Category]:
+    try:
+        chosen = [Category(v) for v in values]
+    except ValueError:
+        chosen = []
+    if not chosen:
+        raise DomainError("Choose at least one kind of record to preserve.", field="categories")
+    return chosen
+
+
+def _requested_at(requested_on: date) -> datetime:
+    today = clock.today()
+    if requested_on > today:
+        raise DomainError("The request cannot be dated in the future.", field="requested_on")
+    if requested_on + timedelta(days=HOLD_DAYS) <= today:
+        raise DomainError(f"A hold requested on {requested_on:%-d %b %Y} would already have ended "
+                          f"({HOLD_DAYS} days from the request).", field="requested_on")
+    return clock.now() if requested_on == today else clock.start_of_local_day(requested_on)
+
+
+def _patrons(session: Session, cards: list[str]) -> list[Patron]:
+    wanted = [c.strip() for c in cards if c.strip()]
+    found = {p.card_number: p for p in session.scalars(select(Patron).where(Patron.card_number.in_(wanted)))}
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        raise DomainError(f"No patron has card number {', '.join(missing)}. Check the number on the agency's request.",
+                          field="patron_cards")
+    return list(dict.fromkeys(found[c] for c in wanted))
+
+
+def _workstations(session: Session, codes: list[str]) -> list[Workstation]:
+    wanted = [c.strip().upper() for c in codes if c.strip()]
+    found = {w.code.upper(): w for w in session.scalars(select(Workstation))} if wanted else {}
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        raise DomainError(f"No public computer is called {', '.join(missing)}.", field="workstation_codes")
+    return list(dict.fromkeys(found[c] for c in wanted))
+
+
+def _branch(session: Session, branch_id: int | None) -> Branch | None:
+    if not branch_id:
+        return None
+    branch = session.get(Branch, branch_id)
+    if branch is None:
+        raise DomainError("Choose a branch from the list.", field="branch_id")
+    return branch
+
+
+def _check_narrowing(categories: list[Category], stations: list, branch) -> None:
+    if stations and branch:
+        raise DomainError("Name workstations or a branch, not both: each computer belongs to one branch.",
+                          field="branch_id")
+    if stations and set(categories) - coverage.KINDS_WITH_WORKSTATION:
+        raise DomainError("Workstations narrow only computer sign-up and session logs. Choose only that kind of "
+                          "record, or place a second hold for the others.", field="workstation_codes")
+    if branch:
+        without = [CATEGORY_LABELS[c].lower() for c in categories if c not in coverage.KINDS_WITH_BRANCH]
+        if without:
+            raise DomainError(f"A branch cannot narrow {' or '.join(without)}: they are not tied to a branch. "
+                              "Remove the branch or those kinds of record.", field="branch_id")
+
+
+def _window(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    if start and end and end < start:
+        raise DomainError("The time window ends before it starts.", field="window_to")
+    return (clock.start_of_local_day(start) if start else None, clock.end_of_local_day(end) if end else None)

@@ -1,0 +1,149 @@
+"""The Director's holds pages: the list, placing a hold from a case, a hold's page, renew, release."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from disclosure import clock
+from disclosure.auth.access import allow
+from disclosure.cases.visibility import load_case
+from disclosure.db import db
+from disclosure.errors import DomainError
+from disclosure.holds import coverage, locks, service
+from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm, lines
+from disclosure.holds.models import CATEGORY_LABELS
+from disclosure.web.forms import options
+from disclosure.web.util import show_domain_error
+from disclosure.web.views import register_panel
+
+bp = Blueprint("holds", __name__)
+
+
+@bp.route("/holds")
+@allow("director")
+def index():
+    """Holds: active, expiring soon, expired, released."""
+    return render_template("holds/index.html", lists=service.holds_by_status(db.session, current_user), service=service)
+
+
+def _hold_form() -> HoldForm:
+    form = HoldForm()
+    cases = service.cases_for_hold(db.session, current_user)
+    form.case_id.choices = options([(0, "— choose a case —")] + [(c.id, case_label(c)) for c in cases])
+    form.branch_id.choices = options([(0, "Any branch")] + [(b.id, b.name) for b in service.branches(db.session)])
+    if request.method == "GET":
+        form.case_id.data = request.args.get("case_id", 0, type=int)
+        form.requested_on.data = clock.today()
+    return form
+
+
+@bp.route("/holds/new", methods=["GET", "POST"])
+@allow("director")
+def new():
+    """Place a hold for a case."""
+    form = _hold_form()
+    if form.validate_on_submit():
+        case = load_case(db.session, current_user, form.case_id.data) or abort(404)
+        hold_request = service.HoldRequest(
+            categories=form.categories.data, requested_on=form.requested_on.data, requested_by=form.requested_by.data,
+            patron_cards=lines(form.patron_cards.data), workstation_codes=lines(form.workstation_codes.data),
+            branch_id=form.branch_id.data or None, window_from=form.window_from.data, window_to=form.window_to.data,
+            note=form.note.data)
+        try:
+            locks.begin_hold_change(db.session)
+            hold, counts = service.place_hold(db.session, current_user, case, hold_request)
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"Hold placed. It covers now: {covers_text(counts)}.", "success")
+            return redirect(url_for("holds.detail", hold_id=hold.id))
+    return render_template("holds/new.html", form=form)
+
+
+def _detail(hold, renew_form=None, release_form=None, status=200):
+    counts = coverage.counts_covered_by(db.session, hold)
+    return render_template(
+        "holds/detail.html", hold=hold, counts=counts, kinds=coverage.RECORD_KINDS, service=service,
+        category_labels=CATEGORY_LABELS,
+        events=service.timeline(db.session, hold), renew_form=renew_form or _renew_form(),
+        release_form=release_form or ReleaseForm(formdata=None)), status
+
+
+def _renew_form(formdata=None) -> RenewForm:
+    form = RenewForm(formdata=formdata)
+    if formdata is None:
+        form.requested_on.data = clock.today()
+    return form
+
+
+@bp.route("/holds/<int:hold_id>")
+@allow("director")
+def detail(hold_id: int):
+    """A hold's scope, what it covers now, its timeline; renew and release."""
+    hold = service.load_hold(db.session, current_user, hold_id) or abort(404)
+    return _detail(hold)
+
+
+@bp.route("/holds/<int:hold_id>/renew", methods=["POST"])
+@allow("director")
+def renew(hold_id: int):
+    """Record the agency's renewal request."""
+    hold = service.load_hold(db.session, current_user, hold_id) or abort(404)
+    form = _renew_form(request.form)
+    if form.validate_on_submit():
+        try:
+            locks.begin_hold_change(db.session)
+            hold = service.load_hold(db.session, current_user, hold_id)
+            service.renew_hold(db.session, current_user, hold, requested_on=form.requested_on.data,
+                               requested_by=form.requested_by.data, days=form.days.data)
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"Hold renewed: it now ends {service.end_of_hold(hold)}.", "success")
+            return redirect(url_for("holds.detail", hold_id=hold.id))
+    return _detail(hold, renew_form=form, status=422)
+
+
+@bp.route("/holds/<int:hold_id>/release", methods=["POST"])
+@allow("director")
+def release(hold_id: int):
+    """Release a hold early, with a reason."""
+    hold = service.load_hold(db.session, current_user, hold_id) or abort(404)
+    form = ReleaseForm()
+    if form.validate_on_submit():
+        try:
+            service.release_hold(db.session, current_user, hold, form.reason.data)
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash("Hold released. The normal retention schedule applies to its records again.", "success")
+            return redirect(url_for("holds.detail", hold_id=hold.id))
+    return _detail(hold, release_form=form, status=422)
+
+
+# ---- helpers for templates and the home panel ---------------------------------------------------
+
+def case_label(case) -> str:
+    """'2026-0042 · Preservation request · Jefferson County Sheriff' (no patron data)."""
+    kind = case.kind.replace("_", " ").capitalize()
+    return f"{case.reference} · {kind}{' request' if case.kind == 'preservation' else ''} · {case.officer_agency}"
+
+
+def covers_text(counts: dict[str, int]) -> str:
+    """'3 loans, 1 computer session log' style summary of counts per kind."""
+    return ", ".join(f"{n} × {coverage.RECORD_KINDS[kind].label.lower()}" for kind, n in counts.items()) or "nothing yet"
+
+
+def _panel(session, user) -> dict:
+    from disclosure.retention import service as retention
+
+    return {"expiring_holds": service.expiring_soon(session, user), "last_purge": retention.last_run(session)}
+
+
+register_panel("director", "holds/_home_panel.html", _panel)

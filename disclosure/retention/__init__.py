@@ -1,0 +1,1 @@
+"""Retention rules, the purge that enforces them, and the statistics kept after it."""

@@ -1,0 +1,366 @@
+"""The purge (DOMAIN.md, "Retention and purges"): for each kind, the records past their retention
+and not covered by an active hold are deleted (completed interlibrary loans are anonymised).
+
+- By criteria, in batches: each batch selects the next ids past the last one that meet the
+  criteria and are not held (holds.coverage.held, the one hold predicate), keeps statistics,
+  then deletes or anonymises exactly those ids, in one transaction of its own. Core SQL, never
+  row by row through the ORM.
+- Crash-safe: a batch's deletion, its statistics and its counts commit together or not at all,
+  and the criteria pick up whatever is left, so a run that dies after any batch, run again,
+  ends in the state of an uninterrupted run.
+- Race-free: every batch takes holds.locks.hold_lock (PostgreSQL) or begins IMMEDIATE (SQLite)
+  before it selects; placing or renewing a hold takes the same lock before it counts.
+- Recorded: a PurgeRun per run with per-kind counts; one run at a time (a claim under the lock;
+  a run whose heartbeat is older than STALE_AFTER is taken to have died)."""
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import ARRAY, Connection, Engine, Integer, and_, any_, bindparam, exists, func, insert, literal_column, not_, or_, select, type_coerce, update
+from sqlalchemy import String as SAString
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from disclosure import clock
+from disclosure.holds import coverage, locks
+from disclosure.db import UTCDateTime
+from disclosure.records import models as m
+from disclosure.retention.models import ComputerSessionStatistic, LoanStatistic, PurgeRun, PurgeRunCount
+from disclosure.retention.rules import SPECS, current_rules
+
+STALE_AFTER = timedelta(minutes=10)
+# ids per batch window. SQLite rewrites every index page a batch touches into the WAL at each
+# commit, so it gets fewer, larger batches; a hold placed meanwhile waits for one batch at most.
+BATCH_SIZE = {"sqlite": 100_000, "postgresql": 20_000}
+L, S, W = m.Loan.__table__, m.ComputerSession.__table__, m.Workstation.__table__
+ILL, E, PR, PG = m.InterlibraryLoan.__table__, m.IllEmail.__table__, m.ProgramRegistration.__table__, m.Program.__table__
+MS, P = m.MailingListSubscription.__table__, m.Patron.__table__
+RUNS, COUNTS = PurgeRun.__table__, PurgeRunCount.__table__
+
+
+class PurgeBusy(Exception):
+    """Another purge is running; this one did not start."""
+
+
+@dataclass
+class KindResult:
+    """What a run did (or, dry, would do) to one kind of record."""
+
+    deleted: int = 0
+    anonymised: int = 0
+    kept_held: int = 0
+    would_go: int = 0
+
+
+@dataclass
+class PurgeReport:
+    """A run's outcome: per kind, in schedule order."""
+
+    run_id: int | None
+    dry_run: bool
+    results: dict[str, KindResult] = field(default_factory=dict)
+
+
+@dataclass
+class PurgeHooks:
+    """Test seams: called in a batch after its statement has chosen and deleted the rows and
+    before it commits (`before_commit(kind, first_id, last_id)`), and after its commit."""
+
+    before_commit: Callable[[str, int, int], None] | None = None
+    after_batch: Callable[[str, int], None] | None = None
+
+
+# ---- what is due, per kind --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    table: object
+    due: Callable[[datetime, date, int], object]  # (now, today, days) -> WHERE clause
+    anonymise: bool = False
+    batch_size: int | None = None  # None: BATCH_SIZE for the backend
+
+
+def _ill_completed(table, cutoff):
+    return and_(table.c.completed_at.is_not(None), table.c.status.in_(m.ILL_COMPLETED_STATUSES),
+                table.c.completed_at <= cutoff)
+
+
+STEPS = [
+    # e-mails before their requests are anonymised: the hold predicate finds an e-mail's patron
+    # through its request.
+    Step("ill_emails", E, lambda now, today, days: exists().where(
+        ILL.c.id == E.c.ill_id, _ill_completed(ILL, now - timedelta(days=days)))),
+    Step("interlibrary_loans", ILL, lambda now, today, days: and_(
+        ILL.c.anonymised_at.is_(None), _ill_completed(ILL, now - timedelta(days=days))), anonymise=True),
+    Step("loans", L, lambda now, today, days: and_(
+        L.c.returned_at.is_not(None), L.c.fine_settled.is_(True), L.c.returned_at <= now - timedelta(days=days))),
+    Step("computer_sessions", S, lambda now, today, days: S.c.started_at <= now - timedelta(days=days)),
+    Step("program_registrations", PR, lambda now, today, days: PR.c.program_id.in_(
+        select(PG.c.id).where(PG.c.ends_on < today - timedelta(days=days)))),
+    Step("mailing_list_subscriptions", MS, lambda now, today, days: MS.c.last_activity_at <= now - timedelta(days=days)),
+    # last: a patron goes only when nothing of theirs is held and nothing is on loan or owed
+    Step("patrons", P, lambda now, today, days: and_(
+        P.c.card_expires_on < today - timedelta(days=days), P.c.amount_owed == 0,
+        ~exists().where(L.c.patron_id == P.c.id, or_(L.c.returned_at.is_(None), L.c.fine_settled.is_(False)))),
+        batch_size=5000),
+]
+assert {s.kind for s in STEPS} == {s.kind for s in SPECS}, "every retention rule has a purge step"
+
+
+def not_held(step: Step, at: datetime):
+    """The hold rule for a step (patrons: nothing of theirs held, not only their record)."""
+    if step.kind == "patrons":
+        return not_(coverage.patron_records_held(P.c.id, at=at))
+    return not_(coverage.held(step.kind, step.table, at=at))
+
+
+# ---- running ---------------------------------------------------------------------------------
+
+def run_purge(bind: Engine | Connection, *, dry_run: bool = False, trigger: str = "command",
+              progress: Callable[[str, int], None] | None = None, hooks: PurgeHooks | None = None,
+              batch_size: int | None = None) -> PurgeReport:
+    """Purge everything past its retention and not held; or, with dry_run, count it."""
+    hooks = hooks or PurgeHooks()
+    with _connection(bind) as conn:
+        at = clock.now()
+        today = clock.local(at).date()
+        with _transaction(conn):
+            rules = _rules(conn)
+        if dry_run:
+            return _dry_run(conn, rules, at, today)
+        run_id = _claim(conn, trigger, at)
+        report = PurgeReport(run_id=run_id, dry_run=False)
+        try:
+            for step in STEPS:
+                size = batch_size or step.batch_size or BATCH_SIZE.get(conn.dialect.name, 20_000)
+                report.results[step.kind] = _purge_kind(conn, run_id, step, rules[step.kind], at, today,
+                                                        progress, hooks, size)
+        except BaseException:
+            _finish(conn, run_id, "failed")
+            raise
+        _finish(conn, run_id, "finished")
+        return report
+
+
+def due_counts(bind: Engine | Connection) -> dict[str, int]:
+    """Per kind, how many records are past retention, held or not (the progress bar's length)."""
+    with _connection(bind) as conn, _transaction(conn):
+        at, rules = clock.now(), _rules(conn)
+        today = clock.local(at).date()
+        return {s.kind: conn.scalar(select(func.count()).select_from(s.table).where(s.due(at, today, rules[s.kind])))
+                for s in STEPS}
+
+
+def _dry_run(conn, rules, at, today) -> PurgeReport:
+    report = PurgeReport(run_id=None, dry_run=True)
+    with _transaction(conn):
+        for step in STEPS:
+            due = step.due(at, today, rules[step.kind])
+            count = lambda *where: conn.scalar(select(func.count()).select_from(step.table).where(*where))  # noqa: E731
+            going = count(due, not_held(step, at))
+            report.results[step.kind] = KindResult(would_go=going, kept_held=count(due) - going)
+    return report
+
+
+def _purge_kind(conn, run_id, step: Step, days, at, today, progress, hooks, batch_size) -> KindResult:
+    result = KindResult()
+    due = step.due(at, today, days)
+    column = "anonymised" if step.anonymise else "deleted"
+    table, last_id, number = step.table, 0, 0
+    while True:
+        with _transaction(conn):
+            locks.hold_lock(conn)
+            start = conn.scalar(select(func.min(table.c.id)).where(table.c.id > last_id, due))
+            if start is None:
+                break
+            end = start + batch_size - 1
+            window = and_(table.c.id.between(start, end), due)
+            due_count = conn.scalar(select(func.count()).select_from(table).where(window))
+            done = _apply(conn, step, and_(window, not_held(step, at)), at)
+            if hooks.before_commit:
+                hooks.before_commit(step.kind, start, end)
+            held = due_count - done  # counting what is due is cheap; a second hold predicate is not
+            conn.execute(update(COUNTS).where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
+                         .values({column: COUNTS.c[column] + done, "kept_held": COUNTS.c.kept_held + held}))
+            conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(heartbeat_at=clock.now()))
+        setattr(result, column, getattr(result, column) + done)
+        result.kept_held += held
+        last_id, number = end, number + 1
+        if progress and done:
+            progress(step.kind, done)
+        if hooks.after_batch:
+            hooks.after_batch(step.kind, number)
+    return result
+
+
+def _apply(conn, step: Step, going, at) -> int:
+    """Delete (or anonymise) the rows `going` selects: due, in the window, not held. Windows of
+    ids, not LIMIT: the hold predicate is evaluated once per due row in the whole run, and in
+    the same statement that deletes. Returns how many went."""
+    table = step.table
+    if step.anonymise:
+        # seed 000: remove personal data, keep status and department for statistics
+        return conn.execute(update(table).where(going).values(
+            patron_id=None, title=None, lending_library=None, anonymised_at=at)).rowcount
+    if step.kind in ("loans", "computer_sessions"):
+        # deleted and counted in one statement; the statistics come back grouped per UTC hour
+        # on PostgreSQL (a DELETE in a CTE), per row on SQLite (DELETE ... RETURNING)
+        moment = table.c.checked_out_at if step.kind == "loans" else table.c.started_at
+        key = table.c.branch_id if step.kind == "loans" else table.c.workstation_id
+        statement = table.delete().where(going)
+        if conn.dialect.name == "postgresql":
+            gone = statement.returning(key.label("key"), moment.label("moment")).cte("gone")
+            hour = func.date_trunc("hour", gone.c.moment, "UTC", type_=UTCDateTime())  # UTC hours: whole in any zone
+            rows = conn.execute(select(gone.c.key, hour, func.count()).group_by(gone.c.key, hour)).all()
+        else:
+            rows = [(k, t, 1) for k, t in conn.execute(statement.returning(key, _raw(moment)))]
+        if step.kind == "loans":
+            _add_loans(conn, rows)
+        else:
+            branch_of = dict(conn.execute(select(W.c.id, W.c.branch_id)).all())
+            _add_sessions(conn, [(branch_of[station], t, n) for station, t, n in rows])
+        return sum(n for _k, _t, n in rows)
+    if step.kind == "patrons":
+        # their loans and sessions go with them (ON DELETE CASCADE): count them first
+        ids = list(conn.scalars(select(table.c.id).where(going)))
+        if not ids:
+            return 0
+        _keep_patrons_statistics(conn, ids)
+        return conn.execute(table.delete().where(_id_in(conn, table.c.id, ids))).rowcount
+    return conn.execute(table.delete().where(going)).rowcount
+
+
+def _id_in(conn, column, ids: list[int]):
+    """`column` is one of `ids`, sent as one parameter: an array on PostgreSQL, a JSON list read
+    by json_each on SQLite (thousands of separate parameters cost more to send and plan than the
+    deletion itself)."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    listed = select(literal_column("value")).select_from(func.json_each(bindparam("ids", json.dumps(ids))))
+    return column.in_(listed)
+
+
+# ---- statistics: counted in the batch that deletes, so never twice and never lost ----------
+
+def _raw(column):
+    # SQLite hands back the stored text ('2026-03-01 14:05:00.000000'): cheaper than parsing
+    # every timestamp, and the bucket cache below turns an hour prefix into a library date.
+    return type_coerce(column, SAString())
+
+
+class _LocalDays:
+    """UTC instant (text or datetime) -> the library's date, cached per UTC hour."""
+
+    def __init__(self) -> None:
+        self.cache: dict = {}
+
+    def __call__(self, value) -> date:
+        key = value[:13] if isinstance(value, str) else (value.year, value.month, value.day, value.hour, value.utcoffset())
+        found = self.cache.get(key)
+        if found is None:
+            moment = datetime.fromisoformat(value[:13] + ":00:00+00:00") if isinstance(value, str) else value
+            found = self.cache[key] = clock.local(moment).date()
+        return found
+
+
+def _keep_patrons_statistics(conn, patron_ids: list[int]) -> None:
+    loans = select(L.c.branch_id, _raw(L.c.checked_out_at)).where(_id_in(conn, L.c.patron_id, patron_ids))
+    _add_loans(conn, [(b, t, 1) for b, t in conn.execute(loans)])
+    sessions = (select(W.c.branch_id, _raw(S.c.started_at)).join(W, W.c.id == S.c.workstation_id)
+                .where(_id_in(conn, S.c.patron_id, patron_ids)))
+    _add_sessions(conn, [(b, t, 1) for b, t in conn.execute(sessions)])
+
+
+def _add_loans(conn, rows) -> None:
+    """rows: (branch_id, checked_out_at, how many) of loans going -> loans per branch per month."""
+    local_day, months = _LocalDays(), Counter()
+    for branch, moment, n in rows:
+        months[(branch, local_day(moment).replace(day=1))] += n
+    _upsert(conn, LoanStatistic.__table__, "month", "loans", months)
+
+
+def _add_sessions(conn, rows) -> None:
+    """rows: (branch_id, started_at, how many) of sessions going -> sessions per branch per day."""
+    local_day, days = _LocalDays(), Counter()
+    for branch, moment, n in rows:
+        days[(branch, local_day(moment))] += n
+    _upsert(conn, ComputerSessionStatistic.__table__, "day", "sessions", days)
+
+
+def _upsert(conn, table, period: str, amount: str, counted: Counter) -> None:
+    if not counted:
+        return
+    maker = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = maker(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["branch_id", period], set_={amount: table.c[amount] + statement.excluded[amount]})
+    conn.execute(statement, [{"branch_id": b, period: p, amount: n} for (b, p), n in counted.items()])
+
+
+# ---- one run at a time, recorded -------------------------------------------------------------
+
+def _claim(conn, trigger: str, at: datetime) -> int:
+    """Record a new run, unless another is running (checked under the lock, so two scheduler
+    processes never purge at once). A run whose heartbeat stopped died: mark it interrupted."""
+    with _transaction(conn):
+        locks.hold_lock(conn)
+        running = conn.execute(select(RUNS.c.id, RUNS.c.heartbeat_at).where(RUNS.c.status == "running")).all()
+        alive = [r for r in running if r.heartbeat_at > clock.now() - STALE_AFTER]
+        if alive:
+            raise PurgeBusy(f"Another purge (run {alive[0].id}) is running; this one did not start.")
+        if running:
+            conn.execute(update(RUNS).where(RUNS.c.id.in_([r.id for r in running])).values(status="interrupted"))
+        run_id = conn.execute(insert(RUNS).values(started_at=at, heartbeat_at=clock.now(), status="running",
+                                                  trigger=trigger).returning(RUNS.c.id)).scalar_one()
+        conn.execute(insert(COUNTS), [{"run_id": run_id, "kind": s.kind, "deleted": 0, "anonymised": 0, "kept_held": 0}
+                                      for s in STEPS])
+    return run_id
+
+
+def _finish(conn, run_id: int, status: str) -> None:
+    with _transaction(conn):
+        conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(status=status, finished_at=clock.now()))
+
+
+def _rules(conn) -> dict[str, int]:
+    return current_rules(conn)
+
+
+# ---- transactions: one per batch; a test's pinned connection gets savepoints ----------------
+
+_PINNED = "disclosure.purge.pinned"
+
+
+def _pinned(conn) -> bool:
+    return conn.info.get(_PINNED, False)
+
+
+@contextlib.contextmanager
+def _connection(bind):
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                # a page cache that holds the indexes a batch walks (the default is 2 MiB)
+                with conn.begin():
+                    conn.exec_driver_sql("PRAGMA cache_size = -65536")
+            # SQLite: each batch takes the write lock as it begins (see holds.locks)
+            yield conn.execution_options(sqlite_begin="IMMEDIATE")
+        return
+    bind.info[_PINNED] = True
+    try:
+        yield bind
+    finally:
+        bind.info.pop(_PINNED, None)
+
+
+@contextlib.contextmanager
+def _transaction(conn):
+    with conn.begin_nested() if _pinned(conn) else conn.begin():
+        locks.plan_for_probes(conn)
+        yield

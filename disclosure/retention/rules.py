@@ -1,0 +1,113 @@
+"""The retention rules, one per kind of record (DOMAIN.md, "Retention and purges"): how many
+days a record is kept after the event that starts its clock. The purge, the public schedule and
+the Director's settings all read `current_rules`, so what the library says is what it does."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.audit import service as audit
+from disclosure.errors import DomainError
+from disclosure.retention.models import RetentionRule
+
+MAX_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A kind of record as the schedule describes it."""
+
+    kind: str
+    label: str  # the records, plural: "Computer sign-up and session logs"
+    default_days: int
+    event: str  # what starts the clock: "the session"
+    action: str  # "deleted" or what anonymisation does
+    plural: bool = True
+    source: str = ""  # the policy the default comes from
+    footnote: str = ""
+
+
+SPECS: list[RuleSpec] = [
+    RuleSpec("loans", "Circulation history (loans once returned and settled)", 60, "the item is returned",
+             "deleted", plural=False, source="seed 004",
+             footnote="Monthly counts per branch are kept for statistics, without names."),
+    RuleSpec("computer_sessions", "Computer sign-up and session logs", 3, "the session", "deleted",
+             source="seed 003", footnote="Daily counts per branch are kept for statistics, without names."),
+    RuleSpec("program_registrations", "Program registrations", 0, "the program ends", "deleted", source="seed 004"),
+    RuleSpec("interlibrary_loans", "Interlibrary-loan requests", 0, "the request is completed",
+             "stripped of the patron's name and of what was asked for", source="seed 000",
+             footnote="Their status and department are kept for statistics."),
+    RuleSpec("ill_emails", "E-mail messages about interlibrary-loan requests", 0, "the request is completed",
+             "deleted", source="seed 000"),
+    RuleSpec("mailing_list_subscriptions", "Mailing-list subscriptions", 183, "the last activity", "deleted",
+             source="seed 004: six months without activity"),
+    RuleSpec("patrons", "Expired library cards with nothing owed and nothing on loan", 0, "the card expires",
+             "deleted", source="seed 003"),
+]
+SPEC_BY_KIND = {s.kind: s for s in SPECS}
+DEFAULTS = {s.kind: s.default_days for s in SPECS}
+
+
+@dataclass(frozen=True)
+class RetentionLine:
+    """One line of the schedule: a kind, its days, and a sentence in plain words."""
+
+    kind: str
+    label: str
+    days: int
+    default_days: int
+    sentence: str
+    footnote: str
+
+
+def current_rules(bind) -> dict[str, int]:
+    """Days kept per kind: the Director's settings over the defaults (`bind`: a Session or a
+    Connection; the purge reads them through its own connection)."""
+    rules = dict(DEFAULTS)
+    rows = bind.execute(select(RetentionRule.kind, RetentionRule.days)).all()
+    rules.update({kind: days for kind, days in rows if kind in rules})
+    return rules
+
+
+def sentence(spec: RuleSpec, days: int) -> str:
+    """'Computer sign-up and session logs are deleted 3 days after the session.'"""
+    verb = "are" if spec.plural else "is"
+    when = f"when {spec.event}" if days == 0 else f"{days} day{'s' if days != 1 else ''} after {spec.event}"
+    return f"{spec.label} {verb} {spec.action} {when}."
+
+
+def schedule(session: Session) -> list[RetentionLine]:
+    """The library's retention schedule, each kind with a plain-words sentence (the public page,
+    the patrons area and the purge all read the same rules)."""
+    rules = current_rules(session)
+    return [RetentionLine(s.kind, s.label, rules[s.kind], s.default_days, sentence(s, rules[s.kind]), s.footnote)
+            for s in SPECS]
+
+
+def retention_sentences(session: Session) -> list[tuple[str, str]]:
+    """(kind, sentence) for every kind of record, in schedule order."""
+    return [(line.kind, line.sentence) for line in schedule(session)]
+
+
+def update_rules(session: Session, actor, days_by_kind: dict[str, int]) -> list[str]:
+    """The Director changes retention periods; each change is an audit event. Returns the kinds
+    that changed."""
+    rules = current_rules(session)
+    changed = []
+    for kind, days in days_by_kind.items():
+        if kind not in DEFAULTS:
+            raise DomainError(f"Unknown kind of record: {kind}.")
+        if days is None or days < 0 or days > MAX_DAYS:
+            raise DomainError(f"Give a whole number of days from 0 to {MAX_DAYS}.", field=kind)
+        if days == rules[kind]:
+            continue
+        row = session.get(RetentionRule, kind) or RetentionRule(kind=kind)
+        row.days, row.changed_at, row.changed_by_id = days, clock.now(), actor.id
+        session.add(row)
+        audit.record(session, actor, "retention.changed", "retention_rule", None,
+                     detail=f"kind={kind} days={rules[kind]}->{days}")
+        changed.append(kind)
+    return changed

@@ -1,0 +1,51 @@
+"""The public retention schedule, the Director's retention settings, and the purge history."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from disclosure.auth.access import allow
+from disclosure.db import db
+from disclosure.errors import DomainError
+from disclosure.holds.coverage import RECORD_KINDS
+from disclosure.retention import rules, service
+from disclosure.retention.forms import settings_form
+from disclosure.web.util import show_domain_error
+
+bp = Blueprint("retention", __name__)
+
+
+@bp.route("/retention")
+@allow("public")
+def schedule():
+    """How long the library keeps records: generated from the rules the purge enforces."""
+    return render_template("retention/schedule.html", lines=rules.schedule(db.session))
+
+
+@bp.route("/retention/settings", methods=["GET", "POST"])
+@allow("director")
+def settings():
+    """The Director sets how many days each kind of record is kept."""
+    current = rules.current_rules(db.session)
+    form = settings_form(current)
+    if form.validate_on_submit():
+        try:
+            changed = rules.update_rules(db.session, current_user, {s.kind: form[s.kind].data for s in rules.SPECS})
+        except DomainError as err:
+            db.session.rollback()
+            show_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"Retention schedule saved ({len(changed)} change{'s' if len(changed) != 1 else ''}). "
+                  "The next purge applies it.", "success")
+            return redirect(url_for("retention.settings"))
+    return render_template("retention/settings.html", form=form, specs=rules.SPECS, current=current,
+                           sentence_for=rules.sentence)
+
+
+@bp.route("/retention/purges")
+@allow("director")
+def history():
+    """Every purge run: when, how it ended, what it deleted and what holds kept."""
+    labels = {k: v.label for k, v in RECORD_KINDS.items()}
+    return render_template("retention/history.html", runs=service.recent_runs(db.session), labels=labels)

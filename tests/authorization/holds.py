@@ -1,0 +1,13 @@
+"""Holds and retention (issue 4)."""
+DIRECTOR = {"director"}
+
+TABLE = {
+    "holds.index": DIRECTOR,
+    "holds.new": DIRECTOR,
+    "holds.detail": DIRECTOR,
+    "holds.renew": DIRECTOR,
+    "holds.release": DIRECTOR,
+    "retention.schedule": {"public"},
+    "retention.settings": DIRECTOR,
+    "retention.history": DIRECTOR,
+}

@@ -1,0 +1,60 @@
+"""The hand-written SQL the purge is measured against: one set-based DELETE per kind, written
+out by hand (not through holds.coverage), with the same index-driven shape per hold scope."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import text
+
+ACTIVE = ("h.released_at IS NULL AND h.{covers} AND (h.expires_at > :now OR (c.court_order_received AND c.closed_at IS NULL))"
+          " AND (h.window_start IS NULL OR {ends} IS NULL OR {ends} >= h.window_start)"
+          " AND (h.window_end IS NULL OR {starts} < h.window_end)")
+
+# A hold naming workstations cannot narrow loans (the hold form refuses it); if one did, it
+# would keep every loan: evaluated once, not per row.
+ANYWHERE = "h.released_at IS NULL AND h.{covers} AND (h.expires_at > :now OR (c.court_order_received AND c.closed_at IS NULL))"
+
+LOANS = """
+DELETE FROM loans WHERE returned_at IS NOT NULL AND fine_settled AND returned_at <= :cutoff AND NOT (
+  EXISTS (SELECT 1 FROM hold_patrons hp JOIN holds h ON h.id = hp.hold_id JOIN cases c ON c.id = h.case_id
+          WHERE hp.patron_id = loans.patron_id AND h.scope = 'patrons' AND {active}
+            AND (h.branch_id IS NULL OR h.branch_id = loans.branch_id))
+  OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id WHERE h.scope = 'workstations' AND {anywhere})
+  OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id
+             WHERE h.scope = 'branch' AND h.branch_id = loans.branch_id AND {active})
+  OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id WHERE h.scope = 'library' AND {active}))
+""".format(active=ACTIVE.format(covers="covers_loans", starts="loans.checked_out_at", ends="loans.returned_at"),
+           anywhere=ANYWHERE.format(covers="covers_loans"))
+
+SESSIONS = """
+DELETE FROM computer_sessions WHERE started_at <= :cutoff AND NOT (
+  EXISTS (SELECT 1 FROM hold_patrons hp JOIN holds h ON h.id = hp.hold_id JOIN cases c ON c.id = h.case_id
+          WHERE hp.patron_id = computer_sessions.patron_id AND h.scope = 'patrons' AND {active}
+            AND (h.branch_id IS NULL OR h.branch_id = (SELECT w.branch_id FROM workstations w WHERE w.id = computer_sessions.workstation_id))
+            AND (NOT EXISTS (SELECT 1 FROM hold_workstations x WHERE x.hold_id = h.id)
+                 OR EXISTS (SELECT 1 FROM hold_workstations x WHERE x.hold_id = h.id AND x.workstation_id = computer_sessions.workstation_id)))
+  OR EXISTS (SELECT 1 FROM hold_workstations hw JOIN holds h ON h.id = hw.hold_id JOIN cases c ON c.id = h.case_id
+             WHERE hw.workstation_id = computer_sessions.workstation_id AND h.scope = 'workstations' AND {active})
+  OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id
+             WHERE h.scope = 'branch' AND {active}
+               AND h.branch_id = (SELECT w.branch_id FROM workstations w WHERE w.id = computer_sessions.workstation_id))
+  OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id WHERE h.scope = 'library' AND {active}))
+""".format(active=ACTIVE.format(covers="covers_computer_sessions", starts="computer_sessions.started_at",
+                                ends="coalesce(computer_sessions.ended_at, computer_sessions.started_at)"))
+
+
+def run(engine, now) -> None:
+    """Delete the loans and computer sessions the default schedule says go, except held ones."""
+    sqlite = engine.dialect.name == "sqlite"
+
+    def stamp(moment):
+        return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else moment
+
+    params_loans = {"now": stamp(now), "cutoff": stamp(now - timedelta(days=60))}
+    params_sessions = {"now": stamp(now), "cutoff": stamp(now - timedelta(days=3))}
+    with engine.begin() as conn:
+        if not sqlite:  # the same planner settings as the purge (holds.locks.plan_for_probes)
+            conn.execute(text("SET LOCAL jit = off"))
+            conn.execute(text("SET LOCAL random_page_cost = 1.1"))
+        conn.execute(text(LOANS), params_loans)
+        conn.execute(text(SESSIONS), params_sessions)

@@ -1,0 +1,111 @@
+"""The Director's holds pages: place from a case, see what a hold covers, renew, release."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from disclosure import clock
+from disclosure.holds.models import Hold
+from tests import factories as f
+
+START = f.at(2026, 3, 2, 15)
+
+
+def place(client, case, **fields):
+    data = {"case_id": case.id, "requested_by": "Det. R. Vance, County Sheriff", "requested_on": "2026-03-02",
+            "categories": ["loans", "computer_sessions"], "branch_id": 0}
+    data.update(fields)
+    return client.submit("/holds/new", data, page=f"/holds/new?case_id={case.id}")
+
+
+def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_as, session):
+    clock.freeze(START)
+    login_as("director")
+    patron = f.patron(session)
+    f.loan(session, patron)
+    f.loan(session, patron)
+    case = f.held_case(session)
+    session.commit()
+    form = client.get(f"/holds/new?case_id={case.id}").get_data(as_text=True)
+    assert f'<option selected value="{case.id}">{case.reference}' in form
+    response = place(client, case, patron_cards=patron.card_number)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Hold placed. It covers now: 2 × loans" in page
+    assert "Loans (circulation history)</td><td class=\"num\">2</td>" in page
+    assert "31 May 2026" in page  # 90 days from 2 March
+    assert patron.card_number not in response.headers["Location"]
+
+
+def test_a_refused_hold_says_why_beside_the_field_and_keeps_what_was_typed(client, login_as, session):
+    clock.freeze(START)
+    login_as("director")
+    case = f.held_case(session)
+    session.commit()
+    response = place(client, case, patron_cards="29999999999999")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="patron_cards-error">No patron has card number 29999999999999' in html
+    assert "Det. R. Vance, County Sheriff" in html
+    assert session.scalar(select(Hold.id)) is None
+
+
+def test_renewing_past_180_days_is_refused_with_the_reason(client, login_as, session):
+    clock.freeze(START)
+    director = login_as("director")
+    hold = f.hold(session, placed_by=director)
+    session.commit()
+    response = client.submit(f"/holds/{hold.id}/renew", {"requested_by": "Det. R. Vance", "requested_on": "2026-03-02",
+                                                         "days": 120}, page=f"/holds/{hold.id}")
+    assert response.status_code == 422
+    assert "180 days in all" in response.get_data(as_text=True)
+    response = client.submit(f"/holds/{hold.id}/renew", {"requested_by": "Det. R. Vance", "requested_on": "2026-03-02",
+                                                         "days": 90}, page=f"/holds/{hold.id}")
+    assert response.status_code == 302
+    page = client.get(f"/holds/{hold.id}").get_data(as_text=True)
+    assert "renewed once already" in page and "Det. R. Vance" in page
+
+
+def test_releasing_needs_a_reason_and_moves_the_hold_to_released(client, login_as, session):
+    clock.freeze(START)
+    director = login_as("director")
+    hold = f.hold(session, placed_by=director)
+    session.commit()
+    refused = client.submit(f"/holds/{hold.id}/release", {"reason": ""}, page=f"/holds/{hold.id}")
+    assert refused.status_code == 422 and "Give the reason" in refused.get_data(as_text=True)
+    client.submit(f"/holds/{hold.id}/release", {"reason": "Agency withdrew the request."}, page=f"/holds/{hold.id}")
+    index = client.get("/holds").get_data(as_text=True)
+    released = index[index.index('id="released-h"'):]
+    assert f"Case {hold.case.reference}" in released
+
+
+def test_the_holds_list_sorts_active_expiring_expired_and_released(client, login_as, session):
+    clock.freeze(START)
+    director = login_as("director")
+    soon = f.hold(session, placed_by=director, requested_at=START - timedelta(days=80))
+    old = f.hold(session, placed_by=director, requested_at=START - timedelta(days=100))
+    session.commit()
+    html = client.get("/holds").get_data(as_text=True)
+    expiring = html[html.index('id="expiring-h"'):html.index('id="active-h"')]
+    expired = html[html.index('id="expired-h"'):html.index('id="released-h"')]
+    assert f"Case {soon.case.reference}" in expiring and f"Case {old.case.reference}" in expired
+    assert f"Case {old.case.reference}" not in expiring
+
+
+def test_a_case_the_user_may_not_see_cannot_take_a_hold(client, login_as, session, app):
+    """Holds hang off cases: the form lists only visible cases (cases.visibility)."""
+    clock.freeze(START)
+    login_as("director")
+    case = f.held_case(session, gagged=True)
+    session.commit()
+    assert f'value="{case.id}"' in client.get("/holds/new").get_data(as_text=True)  # the Director sees all
+    assert client.get("/holds/999999").status_code == 404
+
+
+def test_the_director_home_shows_holds_ending_soon_and_the_last_purge(client, login_as, session):
+    clock.freeze(START)
+    director = login_as("director")
+    hold = f.hold(session, placed_by=director, requested_at=START - timedelta(days=85))
+    session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "Holds ending within 14 days" in html and f"Case {hold.case.reference}" in html
+    assert "No purge has run yet" in html

@@ -1,0 +1,250 @@
+"""The purge deletes what is past its retention and skips everything under an active hold
+(DOMAIN.md, "Retention and purges"; seeds 000, 003, 004)."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from disclosure import clock
+from disclosure.records import models as m
+from disclosure.retention import purge
+from disclosure.retention.models import ComputerSessionStatistic, LoanStatistic, PurgeRun, PurgeRunCount
+from tests import factories as f
+
+NOW = f.at(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    clock.freeze(NOW)
+
+
+def run(session, **kwargs):
+    session.flush()
+    return purge.run_purge(session.connection(), **kwargs)
+
+
+def ids(session, model) -> set[int]:
+    return set(session.scalars(select(model.id)))
+
+
+def old_records(session, patron):
+    """One record of each kind, all past their retention, all of `patron`."""
+    branch = f.branch(session)
+    station = f.workstation(session, branch)
+    ill = f.interlibrary_loan(session, patron, completed_days_ago=5)
+    program = f.program(session, branch, ends_on=clock.today() - timedelta(days=2))
+    return {
+        "loans": f.loan(session, patron, branch, days_ago=100, returned_days_ago=90),
+        "computer_sessions": f.computer_session(session, station, patron, days_ago=10),
+        "interlibrary_loans": ill,
+        "ill_emails": f.ill_email(session, ill, sent_at=clock.now() - timedelta(days=20)),
+        "program_registrations": f.registration(session, program, patron, registered_at=clock.now() - timedelta(days=30)),
+        "mailing_list_subscriptions": f.subscription(session, patron, inactive_days=200),
+    }
+
+
+MODELS = {"loans": m.Loan, "computer_sessions": m.ComputerSession, "interlibrary_loans": m.InterlibraryLoan,
+          "ill_emails": m.IllEmail, "program_registrations": m.ProgramRegistration,
+          "mailing_list_subscriptions": m.MailingListSubscription}
+CATEGORY = {"ill_emails": "interlibrary_loans"}
+
+
+def gone(session, kind, record) -> bool:
+    if kind == "interlibrary_loans":
+        return session.scalar(select(m.InterlibraryLoan.patron_id).where(m.InterlibraryLoan.id == record.id)) is None
+    return record.id not in ids(session, MODELS[kind])
+
+
+def test_the_purge_deletes_each_kind_past_its_retention(session):
+    records = old_records(session, f.patron(session))
+    recent = f.loan(session, days_ago=10, returned_days_ago=5)
+    run(session)
+    for kind, record in records.items():
+        assert gone(session, kind, record), kind
+    assert recent.id in ids(session, m.Loan)
+
+
+@pytest.mark.parametrize("kind", sorted(MODELS))
+def test_the_purge_skips_held_records_of_each_kind(session, kind):
+    patron = f.patron(session)
+    records = old_records(session, patron)
+    f.hold(session, patrons=[patron], categories=[CATEGORY.get(kind, kind)])
+    run(session)
+    assert not gone(session, kind, records[kind])
+    others = [k for k in records if CATEGORY.get(k, k) != CATEGORY.get(kind, kind)]
+    assert all(gone(session, k, records[k]) for k in others)
+
+
+def test_the_purge_skips_records_held_by_patron(session):
+    named, other = f.patron(session), f.patron(session)
+    kept, lost = f.loan(session, named, days_ago=100, returned_days_ago=90), f.loan(session, other, days_ago=100, returned_days_ago=90)
+    f.hold(session, patrons=[named], categories=["loans"])
+    run(session)
+    assert ids(session, m.Loan) == {kept.id}
+    assert lost.id not in ids(session, m.Loan)
+
+
+def test_the_purge_skips_records_held_by_workstation(session):
+    named, other = f.workstation(session), f.workstation(session)
+    kept = f.computer_session(session, named, days_ago=10)
+    f.computer_session(session, other, days_ago=10)
+    f.hold(session, workstations=[named], categories=["computer_sessions"])
+    run(session)
+    assert ids(session, m.ComputerSession) == {kept.id}
+
+
+def test_the_purge_skips_records_held_by_branch(session):
+    branch, elsewhere = f.branch(session), f.branch(session)
+    kept_session = f.computer_session(session, f.workstation(session, branch), days_ago=10)
+    f.computer_session(session, f.workstation(session, elsewhere), days_ago=10)
+    kept_loan = f.loan(session, branch_obj=branch, days_ago=100, returned_days_ago=90)
+    f.loan(session, branch_obj=elsewhere, days_ago=100, returned_days_ago=90)
+    f.hold(session, branch_obj=branch, categories=["loans", "computer_sessions"])
+    run(session)
+    assert ids(session, m.ComputerSession) == {kept_session.id}
+    assert ids(session, m.Loan) == {kept_loan.id}
+
+
+def test_the_purge_skips_records_held_by_time_window(session):
+    station = f.workstation(session)
+    inside = f.computer_session(session, station, days_ago=10)
+    before = f.computer_session(session, station, days_ago=20)
+    after = f.computer_session(session, station, days_ago=5)
+    window = (clock.now() - timedelta(days=12), clock.now() - timedelta(days=8))
+    f.hold(session, window=window, categories=["computer_sessions"])
+    in_window = f.loan(session, days_ago=95, returned_days_ago=85)
+    after_window = f.loan(session, days_ago=80, returned_days_ago=70)
+    f.hold(session, window=(clock.now() - timedelta(days=100), clock.now() - timedelta(days=90)), categories=["loans"])
+    run(session)
+    assert ids(session, m.ComputerSession) == {inside.id}
+    assert before.id not in ids(session, m.ComputerSession) and after.id not in ids(session, m.ComputerSession)
+    assert ids(session, m.Loan) == {in_window.id}
+    assert after_window.id not in ids(session, m.Loan)
+
+
+def test_a_loan_spanning_the_window_is_held(session):
+    spanning = f.loan(session, days_ago=200, returned_days_ago=100)
+    f.hold(session, window=(clock.now() - timedelta(days=150), clock.now() - timedelta(days=140)), categories=["loans"])
+    run(session)
+    assert spanning.id in ids(session, m.Loan)
+
+
+def test_records_are_purged_once_their_hold_expires(session):
+    patron = f.patron(session)
+    loan = f.loan(session, patron, days_ago=100, returned_days_ago=90)
+    f.hold(session, patrons=[patron], categories=["loans"], requested_at=clock.now())
+    run(session)
+    assert loan.id in ids(session, m.Loan)
+    clock.freeze(NOW + timedelta(days=90))
+    run(session)
+    assert loan.id not in ids(session, m.Loan)
+
+
+def test_a_released_hold_no_longer_protects(session):
+    patron = f.patron(session)
+    loan = f.loan(session, patron, days_ago=100, returned_days_ago=90)
+    f.hold(session, patrons=[patron], categories=["loans"], released_at=clock.now())
+    run(session)
+    assert loan.id not in ids(session, m.Loan)
+
+
+def test_ill_anonymisation_keeps_status_and_department(session):
+    patron = f.patron(session)
+    done = f.interlibrary_loan(session, patron, completed_days_ago=1, status="received copy", department="Genealogy")
+    f.ill_email(session, done)
+    open_request = f.interlibrary_loan(session, patron, completed_days_ago=None)
+    f.ill_email(session, open_request)
+    run(session)
+    row = session.execute(select(m.InterlibraryLoan).where(m.InterlibraryLoan.id == done.id)).scalar_one()
+    session.refresh(row)
+    assert (row.patron_id, row.title, row.lending_library) == (None, None, None)
+    assert (row.status, row.department, row.reference) == ("received copy", "Genealogy", done.reference)
+    assert row.anonymised_at == NOW
+    assert set(session.scalars(select(m.IllEmail.ill_id))) == {open_request.id}
+    session.refresh(open_request)
+    assert open_request.patron_id == patron.id and open_request.title
+
+
+def test_statistics_survive_the_purge(session):
+    branch = f.branch(session)
+    station = f.workstation(session, branch)
+    march = f.at(2026, 3, 10)
+    for _ in range(3):
+        f.loan(session, branch_obj=branch, checked_out_at=march, due_at=march, returned_at=march + timedelta(days=7))
+    f.computer_session(session, station, started_at=f.at(2026, 6, 1, 18), ended_at=None)
+    f.computer_session(session, station, started_at=f.at(2026, 6, 2, 3), ended_at=None)  # 1 June at 10 p.m. in Missouri
+    run(session)
+    run(session)  # a second run finds nothing more to count
+    assert session.scalar(select(func.count()).select_from(m.Loan)) == 0
+    assert session.execute(select(LoanStatistic.branch_id, LoanStatistic.month, LoanStatistic.loans)).all() == [
+        (branch.id, date(2026, 3, 1), 3)]
+    assert session.execute(select(ComputerSessionStatistic.day, ComputerSessionStatistic.sessions)).all() == [
+        (date(2026, 6, 1), 2)]
+
+
+def test_an_expired_card_with_nothing_owed_is_deleted_unless_held_or_on_loan(session):
+    expired = dict(card_expires_on=clock.today() - timedelta(days=1))
+    plain = f.patron(session, **expired)
+    owes = f.patron(session, amount_owed=Decimal("2.50"), **expired)
+    borrowing = f.patron(session, **expired)
+    f.loan(session, borrowing, returned_days_ago=None)
+    held_elsewhere = f.patron(session, **expired)
+    f.computer_session(session, patron_obj=held_elsewhere, days_ago=1)
+    f.hold(session, categories=["computer_sessions"], window=(clock.now() - timedelta(days=2), None))
+    returned_loan = f.loan(session, plain, days_ago=20, returned_days_ago=10)
+    current = f.patron(session)
+    run(session)
+    remaining = ids(session, m.Patron)
+    assert plain.id not in remaining and returned_loan.id not in ids(session, m.Loan)
+    assert {owes.id, borrowing.id, held_elsewhere.id, current.id} <= remaining
+    # the deleted patron's loan was counted before it went with them
+    assert session.scalar(select(func.sum(LoanStatistic.loans))) == 1
+
+
+def test_a_purge_run_is_recorded_with_counts_only(session):
+    patron = f.patron(session)
+    f.loan(session, patron, days_ago=100, returned_days_ago=90)
+    f.loan(session, patron, days_ago=100, returned_days_ago=90)
+    f.loan(session, days_ago=100, returned_days_ago=90)
+    f.hold(session, patrons=[patron], categories=["loans"])
+    report = run(session, trigger="scheduler")
+    runs = session.scalars(select(PurgeRun)).all()
+    assert [(r.status, r.trigger, r.started_at, r.finished_at) for r in runs] == [("finished", "scheduler", NOW, NOW)]
+    loans = session.scalars(select(PurgeRunCount).where(PurgeRunCount.kind == "loans")).one()
+    assert (loans.deleted, loans.anonymised, loans.kept_held) == (1, 0, 2)
+    assert report.results["loans"].kept_held == 2
+
+
+def test_only_one_purge_runs_at_a_time(session):
+    session.add(PurgeRun(started_at=clock.now(), heartbeat_at=clock.now(), status="running", trigger="scheduler"))
+    with pytest.raises(purge.PurgeBusy):
+        run(session)
+    clock.freeze(NOW + purge.STALE_AFTER + timedelta(seconds=1))  # that run died without a word
+    run(session)
+    assert sorted(session.scalars(select(PurgeRun.status))) == ["finished", "interrupted"]
+
+
+def test_a_dry_run_counts_and_changes_nothing(session):
+    patron = f.patron(session)
+    f.loan(session, patron, days_ago=100, returned_days_ago=90)
+    f.loan(session, days_ago=100, returned_days_ago=90)
+    f.hold(session, patrons=[patron], categories=["loans"])
+    report = run(session, dry_run=True)
+    assert (report.results["loans"].would_go, report.results["loans"].kept_held) == (1, 1)
+    assert session.scalar(select(func.count()).select_from(m.Loan)) == 2
+    assert session.scalar(select(func.count()).select_from(PurgeRun)) == 0
+
+
+def test_retention_days_set_by_the_director_are_what_the_purge_enforces(session):
+    from disclosure.retention.rules import update_rules
+
+    director = f.user(session, "director")
+    six_days = f.computer_session(session, days_ago=6)
+    update_rules(session, director, {"computer_sessions": 7})
+    run(session)
+    assert six_days.id in ids(session, m.ComputerSession)
+    update_rules(session, director, {"computer_sessions": 5})
+    run(session)
+    assert six_days.id not in ids(session, m.ComputerSession)
