@@ -236,6 +236,8 @@ def _cases(session: Session, now) -> int:
     """A Director's desk as a library might have it: cases in every state, made through the real
     services (numbered, routed, audited) at the times they would have happened."""
     from disclosure.cases import gag, intake, productions, service
+    from disclosure.holds.service import HoldRequest, place_hold
+    from disclosure.notify.models import Notification
 
     staff = {u.username: u for u in session.scalars(select(User))}
     director, counsel, clerk = staff["director"], staff["counsel"], staff["clerk"]
@@ -258,6 +260,8 @@ def _cases(session: Session, now) -> int:
         productions.freeze(session, director, done, productions.Criteria(kinds=["loan"], card_number=card),
                            recipient="Det. Ray Alvarez, Arnold Police Department", authority="Subpoena 26JE-CR01187")
         service.close(session, director, done, "Complied: September checkouts of one patron produced.")
+        # the Director read these a month ago
+        session.execute(update(Notification).where(Notification.case_id == done.id).values(read_at=clock.now()))
     # 2. a subpoena with counsel now, its return date in ten days
     review = logged(3, kind="subpoena", officer_name="Sgt. Dana Brooks", officer_agency="Jefferson County Sheriff's Office",
                     records_sought="Computer sign-up logs, HQ, 1–7 November", workstation_codes=["HQ-PC01"],
@@ -279,7 +283,14 @@ def _cases(session: Session, now) -> int:
                  records_sought="All records of one patron since January", patron_cards=[card])
     with clock.frozen(now - timedelta(days=2)):
         gag.impose_gag(session, director, nsl, issued_by="FBI St. Louis Field Office", issued_on=(now - timedelta(days=2)).date())
-    return 5
+    # 6. a preservation request: one computer's logs kept for 90 days, pending a court order
+    keep = logged(78, kind="preservation", officer_name="Det. Ana Ruiz", officer_agency="Jefferson County Sheriff's Office",
+                  records_sought="Preserve the sign-up logs of WD-PC01 for the week of a burglary", workstation_codes=["WD-PC01"])
+    with clock.frozen(now - timedelta(days=78)):
+        place_hold(session, director, keep, HoldRequest(
+            categories=["computer_sessions"], requested_on=clock.today(), requested_by="Det. Ana Ruiz, Jefferson County Sheriff's Office",
+            patron_cards=[], workstation_codes=["WD-PC01"]))
+    return 6
 
 
 def _summary() -> str:

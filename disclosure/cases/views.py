@@ -142,8 +142,10 @@ def _detail_page(case, status: int = 200, **forms):
         forms.setdefault("close_form", CloseForm())
         forms.setdefault("reopen_form", ReopenForm())
         from disclosure.cases.gag_views import gag_forms  # same blueprint; imported late to avoid a cycle
+        from disclosure.holds.service import end_of_hold, holds_of_case
 
         forms.update(gag_forms(case, **forms))
+        forms.update(case_holds=holds_of_case(db.session, current_user, case.id), end_of_hold=end_of_hold)
     return render_template(
         "cases/detail.html", case=case, is_director=is_director, q=queries, checklist=CHECKLIST,
         decision_labels=service.DECISION_LABELS, recommendation_labels=service.RECOMMENDATION_LABELS,

@@ -128,6 +128,11 @@ def visible_holds(session: Session, user):
     return select(Hold).join(Case, Case.id == Hold.case_id).where(case_filter(user, session=session))
 
 
+def holds_of_case(session: Session, user, case_id: int) -> list[Hold]:
+    """The holds of one case, newest first, if `user` may see the case."""
+    return list(session.scalars(visible_holds(session, user).where(Hold.case_id == case_id).order_by(Hold.requested_at.desc())))
+
+
 def load_hold(session: Session, user, hold_id: int) -> Hold | None:
     """The hold if `user` may see its case, else None (the view answers 404)."""
     return session.scalar(visible_holds(session, user).where(Hold.id == hold_id))
