@@ -2,6 +2,7 @@
 a transaction per test rolled back at its end, factories, and sign-in helpers."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -88,16 +89,25 @@ def app(backend, server_for):
     databases.drop_database(url, server)
 
 
+@contextlib.contextmanager
+def committed_app(backend: str, server: str | None, **extra):
+    """An app on a new, migrated database of its own, dropped afterwards."""
+    url = databases.new_database(backend, server, _TMP)
+    migrate.upgrade(url)
+    application = make_app(url, **extra)
+    application.test_client_class = Client
+    try:
+        yield application
+    finally:
+        db.engine_for(application).dispose()
+        databases.drop_database(url, server)
+
+
 @pytest.fixture
 def fresh_app(backend, server_for):
     """An app on a database of its own, committing for real (purge batches, races, live server)."""
-    server = server_for(backend)
-    url = databases.new_database(backend, server, _TMP)
-    migrate.upgrade(url)
-    application = make_app(url)
-    yield application
-    db.engine_for(application).dispose()
-    databases.drop_database(url, server)
+    with committed_app(backend, server_for(backend)) as application:
+        yield application
 
 
 @pytest.fixture

@@ -165,7 +165,6 @@ def _refusal(case: Case, facts: Facts, received: str) -> list[str]:
 
 
 def _compliance(case: Case, facts: Facts, received: str) -> list[str]:
-    production = facts.production
     in_part = case.decision == Decision.COMPLY_IN_PART.value
     paragraphs = [
         f"In response to {process_words(case)}, which you presented on {received}, the library produces "

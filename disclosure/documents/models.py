@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, event, inspect
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.auth.models import User

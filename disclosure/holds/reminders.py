@@ -4,7 +4,7 @@ counsel's review date, an exigent case's paperwork). Each job is safe to run twi
 is sent once per deadline (SentReminder keys name the deadline, so a renewal arms new ones)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select

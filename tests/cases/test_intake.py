@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from disclosure import clock
 from disclosure.audit.models import AuditEvent
-from disclosure.cases import gag, guidance, intake, uploads
+from disclosure.cases import gag, guidance, uploads
 from disclosure.cases.models import Case, CaseDocument, CaseKind, CaseSubject
 from disclosure.errors import DomainError
 from disclosure.notify.models import Notification

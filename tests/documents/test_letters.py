@@ -2,7 +2,6 @@
 never changed; each carries the facts it must (reference, dates, process, names, counts, hashes)."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 

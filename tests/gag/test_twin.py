@@ -5,17 +5,16 @@ exports included): no canary string may appear, and every response must equal it
 When a route with a new kind of id is added, add where its ids come from to ID_SOURCES."""
 from __future__ import annotations
 
+import contextlib
 import re
 from itertools import product
 
 import pytest
 from sqlalchemy import select, text
 
-from disclosure import clock, migrate
+from disclosure import clock
 from disclosure.db import db
-from disclosure.notify.models import Notification
-from tests import databases
-from tests.conftest import Client, make_app
+from tests.conftest import Client, committed_app
 from tests.gag import world
 
 pytestmark = pytest.mark.committing
@@ -35,25 +34,18 @@ SKIP_ENDPOINTS = {"static", "auth.logout"}
 
 
 @pytest.fixture(scope="module")
-def twins(backend, server_for, tmp_path_factory):
+def twins(backend, server_for):
     """(plain app, gagged app), each on a committed database of its own, built once per backend.
     Walking them changes both alike (audit events of views), so the tests may share them."""
-    tmp_path = tmp_path_factory.mktemp("twins")
-    apps, urls = [], []
-    for with_gag in (False, True):
-        url = databases.new_database(backend, server_for(backend), tmp_path)
-        migrate.upgrade(url)
-        app = make_app(url)
-        app.test_client_class = Client
-        with app.app_context():
-            world.build(db.session, with_gag=with_gag)
-        apps.append(app)
-        urls.append(url)
-    yield apps
-    clock.freeze(None)
-    for app, url in zip(apps, urls):
-        db.engine_for(app).dispose()
-        databases.drop_database(url, server_for(backend))
+    with contextlib.ExitStack() as stack:
+        apps = []
+        for with_gag in (False, True):
+            app = stack.enter_context(committed_app(backend, server_for(backend)))
+            with app.app_context():
+                world.build(db.session, with_gag=with_gag)
+            apps.append(app)
+        yield apps
+        clock.freeze(None)
 
 
 def _values(apps, name: str) -> list:

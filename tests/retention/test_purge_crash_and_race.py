@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, text
 
-from disclosure import clock, migrate
+from disclosure import clock
 from disclosure.auth.models import User
 from disclosure.cases.models import Case
 from disclosure.db import db
@@ -20,8 +20,7 @@ from disclosure.holds.service import HoldRequest, place_hold
 from disclosure.records import models as m
 from disclosure.retention import purge
 from disclosure.retention.models import ComputerSessionStatistic, LoanStatistic
-from tests import databases
-from tests.conftest import _TMP, make_app
+from tests.conftest import committed_app
 from tests import factories as f
 
 pytestmark = pytest.mark.committing
@@ -106,13 +105,8 @@ def state(app) -> dict:
 @pytest.fixture
 def twin_app(backend, server_for):
     """A second committing database, for the uninterrupted run to compare with."""
-    server = server_for(backend)
-    url = databases.new_database(backend, server, _TMP)
-    migrate.upgrade(url)
-    application = make_app(url)
-    yield application
-    db.engine_for(application).dispose()
-    databases.drop_database(url, server)
+    with committed_app(backend, server_for(backend)) as application:
+        yield application
 
 
 class Crash(Exception):
