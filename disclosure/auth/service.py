@@ -20,6 +20,29 @@ def _check_password(password: str) -> None:
         raise DomainError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password")
 
 
+# Accounts that read case contents. Separation of duties (DOMAIN.md, "People"): the IT
+# administrator must never read cases, so from the web pages the administrator may not make a
+# Director, nor change the role or password of a Director's or counsel's account (which would let
+# them sign in as it). Those are done on the server (`flask --app wsgi users ...`, actor None) or,
+# for a password, by the owner.
+CASE_READING_ROLES = frozenset({Role.DIRECTOR.value, Role.COUNSEL.value})
+SERVER_ONLY = "This is done on the server (flask --app wsgi users create), not on this page: separation of duties."
+
+
+def _check_separation(actor, user: User | None, role: str, password_changes: bool) -> None:
+    if actor is None:
+        return  # the server's command line
+    if role == Role.DIRECTOR.value and (user is None or user.role != Role.DIRECTOR.value):
+        raise DomainError(f"A Director's account cannot be made here. {SERVER_ONLY}", field="role")
+    if user is None:
+        return
+    if user.id == actor.id and role != user.role:
+        raise DomainError("You cannot change your own role.", field="role")
+    if user.role in CASE_READING_ROLES and (role != user.role or password_changes):
+        raise DomainError(f"The role and password of a Director's or counsel's account are not changed here; "
+                          f"its owner changes the password. {SERVER_ONLY}", field="password" if password_changes else "role")
+
+
 def create_user(
     session: Session,
     actor,
@@ -37,6 +60,7 @@ def create_user(
     if session.scalar(select(User.id).where(func.lower(User.username) == username)):
         raise DomainError(f"The username “{username}” is taken.", field="username")
     Role(role)
+    _check_separation(actor, None, role, password_changes=False)
     _check_password(password)
     user = User(
         username=username,
@@ -59,6 +83,7 @@ def create_user(
 def update_user(session: Session, actor, user: User, **changes) -> User:
     """Edit an account; a new password or a change of role ends the user's sessions."""
     password = changes.pop("password", None)
+    _check_separation(actor, user, changes.get("role", user.role), password_changes=bool(password))
     role_changed = "role" in changes and changes["role"] != user.role
     for name, value in changes.items():
         setattr(user, name, value or None if name in {"email", "phone", "supervisor_id"} else value)

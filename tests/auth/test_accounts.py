@@ -56,3 +56,33 @@ def test_new_password_ends_the_users_sessions(app, client, session, login_as):
         "full_name": clerk.full_name, "role": "staff", "supervisor_id": "0", "password": "a brand new password",
     })
     assert client.get("/").status_code == 302
+
+
+def test_the_administrator_cannot_make_a_director(client, session, login_as):
+    login_as("admin")
+    response = client.submit("/admin/users/new", {
+        "username": "it-temp", "full_name": "Temp", "role": "director", "supervisor_id": "0", "password": "a long enough password",
+    })
+    assert "account cannot be made here." in response.get_data(as_text=True)
+    assert session.scalar(select(User.id).where(User.username == "it-temp")) is None
+
+
+def test_the_administrator_cannot_take_over_a_directors_or_counsels_account(client, session, login_as):
+    admin = login_as("admin")
+    for role in ("director", "counsel"):
+        owner = factories.user(session, role)
+        session.commit()
+        before = owner.password_hash
+        response = client.submit(f"/admin/users/{owner.id}", {
+            "full_name": owner.full_name, "role": role, "supervisor_id": "0", "password": "the admin's own choice",
+        })
+        assert "are not changed here" in response.get_data(as_text=True)
+        assert session.scalar(select(User.password_hash).where(User.id == owner.id)) == before
+    response = client.submit(f"/admin/users/{admin.id}", {"full_name": admin.full_name, "role": "director", "supervisor_id": "0"})
+    assert session.scalar(select(User.role).where(User.id == admin.id)) == "admin"
+
+
+def test_the_server_command_still_makes_a_director(app, session):
+    result = app.test_cli_runner().invoke(args=["users", "create", "--username", "newdir", "--name", "New Director",
+                                                "--role", "director", "--password", "a long enough password"])
+    assert result.exit_code == 0, result.output
