@@ -59,6 +59,9 @@ def lift_gag(session: Session, actor: User | None, case: Case, *, reason: str, a
     if not reason.strip() or not authority.strip():
         raise DomainError("Give the reason and the authority for lifting the gag.", field="reason")
     case.gagged = False
+    # The circle was for the gag: if the case is ever gagged again, the Director names it afresh.
+    for user in members(session, case):
+        remove_member(session, actor, case, user)
     case.gag_lifted_at = clock.now()
     case.gag_lift_reason = f"{reason.strip()} (authority: {authority.strip()})"
     # The timeline is the audit trail: the event carries the reason (no personal data in it).

@@ -16,12 +16,11 @@ from disclosure.auth.service import directors_now
 from disclosure.cases.models import Case
 from disclosure.holds import coverage
 from disclosure.holds.models import Hold, SentReminder
-from disclosure.notify.service import notify
+from disclosure.cases import gag
 
 HOLD_REMINDER_DAYS = (14, 7, 1)
 CASE_REMINDER_DAYS = (7, 1, 0)
 # Gag orders (DOMAIN.md): a notification about a gagged case says only this.
-RESTRICTED = "A restricted matter needs your attention. Sign in to view it."
 DEADLINES = {"return_date": "the return date", "counsel_due_on": "counsel's review is due",
              "paperwork_due_at": "the officer's paperwork is due"}
 
@@ -107,10 +106,9 @@ def _due_thresholds(session: Session, key: str, days_left: int, thresholds) -> i
 
 
 def _tell_directors(session: Session, case: Case, subject: str, link: str | None, urgent: bool = False) -> None:
-    if case.gagged:
-        subject, link = RESTRICTED, None
+    # gag.notify_about_case is the one path that blanks a gagged matter
     for director in directors_now(session):
-        notify(session, director, subject, link=link, urgent=urgent, case_id=case.id)
+        gag.notify_about_case(session, director, case, subject, link=link, urgent=urgent)
 
 
 def _in_days(days: int) -> str:

@@ -76,6 +76,8 @@ def send_pending_email(session: Session) -> int:
     sent = 0
     for note in pending:
         recipient = session.get(User, note.recipient_id)
+        if not _still_sendable(session, note, recipient):
+            continue
         try:
             _send_one(settings, recipient.email, note)
         except (OSError, smtplib.SMTPException) as exc:
@@ -86,6 +88,22 @@ def send_pending_email(session: Session) -> int:
         note.emailed_at = clock.now()
         sent += 1
     return sent
+
+
+def _still_sendable(session: Session, note: Notification, recipient: User) -> bool:
+    """Look again at send time: the recipient may have left the case's circle since the row was
+    queued (it is then dropped), or the case may have been gagged (the text is then blanked)."""
+    if note.case_id is None:
+        return True
+    if not session.scalar(select(Notification.id).where(Notification.id == note.id, visible_to(session, recipient))):
+        note.email_error = "no longer visible to the recipient"
+        return False
+    from disclosure.cases.gag import RESTRICTED_NOTICE
+    from disclosure.cases.models import Case
+
+    if session.scalar(select(Case.gagged).where(Case.id == note.case_id)):
+        note.subject, note.body, note.link = RESTRICTED_NOTICE, "", "/"
+    return True
 
 
 def _send_one(settings, address: str, note: Notification) -> None:
@@ -109,7 +127,8 @@ def mark_all_read(session: Session, user: User) -> int:
 
     result = session.execute(
         update(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None), visible_to(session, user))
         .values(read_at=clock.now())
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount

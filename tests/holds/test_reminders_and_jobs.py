@@ -64,7 +64,7 @@ def test_reminders_about_a_gagged_case_say_only_that_a_restricted_matter_needs_a
     session.commit()
     run(app, "reminders")
     note = session.scalars(select(Notification).where(Notification.recipient_id == director.id)).one()
-    assert (note.subject, note.body, note.link) == ("A restricted matter needs your attention. Sign in to view it.", "", None)
+    assert (note.subject, note.body, note.link) == ("A restricted matter needs your attention. Sign in to view it.", "", "/")
 
 
 def test_an_ended_hold_is_noted_once_and_the_director_told(app, session):

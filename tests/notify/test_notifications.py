@@ -84,3 +84,52 @@ def test_each_user_reads_only_their_own_notifications(client, session, login_as)
     response = client.submit("/notifications/read", page="/notifications/", follow_redirects=True)
     assert "1 notification marked as read." in response.get_data(as_text=True)
     assert session.scalar(select(Notification.read_at).where(Notification.recipient_id == other.id)) is None
+
+
+def _smtp_settings(app, controller):
+    return dataclasses.replace(app.config["SETTINGS"], smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False)
+
+
+def test_an_email_queued_before_a_gag_goes_out_blank_and_none_goes_to_someone_who_left_the_circle(app, session, smtp_server):
+    from disclosure.cases import gag
+
+    controller, handler = smtp_server
+    director = factories.user(session, "director", email="dir@library.invalid")
+    member = factories.user(session, "supervisor", email="member@library.invalid")
+    case = factories.case(session, kind="subpoena", officer_name="Det. Unique Name")
+    session.query(Notification).delete()
+    service.notify(session, director, f"Subpoena {case.reference} from Det. Unique Name", link=f"/cases/{case.id}", case_id=case.id)
+    gag.impose_gag(session, director, case, issued_by="U.S. District Court", issued_on=None)
+    gag.add_member(session, director, case, member)
+    gag.notify_about_case(session, member, case, "anything")
+    gag.remove_member(session, director, case, member)
+    session.commit()
+    original = app.config["SETTINGS"]
+    app.config["SETTINGS"] = _smtp_settings(app, controller)
+    try:
+        with app.app_context():
+            from disclosure.db import db
+
+            assert service.send_pending_email(db.session) == 1
+            db.session.commit()
+    finally:
+        app.config["SETTINGS"] = original
+    [message] = handler.messages
+    assert message.rcpt_tos == ["dir@library.invalid"]
+    text = message.content.decode()
+    assert "A restricted matter needs your attention" in text and "Unique Name" not in text and case.reference not in text
+
+
+def test_mark_all_read_counts_only_what_the_user_may_still_see(client, session, login_as):
+    from disclosure.cases import gag
+
+    director = factories.user(session, "director")
+    member = login_as("supervisor")
+    case = factories.case(session, kind="nsl")
+    gag.add_member(session, director, case, member)
+    gag.notify_about_case(session, member, case, "x")
+    service.notify(session, member, "Something ordinary")
+    gag.remove_member(session, director, case, member)
+    session.commit()
+    response = client.submit("/notifications/read", page="/notifications/", follow_redirects=True)
+    assert "1 notification marked as read." in response.get_data(as_text=True)
