@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, not_, select
+from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -57,7 +57,7 @@ def place_hold(session: Session, actor, case: Case, request: HoldRequest) -> tup
     locks.hold_lock(session)  # PostgreSQL: wait for a purge batch in progress, then count
     hold = Hold(
         case_id=case.id, requested_at=requested_at, requested_by=request.requested_by.strip(),
-        expires_at=requested_at + timedelta(days=HOLD_DAYS), placed_at=clock.now(), placed_by_id=actor.id,
+        expires_at=_first_end(session, case, requested_at), placed_at=clock.now(), placed_by_id=actor.id,
         note=(request.note or "").strip() or None, branch_id=branch.id if branch else None,
         window_start=window_start, window_end=window_end,
         scope=(Scope.PATRONS if patrons else Scope.WORKSTATIONS if stations else Scope.BRANCH if branch else Scope.LIBRARY).value,
@@ -74,11 +74,29 @@ def place_hold(session: Session, actor, case: Case, request: HoldRequest) -> tup
     return hold, counts
 
 
+def _first_end(session: Session, case: Case, requested_at):
+    """90 days from the request, but never past 180 days from the agency's FIRST preservation
+    request in this case (seed 004): a second hold must not restart the clock. With a court
+    order the hold lasts until the case is closed anyway (Hold.is_active)."""
+    end = requested_at + timedelta(days=HOLD_DAYS)
+    first = session.scalar(select(func.min(Hold.requested_at)).where(Hold.case_id == case.id))
+    if first is None or case.court_order_received:
+        return end
+    latest = first + timedelta(days=TOTAL_MAX_DAYS)
+    if latest <= requested_at:
+        raise DomainError(
+            f"This case's first preservation request was on {clock.local(first):%-d %b %Y}; without a court order the "
+            f"library preserves records for at most {TOTAL_MAX_DAYS} days from it (until {clock.local(latest):%-d %b %Y}). "
+            f"Keeping them longer needs a court order.", field="case_id")
+    return min(end, latest)
+
+
 def renew_hold(session: Session, actor, hold: Hold, *, requested_on: date, requested_by: str, days: int) -> Hold:
     """The agency's one renewal, by up to 90 days, never past 180 days from the first request."""
     now = clock.now()
     if hold.released_at is not None or not hold.is_active(now):
-        raise DomainError("This hold has ended, so it cannot be renewed. If the agency asks again, place a new hold.")
+        raise DomainError(f"This hold has ended, so it cannot be renewed. Preservation without a court order ends "
+                          f"{TOTAL_MAX_DAYS} days after the agency's first request at the latest.")
     if hold.renewed_at is not None:
         raise DomainError(
             f"This hold was already renewed on {hold.renewed_at:%-d %b %Y}. Seed 004 allows one renewal "

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_the_director_places_a_hold_and_reads_the_retention_pages(live_server, page, backend):
     base_url, app = live_server
-    assert app.test_cli_runner().invoke(args=["demo", "--scale", "0.01"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["demo", "--scale", "0.01", "--no-cases"]).exit_code == 0
     with db.new_session(app) as s:
         case = f.held_case(s, officer_agency="Jefferson County Sheriff's Office")
         patron = f.patron(s)

@@ -167,3 +167,16 @@ def test_placing_renewing_and_releasing_are_audited_without_personal_data(sessio
     assert [e.action for e in events] == ["hold.placed", "hold.renewed", "hold.released"]
     text = " ".join(e.detail for e in events)
     assert patron.card_number not in text and patron.name not in text and "loans=1" in text
+
+
+def test_a_second_hold_on_the_same_case_never_keeps_records_past_180_days(session, director):
+    patron = f.patron(session)
+    case = f.held_case(session)
+    clock.freeze(f.at(2026, 1, 5))
+    first, _ = place_hold(session, director, case, request(patron_cards=[patron.card_number]))
+    clock.freeze(f.at(2026, 6, 1))  # 147 days later: the agency asks again
+    second, _ = place_hold(session, director, case, request(patron_cards=[patron.card_number]))
+    assert second.expires_at == first.requested_at + timedelta(days=180)
+    clock.freeze(f.at(2026, 7, 10))  # past 180 days: refused, with the reason
+    with pytest.raises(DomainError, match="at most 180 days from it"):
+        place_hold(session, director, case, request(patron_cards=[patron.card_number]))
