@@ -5,6 +5,7 @@ routed to everyone who holds the Director's powers now. After that the clerk see
 which is a narrow query of its own: it is not a view of the case."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,7 +20,8 @@ from disclosure.auth.models import User
 from disclosure.cases import gag, uploads
 from disclosure.cases.guidance import kind_label
 from disclosure.cases.models import (
-    GAGGED_KINDS, URGENT_KINDS, Case, CaseKind, CaseStatus, CaseSubject, DocumentKind, SubjectKind, WarrantExecution,
+    GAGGED_KINDS, RESTRICTED_SERIES, URGENT_KINDS, Case, CaseKind, CaseStatus, CaseSubject, DocumentKind, SubjectKind,
+    WarrantExecution, format_reference,
 )
 from disclosure.db import is_sqlite
 from disclosure.errors import DomainError
@@ -139,11 +141,19 @@ def _blank(value: str | None) -> str | None:
 
 def _number(session: Session, case: Case) -> None:
     """Give the case the next number of the year, inside the caller's transaction. Two clerks at
-    once: the unique (year, number) constraint refuses the second insert, which retries."""
+    once: the unique (year, series, number) constraint refuses the second insert, which retries.
+
+    A case gagged from intake (FISA order, NSL) takes a random number in the restricted series
+    instead: were it numbered with the others, the gap in the ordinary numbers on a receipt or a
+    letter, set against the exact counts of the annual report, would count gagged matters."""
     year = clock.local(case.routed_at).year
+    case.series = RESTRICTED_SERIES if case.gagged else ""
     for _attempt in range(NUMBER_ATTEMPTS):
-        highest = session.scalar(select(func.max(Case.number)).where(Case.year == year)) or 0
-        case.year, case.number = year, highest + 1
+        if case.gagged:
+            number = secrets.randbelow(9999) + 1
+        else:
+            number = (session.scalar(select(func.max(Case.number)).where(Case.year == year, Case.series == "")) or 0) + 1
+        case.year, case.number = year, number
         try:
             with session.begin_nested():
                 session.add(case)
@@ -221,12 +231,12 @@ class Receipt:
     officer_agency: str | None = None
 
 
-_RECEIPT_COLUMNS = (Case.id, Case.year, Case.number, Case.kind, Case.routed_at, Case.gagged,
+_RECEIPT_COLUMNS = (Case.id, Case.year, Case.series, Case.number, Case.kind, Case.routed_at, Case.gagged,
                     Case.received_at, Case.officer_name, Case.officer_agency)
 
 
 def _receipt(row) -> Receipt:
-    reference = f"{row.year}-{row.number:04d}"
+    reference = format_reference(row.year, row.series, row.number)
     if row.gagged:
         return Receipt(row.id, reference, row.kind, row.routed_at, True)
     return Receipt(row.id, reference, row.kind, row.routed_at, False, row.received_at, row.officer_name, row.officer_agency)

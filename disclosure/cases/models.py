@@ -27,8 +27,15 @@ class CaseKind(str, enum.Enum):
 
 # Gagged from intake on: a FISA / PATRIOT Act s.215 order and an NSL carry a nondisclosure order.
 GAGGED_KINDS = frozenset({CaseKind.FISA_ORDER, CaseKind.NSL})
+# Cases gagged from intake are numbered in their own series, at random (see intake._number).
+RESTRICTED_SERIES = "R"
 # The Director's queue puts these first.
 URGENT_KINDS = frozenset({CaseKind.SEARCH_WARRANT, CaseKind.FISA_ORDER, CaseKind.NSL, CaseKind.EXIGENT})
+
+
+def format_reference(year: int, series: str, number: int) -> str:
+    """A case's reference from its parts (also used where only the columns are read)."""
+    return f"{year}-{series}{number:04d}"
 
 
 class CaseStatus(str, enum.Enum):
@@ -56,10 +63,13 @@ class Case(Base):
     """A request for library records, numbered per year ('2026-0042')."""
 
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("year", "number", name="uq_cases_year_number"),)
+    __table_args__ = (UniqueConstraint("year", "series", "number", name="uq_cases_year_series_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
+    # "" for the ordinary series; RESTRICTED_SERIES for cases gagged from intake, numbered apart so
+    # that the ordinary numbers have no gaps that would count gagged matters (see intake._number).
+    series: Mapped[str] = mapped_column(String(2), default="", server_default="")
     number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True, default=CaseStatus.WITH_DIRECTOR.value)
@@ -120,8 +130,8 @@ class Case(Base):
 
     @property
     def reference(self) -> str:
-        """The number the library and the officer use: '2026-0042'."""
-        return f"{self.year}-{self.number:04d}"
+        """The number the library and the officer use: '2026-0042' (or '2026-R4821')."""
+        return format_reference(self.year, self.series, self.number)
 
     @property
     def is_open(self) -> bool:

@@ -244,3 +244,16 @@ def test_upload_folder_is_outside_static(app):
     with app.app_context():
         folder = uploads.folder().resolve()
     assert Path(app.static_folder).resolve() not in folder.parents
+
+
+def test_a_gagged_case_takes_no_number_from_the_ordinary_series(session):
+    """A gap in the ordinary numbers, set against the annual report's exact counts, would count
+    gagged matters: FISA orders and NSLs are numbered apart, at random."""
+    clerk = factories.user(session, "staff")
+    clock.freeze(factories.at(2026, 5, 4, 15))
+    first = factories.case(session, clerk=clerk)
+    nsl = factories.case(session, "nsl", clerk=clerk)
+    fisa = factories.case(session, "fisa_order", clerk=clerk)
+    second = factories.case(session, clerk=clerk)
+    assert [first.reference, second.reference] == ["2026-0001", "2026-0002"]
+    assert nsl.reference.startswith("2026-R") and fisa.reference.startswith("2026-R") and nsl.reference != fisa.reference
