@@ -27,7 +27,7 @@ def test_demo_has_cases_in_several_states_made_through_the_services(app, session
 
     result = app.test_cli_runner().invoke(args=["demo", "--scale", "0.02"])
     assert result.exit_code == 0, result.output
-    cases = session.scalars(select(Case).order_by(Case.number)).all()
+    cases = session.scalars(select(Case).order_by(Case.id)).all()
     assert [c.kind for c in cases] == ["subpoena", "subpoena", "informal", "exigent", "nsl", "preservation"]
     assert cases[0].closed_at is not None and cases[4].gagged and cases[3].paperwork_due_at is not None
     from disclosure.holds.models import Hold
