@@ -13,7 +13,7 @@ from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.web.forms import options
 from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
-from disclosure.web.util import safe_next, show_domain_error
+from disclosure.web.util import confirmed_action, safe_next, show_domain_error
 
 bp = Blueprint("auth", __name__)
 
@@ -133,14 +133,9 @@ def edit_user(user_id: int):
 def toggle_user(user_id: int):
     """Disable (ending its sessions at once) or re-enable an account."""
     user = db.session.get(User, user_id) or abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            service.set_enabled(db.session, current_user, user, not user.is_enabled)
-            db.session.commit()
-            flash(f"Account “{user.username}” {'enabled' if user.is_enabled else 'disabled; its sessions have ended'}.", "success")
-        except DomainError as err:
-            flash(err.message, "error")
+    confirmed_action(
+        lambda: service.set_enabled(db.session, current_user, user, not user.is_enabled),
+        lambda _: f"Account “{user.username}” {'enabled' if user.is_enabled else 'disabled; its sessions have ended'}.")
     return redirect(url_for("auth.users"))
 
 

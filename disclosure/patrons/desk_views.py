@@ -14,7 +14,7 @@ from disclosure.patrons import service
 from disclosure.patrons.forms import ConfirmForm, ConsentForm, CorrectionDoneForm, DeskRequestForm, VerifyForm
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
 from disclosure.patrons.views import bp, send_file_content
-from disclosure.web.util import show_domain_error
+from disclosure.web.util import confirmed_action, show_domain_error
 from disclosure.web.views import register_panel
 
 DESK = ("staff", "supervisor", "director")
@@ -89,13 +89,7 @@ def desk_request(request_id: int):
 def desk_withdraw(request_id: int):
     """Close a request that will not be answered."""
     asked = db.session.get(PatronRequest, request_id) or abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            service.withdraw(db.session, current_user, asked)
-            db.session.commit()
-            flash(f"Request {asked.reference} withdrawn.", "success")
-        except DomainError as err:
-            flash(err.message, "error")
+    confirmed_action(lambda: service.withdraw(db.session, current_user, asked), f"Request {asked.reference} withdrawn.")
     return redirect(url_for("patrons.desk_request", request_id=request_id))
 
 
@@ -161,14 +155,8 @@ def consent_detail(consent_id: int):
 def consent_release(consent_id: int):
     """Release exactly what the consent covers, as a frozen copy."""
     consent = db.session.get(ConsentRelease, consent_id) or abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            consents.release(db.session, current_user, consent)
-            db.session.commit()
-            flash(f"Released to {consent.recipient}. Print the PDF and hand it over.", "success")
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
+    confirmed_action(lambda: consents.release(db.session, current_user, consent),
+                     f"Released to {consent.recipient}. Print the PDF and hand it over.")
     return redirect(url_for("patrons.consent_detail", consent_id=consent_id))
 
 

@@ -25,3 +25,22 @@ def show_domain_error(form, err: DomainError) -> None:
         field.errors = list(field.errors) + [err.message]
     else:
         flash(err.message, "error")
+
+
+def confirmed_action(action, success) -> None:
+    """The shape of a one-button POST: when its CSRF token is good, run `action()` (one service
+    call), commit once and flash `success` (a string, or a function of the action's result); on
+    a rule's refusal, roll back and flash the message. The caller redirects either way."""
+    from disclosure.auth.forms import ConfirmForm
+    from disclosure.db import db
+
+    if not ConfirmForm().validate_on_submit():
+        return
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return
+    flash(success(result) if callable(success) else success, "success")
