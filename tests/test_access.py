@@ -14,6 +14,7 @@ from disclosure.auth.models import ActingDirector
 from tests import factories
 
 from tests import authorization
+from tests.pages import as_seen
 
 # endpoint -> the roles declared by @allow on its view (tests/authorization/<area>.py)
 AUTHORIZATION = authorization.load()
@@ -107,4 +108,4 @@ def test_not_found_and_not_allowed_look_the_same(client, login_as):
     forbidden = client.get("/admin/users")
     missing = client.get("/no/such/page")
     assert forbidden.status_code == missing.status_code == 404
-    assert forbidden.get_data() == missing.get_data()
+    assert as_seen(forbidden) == as_seen(missing)

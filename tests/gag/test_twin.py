@@ -6,7 +6,6 @@ When a route with a new kind of id is added, add where its ids come from to ID_S
 from __future__ import annotations
 
 import contextlib
-import re
 from itertools import product
 
 import pytest
@@ -16,6 +15,7 @@ from disclosure import clock
 from disclosure.db import db
 from tests.conftest import Client, committed_app
 from tests.gag import world
+from tests.pages import without_tokens
 
 pytestmark = pytest.mark.committing
 
@@ -74,9 +74,6 @@ def _urls(apps) -> list[tuple[str, str]]:
     return urls
 
 
-_TOKEN = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")|(value=")[^"]+(" name="csrf_token")')
-
-
 def _normalise(response) -> tuple:
     body = response.get_data()
     kind = response.mimetype
@@ -87,7 +84,7 @@ def _normalise(response) -> tuple:
 
         content = "\n".join(page.extract_text() for page in PdfReader(BytesIO(body)).pages)
     else:
-        content = _TOKEN.sub(lambda m: (m.group(1) or m.group(3)) + "TOKEN" + (m.group(2) or m.group(4)), body.decode("utf-8", "replace"))
+        content = without_tokens(body.decode("utf-8", "replace"))
     return response.status_code, kind, response.headers.get("Location"), content
 
 
