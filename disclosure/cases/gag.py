@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from disclosure import clock
+from disclosure import areas, clock
 from disclosure.audit import service as audit
 from disclosure.auth import service as auth
 from disclosure.auth.models import Role, User
@@ -47,6 +47,9 @@ def impose_gag(session: Session, actor: User, case: Case, *, issued_by: str, iss
     case.gag_until = until
     case.gag_lifted_at = None
     case.gag_lift_reason = None
+    # Copies made before the gag (a patron's report waiting in the portal) stop telling of it.
+    for area in areas.modules("gagging"):
+        area.case_gagged(session, case)
     audit.record(session, actor, "case.gag_imposed", "case", case.id, case_id=case.id,
                  detail=f"until={until.isoformat() if until else 'lifted'}")
 

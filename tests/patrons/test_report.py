@@ -68,6 +68,32 @@ def test_the_report_lists_releases_in_closed_cases_and_never_a_gagged_or_open_on
     assert "Hillsboro Police Department" in pdf_text(report.pdf)
 
 
+def test_a_gag_imposed_after_compiling_ends_the_download_of_a_report_that_lists_the_case(app, client, session):
+    from disclosure.cases import gag
+
+    patron, neighbour = factories.patron(session), factories.patron(session)
+    case = factories.case_row(session)
+    factories.production(session, case, [("loans", patron.id)], recipient="Canary County Sheriff")
+    request, report = _compiled_for(app, session, patron)
+    other_request, other_report = _compiled_for(app, session, neighbour)
+    sign_in_patron(client, patron)
+    assert b"Canary County Sheriff" in client.get(f"/patron/requests/{request.id}/report.json").data
+
+    with app.app_context():
+        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
+    session.commit()
+
+    assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 404
+    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    session.refresh(report)
+    assert report.pdf is None and report.json_data is None and report.csv_data is None
+    session.refresh(other_report)
+    assert other_report.json_data is not None  # a patron the case never touched keeps their copy
+    with app.app_context():
+        again = service.ask_for_records(session, patron)
+    assert b"Canary County Sheriff" not in verify(app, session, again).json_data
+
+
 def test_the_delivered_report_does_not_change_when_the_records_are_purged(app, session):
     patron = factories.patron_with_every_kind(session)
     request, report = _compiled_for(app, session, patron)
