@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 from flask import current_app
 from flask.globals import app_ctx
@@ -118,3 +119,28 @@ db = Database()
 def is_sqlite(session: Session) -> bool:
     """True when the session talks to SQLite (locking differs there)."""
     return session.get_bind().dialect.name == "sqlite"
+
+
+# ---- files that belong to a transaction --------------------------------------------------------
+# A scan is written to disk before its row is committed. If the transaction then rolls back
+# (a refusal further on, a crash of the request), the file would stay behind with no row to
+# find it by: a copy of a legal paper or a consent nobody can see or delete. So the file is
+# remembered on the session and removed on rollback.
+_WRITTEN_FILES = "disclosure.written_files"
+
+
+def write_file(session: Session, path: Path, data: bytes) -> None:
+    """Write `path` now; delete it again if `session`'s transaction rolls back."""
+    path.write_bytes(data)
+    session.info.setdefault(_WRITTEN_FILES, []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_files(session: Session) -> None:
+    session.info.pop(_WRITTEN_FILES, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _remove_written_files(session: Session) -> None:
+    for path in session.info.pop(_WRITTEN_FILES, []):
+        path.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from disclosure import clock
 from disclosure.cases.models import Case, CaseDocument, DocumentKind
+from disclosure.db import write_file
 from disclosure.errors import DomainError
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -58,13 +59,13 @@ def folder() -> Path:
 
 
 def store(session: Session, actor, case: Case, scan: Scan, kind: DocumentKind, field: str = "scans") -> CaseDocument:
-    """Check and store one scan for `case`, recording its SHA-256; the file is written now, the
-    row lands with the caller's transaction."""
+    """Check and store one scan for `case`, recording its SHA-256; the file is written now (and
+    removed again if the caller's transaction rolls back), the row lands with that transaction."""
     content_type, extension = check(scan, field)
     target = folder()
     target.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}{extension}"  # generated: the uploaded name never reaches a path
-    (target / stored_name).write_bytes(scan.data)
+    write_file(session, target / stored_name, scan.data)
     document = CaseDocument(
         case_id=case.id,
         kind=kind.value,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from disclosure import clock
 from disclosure.audit import service as audit
+from disclosure.db import write_file
 from disclosure.documents.pdf import sha256
 from disclosure.errors import DomainError
 from disclosure.patrons import report as reports
@@ -72,7 +73,7 @@ def record_consent(session: Session, staff, *, card_number: str, recipient: str,
     name = f"{uuid.uuid4().hex}.{extension}"
     folder = scan_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(scan)
+    write_file(session, folder / name, scan)
     consent = ConsentRelease(
         patron_id=patron.id, recipient=recipient.strip()[:300], signed_by_guardian=signed_by_guardian,
         kinds=[k for k in KINDS if k in kinds], covers_from=covers_from, covers_to=covers_to, signed_on=signed_on,

@@ -142,6 +142,25 @@ def test_scans_are_checked_by_content_not_by_name(app_context, session):
     assert stored.sha256 == hashlib.sha256(PNG).hexdigest()
 
 
+def test_a_refused_intake_leaves_no_scan_on_disk_and_a_logged_one_keeps_it(app_context, session):
+    from disclosure.cases import intake
+
+    def files():
+        return set(uploads.folder().glob("*")) if uploads.folder().is_dir() else set()
+
+    before = files()
+    with pytest.raises(DomainError, match="not in the records"):
+        factories.case(session, "search_warrant", scans=[uploads.Scan("warrant.pdf", PDF)],
+                       warrant=intake.WarrantFacts(executed_at=clock.now(), seized_workstation_ids=[999999]))
+    session.rollback()  # what the view does with a refusal
+    assert files() == before
+
+    kept = factories.case(session, "subpoena", scans=[uploads.Scan("subpoena.pdf", PDF)])
+    session.commit()
+    [document] = kept.documents
+    assert files() == before | {uploads.path_of(document)}
+
+
 def test_a_scan_over_20_mib_is_refused():
     with pytest.raises(DomainError, match="larger than 20 MiB"):
         uploads.check(uploads.Scan("big.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024)))

@@ -109,3 +109,19 @@ def test_a_government_agency_cannot_use_a_consent_form(app, client, session, log
     refused = _record(client, patron, not_government="")
     assert "needs legal process" in refused.get_data(as_text=True)
     assert session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id)) is None
+
+
+def test_a_consent_rolled_back_after_its_scan_was_written_leaves_no_file(app, session):
+    from disclosure.patrons import consent
+
+    patron = factories.patron(session)
+    today = clock.today()
+    with app.app_context():
+        recorded = consent.record_consent(session, factories.user(session, "staff"), card_number=patron.card_number,
+                                          recipient="Ozark Legal Aid", kinds=["loans"], covers_from=None, covers_to=None,
+                                          signed_on=today, valid_from=today, valid_until=today, signed_by_guardian=False,
+                                          scan=PDF)
+        written = consent.scan_folder() / recorded.scan_name
+    assert written.read_bytes() == PDF
+    session.rollback()
+    assert not written.exists()
