@@ -8,8 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from disclosure import clock
+from disclosure import areas, clock
 from disclosure.audit.models import AuditEvent
+from disclosure.audit.telling import Telling
 from disclosure.auth.models import User
 from disclosure.cases.models import Case, CaseKind, URGENT_KINDS
 from disclosure.cases.visibility import case_filter
@@ -96,30 +97,15 @@ class TimelineEntry:
     at: datetime
     action: str
     actor: str
-    detail: str
+    detail: str | None
 
 
-ACTIONS = {
-    "case.logged": "Logged at the desk",
-    "case.routed": "Routed to the Director",
-    "case.warrant_recorded": "Warrant execution recorded",
-    "case.viewed": "Case page viewed",
-    "case.counsel_assigned": "Counsel assigned",
-    "case.advice_recorded": "Counsel's advice recorded",
-    "case.decided": "Decision recorded",
-    "case.exigent_waiver": "Exigent waiver recorded",
-    "case.document_attached": "Document attached",
-    "case.document_viewed": "Document opened",
-    "case.production_recorded": "Production recorded",
-    "case.production_viewed": "Production viewed",
-    "case.production_downloaded": "Production downloaded",
-    "case.closed": "Closed",
-    "case.reopened": "Reopened",
-    "case.gag_imposed": "Gag order recorded",
-    "case.gag_lifted": "Gag order lifted",
-    "case.circle_added": "Added to the need-to-know circle",
-    "case.circle_removed": "Removed from the need-to-know circle",
-}
+def _tellings() -> dict:
+    """Every area's way of telling its events on a case timeline (audit/telling.py)."""
+    found = {}
+    for module in areas.modules("timeline"):
+        found.update(module.EVENTS)
+    return found
 
 
 def timeline(session: Session, user: User, case_id: int) -> list[TimelineEntry]:
@@ -132,7 +118,9 @@ def timeline(session: Session, user: User, case_id: int) -> list[TimelineEntry]:
         .where(AuditEvent.case_id == case_id, case_filter(user, session=session))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    return [
-        TimelineEntry(event.at, ACTIONS.get(event.action, event.action), name or "the system", event.detail)
-        for event, name in session.execute(query)
-    ]
+    tellings = _tellings()
+    entries = []
+    for event, name in session.execute(query):
+        telling = tellings.get(event.action, Telling(event.action))
+        entries.append(TimelineEntry(event.at, telling.label, name or "the system", telling.sentence(event, session)))
+    return entries

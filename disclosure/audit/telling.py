@@ -1,0 +1,54 @@
+"""How an audit event reads on a case's timeline: a plain label, and a short sentence made from
+its detail. Each area that records events on a case says how to tell them, in its own
+`timeline.py` (EVENTS: action -> Telling); the cases area gathers them (cases/queries.py).
+
+An event's detail is stored as `key=value` words (ids and counts, never personal data), so the
+sentence is made when the timeline is shown: a name looked up from an id is a staff member's,
+seen only by the Director."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from disclosure.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Telling:
+    label: str
+    # describe(fields of the detail, the raw detail, session) -> a sentence, or None for none
+    describe: Callable[[dict[str, str], str, Session], str | None] | None = None
+
+    def sentence(self, event: AuditEvent, session: Session) -> str | None:
+        if self.describe is None or not event.detail:
+            return None
+        return self.describe(fields(event.detail), event.detail, session)
+
+
+def fields(detail: str) -> dict[str, str]:
+    """'kind=nsl scans=0' -> {'kind': 'nsl', 'scans': '0'} (words without '=' are left out)."""
+    return dict(word.split("=", 1) for word in (detail or "").split() if "=" in word)
+
+
+def count(n: str | int, one: str, many: str | None = None) -> str:
+    """'1 scan', '3 scans', 'no scans'."""
+    n = int(n)
+    many = many or one + "s"
+    return f"no {many}" if n == 0 else f"1 {one}" if n == 1 else f"{n:,} {many}"
+
+
+def day(iso: str) -> str:
+    """'2026-12-01' -> '1 Dec 2026' (the text as stored when it is not a date)."""
+    try:
+        return date.fromisoformat(iso).strftime("%-d %b %Y")
+    except ValueError:
+        return iso
+
+
+def short_hash(sha256: str) -> str:
+    """The first 16 hex digits: enough to tell documents apart on a timeline (the full hash is
+    on the document's page and in its certificate)."""
+    return f"SHA-256 {sha256[:16]}…" if sha256 else ""
