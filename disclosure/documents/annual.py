@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from disclosure import areas, clock
@@ -60,21 +60,27 @@ class AnnualFigures:
     patrons: Section
 
 
-def _utc_hour(session: Session, column):
-    """`column` truncated to its UTC hour, as text 'YYYY-MM-DD HH', on either backend."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m-%d %H", column)  # SQLite stores naive UTC
-    return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+def _utc_quarter_hour(session: Session, column):
+    """`column` truncated to its UTC quarter hour, as text 'YYYY-MM-DD HH:MM', on either backend.
+    A quarter hour, not an hour: some library zones are 30 or 45 minutes off an hour (Newfoundland,
+    India, Nepal), and every zone's offset is a whole number of quarter hours."""
+    if session.get_bind().dialect.name == "sqlite":  # SQLite stores naive UTC
+        quarter = (cast(func.strftime("%M", column), Integer) / 15) * 15
+        return func.strftime("%Y-%m-%d %H:", column).op("||")(func.printf("%02d", quarter))
+    utc = func.timezone("UTC", column)
+    quarter = cast(func.floor(func.extract("minute", utc) / 15) * 15, Integer)
+    return func.to_char(utc, "YYYY-MM-DD HH24:").op("||")(func.lpad(cast(quarter, String), 2, "0"))
 
 
 def _month_buckets(session: Session, column, where, year: int) -> list[tuple[str, int]]:
-    """Counts per library-time month of `column`: grouped by UTC hour in the database (at most
-    8,784 rows a year), then each hour placed in its month at the library, exactly."""
-    hour = _utc_hour(session, column)
-    rows = session.execute(select(hour, func.count()).where(where).group_by(hour)).all()
+    """Counts per library-time month of `column`: grouped by UTC quarter hour in the database (at
+    most 35,136 rows a year, fewer than the records), then each placed in its month at the
+    library, exactly."""
+    quarter = _utc_quarter_hour(session, column)
+    rows = session.execute(select(quarter, func.count()).where(where).group_by(quarter)).all()
     counts = [0] * 12
     for text, count in rows:
-        local = clock.local(datetime.strptime(text, "%Y-%m-%d %H").replace(tzinfo=clock.UTC))
+        local = clock.local(datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=clock.UTC))
         if local.year == year:
             counts[local.month - 1] += count
     return list(zip(MONTHS, counts))

@@ -45,6 +45,22 @@ def test_requests_are_counted_by_kind_and_outcome_in_library_time(session, app_c
     assert months["Apr"] == 2 and months["Jan"] == 1 and months["Dec"] == 0  # the NSL in December is gagged
 
 
+def test_months_are_the_librarys_even_in_a_zone_off_the_hour(session, app_context):
+    clerk = factories.user(session, "staff")
+    # Nepal is 5 h 45 min ahead of UTC: 18:20 UTC on 31 Jan is 00:05 on 1 Feb at the library,
+    # and 18:10 UTC is still 23:55 on 31 Jan.
+    factories.documents_case(session, received_by=clerk, number=1, received_at=factories.at(2025, 1, 31, 18) + timedelta(minutes=20))
+    factories.documents_case(session, received_by=clerk, number=2, received_at=factories.at(2025, 1, 31, 18) + timedelta(minutes=10))
+    session.flush()
+    zone = clock.library_zone()
+    clock.set_library_zone("Asia/Kathmandu")
+    try:
+        months = dict(annual.figures(session, 2025).per_month)
+    finally:
+        clock.set_library_zone(str(zone))
+    assert months["Jan"] == 1 and months["Feb"] == 1
+
+
 def test_gagged_matters_appear_only_in_bands(session, app_context, year_2025):
     figures = annual.figures(session, 2025)
     assert figures.gagged_band == "0–249"
