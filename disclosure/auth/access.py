@@ -51,12 +51,23 @@ def _guard():
     if allowed is None:
         abort(404)
     if allowed & current_roles():
-        return None
+        return _until_own_password_chosen()
     if not current_user.is_authenticated:
         login = "patrons.login" if allowed == {"patron"} else "auth.login"
         if login in current_app.view_functions:
             return redirect(url_for(login, next=request.full_path if request.query_string else request.path))
     abort(404)
+
+
+# What an account with a password someone else chose may still reach: the page to choose its own.
+_BEFORE_OWN_PASSWORD = frozenset({"auth.change_password", "auth.logout", "static"})
+
+
+def _until_own_password_chosen():
+    """Send a staff member whose password the administrator set to choose their own first."""
+    if getattr(current_user, "must_change_password", False) and request.endpoint not in _BEFORE_OWN_PASSWORD:
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 def init_app(app: Flask) -> None:

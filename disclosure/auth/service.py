@@ -90,10 +90,28 @@ def update_user(session: Session, actor, user: User, **changes) -> User:
     if password:
         _check_password(password)
         user.password_hash = hash_secret(password)
+        if actor is None or actor.id != user.id:
+            _password_set_by_someone_else(session, actor, user)
     if password or role_changed:
         end_sessions(user)
     audit.record(session, actor, "user.updated", "user", user.id, detail=",".join(sorted(changes)))
     return user
+
+
+def _password_set_by_someone_else(session: Session, actor, user: User) -> None:
+    """Whoever chose a password can sign in with it. So its owner must replace it before doing
+    anything else, and the Director hears of it: an administrator who signed in as a member of a
+    gagged case's circle would be seen (the administrator cannot tell who is in a circle, so every
+    reset is told alike)."""
+    from disclosure.notify import service as notify
+
+    user.must_change_password = True
+    for director in directors_now(session):
+        notify.notify(session, director, "The administrator set a new password for a staff account",
+                      # the account's number, not its name: no personal data in e-mails
+                      f"The password of staff account no. {user.id} ({user.role_label}) was set by the administrator on "
+                      f"{clock.local(clock.now()):%-d %b %Y}. Its owner must choose a new one at the next "
+                      f"sign-in. If that was not expected, ask them, and look at what the account did since.")
 
 
 def set_enabled(session: Session, actor, user: User, enabled: bool) -> None:
@@ -111,7 +129,10 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
     if not verify_secret(user.password_hash, current):
         raise DomainError("That is not your current password.", field="current")
     _check_password(new)
+    if user.must_change_password and new == current:
+        raise DomainError("Choose a password of your own, not the one the administrator gave you.", field="new")
     user.password_hash = hash_secret(new)
+    user.must_change_password = False
     end_sessions(user)
     audit.record(session, user, "user.password_changed", "user", user.id)
 

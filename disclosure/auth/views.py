@@ -54,6 +54,8 @@ def logout():
 def change_password():
     """Change your own password (your other sessions end; this one continues)."""
     form = PasswordChangeForm()
+    if current_user.must_change_password:
+        form.current.label.text = "The password you were given"
     if form.validate_on_submit():
         user = db.session.merge(current_user._get_current_object())
         try:

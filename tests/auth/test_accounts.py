@@ -86,3 +86,43 @@ def test_the_server_command_still_makes_a_director(app, session):
     result = app.test_cli_runner().invoke(args=["users", "create", "--username", "newdir", "--name", "New Director",
                                                 "--role", "director", "--password", "a long enough password"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_password_the_administrator_set_must_be_replaced_before_anything_else(app, client, session, login_as):
+    from disclosure.notify.models import Notification
+
+    director = factories.user(session, "director")
+    clerk = factories.user(session, "staff")
+    login_as("admin")
+    client.submit(f"/admin/users/{clerk.id}", {
+        "full_name": clerk.full_name, "role": "staff", "supervisor_id": "0", "password": "the admin's choice, 1",
+    })
+    [notice] = session.scalars(select(Notification).where(Notification.recipient_id == director.id)).all()
+    assert notice.subject == "The administrator set a new password for a staff account"
+    assert f"account no. {clerk.id} (Front-desk staff)" in notice.body and clerk.username not in notice.body
+
+    staff_client = app.test_client()
+    staff_client.submit("/login", {"username": clerk.username, "password": "the admin's choice, 1"})
+    for page in ("/", "/cases/new", "/notifications/"):
+        response = staff_client.get(page)
+        assert response.status_code == 302 and response.headers["Location"] == "/account/password", page
+    form = staff_client.get("/account/password").get_data(as_text=True)
+    assert "Choose your own password" in form and "The administrator set a password for your account" in form
+
+    same = staff_client.submit("/account/password", {"current": "the admin's choice, 1", "new": "the admin's choice, 1",
+                                                     "again": "the admin's choice, 1"})
+    assert "not the one the administrator gave you" in same.get_data(as_text=True)
+    staff_client.submit("/account/password", {"current": "the admin's choice, 1", "new": "my own long passphrase",
+                                              "again": "my own long passphrase"})
+    assert staff_client.get("/").status_code == 200
+    session.refresh(clerk)
+    assert clerk.must_change_password is False
+
+
+def test_an_administrator_changing_their_own_password_is_not_asked_again(client, session, login_as):
+    admin = login_as("admin")
+    client.submit(f"/admin/users/{admin.id}", {
+        "full_name": admin.full_name, "role": "admin", "supervisor_id": "0", "password": "a new admin password",
+    })
+    session.refresh(admin)
+    assert admin.must_change_password is False
