@@ -122,15 +122,16 @@ def is_sqlite(session: Session) -> bool:
 
 
 # ---- files that belong to a transaction --------------------------------------------------------
-# A scan is written to disk before its row is committed. If the transaction then rolls back
-# (a refusal further on, a crash of the request), the file would stay behind with no row to
-# find it by: a copy of a legal paper or a consent nobody can see or delete. So the file is
-# remembered on the session and removed on rollback.
+# A scan is written to disk before its row is committed. If the transaction then does not
+# commit (a refusal further on, an error in the request, a session closed without commit), the
+# file would stay behind with no row to find it by: a copy of a legal paper or a consent nobody
+# can see or delete. So the file is remembered on the session, forgotten when the transaction
+# commits, and removed when the transaction ends any other way.
 _WRITTEN_FILES = "disclosure.written_files"
 
 
 def write_file(session: Session, path: Path, data: bytes) -> None:
-    """Write `path` now; delete it again if `session`'s transaction rolls back."""
+    """Write `path` now; delete it again unless `session`'s transaction commits."""
     path.write_bytes(data)
     session.info.setdefault(_WRITTEN_FILES, []).append(path)
 
@@ -140,7 +141,9 @@ def _keep_written_files(session: Session) -> None:
     session.info.pop(_WRITTEN_FILES, None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _remove_written_files(session: Session) -> None:
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_files(session: Session, transaction) -> None:
+    if transaction.parent is not None:
+        return  # a savepoint inside the transaction: the files live or die with the outer one
     for path in session.info.pop(_WRITTEN_FILES, []):
         path.unlink(missing_ok=True)
