@@ -125,19 +125,26 @@ def is_sqlite(session: Session) -> bool:
 # A scan is written to disk before its row is committed. If the transaction then does not
 # commit (a refusal further on, an error in the request, a session closed without commit), the
 # file would stay behind with no row to find it by: a copy of a legal paper or a consent nobody
-# can see or delete. So the file is remembered on the session, forgotten when the transaction
-# commits, and removed when the transaction ends any other way.
+# can see or delete. So the file is remembered on the session, forgotten when the outermost
+# transaction commits, and removed when it ends any other way. (A file written inside a savepoint
+# that rolls back while the outer transaction commits is kept; nothing writes files that way.)
 _WRITTEN_FILES = "disclosure.written_files"
 
 
 def write_file(session: Session, path: Path, data: bytes) -> None:
     """Write `path` now; delete it again unless `session`'s transaction commits."""
+    if isinstance(session, scoped_session):
+        session = session()  # the request's own Session behind the proxy
+    if not session.in_transaction():
+        session.begin()  # so that even a session closed at once ends a transaction that removes it
     path.write_bytes(data)
     session.info.setdefault(_WRITTEN_FILES, []).append(path)
 
 
 @event.listens_for(Session, "after_commit")
 def _keep_written_files(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outer transaction may still roll back
     session.info.pop(_WRITTEN_FILES, None)
 
 

@@ -21,7 +21,11 @@ def _logged(f, detail, session):
 
 
 def _routed(f, detail, session):
-    told = "The Director was notified." if f.get("directors") in (None, "1") else "The Director and the acting Director were notified."
+    # `directors` is how many people with the Director's powers were notified: say exactly that.
+    notified = int(f.get("directors", 1))
+    told = {0: "No one with the Director's powers could be notified (no such account is active).",
+            1: "The Director was notified.",
+            2: "The Director and the acting Director were notified."}.get(notified, f"{notified} people with the Director's powers were notified.")
     return f"Urgent. {told}" if f.get("urgent") == "True" else told
 
 

@@ -65,7 +65,8 @@ def _utc_quarter_hour(session: Session, column):
     A quarter hour, not an hour: some library zones are 30 or 45 minutes off an hour (Newfoundland,
     India, Nepal), and every zone's offset is a whole number of quarter hours."""
     if session.get_bind().dialect.name == "sqlite":  # SQLite stores naive UTC
-        quarter = (cast(func.strftime("%M", column), Integer) / 15) * 15
+        minute = cast(func.strftime("%M", column), Integer)
+        quarter = minute - minute % 15  # not (m / 15) * 15: SQLAlchemy 2 makes "/" true division
         return func.strftime("%Y-%m-%d %H:", column).op("||")(func.printf("%02d", quarter))
     utc = func.timezone("UTC", column)
     quarter = cast(func.floor(func.extract("minute", utc) / 15) * 15, Integer)

@@ -59,6 +59,12 @@ def test_months_are_the_librarys_even_in_a_zone_off_the_hour(session, app_contex
     finally:
         clock.set_library_zone(str(zone))
     assert months["Jan"] == 1 and months["Feb"] == 1
+    from sqlalchemy import select
+
+    from disclosure.cases.models import Case
+
+    quarters = session.scalars(select(annual._utc_quarter_hour(session, Case.received_at)).order_by(Case.received_at)).all()
+    assert quarters == ["2025-01-31 18:00", "2025-01-31 18:15"]  # 18:10 and 18:20 fall in these quarters
 
 
 def test_gagged_matters_appear_only_in_bands(session, app_context, year_2025):
