@@ -73,6 +73,9 @@ def create_user(
         is_enabled=True,
         session_version=1,
         created_at=clock.now(),
+        # The administrator chose this password, so its owner replaces it at the first sign-in.
+        # (The server's CLI and the demo loader pass no actor: their accounts keep theirs.)
+        must_change_password=actor is not None,
     )
     session.add(user)
     session.flush()

@@ -14,6 +14,7 @@ def test_admin_creates_an_account_on_the_page(client, session, login_as):
     assert "Account “jdoe” created." in response.get_data(as_text=True)
     created = session.scalar(select(User).where(User.username == "jdoe"))
     assert created.role == "staff" and created.password_hash.startswith("$argon2id$")
+    assert created.must_change_password is True  # the administrator knows it: the owner replaces it first
 
 
 def test_account_form_keeps_what_was_typed_and_shows_errors(client, login_as):
