@@ -245,6 +245,7 @@ def case_disclosures_of(session: Session, patron_id: int) -> list[dict]:
         # No case number: numbers run library-wide, and a gap could hint at a gagged case.
         entry = by_production.setdefault(pid, {
             "to_whom": recipient, "when": produced_at, "authority": authority, "library_reference": None, "what": {},
+            "production_id": pid,  # kept off the report itself (report.build_document takes it out)
         })
         entry["what"][kind_label(kind)] = count
     return list(by_production.values())

@@ -139,6 +139,9 @@ class FrozenReport(Base):
     json_sha256: Mapped[str] = mapped_column(String(64))
     csv_sha256: Mapped[str] = mapped_column(String(64))
     content_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The productions listed as disclosures (ids, never shown): if one's case is gagged later,
+    # this copy must stop telling of it (patrons/gagging.py). None on reports made before 0009.
+    production_ids: Mapped[list | None] = mapped_column(JSON)
 
     request: Mapped[PatronRequest | None] = relationship(back_populates="report")
     consent: Mapped[ConsentRelease | None] = relationship(back_populates="report")

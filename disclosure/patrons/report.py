@@ -60,6 +60,8 @@ def build_document(session: Session, patron: Patron, scope: gather.Scope, *, pur
     if purpose == "request":
         # The accounting of disclosures: closed, un-gagged cases (gather) and consent releases.
         disclosures = gather.case_disclosures_of(session, patron.id) + consent_disclosures_of(session, patron.id)
+        # Production ids are ours, not the patron's (ids in sequence would count other matters).
+        document["production_ids"] = [d.pop("production_id") for d in disclosures if "production_id" in d]
         document["disclosures"] = sorted(disclosures, key=lambda d: d["when"])
         document["not_kept"] = not_kept.current_sentences(session)
     return document
@@ -160,7 +162,8 @@ def freeze(session: Session, document: dict, library_name: str, **owner) -> Froz
     report = FrozenReport(
         compiled_at=document["compiled_at"], counts={**document["counts"], "disclosures": len(document["disclosures"])},
         pdf=pdf, json_data=json_bytes, csv_data=csv_bytes,
-        pdf_sha256=sha256(pdf), json_sha256=sha256(json_bytes), csv_sha256=sha256(csv_bytes), **owner,
+        pdf_sha256=sha256(pdf), json_sha256=sha256(json_bytes), csv_sha256=sha256(csv_bytes),
+        production_ids=document.get("production_ids", []), **owner,
     )
     session.add(report)
     session.flush()

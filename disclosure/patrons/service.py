@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from disclosure import clock
 from disclosure.audit import service as audit
@@ -16,6 +16,7 @@ from disclosure.auth.passwords import verify_secret
 from disclosure.errors import DomainError
 from disclosure.holds.coverage import patron_is_held
 from disclosure.holds.locks import hold_lock
+from disclosure.patrons import gagging
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import (
@@ -207,10 +208,12 @@ def load_request_for_patron(session: Session, patron: Patron, request_id: int) -
 
 
 def download_open(request: PatronRequest) -> bool:
-    """True while the patron may download the report (settings.report_download_days)."""
+    """True while the patron may download the report (settings.report_download_days), and
+    while it lists no matter gagged since it was compiled (patrons/gagging.py)."""
     return (request.status == RequestStatus.READY.value and request.report is not None
             and request.download_until is not None and clock.now() < request.download_until
-            and request.report.content_removed_at is None)
+            and request.report.content_removed_at is None
+            and not gagging.lists_a_gagged_matter(object_session(request), request.report))
 
 
 def download_for_patron(session: Session, patron: Patron, request: PatronRequest, fmt: str) -> tuple[bytes, str] | None:
@@ -225,7 +228,7 @@ def download_for_patron(session: Session, patron: Patron, request: PatronRequest
 
 def print_at_desk(session: Session, staff, request: PatronRequest) -> bytes | None:
     """The frozen PDF for staff to print for the patron at the desk, or None when there is none."""
-    if request.report is None or request.report.pdf is None:
+    if request.report is None or request.report.pdf is None or gagging.lists_a_gagged_matter(session, request.report):
         return None
     audit.record(session, staff, "patron_report.printed", "patron_request", request.id)
     return request.report.pdf

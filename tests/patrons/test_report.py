@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from disclosure import clock
 from disclosure.documents.pdf import sha256
@@ -69,29 +69,72 @@ def test_the_report_lists_releases_in_closed_cases_and_never_a_gagged_or_open_on
 
 
 def test_a_gag_imposed_after_compiling_ends_the_download_of_a_report_that_lists_the_case(app, client, session):
-    from disclosure.cases import gag
+    from disclosure.cases import gag, queries
 
     patron, neighbour = factories.patron(session), factories.patron(session)
     case = factories.case_row(session)
     factories.production(session, case, [("loans", patron.id)], recipient="Canary County Sheriff")
     request, report = _compiled_for(app, session, patron)
     other_request, other_report = _compiled_for(app, session, neighbour)
+    assert report.counts["disclosures"] == 1
     sign_in_patron(client, patron)
     assert b"Canary County Sheriff" in client.get(f"/patron/requests/{request.id}/report.json").data
 
+    director = factories.user(session, "director")
     with app.app_context():
-        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
+        gag.impose_gag(session, director, case, issued_by="U.S. District Court", issued_on=None)
     session.commit()
 
     assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 404
     assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
     session.refresh(report)
     assert report.pdf is None and report.json_data is None and report.csv_data is None
+    assert report.counts["disclosures"] == 0  # the desk sees counts: the gagged matter leaves them
     session.refresh(other_report)
     assert other_report.json_data is not None  # a patron the case never touched keeps their copy
+    told = [e.detail for e in queries.timeline(session, director, case.id) if e.action == "Patron reports withdrawn"]
+    assert told == ["The download of 1 patron report listing this case's production ended, because of the gag order."]
     with app.app_context():
         again = service.ask_for_records(session, patron)
     assert b"Canary County Sheriff" not in verify(app, session, again).json_data
+
+
+def test_a_report_that_does_not_list_the_gagged_case_keeps_its_download(app, client, session):
+    from disclosure.cases import gag
+
+    patron = factories.patron(session)
+    request, report = _compiled_for(app, session, patron)
+    case = factories.case_row(session)  # its production comes after the report was compiled
+    factories.production(session, case, [("loans", patron.id)], produced_at=clock.now() + timedelta(minutes=1))
+    with app.app_context():
+        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
+    session.commit()
+    sign_in_patron(client, patron)
+    assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 200
+
+
+def test_a_report_compiled_while_its_case_was_being_gagged_is_not_offered_and_the_night_withdraws_it(app, client, session):
+    """The gag commits after the report's compilation read the case as un-gagged, but before the
+    report itself committed: the hook on the gag cannot see the report."""
+    from disclosure.cases.models import Case
+    from disclosure.patrons.cli import drop_expired_reports
+
+    patron = factories.patron(session)
+    case = factories.case_row(session)
+    factories.production(session, case, [("loans", patron.id)], recipient="Canary County Sheriff")
+    request, report = _compiled_for(app, session, patron)
+    session.execute(update(Case).where(Case.id == case.id).values(gagged=True))  # as the other transaction did
+    session.commit()
+
+    sign_in_patron(client, patron)
+    assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 404
+    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    with app.app_context():
+        assert service.print_at_desk(session, factories.user(session, "staff"), request) is None
+        assert "1 withdrawn" in drop_expired_reports(session)
+    session.commit()
+    session.refresh(report)
+    assert report.json_data is None and report.counts["disclosures"] == 0
 
 
 def test_the_delivered_report_does_not_change_when_the_records_are_purged(app, session):
