@@ -114,7 +114,8 @@ def _password_set_by_someone_else(session: Session, actor, user: User) -> None:
                       # the account's number, not its name: no personal data in e-mails
                       f"The password of staff account no. {user.id} ({user.role_label}) was set by the administrator on "
                       f"{clock.local(clock.now()):%-d %b %Y}. Its owner must choose a new one at the next "
-                      f"sign-in. If that was not expected, ask them, and look at what the account did since.")
+                      f"sign-in. If that was not expected, ask them, and look at what the account did since.",
+                      link=f"/staff#account-{user.id}")
 
 
 def set_enabled(session: Session, actor, user: User, enabled: bool) -> None:
@@ -224,6 +225,11 @@ def revoke_acting_director(session: Session, actor: User, appointment: ActingDir
     """End an acting-Director appointment early."""
     appointment.revoked_at = clock.now()
     audit.record(session, actor, "acting_director.revoked", "acting_director", appointment.id)
+
+
+def every_account(session: Session) -> list[User]:
+    """Every staff account, enabled ones first, by name."""
+    return list(session.scalars(select(User).order_by(User.is_enabled.desc(), User.full_name)))
 
 
 def staff_by_role(session: Session, *roles: str) -> list[User]:

@@ -84,8 +84,15 @@ def _user_form(user: User | None = None) -> UserForm:
 @allow("admin")
 def users():
     """Every staff account (administrator)."""
-    accounts = db.session.scalars(select(User).order_by(User.is_enabled.desc(), User.full_name)).all()
-    return render_template("auth/users.html", users=accounts, confirm=ConfirmForm())
+    return render_template("auth/users.html", users=service.every_account(db.session), confirm=ConfirmForm())
+
+
+@bp.route("/staff")
+@allow("director")
+def staff():
+    """Every staff account, for the Director: whom to name to a circle or as acting Director, and
+    whose password the administrator set (the notice of a reset names the account's number)."""
+    return render_template("auth/staff.html", users=service.every_account(db.session))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -101,6 +101,11 @@ def test_a_password_the_administrator_set_must_be_replaced_before_anything_else(
     [notice] = session.scalars(select(Notification).where(Notification.recipient_id == director.id)).all()
     assert notice.subject == "The administrator set a new password for a staff account"
     assert f"account no. {clerk.id} (Front-desk staff)" in notice.body and clerk.username not in notice.body
+    director_client = app.test_client()
+    login_as("director", director, the_client=director_client)
+    staff_page = director_client.get(notice.link.split("#")[0]).get_data(as_text=True)
+    row = staff_page.split(f'id="account-{clerk.id}"', 1)[1].split("</tr>", 1)[0]
+    assert clerk.full_name in row and "Password set by the administrator; not yet replaced" in row
 
     staff_client = app.test_client()
     staff_client.submit("/login", {"username": clerk.username, "password": "the admin's choice, 1"})

@@ -24,6 +24,7 @@ TABLE = {
     "cases.production_file": DIRECTOR,
     "auth.acting": DIRECTOR,
     "auth.acting_revoke": DIRECTOR,
+    "auth.staff": DIRECTOR,
     # gag orders (issue 5)
     "cases.impose_gag": DIRECTOR,
     "cases.lift_gag": DIRECTOR,
