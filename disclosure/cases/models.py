@@ -271,6 +271,7 @@ class Recommendation(str, enum.Enum):
 
     COMPLY = "comply"
     COMPLY_IN_PART = "comply_in_part"
+    NO_RESPONSIVE_RECORDS = "no_responsive_records"
     REFUSE = "refuse"
     CHALLENGE = "challenge"
     REQUIRE_PROCESS = "require_process"

@@ -24,20 +24,22 @@ from disclosure.cases.models import (
 from disclosure.errors import DomainError
 from disclosure.notify.models import Notification
 
+# Counsel recommends in the same words the Director decides in.
 DECISION_LABELS = {
     Decision.COMPLY.value: "Comply",
-    Decision.COMPLY_IN_PART.value: "Comply in part",
+    Decision.COMPLY_IN_PART.value: "Comply in part (narrow the request)",
     Decision.NO_RESPONSIVE_RECORDS.value: "No responsive records",
     Decision.REFUSE_IMPROPER.value: "Refuse: process not in proper form",
     Decision.CHALLENGE.value: "Challenge (motion to quash or modify)",
     Decision.PROPER_PROCESS_REQUIRED.value: "Proper legal process required",
 }
 RECOMMENDATION_LABELS = {
-    Recommendation.COMPLY.value: "Comply",
-    Recommendation.COMPLY_IN_PART.value: "Comply in part (narrow the request)",
-    Recommendation.REFUSE.value: "Refuse: process not in proper form",
-    Recommendation.CHALLENGE.value: "Challenge: move to quash or modify",
-    Recommendation.REQUIRE_PROCESS.value: "Require proper legal process",
+    Recommendation.COMPLY.value: DECISION_LABELS[Decision.COMPLY.value],
+    Recommendation.COMPLY_IN_PART.value: DECISION_LABELS[Decision.COMPLY_IN_PART.value],
+    Recommendation.NO_RESPONSIVE_RECORDS.value: DECISION_LABELS[Decision.NO_RESPONSIVE_RECORDS.value],
+    Recommendation.REFUSE.value: DECISION_LABELS[Decision.REFUSE_IMPROPER.value],
+    Recommendation.CHALLENGE.value: DECISION_LABELS[Decision.CHALLENGE.value],
+    Recommendation.REQUIRE_PROCESS.value: DECISION_LABELS[Decision.PROPER_PROCESS_REQUIRED.value],
 }
 STATUS_LABELS = {
     CaseStatus.WITH_DIRECTOR.value: "With the Director",

@@ -99,7 +99,7 @@ def renew_hold(session: Session, actor, hold: Hold, *, requested_on: date, reque
                           f"{TOTAL_MAX_DAYS} days after the agency's first request at the latest.")
     if hold.renewed_at is not None:
         raise DomainError(
-            f"This hold was already renewed on {hold.renewed_at:%-d %b %Y}. Seed 004 allows one renewal "
+            f"This hold was already renewed on {hold.renewed_at:%-d %b %Y}. The library's policy allows one renewal "
             f"(90 + 90 days, {TOTAL_MAX_DAYS} in all); keeping the records longer needs a court order.", field="days")
     if not requested_by.strip():
         raise DomainError("Say who asked for the renewal (officer and agency).", field="requested_by")

@@ -26,26 +26,26 @@ class RuleSpec:
     event: str  # what starts the clock: "the session"
     action: str  # "deleted" or what anonymisation does
     plural: bool = True
-    source: str = ""  # the policy the default comes from
+    source: str = ""  # the policy the default comes from, in words a Director knows (seeds 000, 003, 004)
     footnote: str = ""
 
 
 SPECS: list[RuleSpec] = [
     RuleSpec("loans", "Circulation history (loans once returned and settled)", 60, "the item is returned",
-             "deleted", plural=False, source="seed 004",
+             "deleted", plural=False, source="library privacy policy",
              footnote="Monthly counts per branch are kept for statistics, without names."),
     RuleSpec("computer_sessions", "Computer sign-up and session logs", 3, "the session", "deleted",
-             source="seed 003", footnote="Daily counts per branch are kept for statistics, without names."),
-    RuleSpec("program_registrations", "Program registrations", 0, "the program ends", "deleted", source="seed 004"),
+             source="consortium privacy policy", footnote="Daily counts per branch are kept for statistics, without names."),
+    RuleSpec("program_registrations", "Program registrations", 0, "the program ends", "deleted", source="library privacy policy"),
     RuleSpec("interlibrary_loans", "Interlibrary-loan requests", 0, "the request is completed",
-             "stripped of the patron's name and of what was asked for", source="seed 000",
+             "stripped of the patron's name and of what was asked for", source="interlibrary-loan service's data policy",
              footnote="Their status and department are kept for statistics."),
     RuleSpec("ill_emails", "E-mail messages about interlibrary-loan requests", 0, "the request is completed",
-             "deleted", source="seed 000"),
+             "deleted", source="interlibrary-loan service's data policy"),
     RuleSpec("mailing_list_subscriptions", "Mailing-list subscriptions", 183, "the last activity", "deleted",
-             source="seed 004: six months without activity"),
+             source="library privacy policy: six months without activity"),
     RuleSpec("patrons", "Expired library cards with nothing owed and nothing on loan", 0, "the card expires",
-             "deleted", source="seed 003"),
+             "deleted", source="consortium privacy policy"),
 ]
 SPEC_BY_KIND = {s.kind: s for s in SPECS}
 DEFAULTS = {s.kind: s.default_days for s in SPECS}

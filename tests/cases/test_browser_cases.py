@@ -92,7 +92,7 @@ def test_subpoena_from_the_desk_to_closure_in_a_browser(live_server, page, backe
     # the Director decides, records a production and closes the case
     _sign_in(page, base_url, "director")
     page.get_by_role("link", name=reference).first.click()
-    page.get_by_label("Comply in part", exact=True).check()
+    page.get_by_label("Comply in part (narrow the request)", exact=True).check()
     page.get_by_label("Reason").fill("As counsel advised: loans since 1 September only.")
     page.get_by_role("button", name="Record the decision").click()
     assert "Decision recorded." in page.inner_text("main")
