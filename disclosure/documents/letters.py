@@ -39,6 +39,28 @@ class Facts:
     reasons: list[str] = field(default_factory=list)
 
 
+# The letter a decision calls for, offered first on the case's letters page.
+_LETTER_FOR_DECISION = {
+    Decision.COMPLY.value: DocumentKind.COMPLIANCE_COVER,
+    Decision.COMPLY_IN_PART.value: DocumentKind.COMPLIANCE_COVER,
+    Decision.NO_RESPONSIVE_RECORDS.value: DocumentKind.NO_RESPONSIVE_RECORDS,
+    Decision.REFUSE_IMPROPER.value: DocumentKind.REFUSAL_IMPROPER,
+    Decision.PROPER_PROCESS_REQUIRED.value: DocumentKind.PROPER_PROCESS_REQUIRED,
+}
+
+
+def suggested_for(case: Case, *, has_production: bool) -> DocumentKind:
+    """The letter the case most likely needs next: from the decision, else from its kind."""
+    if case.kind == CaseKind.EXIGENT.value and case.paperwork_due_at and not case.paperwork_received_at:
+        return DocumentKind.EXIGENT_FOLLOW_UP
+    suggested = _LETTER_FOR_DECISION.get(case.decision or "")
+    if suggested == DocumentKind.COMPLIANCE_COVER and not has_production:
+        suggested = None  # a cover letter needs the production it covers
+    if suggested is None and case.kind == CaseKind.PRESERVATION.value:
+        return DocumentKind.PRESERVATION_CONFIRMED
+    return suggested or DocumentKind.PROPER_PROCESS_REQUIRED
+
+
 def gather(session: Session, case: Case, kind: DocumentKind, params: dict) -> Facts:
     """The facts a letter of `kind` needs, or a DomainError saying what is missing."""
     facts = Facts(params={})

@@ -10,7 +10,8 @@ from disclosure import clock
 from disclosure.auth.access import allow
 from disclosure.cases import visibility
 from disclosure.db import db
-from disclosure.documents import dashboard, desk, facts, service
+from disclosure.cases.service import DECISION_LABELS
+from disclosure.documents import dashboard, desk, facts, letters, service
 from disclosure.documents.forms import ConfirmForm, LetterForm, NewLetterForm, ReportYearForm
 from disclosure.documents.models import DocumentKind
 from disclosure.errors import DomainError
@@ -55,8 +56,10 @@ def case_documents(case_id: int):
     case = _case_or_404(case_id)
     documents = service.documents_of_case(db.session, current_user, case.id)
     productions = facts.productions_of(db.session, case)
+    form = NewLetterForm(kind=letters.suggested_for(case, has_production=bool(productions)).value)
     return render_template("documents/case_documents.html", case=case, documents=documents, productions=productions,
-                           form=NewLetterForm(), confirm=ConfirmForm(), kind_label=facts.kind_label)
+                           form=form, confirm=ConfirmForm(), kind_label=facts.kind_label,
+                           decision_label=DECISION_LABELS.get(case.decision or "", ""))
 
 
 @bp.route("/case/<int:case_id>/letters", methods=["POST"])

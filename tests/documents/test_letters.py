@@ -237,3 +237,20 @@ def test_refusal_takes_its_reasons_from_counsels_checklist(session, app_context,
     save_png(document.pdf, "letter-refusal-checklist", backend)
     assert "It does not show good cause." in text and "It is not signed." in text
     assert "It is not in proper form." not in text  # counsel ticked that one
+
+
+@pytest.mark.parametrize(("kind", "decision", "produced", "offered"), [
+    ("subpoena", "comply", True, "compliance_cover"),
+    ("subpoena", "comply", False, "proper_process_required"),  # nothing produced yet to cover
+    ("subpoena", "no_responsive_records", False, "no_responsive_records"),
+    ("informal", "proper_process_required", False, "proper_process_required"),
+    ("preservation", None, False, "preservation_confirmed"),
+])
+def test_the_letters_page_offers_first_the_letter_the_decision_calls_for(client, session, login_as, kind, decision, produced, offered):
+    director = login_as("director")
+    case = factories.documents_case(session, kind=kind, decision=decision)
+    if produced:
+        factories.documents_production(session, case, director)
+    session.commit()
+    page = client.get(f"/documents/case/{case.id}").get_data(as_text=True)
+    assert f'<option selected value="{offered}">' in page
