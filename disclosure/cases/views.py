@@ -145,7 +145,8 @@ def _detail_page(case, status: int = 200, **forms):
         from disclosure.holds.service import end_of_hold, holds_of_case
 
         forms.update(gag_forms(case, **forms))
-        forms.update(case_holds=holds_of_case(db.session, current_user, case.id), end_of_hold=end_of_hold)
+        case_holds = holds_of_case(db.session, current_user, case.id)
+        forms.update(case_holds=case_holds, end_of_hold=end_of_hold, active_holds=[h for h in case_holds if h.is_active()])
     return render_template(
         "cases/detail.html", case=case, is_director=is_director, q=queries, checklist=CHECKLIST,
         decision_labels=service.DECISION_LABELS, recommendation_labels=service.RECOMMENDATION_LABELS,

@@ -1,0 +1,54 @@
+"""The case page says what is true of the case: an emergency release's advice and what it
+released, a preservation hold in place, and a restricted matter kept off the desk screen."""
+from __future__ import annotations
+
+import html
+import re
+
+from disclosure import clock
+from disclosure.cases import service
+from tests import factories
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+def test_an_emergency_release_shows_counsels_advice_what_was_released_and_no_close_until_the_paper(app, client, session, login_as):
+    clock.freeze(factories.at(2026, 11, 14, 17))
+    director = login_as("director")
+    case = factories.case(session, "exigent")
+    with app.app_context():  # the paperwork's days are a setting
+        service.record_exigent_waiver(session, director, case, counsel_name="Morgan Reyes, Esq.", advised_at=clock.now(),
+                                      advice="Release the sign-up name only.", by_phone=True, emergency="Bomb threat",
+                                      released="The sign-up name for one session")
+    service.decide(session, director, case, "comply")
+    session.commit()
+    page = _text(client.get(f"/cases/{case.id}"))
+    assert "For the emergency release, Morgan Reyes, Esq. advised on 14 Nov 2026, 11:00 a.m. (by phone)" in page
+    assert "No counsel assigned yet" not in page
+    assert "Released under the exigent waiver: The sign-up name for one session." in page
+    assert "The case stays open until the officer's paper for the emergency release is attached (due 21 Nov 2026)." in page
+    assert "Close with the outcome" not in page
+
+
+def test_a_preservation_case_with_its_hold_in_place_says_until_when(client, session, login_as):
+    clock.freeze(factories.at(2026, 3, 2, 15))
+    login_as("director")
+    case = factories.held_case(session)
+    factories.hold(session, case, days=90)
+    session.commit()
+    page = _text(client.get(f"/cases/{case.id}"))
+    assert "The named records are preserved until 31 May 2026." in page
+    assert "Preservation hold ends: 31 May 2026" in page
+    assert "Place the hold on the named records" not in page
+
+
+def test_the_desk_home_does_not_name_a_restricted_matter(client, session, login_as):
+    clerk = login_as("staff")
+    factories.case(session, "nsl", clerk=clerk)
+    factories.case(session, "subpoena", clerk=clerk)
+    session.commit()
+    page = _text(client.get("/"))
+    assert "Restricted matter" in page and "Subpoena" in page
+    assert "National Security Letter" not in page
