@@ -22,7 +22,7 @@ class HoldForm(FlaskForm):
 
     case_id = SelectField("Case", coerce=int, validators=[DataRequired(message="Choose the case the hold belongs to.")])
     requested_by = StringField("Who asked for it", validators=[DataRequired(message="Say who asked (officer and agency)."), Length(max=200)])
-    requested_on = DateField("Date of the agency's request", validators=[DataRequired(message="Give the date of the request (YYYY-MM-DD).")])
+    requested_on = DateField("Date of the agency's request", validators=[DataRequired(message="Give the date of the request.")])
     categories = CheckboxesField("Records to preserve", choices=options((c.value, label) for c, label in CATEGORY_LABELS.items()),
                                  validators=[DataRequired(message="Choose at least one kind of record to preserve.")])
     patron_cards = TextAreaField("Patrons (library card numbers)", validators=[Optional(), Length(max=4000)])
@@ -37,7 +37,7 @@ class RenewForm(FlaskForm):
     """The agency's one renewal."""
 
     requested_by = StringField("Who asked for the renewal", validators=[DataRequired(message="Say who asked (officer and agency)."), Length(max=200)])
-    requested_on = DateField("Date of the renewal request", validators=[DataRequired(message="Give the date of the request (YYYY-MM-DD).")])
+    requested_on = DateField("Date of the renewal request", validators=[DataRequired(message="Give the date of the request.")])
     days = IntegerField("Additional days", default=90, validators=[InputRequired(message="Give the number of days (at most 90).")])
 
 

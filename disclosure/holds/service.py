@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from disclosure import clock
 from disclosure.audit import service as audit
-from disclosure.audit.models import AuditEvent
+from disclosure.auth.models import User
 from disclosure.cases.models import Case
 from disclosure.cases.visibility import case_filter
 from disclosure.errors import DomainError
@@ -181,9 +181,20 @@ def expiring_soon(session: Session, user, days: int = EXPIRING_SOON_DAYS) -> lis
     return list(session.scalars(query))
 
 
-def timeline(session: Session, hold: Hold) -> list[AuditEvent]:
-    """What happened to the hold, oldest first (the caller has checked the case is visible)."""
-    return audit.events_for(session, "hold", hold.id)
+def timeline(session: Session, hold: Hold) -> list:
+    """What happened to the hold, oldest first, told as on the case's timeline: who, when, what
+    (the caller has checked the case is visible)."""
+    from disclosure.audit.telling import Telling
+    from disclosure.cases.queries import TimelineEntry
+    from disclosure.holds.timeline import EVENTS
+
+    entries = []
+    for event in audit.events_for(session, "hold", hold.id):
+        telling = EVENTS.get(event.action, Telling(event.action))
+        actor = session.get(User, event.actor_user_id) if event.actor_user_id else None
+        entries.append(TimelineEntry(event.at, telling.label, actor.full_name if actor else "the system",
+                                     telling.sentence(event, session)))
+    return entries
 
 
 def cases_for_hold(session: Session, user) -> list[Case]:

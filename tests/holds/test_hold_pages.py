@@ -1,5 +1,6 @@
 """The Director's holds pages: place from a case, see what a hold covers, renew, release."""
 from datetime import timedelta
+from html import unescape
 
 from sqlalchemy import select
 
@@ -19,7 +20,7 @@ def place(client, case, **fields):
 
 def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_as, session):
     clock.freeze(START)
-    login_as("director")
+    director = login_as("director")
     patron = f.patron(session)
     f.loan(session, patron)
     f.loan(session, patron)
@@ -34,6 +35,10 @@ def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_
     assert "Loans (circulation history)</td><td class=\"num\">2</td>" in page
     assert "31 May 2026" in page  # 90 days from 2 March
     assert patron.card_number not in response.headers["Location"]
+    timeline = page.split('id="timeline-h"', 1)[1]
+    assert "Preservation hold placed" in timeline and f"{director.full_name} · 2 Mar 2026, 9:00 a.m." in timeline
+    assert "Scope: named patrons. When placed it covered 2 records: Loans (circulation history): 2; "
+            "Computer sign-up and session logs: 0." in unescape(timeline)
 
 
 def test_a_refused_hold_says_why_beside_the_field_and_keeps_what_was_typed(client, login_as, session):
