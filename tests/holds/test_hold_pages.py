@@ -37,8 +37,8 @@ def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_
     assert patron.card_number not in response.headers["Location"]
     timeline = page.split('id="timeline-h"', 1)[1]
     assert "Preservation hold placed" in timeline and f"{director.full_name} · 2 Mar 2026, 9:00 a.m." in timeline
-    assert "Scope: named patrons. When placed it covered 2 records: Loans (circulation history): 2; "
-            "Computer sign-up and session logs: 0." in unescape(timeline)
+    assert ("Scope: named patrons. When placed it covered 2 records: Loans (circulation history): 2; "
+            "Computer sign-up and session logs: 0.") in unescape(timeline)
 
 
 def test_a_refused_hold_says_why_beside_the_field_and_keeps_what_was_typed(client, login_as, session):
