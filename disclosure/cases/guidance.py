@@ -72,7 +72,7 @@ GUIDANCE: tuple[DeskGuidance, ...] = (
         (
             "Call the Director now (numbers below). Only the Director, on counsel's advice, may answer an emergency request.",
             RELEASE_NOTHING,
-            "Log it here, with the emergency the officer describes.",
+            "Log it here: what the officer asks for and the emergency they describe (who is in danger, and how).",
         ),
         call_director_now=True,
     ),
