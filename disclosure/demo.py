@@ -161,6 +161,14 @@ def _loans(session, rng, patrons, branches, count, now) -> int:
             "returned_at": None if still_out else returned,
             "fine_settled": rng.random() > 0.03,
         })
+    # The demo patron borrows every ten days, so each month has checkouts to ask about (the demo
+    # subpoena names one month, and the portal has something to show).
+    demo_patron = session.scalar(select(m.Patron.id).where(m.Patron.card_number == DEMO_PATRON_CARD))
+    for days_ago in range(5, 120, 10):
+        out = now - timedelta(days=days_ago, hours=rng.randint(1, 8))
+        rows.append({"patron_id": demo_patron, "branch_id": rng.choice(branches), "item_barcode": f"3100{rng.randint(10**8, 10**9 - 1)}",
+                     "item_title": rng.choice(TITLES), "checked_out_at": out, "due_at": out + timedelta(days=21),
+                     "returned_at": min(out + timedelta(days=rng.uniform(1, 14)), now), "fine_settled": True})
     for start in range(0, len(rows), 5000):
         session.execute(insert(m.Loan), rows[start:start + 5000])
     return len(rows)
@@ -248,18 +256,25 @@ def _cases(session: Session, now) -> int:
         with clock.frozen(now - timedelta(days=days_ago)):
             return intake.log_request(session, clerk, intake.Intake(**fields))
 
-    # 1. a subpoena answered last month: complied with, records produced, closed
+    # 1. a subpoena answered last month: complied with, records produced, closed. It names the
+    # calendar month before it was answered, and the production holds exactly that month.
+    answered = clock.local(now - timedelta(days=38))
+    month_end = answered.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    month_start = (month_end - timedelta(days=1)).replace(day=1)
+    named = f"1–{(month_end - timedelta(days=1)).day} {month_start:%B}"
     done = logged(40, kind="subpoena", officer_name="Det. Ray Alvarez", officer_agency="Arnold Police Department", officer_badge="2291",
-                  records_sought="Checkout history of one patron, 1–30 September", patron_cards=[card],
+                  records_sought=f"Checkout history of one patron, {named}", patron_cards=[card],
                   court="Circuit Court of Jefferson County", docket_number="26JE-CR01187", return_date=(now - timedelta(days=20)).date())
     with clock.frozen(now - timedelta(days=38)):
         service.assign_counsel(session, director, done, counsel, (now - timedelta(days=33)).date())
-        service.record_advice(session, counsel, done, advice="Issued by a court of competent jurisdiction and in proper form. Comply, limited to September.",
+        service.record_advice(session, counsel, done, advice=f"Issued by a court of competent jurisdiction and in proper form. Comply, limited to {month_start:%B}.",
                               recommendation="comply", checklist=ticks)
         service.decide(session, director, done, "comply")
-        productions.freeze(session, director, done, productions.Criteria(kinds=["loan"], card_number=card),
+        # exactly what the subpoena named: this patron's checkouts in that month
+        productions.freeze(session, director, done, productions.Criteria(kinds=["loan"], card_number=card,
+                                                                         starts_at=month_start, ends_at=month_end),
                            recipient="Det. Ray Alvarez, Arnold Police Department", authority="Subpoena 26JE-CR01187")
-        service.close(session, director, done, "Complied: September checkouts of one patron produced.")
+        service.close(session, director, done, f"Complied: {month_start:%B} checkouts of one patron produced.")
         # the Director read these a month ago
         session.execute(update(Notification).where(Notification.case_id == done.id).values(read_at=clock.now()))
     # 2. a subpoena with counsel now, its return date in ten days

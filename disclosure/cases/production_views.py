@@ -75,6 +75,7 @@ def production(case_id: int, production_id: int):
     audit.record(db.session, current_user, "case.production_viewed", "production", found.id, case_id=case.id)
     db.session.commit()
     return render_template("cases/production.html", case=case, production=found, kinds=productions.RECORD_KINDS,
+                           items=productions.oldest_first(found.items), when_of=productions.when_of,
                            files=[*productions.EXPORTS, MANIFEST])
 
 

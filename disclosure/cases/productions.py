@@ -64,6 +64,19 @@ class Criteria:
     ends_at: datetime | None = None
 
 
+_WHEN_COLUMNS = tuple(k.when for k in RECORD_KINDS.values() if k.when)
+
+
+def when_of(item: ProductionItem) -> str | None:
+    """When the frozen record happened (its checkout, session, request...), as stored (ISO text)."""
+    return next((item.data[c] for c in _WHEN_COLUMNS if item.data.get(c)), None)
+
+
+def oldest_first(items: list[ProductionItem]) -> list[ProductionItem]:
+    """A production's frozen records in the order they happened, for a person to read."""
+    return sorted(items, key=lambda i: (when_of(i) or "", i.id))
+
+
 @dataclass
 class FrozenRecord:
     """A library record as it will be (or was) released: a JSON-safe copy of its columns."""

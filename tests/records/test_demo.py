@@ -1,6 +1,9 @@
 """The demo library: deterministic, realistic, one account per role, only into an empty database."""
+from datetime import datetime
+
 from sqlalchemy import func, select
 
+from disclosure import clock
 from disclosure.auth.models import User
 from disclosure.records import models as m
 
@@ -15,7 +18,7 @@ def test_demo_fills_an_empty_database_and_refuses_a_second_time(app, session):
     assert session.scalar(select(func.count()).select_from(m.Branch)) == 3
     assert session.scalar(select(func.count()).select_from(m.Workstation)) == 12
     assert session.scalar(select(func.count()).select_from(m.Patron).where(m.Patron.guardian_id.is_not(None))) >= 1
-    assert session.scalar(select(func.count()).select_from(m.Loan)) == 400
+    assert session.scalar(select(func.count()).select_from(m.Loan)) == 400 + 12  # + the demo patron's one every ten days
     again = runner.invoke(args=["demo", "--scale", "0.02"])
     assert again.exit_code != 0 and "not empty" in again.output
     quiet = runner.invoke(args=["demo", "--if-empty"])
@@ -34,3 +37,11 @@ def test_demo_has_cases_in_several_states_made_through_the_services(app, session
 
     hold = session.scalar(select(Hold).where(Hold.case_id == cases[5].id))
     assert hold.is_active() and (hold.expires_at - hold.requested_at).days == 90
+    # the answered subpoena produced exactly the month it names, all before it was answered
+    from disclosure.cases.productions import when_of
+
+    [production] = cases[0].productions
+    assert production.items
+    months = {clock.local(datetime.fromisoformat(when_of(i))).strftime("%B") for i in production.items}
+    assert len(months) == 1 and months.pop() in cases[0].records_sought
+    assert all(datetime.fromisoformat(when_of(i)) < production.produced_at for i in production.items)
