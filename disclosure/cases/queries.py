@@ -43,6 +43,19 @@ def deadlines(case: Case) -> list[Deadline]:
     return found
 
 
+def subjects_not_in_records(session: Session, case: Case) -> set[str]:
+    """The card numbers and computer codes the officer named that match no record: a typo at
+    the desk, or someone the library does not know. The Director checks them against the paper
+    before anything is searched or held."""
+    from disclosure.records.models import Patron, Workstation
+
+    cards = {s.value for s in case.subjects if s.kind == "patron"}
+    codes = {s.value for s in case.subjects if s.kind == "workstation"}
+    known = set(session.scalars(select(Patron.card_number).where(Patron.card_number.in_(cards)))) if cards else set()
+    known |= set(session.scalars(select(Workstation.code).where(Workstation.code.in_(codes)))) if codes else set()
+    return (cards | codes) - known
+
+
 def is_overdue(case: Case) -> bool:
     """True when an open case has missed a deadline."""
     return case.is_open and any(d.overdue for d in deadlines(case))

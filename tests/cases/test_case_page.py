@@ -52,3 +52,16 @@ def test_the_desk_home_does_not_name_a_restricted_matter(client, session, login_
     page = _text(client.get("/"))
     assert "Restricted matter" in page and "Subpoena" in page
     assert "National Security Letter" not in page
+
+
+def test_the_director_sees_which_named_cards_and_computers_match_no_record(client, session, login_as):
+    login_as("director")
+    patron = factories.patron(session)
+    computer = factories.workstation(session)
+    case = factories.case(session, "subpoena", patron_cards=[patron.card_number, "21999999999999"],
+                          workstation_codes=[computer.code, "NO-SUCH-PC"])
+    session.commit()
+    page = _text(client.get(f"/cases/{case.id}"))
+    assert "card 21999999999999 No such card in the records: check the paper" in page
+    assert "NO-SUCH-PC No such computer in the records: check the paper" in page
+    assert f"card {patron.card_number} No such card" not in page and f"{computer.code} No such computer" not in page
