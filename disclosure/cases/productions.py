@@ -41,12 +41,13 @@ class RecordKind:
     by_workstation: bool = False
 
 
+# The Director's words for each kind, the same on holds (holds/coverage.py) and productions.
 RECORD_KINDS = {
     k.name: k for k in (
-        RecordKind("patron", "Patron registration", rec.Patron, None),
-        RecordKind("loan", "Loans (circulation)", rec.Loan, "checked_out_at"),
-        RecordKind("computer_session", "Computer sessions", rec.ComputerSession, "started_at", by_workstation=True),
-        RecordKind("interlibrary_loan", "Interlibrary loans", rec.InterlibraryLoan, "requested_at"),
+        RecordKind("patron", "Patron registration records", rec.Patron, None),
+        RecordKind("loan", "Loans (circulation history)", rec.Loan, "checked_out_at"),
+        RecordKind("computer_session", "Computer sign-up and session logs", rec.ComputerSession, "started_at", by_workstation=True),
+        RecordKind("interlibrary_loan", "Interlibrary-loan requests", rec.InterlibraryLoan, "requested_at"),
         RecordKind("program_registration", "Program registrations", rec.ProgramRegistration, "registered_at"),
         RecordKind("mailing_list_subscription", "Mailing-list subscriptions", rec.MailingListSubscription, "subscribed_at"),
     )

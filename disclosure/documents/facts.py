@@ -26,7 +26,7 @@ def kind_label(kind: str) -> str:
 
 
 def record_kind_label(kind: str) -> str:
-    """'Loans (circulation)' for 'loan', as the cases area's productions name them."""
+    """'Loans (circulation history)' for 'loan', as the cases area's productions name them."""
     from disclosure.cases.productions import RECORD_KINDS
 
     spec = RECORD_KINDS.get(kind)

@@ -26,7 +26,7 @@ class Category(str, enum.Enum):
 
 
 CATEGORY_LABELS = {
-    Category.LOANS: "Circulation history (loans)",
+    Category.LOANS: "Loans (circulation history)",
     Category.COMPUTER_SESSIONS: "Computer sign-up and session logs",
     Category.INTERLIBRARY_LOANS: "Interlibrary-loan requests and their e-mails",
     Category.PROGRAM_REGISTRATIONS: "Program registrations",

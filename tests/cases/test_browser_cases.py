@@ -98,7 +98,7 @@ def test_subpoena_from_the_desk_to_closure_in_a_browser(live_server, page, backe
     assert "Decision recorded." in page.inner_text("main")
     page.get_by_role("link", name="Record a production").click()
     assert page.get_by_label("Patron card number").input_value() == CARD
-    page.get_by_label("Loans (circulation)").check()
+    page.get_by_label("Loans (circulation history)").check()
     page.get_by_role("button", name="Preview").click()
     assert "Preview:" in page.inner_text("main")
     screenshot(page, "cases-production-preview", backend)

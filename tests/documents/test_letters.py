@@ -109,7 +109,7 @@ def test_compliance_cover_letter_lists_what_was_produced(session, app_context, d
     document = _final(session, director, case, K.COMPLIANCE_COVER)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "letter-compliance-cover", backend)
-    assert "Loans (circulation) 4" in text and "Computer sessions 3" in text and "Total 7" in text
+    assert "Loans (circulation history) 4" in text and "Computer sign-up and session logs 3" in text and "Total 7" in text
     assert "a3f1" * 16 in text.replace(" ", "")
     assert "Feb 2026" in text  # the time span of the records
 
@@ -132,7 +132,7 @@ def test_production_certificate_carries_kinds_counts_span_files_and_hashes(sessi
     assert "6 Mar 2026, 11:00 a.m." in text  # when, in library time
     assert "Det. Maria Alvarez, Jefferson County Sheriff's Office" in text  # to whom
     assert "Subpoena 26JE-CR00412, Circuit Court of Jefferson County" in text  # authority
-    assert "the 7 library records" in text and "Loans (circulation) 4" in text
+    assert "the 7 library records" in text and "Loans (circulation history) 4" in text
     assert "18 Feb 2026" in text and "27 Feb 2026" in text  # the time span
     flat = text.replace(" ", "")
     assert "records.csv" in flat and "a3f1" * 16 in flat and "9c0e" * 16 in flat

@@ -26,7 +26,7 @@ def test_the_director_places_a_hold_and_reads_the_retention_pages(live_server, p
 
     page.goto(f"{base_url}/holds/new?case_id={case_id}")
     page.get_by_label("Who asked for it").fill("Det. R. Vance, Jefferson County Sheriff")
-    page.get_by_label("Circulation history (loans)").check()
+    page.get_by_label("Loans (circulation history)").check()
     page.get_by_label("Computer sign-up and session logs").check()
     page.get_by_label("Patrons (library card numbers)").fill(card)
     screenshot(page, "hold-new", backend)
