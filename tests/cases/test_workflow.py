@@ -292,3 +292,13 @@ def test_document_is_served_only_through_the_checked_route(client, login_as, ses
     assert client.get(f"/static/{doc.stored_name}").status_code == 404
     assert "case.document_viewed" in _actions(session, case)
     assert director.id
+
+
+@pytest.mark.parametrize("recommendation", sorted(service.RECOMMENDATION_LABELS))
+def test_counsel_can_record_every_recommendation_on_either_database(session, recommendation):
+    director, counsel = factories.user(session, "director"), factories.user(session, "counsel")
+    case = factories.case(session)
+    service.assign_counsel(session, director, case, counsel, clock.today() + timedelta(days=7))
+    service.record_advice(session, counsel, case, advice="Advice.", recommendation=recommendation, checklist={})
+    session.commit()  # PostgreSQL checks the column's length here
+    assert case.latest_advice.recommendation == recommendation
