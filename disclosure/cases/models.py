@@ -53,7 +53,7 @@ class Decision(str, enum.Enum):
 
     COMPLY = "comply"
     COMPLY_IN_PART = "comply_in_part"
-    NO_RESPONSIVE_RECORDS = "no_records"  # the column holds 20 characters
+    NO_RESPONSIVE_RECORDS = "no_responsive_records"
     REFUSE_IMPROPER = "refuse_improper"
     CHALLENGE = "challenge"
     PROPER_PROCESS_REQUIRED = "proper_process_required"
