@@ -19,8 +19,9 @@ assert set(LETTER_ORDER) == LETTER_KINDS
 class NewLetterForm(FlaskForm):
     """Which letter to draft for a case."""
 
-    kind = SelectField("Letter", choices=options((k.value, KIND_LABELS[k].removeprefix("Letter: ").capitalize())
-                                                 for k in LETTER_ORDER))
+    kind = SelectField("Letter", choices=options([("", "— choose a letter —")] + [
+        (k.value, KIND_LABELS[k].removeprefix("Letter: ").capitalize()) for k in LETTER_ORDER]),
+        validators=[DataRequired(message="Choose a letter.")])
 
 
 class LetterForm(FlaskForm):

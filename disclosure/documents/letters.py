@@ -49,8 +49,9 @@ _LETTER_FOR_DECISION = {
 }
 
 
-def suggested_for(case: Case, *, has_production: bool) -> DocumentKind:
-    """The letter the case most likely needs next: from the decision, else from its kind."""
+def suggested_for(case: Case, *, has_production: bool) -> DocumentKind | None:
+    """The letter the case most likely needs next: from the decision, else from its kind; None
+    when no letter clearly fits yet (a challenge, a warrant not yet decided, nothing produced)."""
     if case.kind == CaseKind.EXIGENT.value and case.paperwork_due_at and not case.paperwork_received_at:
         return DocumentKind.EXIGENT_FOLLOW_UP
     suggested = _LETTER_FOR_DECISION.get(case.decision or "")
@@ -58,7 +59,9 @@ def suggested_for(case: Case, *, has_production: bool) -> DocumentKind:
         suggested = None  # a cover letter needs the production it covers
     if suggested is None and case.kind == CaseKind.PRESERVATION.value:
         return DocumentKind.PRESERVATION_CONFIRMED
-    return suggested or DocumentKind.PROPER_PROCESS_REQUIRED
+    if suggested is None and case.kind == CaseKind.INFORMAL.value:
+        return DocumentKind.PROPER_PROCESS_REQUIRED  # an informal request is answered so
+    return suggested
 
 
 def gather(session: Session, case: Case, kind: DocumentKind, params: dict) -> Facts:

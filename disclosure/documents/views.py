@@ -56,7 +56,8 @@ def case_documents(case_id: int):
     case = _case_or_404(case_id)
     documents = service.documents_of_case(db.session, current_user, case.id)
     productions = facts.productions_of(db.session, case)
-    form = NewLetterForm(kind=letters.suggested_for(case, has_production=bool(productions)).value)
+    suggested = letters.suggested_for(case, has_production=bool(productions))
+    form = NewLetterForm(kind=suggested.value if suggested else "")
     return render_template("documents/case_documents.html", case=case, documents=documents, productions=productions,
                            form=form, confirm=ConfirmForm(), kind_label=facts.kind_label,
                            decision_label=DECISION_LABELS.get(case.decision or "", ""))

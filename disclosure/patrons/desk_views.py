@@ -68,7 +68,8 @@ def desk_new():
 @allow(*DESK)
 def desk_request(request_id: int):
     """One request; while it waits, the ID check that compiles the report."""
-    asked = db.session.get(PatronRequest, request_id) or abort(404)
+    asked = service.load_request_at_desk(db.session, request_id) or abort(404)
+    db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
     form = VerifyForm()
     if form.validate_on_submit():
         try:
@@ -97,7 +98,8 @@ def desk_withdraw(request_id: int):
 @allow(*DESK)
 def desk_print(request_id: int):
     """The frozen PDF, to print for the patron at the desk."""
-    asked = db.session.get(PatronRequest, request_id) or abort(404)
+    asked = service.load_request_at_desk(db.session, request_id) or abort(404)
+    db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
     pdf = service.print_at_desk(db.session, current_user, asked) or abort(404)
     db.session.commit()
     return send_file_content(pdf, "application/pdf", f"library-records-{asked.reference}.pdf", inline=True)

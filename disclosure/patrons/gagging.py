@@ -22,23 +22,33 @@ from disclosure.patrons.models import FrozenReport, PatronRequest
 
 
 def case_gagged(session: Session, case: Case) -> int:
-    """End the downloads of reports that list one of `case`'s productions; returns how many."""
+    """Withdraw the reports that list one of `case`'s productions (and take it out of their
+    counts, also on reports whose download had already ended); returns how many changed."""
     produced = set(session.scalars(select(Production.id).where(Production.case_id == case.id)))
     if not produced:
         return 0
     touched = select(ProductionItem.patron_id).where(ProductionItem.production_id.in_(produced))
-    candidates = session.scalars(
+    first_produced = min(session.scalars(select(Production.produced_at).where(Production.id.in_(produced))))
+    reports = session.scalars(
         select(FrozenReport).join(PatronRequest, PatronRequest.id == FrozenReport.request_id)
-        .where(PatronRequest.subject_id.in_(touched), FrozenReport.content_removed_at.is_(None))
+        .where(PatronRequest.subject_id.in_(touched))
     ).all()
-    # A report from before migration 0009 did not keep its list: it may list the case.
-    listing = [r for r in candidates if r.production_ids is None or produced & set(r.production_ids)]
-    for report in listing:
-        _withdraw(report, produced)
-    if listing:
+    changed = 0
+    for report in reports:
+        if report.production_ids is None:
+            # Made before migration 0009, it did not keep its list: if it may list the case, its
+            # copy goes, and so does its disclosures count, which can no longer be corrected.
+            if report.content_removed_at is None and report.compiled_at >= first_produced:
+                _end_download(report)
+                report.counts = {k: v for k, v in (report.counts or {}).items() if k != "disclosures"}
+                changed += 1
+        elif produced & set(report.production_ids):
+            _withdraw(report, produced)
+            changed += 1
+    if changed:
         audit.record(session, None, "patron_report.withdrawn", "case", case.id, case_id=case.id,
-                     detail=f"reports={len(listing)}")
-    return len(listing)
+                     detail=f"reports={changed}")
+    return changed
 
 
 def gagged_productions(session: Session, report: FrozenReport) -> dict[int, int]:
@@ -55,30 +65,42 @@ def lists_a_gagged_matter(session: Session, report: FrozenReport) -> bool:
     return bool(gagged_productions(session, report))
 
 
+def withdraw_if_gagged(session: Session, report: FrozenReport | None) -> bool:
+    """Withdraw `report` if it lists a matter gagged since it was compiled (a report compiled
+    while the gag was being recorded); the pages that show a report call this first."""
+    found = gagged_productions(session, report) if report is not None else {}
+    if not found:
+        return False
+    _withdraw(report, set(found))
+    for case_id in sorted(set(found.values())):
+        audit.record(session, None, "patron_report.withdrawn", "case", case_id, case_id=case_id, detail="reports=1")
+    return True
+
+
 def withdraw_reports_listing_gagged_matters(session: Session) -> int:
     """The nightly sweep: withdraw every report still offered that lists a gagged matter."""
-    withdrawn = 0
-    for report in session.scalars(select(FrozenReport).where(FrozenReport.content_removed_at.is_(None),
-                                                            FrozenReport.request_id.is_not(None))):
-        found = gagged_productions(session, report)
-        if found:
-            _withdraw(report, set(found))
-            for case_id in set(found.values()):
-                audit.record(session, None, "patron_report.withdrawn", "case", case_id, case_id=case_id, detail="reports=1")
-            withdrawn += 1
-    return withdrawn
+    offered = session.scalars(select(FrozenReport).where(FrozenReport.content_removed_at.is_(None),
+                                                         FrozenReport.request_id.is_not(None)))
+    return sum(withdraw_if_gagged(session, report) for report in offered)
 
 
 def _withdraw(report: FrozenReport, gagged: set[int]) -> None:
-    """Drop the copy and end its download now; the gagged matter no longer counts among its
-    disclosures (the desk sees the counts)."""
+    """End the copy's download (if it still has one) and take the gagged productions out of its
+    list and its disclosures count (the desk sees the counts). Safe to run twice."""
+    hidden = set(report.production_ids or []) & gagged
+    if report.content_removed_at is None:
+        _end_download(report)
+    if hidden:
+        counts = dict(report.counts or {})
+        counts["disclosures"] = max(0, counts.get("disclosures", 0) - len(hidden))
+        report.counts = counts  # new objects: a JSON column notices a replaced value, not an edit
+        report.production_ids = [p for p in report.production_ids if p not in hidden]
+
+
+def _end_download(report: FrozenReport) -> None:
+    """Drop the copy and end its download now, as when the download period runs out."""
     now = clock.now()
     report.pdf = report.json_data = report.csv_data = None
     report.content_removed_at = now
-    listed = set(report.production_ids or [])
-    hidden = len(listed & gagged) if report.production_ids is not None else 1
-    counts = dict(report.counts or {})
-    counts["disclosures"] = max(0, counts.get("disclosures", 0) - hidden)
-    report.counts = counts  # a new dict: the JSON column notices a replaced value, not an edit
     if report.request is not None:
         report.request.download_until = min(report.request.download_until or now, now)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, object_session
 from disclosure import clock
 from disclosure.audit import service as audit
 from disclosure.auth.passwords import verify_secret
+from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.holds.coverage import patron_is_held
 from disclosure.holds.locks import hold_lock
@@ -188,11 +189,24 @@ def withdraw(session: Session, actor, request: PatronRequest) -> None:
 
 # ---- access --------------------------------------------------------------------------------------
 
+def _settled(session: Session, request: PatronRequest | None) -> PatronRequest | None:
+    """A report listing a matter gagged since it was compiled is withdrawn before anyone sees
+    the request (patrons/gagging.py); the view commits."""
+    if request is not None:
+        gagging.withdraw_if_gagged(session, request.report)
+    return request
+
+
 def requests_of(session: Session, patron: Patron) -> list[PatronRequest]:
     """The requests `patron` made (for themselves or a minor in their care), newest first."""
     query = select(PatronRequest).where(PatronRequest.requester_id == patron.id)
-    return [r for r in session.scalars(query.order_by(PatronRequest.received_at.desc(), PatronRequest.id.desc()))
+    return [_settled(session, r) for r in session.scalars(query.order_by(PatronRequest.received_at.desc(), PatronRequest.id.desc()))
             if _still_theirs(r, patron)]
+
+
+def load_request_at_desk(session: Session, request_id: int) -> PatronRequest | None:
+    """A request as the desk sees it (the view answers 404 for None)."""
+    return _settled(session, session.get(PatronRequest, request_id))
 
 
 def _still_theirs(request: PatronRequest, patron: Patron) -> bool:
@@ -204,7 +218,7 @@ def load_request_for_patron(session: Session, patron: Patron, request_id: int) -
     """The request if `patron` made it (and, for a minor's, is still the guardian), else None:
     the view answers 404, the same as for a request that does not exist."""
     request = session.get(PatronRequest, request_id)
-    return request if request is not None and _still_theirs(request, patron) else None
+    return _settled(session, request) if request is not None and _still_theirs(request, patron) else None
 
 
 def download_open(request: PatronRequest) -> bool:
@@ -213,7 +227,7 @@ def download_open(request: PatronRequest) -> bool:
     return (request.status == RequestStatus.READY.value and request.report is not None
             and request.download_until is not None and clock.now() < request.download_until
             and request.report.content_removed_at is None
-            and not gagging.lists_a_gagged_matter(object_session(request), request.report))
+            and not gagging.lists_a_gagged_matter(object_session(request) or db.session, request.report))
 
 
 def download_for_patron(session: Session, patron: Patron, request: PatronRequest, fmt: str) -> tuple[bytes, str] | None:

@@ -7,6 +7,6 @@ EVENTS = {
     # Recorded on a gagged case only, so only its circle reads it (patrons/gagging.py).
     "patron_report.withdrawn": Telling(
         "Patron reports withdrawn",
-        lambda f, d, s: f"The download of {count(f.get('reports', 1), 'patron report')} listing this case's "
-                        f"production ended, because of the gag order."),
+        lambda f, d, s: f"Because of the gag order: {count(f.get('reports', 1), 'patron report')} listing this "
+                        f"case's production withdrawn (its download ended, the matter left its counts)."),
 }

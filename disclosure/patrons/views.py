@@ -61,8 +61,10 @@ def login():
 def home():
     """The patron's requests and their status, their details on file, their choices."""
     patron = _me()
+    requests = service.requests_of(db.session, patron)
+    db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
     return render_template(
-        "patrons/home.html", patron=patron, requests=service.requests_of(db.session, patron),
+        "patrons/home.html", patron=patron, requests=requests,
         corrections=service.open_corrections_of(db.session, patron), download_open=service.download_open,
         is_guardian=bool(service.minors_of(db.session, patron)), confirm=ConfirmForm(),
     )
@@ -95,6 +97,7 @@ def ask():
 def request_detail(request_id: int):
     """One request: where it stands and, when ready, the downloads."""
     asked = service.load_request_for_patron(db.session, _me(), request_id) or abort(404)
+    db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
     return render_template("patrons/request.html", req=asked, download_open=service.download_open(asked),
                            scope=service.scope_of(asked).describe())
 

@@ -241,7 +241,8 @@ def test_refusal_takes_its_reasons_from_counsels_checklist(session, app_context,
 
 @pytest.mark.parametrize(("kind", "decision", "produced", "offered"), [
     ("subpoena", "comply", True, "compliance_cover"),
-    ("subpoena", "comply", False, "proper_process_required"),  # nothing produced yet to cover
+    ("subpoena", "comply", False, ""),  # nothing produced yet to cover: no letter fits yet
+    ("subpoena", "challenge", False, ""),
     ("subpoena", "no_responsive_records", False, "no_responsive_records"),
     ("informal", "proper_process_required", False, "proper_process_required"),
     ("preservation", None, False, "preservation_confirmed"),

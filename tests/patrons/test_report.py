@@ -93,7 +93,8 @@ def test_a_gag_imposed_after_compiling_ends_the_download_of_a_report_that_lists_
     session.refresh(other_report)
     assert other_report.json_data is not None  # a patron the case never touched keeps their copy
     told = [e.detail for e in queries.timeline(session, director, case.id) if e.action == "Patron reports withdrawn"]
-    assert told == ["The download of 1 patron report listing this case's production ended, because of the gag order."]
+    assert told == ["Because of the gag order: 1 patron report listing this case's production withdrawn "
+                    "(its download ended, the matter left its counts)."]
     with app.app_context():
         again = service.ask_for_records(session, patron)
     assert b"Canary County Sheriff" not in verify(app, session, again).json_data
@@ -113,28 +114,67 @@ def test_a_report_that_does_not_list_the_gagged_case_keeps_its_download(app, cli
     assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 200
 
 
-def test_a_report_compiled_while_its_case_was_being_gagged_is_not_offered_and_the_night_withdraws_it(app, client, session):
+def test_a_report_compiled_while_its_case_was_being_gagged_is_withdrawn_when_shown_or_at_night(app, client, session):
     """The gag commits after the report's compilation read the case as un-gagged, but before the
     report itself committed: the hook on the gag cannot see the report."""
     from disclosure.cases.models import Case
     from disclosure.patrons.cli import drop_expired_reports
 
-    patron = factories.patron(session)
+    shown, unseen = factories.patron(session), factories.patron(session)
     case = factories.case_row(session)
-    factories.production(session, case, [("loans", patron.id)], recipient="Canary County Sheriff")
-    request, report = _compiled_for(app, session, patron)
+    factories.production(session, case, [("loans", shown.id), ("loans", unseen.id)], recipient="Canary County Sheriff")
+    request, report = _compiled_for(app, session, shown)
+    _, unseen_report = _compiled_for(app, session, unseen)
     session.execute(update(Case).where(Case.id == case.id).values(gagged=True))  # as the other transaction did
     session.commit()
 
-    sign_in_patron(client, patron)
+    sign_in_patron(client, shown)
+    page = client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    assert "The download period has ended" in page and "Canary" not in page
     assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 404
-    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
-    with app.app_context():
-        assert service.print_at_desk(session, factories.user(session, "staff"), request) is None
-        assert "1 withdrawn" in drop_expired_reports(session)
-    session.commit()
     session.refresh(report)
     assert report.json_data is None and report.counts["disclosures"] == 0
+    session.refresh(request)
+    assert request.download_until <= clock.now()  # the page does not promise a later date
+
+    with app.app_context():
+        assert "1 withdrawn" in drop_expired_reports(session)  # the one nobody opened
+    session.commit()
+    session.refresh(unseen_report)
+    assert unseen_report.json_data is None and unseen_report.counts["disclosures"] == 0
+
+
+def test_a_gag_takes_the_matter_out_of_the_counts_of_reports_already_expired(app, session):
+    from disclosure.cases import gag
+
+    patron = factories.patron(session)
+    case = factories.case_row(session)
+    factories.production(session, case, [("loans", patron.id)])
+    request, report = _compiled_for(app, session, patron)
+    with app.app_context():
+        clock.freeze(clock.now() + timedelta(days=15))
+        service.drop_expired_report_content(session)
+        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
+        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
+    session.commit()
+    session.refresh(report)
+    assert report.counts["disclosures"] == 0 and report.production_ids == []  # twice: still 0, not -1
+
+
+def test_a_report_from_before_the_list_was_kept_is_withdrawn_and_loses_its_uncorrectable_count(app, session):
+    from disclosure.cases import gag
+
+    patron = factories.patron(session)
+    case = factories.case_row(session)
+    factories.production(session, case, [("loans", patron.id)])
+    request, report = _compiled_for(app, session, patron)
+    report.production_ids = None  # as migration 0009 left older reports
+    session.commit()
+    with app.app_context():
+        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
+    session.commit()
+    session.refresh(report)
+    assert report.json_data is None and "disclosures" not in report.counts
 
 
 def test_the_delivered_report_does_not_change_when_the_records_are_purged(app, session):
