@@ -86,6 +86,16 @@ def test_each_user_reads_only_their_own_notifications(client, session, login_as)
     assert session.scalar(select(Notification.read_at).where(Notification.recipient_id == other.id)) is None
 
 
+def test_an_urgent_notification_says_urgent_once_in_the_inbox(client, session, login_as):
+    me = login_as("director")
+    service.notify(session, me, "URGENT: Search warrant 2026-0009 logged at the desk", urgent=True)
+    session.commit()
+    html = client.get("/notifications/").get_data(as_text=True)
+    assert '<span class="badge danger">Urgent</span> Search warrant 2026-0009 logged at the desk' in html
+    assert "URGENT:" not in html
+    assert session.scalar(select(Notification.subject)).startswith("URGENT: ")  # the e-mail subject keeps it
+
+
 def _smtp_settings(app, controller):
     return dataclasses.replace(app.config["SETTINGS"], smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False)
 
