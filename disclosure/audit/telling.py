@@ -8,12 +8,14 @@ seen only by the Director."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Callable
+from datetime import date, datetime
+from typing import Callable, Iterable
 
 from sqlalchemy.orm import Session
 
+from disclosure import areas
 from disclosure.audit.models import AuditEvent
+from disclosure.web.filters import local_date
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,28 @@ class Telling:
         if self.describe is None or not event.detail:
             return None
         return self.describe(fields(event.detail), event.detail, session)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event as a timeline shows it."""
+
+    at: datetime
+    action: str
+    actor: str
+    detail: str | None
+
+
+def told(session: Session, rows: Iterable[tuple[AuditEvent, str | None]]) -> list[TimelineEntry]:
+    """(audit event, its actor's name) rows, in order, told in their areas' words."""
+    tellings: dict[str, Telling] = {}
+    for module in areas.modules("timeline"):
+        tellings.update(module.EVENTS)
+    entries = []
+    for event, name in rows:
+        telling = tellings.get(event.action, Telling(event.action))
+        entries.append(TimelineEntry(event.at, telling.label, name or "the system", telling.sentence(event, session)))
+    return entries
 
 
 def fields(detail: str) -> dict[str, str]:
@@ -43,7 +67,7 @@ def count(n: str | int, one: str, many: str | None = None) -> str:
 def day(iso: str) -> str:
     """'2026-12-01' -> '1 Dec 2026' (the text as stored when it is not a date)."""
     try:
-        return date.fromisoformat(iso).strftime("%-d %b %Y")
+        return local_date(date.fromisoformat(iso))
     except ValueError:
         return iso
 

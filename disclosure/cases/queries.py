@@ -3,14 +3,14 @@ through cases.visibility (the one rule); nothing here writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from disclosure import areas, clock
+from disclosure import clock
 from disclosure.audit.models import AuditEvent
-from disclosure.audit.telling import Telling
+from disclosure.audit import telling
 from disclosure.auth.models import User
 from disclosure.cases.models import Case, CaseKind, URGENT_KINDS
 from disclosure.cases.visibility import case_filter
@@ -103,25 +103,7 @@ def counsel_reviews(session: Session, counsel: User) -> list[Case]:
     return sorted(session.scalars(query), key=lambda c: (bool(c.advice), c.counsel_due_on or date.max, c.id))
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One event in a case's life, for the case page."""
-
-    at: datetime
-    action: str
-    actor: str
-    detail: str | None
-
-
-def _tellings() -> dict:
-    """Every area's way of telling its events on a case timeline (audit/telling.py)."""
-    found = {}
-    for module in areas.modules("timeline"):
-        found.update(module.EVENTS)
-    return found
-
-
-def timeline(session: Session, user: User, case_id: int) -> list[TimelineEntry]:
+def timeline(session: Session, user: User, case_id: int) -> list[telling.TimelineEntry]:
     """Every audit event of the case, oldest first, through the case's visibility (an event of a
     case `user` may not see is not returned)."""
     query = (
@@ -131,9 +113,4 @@ def timeline(session: Session, user: User, case_id: int) -> list[TimelineEntry]:
         .where(AuditEvent.case_id == case_id, case_filter(user, session=session))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    tellings = _tellings()
-    entries = []
-    for event, name in session.execute(query):
-        telling = tellings.get(event.action, Telling(event.action))
-        entries.append(TimelineEntry(event.at, telling.label, name or "the system", telling.sentence(event, session)))
-    return entries
+    return telling.told(session, session.execute(query))

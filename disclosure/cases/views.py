@@ -151,7 +151,7 @@ def _detail_page(case, status: int = 200, **forms):
         "cases/detail.html", case=case, is_director=is_director, q=queries, checklist=CHECKLIST,
         decision_labels=service.DECISION_LABELS, recommendation_labels=service.RECOMMENDATION_LABELS,
         status_labels=service.STATUS_LABELS, document_labels=DOCUMENT_KIND_LABELS,
-        timeline=queries.timeline(db.session, current_user, case.id) if is_director else [],
+        timeline_entries=queries.timeline(db.session, current_user, case.id) if is_director else [],
         not_in_records=queries.subjects_not_in_records(db.session, case) if is_director else set(),
         seized=_seized(case), **forms), status
 

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from disclosure import clock
 from disclosure.audit import service as audit
+from disclosure.audit import telling
+from disclosure.audit.models import AuditEvent
 from disclosure.auth.models import User
 from disclosure.cases.models import Case
 from disclosure.cases.visibility import case_filter
@@ -184,17 +186,11 @@ def expiring_soon(session: Session, user, days: int = EXPIRING_SOON_DAYS) -> lis
 def timeline(session: Session, hold: Hold) -> list:
     """What happened to the hold, oldest first, told as on the case's timeline: who, when, what
     (the caller has checked the case is visible)."""
-    from disclosure.audit.telling import Telling
-    from disclosure.cases.queries import TimelineEntry
-    from disclosure.holds.timeline import EVENTS
-
-    entries = []
-    for event in audit.events_for(session, "hold", hold.id):
-        telling = EVENTS.get(event.action, Telling(event.action))
-        actor = session.get(User, event.actor_user_id) if event.actor_user_id else None
-        entries.append(TimelineEntry(event.at, telling.label, actor.full_name if actor else "the system",
-                                     telling.sentence(event, session)))
-    return entries
+    rows = session.execute(
+        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .where(AuditEvent.object_type == "hold", AuditEvent.object_id == hold.id)
+        .order_by(AuditEvent.at, AuditEvent.id))
+    return telling.told(session, rows)
 
 
 def cases_for_hold(session: Session, user) -> list[Case]:
