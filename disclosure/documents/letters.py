@@ -15,6 +15,7 @@ from disclosure.cases.models import Case, CaseKind, Decision, Production
 from disclosure.documents import facts as F
 from disclosure.documents.models import Document, DocumentKind
 from disclosure.errors import DomainError
+from disclosure.web.filters import local_date, local_datetime
 
 K = DocumentKind
 
@@ -106,17 +107,13 @@ def _recall(session: Session, document: Document) -> Facts:
 # ---- the text a draft starts with --------------------------------------------------------------
 
 
+# Letters write dates out in full ("November 23, 2026"), as a letter does.
 def _day(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = clock.local(value).date()
-    return value.strftime("%B %-d, %Y")
+    return local_date(value, "%B %-d, %Y")
 
 
 def _moment(value: datetime) -> str:
-    local = clock.local(value)
-    return local.strftime("%B %-d, %Y at %-I:%M %p").replace("AM", "a.m.").replace("PM", "p.m.")
+    return local_datetime(value, "%B %-d, %Y at %-I:%M %p")
 
 
 def addressee_of(case: Case) -> str:

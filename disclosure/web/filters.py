@@ -13,13 +13,13 @@ def local_datetime(value: datetime | None, fmt: str = "%-d %b %Y, %-I:%M %p") ->
     return clock.local(value).strftime(fmt).replace("AM", "a.m.").replace("PM", "p.m.")
 
 
-def local_date(value: datetime | date | None) -> str:
+def local_date(value: datetime | date | None, fmt: str = "%-d %b %Y") -> str:
     """'23 Nov 2026' (a datetime is first moved to the library's zone)."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
         value = clock.local(value).date()
-    return value.strftime("%-d %b %Y")
+    return value.strftime(fmt)
 
 
 def days_from_today(value: datetime | date | None) -> int | None:
