@@ -2,19 +2,18 @@
 logged at the desk, ID verification, printing a report, corrections, consent releases."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from disclosure.auth.access import allow
 from disclosure.db import db
-from disclosure.errors import DomainError
 from disclosure.patrons import consent as consents
 from disclosure.patrons import report as reports
 from disclosure.patrons import service
 from disclosure.patrons.forms import ConfirmForm, ConsentForm, CorrectionDoneForm, DeskRequestForm, VerifyForm
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
 from disclosure.patrons.views import bp, send_file_content
-from disclosure.web.util import confirmed_action, show_domain_error
+from disclosure.web.util import confirmed_action, form_action
 from disclosure.web.views import register_panel
 
 DESK = ("staff", "supervisor", "director")
@@ -50,18 +49,13 @@ def desk_queue():
 def desk_new():
     """Log a written request a patron (or a minor's guardian) made at the desk."""
     form = DeskRequestForm()
-    if form.validate_on_submit():
-        try:
-            logged = service.log_desk_request(
-                db.session, current_user, card_number=form.card_number.data, for_minor=form.for_minor.data,
-                kinds=form.kinds.data, covers_from=form.covers_from.data, covers_to=form.covers_to.data)
-            db.session.commit()
-            flash(f"Request {logged.reference} logged. Check photo ID now to compile the report.", "success")
-            return redirect(url_for("patrons.desk_request", request_id=logged.id))
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-    return render_template("patrons/desk_new.html", form=form)
+    return form_action(
+        form, lambda: service.log_desk_request(
+            db.session, current_user, card_number=form.card_number.data, for_minor=form.for_minor.data,
+            kinds=form.kinds.data, covers_from=form.covers_from.data, covers_to=form.covers_to.data),
+        lambda logged: f"Request {logged.reference} logged. Check photo ID now to compile the report.",
+        lambda logged: url_for("patrons.desk_request", request_id=logged.id),
+    ) or render_template("patrons/desk_new.html", form=form)
 
 
 @bp.route("/desk/patron-requests/<int:request_id>", methods=["GET", "POST"])
@@ -71,17 +65,12 @@ def desk_request(request_id: int):
     asked = service.load_request_at_desk(db.session, request_id) or abort(404)
     db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
     form = VerifyForm()
-    if form.validate_on_submit():
-        try:
-            service.verify_and_compile(db.session, current_user, asked, id_kind=form.id_kind.data,
-                                       guardianship_proof=form.guardianship_proof.data)
-            db.session.commit()
-            flash(f"ID checked. The report for {asked.reference} is ready: the patron can download it, or print it now.", "success")
-            return redirect(url_for("patrons.desk_request", request_id=asked.id))
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-    return render_template("patrons/desk_request.html", req=asked, form=form, urgency=service.urgency(asked),
+    return form_action(
+        form, lambda: service.verify_and_compile(db.session, current_user, asked, id_kind=form.id_kind.data,
+                                                 guardianship_proof=form.guardianship_proof.data),
+        f"ID checked. The report for {asked.reference} is ready: the patron can download it, or print it now.",
+        url_for("patrons.desk_request", request_id=asked.id),
+    ) or render_template("patrons/desk_request.html", req=asked, form=form, urgency=service.urgency(asked),
                            scope=service.scope_of(asked).describe(), confirm=ConfirmForm())
 
 
@@ -111,13 +100,8 @@ def desk_correction_done(correction_id: int):
     """Mark a patron's correction done."""
     item = db.session.get(CorrectionRequest, correction_id) or abort(404)
     form = CorrectionDoneForm()
-    if form.validate_on_submit():
-        try:
-            service.complete_correction(db.session, current_user, item, form.staff_note.data)
-            db.session.commit()
-            flash("Correction marked done.", "success")
-        except DomainError as err:
-            flash(err.message, "error")
+    confirmed_action(lambda: service.complete_correction(db.session, current_user, item, form.staff_note.data),
+                     "Correction marked done.", form=form)
     return redirect(url_for("patrons.desk_queue"))
 
 
@@ -126,21 +110,15 @@ def desk_correction_done(correction_id: int):
 def consent_new():
     """Record a signed consent brought by a third party, with its scan."""
     form = ConsentForm()
-    if form.validate_on_submit():
-        upload = form.scan.data
-        try:
-            recorded = consents.record_consent(
-                db.session, current_user, card_number=form.card_number.data, recipient=form.recipient.data,
-                kinds=form.kinds.data, covers_from=form.covers_from.data, covers_to=form.covers_to.data,
-                signed_on=form.signed_on.data, valid_from=form.valid_from.data, valid_until=form.valid_until.data,
-                signed_by_guardian=form.signed_by_guardian.data, scan=upload.read() if upload else b"")
-            db.session.commit()
-            flash(f"Consent {recorded.reference} recorded. Check what it covers, then release.", "success")
-            return redirect(url_for("patrons.consent_detail", consent_id=recorded.id))
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-    return render_template("patrons/consent_new.html", form=form)
+    return form_action(
+        form, lambda: consents.record_consent(
+            db.session, current_user, card_number=form.card_number.data, recipient=form.recipient.data,
+            kinds=form.kinds.data, covers_from=form.covers_from.data, covers_to=form.covers_to.data,
+            signed_on=form.signed_on.data, valid_from=form.valid_from.data, valid_until=form.valid_until.data,
+            signed_by_guardian=form.signed_by_guardian.data, scan=form.scan.data.read() if form.scan.data else b""),
+        lambda recorded: f"Consent {recorded.reference} recorded. Check what it covers, then release.",
+        lambda recorded: url_for("patrons.consent_detail", consent_id=recorded.id),
+    ) or render_template("patrons/consent_new.html", form=form)
 
 
 @bp.route("/desk/consents/<int:consent_id>")

@@ -3,7 +3,7 @@ the request, download the report; remove one's e-mail address; ask for a correct
 The desk's pages are in desk_views (same blueprint)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from disclosure.auth.access import allow
@@ -13,7 +13,7 @@ from disclosure.patrons import service
 from disclosure.patrons.gather import KINDS
 from disclosure.patrons.forms import AskForm, ConfirmForm, CorrectionForm, PatronLoginForm, guardian_choices
 from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
-from disclosure.web.util import safe_next, show_domain_error
+from disclosure.web.util import confirmed_action, form_action, safe_next, show_domain_error
 
 bp = Blueprint("patrons", __name__)
 
@@ -78,18 +78,12 @@ def ask():
     minors = service.minors_of(db.session, patron)
     form = AskForm(subject_id=patron.id)  # one's own records unless a guardian chooses a minor
     form.subject_id.choices = guardian_choices(patron, minors)
-    if form.validate_on_submit():
-        try:
-            asked = service.ask_for_records(
-                db.session, patron, subject_id=form.subject_id.data, kinds=form.kinds.data,
-                covers_from=form.covers_from.data, covers_to=form.covers_to.data)
-            db.session.commit()
-            flash(f"Your request {asked.reference} is received. Bring photo ID to any branch desk.", "success")
-            return redirect(url_for("patrons.request_detail", request_id=asked.id))
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-    return render_template("patrons/ask.html", form=form, minors=minors, patron=patron)
+    return form_action(
+        form, lambda: service.ask_for_records(db.session, patron, subject_id=form.subject_id.data, kinds=form.kinds.data,
+                                              covers_from=form.covers_from.data, covers_to=form.covers_to.data),
+        lambda asked: f"Your request {asked.reference} is received. Bring photo ID to any branch desk.",
+        lambda asked: url_for("patrons.request_detail", request_id=asked.id),
+    ) or render_template("patrons/ask.html", form=form, minors=minors, patron=patron)
 
 
 @bp.route("/patron/requests/<int:request_id>")
@@ -117,14 +111,7 @@ def download(request_id: int, fmt: str):
 @allow("patron")
 def remove_email():
     """Remove the e-mail address from the patron's card at once."""
-    if ConfirmForm().validate_on_submit():
-        try:
-            service.remove_email(db.session, _me())
-            db.session.commit()
-            flash("Your e-mail address has been removed from your card.", "success")
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
+    confirmed_action(lambda: service.remove_email(db.session, _me()), "Your e-mail address has been removed from your card.")
     return redirect(url_for("patrons.home"))
 
 
@@ -133,16 +120,10 @@ def remove_email():
 def correction():
     """Ask staff to correct the details on one's card."""
     form = CorrectionForm()
-    if form.validate_on_submit():
-        try:
-            service.ask_for_correction(db.session, _me(), form.details.data)
-            db.session.commit()
-            flash("Thank you. Staff will check and correct your details; they may ask to see photo ID.", "success")
-            return redirect(url_for("patrons.home"))
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-    return render_template("patrons/correction.html", form=form, patron=_me())
+    return form_action(
+        form, lambda: service.ask_for_correction(db.session, _me(), form.details.data),
+        "Thank you. Staff will check and correct your details; they may ask to see photo ID.", url_for("patrons.home"),
+    ) or render_template("patrons/correction.html", form=form, patron=_me())
 
 
 from disclosure.patrons import desk_views  # noqa: E402,F401  (the desk's routes on this blueprint)
