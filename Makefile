@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 PORT   ?= 5000
 
-.PHONY: run test setup system-deps migrate demo scheduler benchmark clean
+.PHONY: run test lint setup system-deps migrate demo scheduler benchmark clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,13 @@ scheduler: migrate
 
 # Every test, on SQLite and on PostgreSQL (a throwaway cluster when no
 # DISCLOSURE_TEST_DATABASE_URL is given), plus the browser tests in Chromium.
-test: setup system-deps
+test: lint system-deps
 	$(BIN)/pytest
+
+# ruff lints and checks the formatting (line length 100; `ruff format .` applies it).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 benchmark: setup system-deps
 	$(BIN)/python -m tests.benchmarks

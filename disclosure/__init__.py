@@ -1,4 +1,5 @@
 """Disclosure: law-enforcement requests for library records, handled by the rules."""
+
 from __future__ import annotations
 
 from flask import Flask, render_template
@@ -44,7 +45,8 @@ def _configure(app: Flask, settings: Settings) -> None:
         DEBUG=settings.debug,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=not settings.debug and not settings.extra.get("insecure_cookies", False),
+        SESSION_COOKIE_SECURE=not settings.debug
+        and not settings.extra.get("insecure_cookies", False),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=21 * 1024 * 1024,  # a 20 MiB scan plus the form around it
@@ -53,7 +55,9 @@ def _configure(app: Flask, settings: Settings) -> None:
         TESTING=settings.extra.get("testing", False),
     )
     clock.set_library_zone(settings.timezone)
-    app.jinja_env.globals.update(library_name=settings.library_name, clock=clock, url_map_endpoints=app.view_functions)
+    app.jinja_env.globals.update(
+        library_name=settings.library_name, clock=clock, url_map_endpoints=app.view_functions
+    )
     from disclosure.web import filters, security
 
     filters.init_app(app)
@@ -86,7 +90,9 @@ def _area_blueprints():
     """The blueprints of the domain areas that have views, in area order."""
     from disclosure import areas
 
-    return [module.bp for module in areas.modules("views") if module.__name__ != "disclosure.auth.views"]
+    return [
+        module.bp for module in areas.modules("views") if module.__name__ != "disclosure.auth.views"
+    ]
 
 
 def _register_errors(app: Flask) -> None:
@@ -97,12 +103,20 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_err):
-        return render_template("errors/400.html", reason="The form had expired or was not sent from this site. Go back, reload the page and try again."), 400
+        return render_template(
+            "errors/400.html",
+            reason="The form had expired or was not sent from this site. Go back, reload the page "
+            "and try again.",
+        ), 400
 
     @app.errorhandler(413)
     def too_large(_err):
-        return render_template("errors/400.html", reason="That file is too large: scans may be up to 20 MiB."), 413
+        return render_template(
+            "errors/400.html", reason="That file is too large: scans may be up to 20 MiB."
+        ), 413
 
     @app.errorhandler(429)
     def too_many(_err):
-        return render_template("errors/400.html", reason="Too many attempts. Wait a minute and try again."), 429
+        return render_template(
+            "errors/400.html", reason="Too many attempts. Wait a minute and try again."
+        ), 429

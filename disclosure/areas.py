@@ -1,10 +1,21 @@
 """The domain areas, and finding what each provides (tables, views, commands) by name."""
+
 from __future__ import annotations
 
 import importlib
 from types import ModuleType
 
-AREAS = ("auth", "audit", "notify", "records", "cases", "holds", "retention", "patrons", "documents")
+AREAS = (
+    "auth",
+    "audit",
+    "notify",
+    "records",
+    "cases",
+    "holds",
+    "retention",
+    "patrons",
+    "documents",
+)
 
 
 def optional_module(area: str, name: str) -> ModuleType | None:

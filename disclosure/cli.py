@@ -1,4 +1,5 @@
 """`flask --app wsgi ...` commands: database, users, CSV import, demo library."""
+
 from __future__ import annotations
 
 import sys
@@ -33,7 +34,11 @@ def db_revision(message: str) -> None:
 
     from disclosure import migrate
 
-    command.revision(migrate.alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=True)
+    command.revision(
+        migrate.alembic_config(current_app.config["DATABASE_URL"]),
+        message=message,
+        autogenerate=True,
+    )
 
 
 @db_cli.command("check")
@@ -52,10 +57,16 @@ def db_check() -> None:
 @users_cli.command("create")
 @click.option("--username", required=True)
 @click.option("--name", "full_name", required=True)
-@click.option("--role", required=True, type=click.Choice(["director", "staff", "supervisor", "counsel", "admin"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["director", "staff", "supervisor", "counsel", "admin"]),
+)
 @click.option("--email", default=None)
 @click.option("--phone", default=None)
-@click.option("--supervisor", "supervisor_username", default=None, help="username of the supervisor")
+@click.option(
+    "--supervisor", "supervisor_username", default=None, help="username of the supervisor"
+)
 @click.password_option(help="at least 12 characters; asked for when not given")
 def users_create(username, full_name, role, email, phone, supervisor_username, password) -> None:
     """Create a staff account."""
@@ -72,8 +83,15 @@ def users_create(username, full_name, role, email, phone, supervisor_username, p
             raise click.ClickException(f"no user named {supervisor_username}")
     try:
         service.create_user(
-            session, None, username=username, full_name=full_name, role=role, password=password,
-            email=email, phone=phone, supervisor_id=supervisor_id,
+            session,
+            None,
+            username=username,
+            full_name=full_name,
+            role=role,
+            password=password,
+            email=email,
+            phone=phone,
+            supervisor_id=supervisor_id,
         )
     except DomainError as err:
         raise click.ClickException(err.message) from err
@@ -105,9 +123,20 @@ def import_command(kind: str, file: Path) -> None:
 
 @click.command("demo")
 @with_appcontext
-@click.option("--scale", default=1.0, show_default=True, help="fraction of the full demo volume (tests use less)")
-@click.option("--if-empty", is_flag=True, help="do nothing (and succeed) when the database has data")
-@click.option("--no-cases", is_flag=True, help="accounts and library records only, no sample law-enforcement cases")
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    help="fraction of the full demo volume (tests use less)",
+)
+@click.option(
+    "--if-empty", is_flag=True, help="do nothing (and succeed) when the database has data"
+)
+@click.option(
+    "--no-cases",
+    is_flag=True,
+    help="accounts and library records only, no sample law-enforcement cases",
+)
 def demo_command(scale: float, if_empty: bool, no_cases: bool) -> None:
     """Fill an empty database with a realistic demo library and one account per role."""
     from disclosure import demo

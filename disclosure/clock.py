@@ -1,11 +1,12 @@
 """The one source of time. Everything asks clock.now(); tests freeze it."""
+
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-UTC = timezone.utc
+UTC = UTC
 _frozen: datetime | None = None
 _library_zone: ZoneInfo = ZoneInfo("America/Chicago")
 

@@ -1,4 +1,5 @@
 """Configuration: the only module that reads environment variables (DISCLOSURE_*)."""
+
 from __future__ import annotations
 
 import os
@@ -26,7 +27,8 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 
 def _secret_key(instance: Path) -> str:
-    """The secret key from the environment, else one generated once into instance/ (never in code)."""
+    """The secret key from the environment, else one generated once into instance/ (never in
+    code)."""
     from_env = _env("SECRET_KEY")
     if from_env:
         return from_env
@@ -64,7 +66,7 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         """Read DISCLOSURE_* variables, with defaults a single library can start from."""
         instance = Path(_env("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
         return cls(

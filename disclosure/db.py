@@ -1,7 +1,8 @@
 """Engine, session, declarative Base, the UTC datetime type, and SQLite pragmas."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
@@ -37,15 +38,15 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column; use clock.now()")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -84,7 +85,9 @@ class Database:
     the gag-order twin test signs in to two databases at once."""
 
     def __init__(self) -> None:
-        self.session: scoped_session[Session] = scoped_session(self._new_for_app, scopefunc=_app_ctx_id)
+        self.session: scoped_session[Session] = scoped_session(
+            self._new_for_app, scopefunc=_app_ctx_id
+        )
 
     def init_app(self, app) -> None:
         """Give the app its engine; close the session when the app context ends."""
@@ -101,7 +104,9 @@ class Database:
         # work in savepoints and everything is rolled back when the test ends.
         pinned = current_app.extensions.get("disclosure.pinned_connection")
         if pinned is not None:
-            return Session(bind=pinned, join_transaction_mode="create_savepoint", expire_on_commit=False)
+            return Session(
+                bind=pinned, join_transaction_mode="create_savepoint", expire_on_commit=False
+            )
         return Session(bind=self.engine_for(), expire_on_commit=False)
 
     def new_session(self, app=None) -> Session:

@@ -2,11 +2,12 @@
 
 Runs in its own process (`flask --app wsgi scheduler`); `make run` starts one beside the web
 server. Areas add jobs to JOBS; each job gets an app context and a fresh session."""
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import click
 from flask import Flask
@@ -44,7 +45,9 @@ def purge(session) -> str:
         return f"skipped: {busy}"
     gone = sum(r.deleted + r.anonymised for r in report.results.values())
     kept = sum(r.kept_held for r in report.results.values())
-    return f"run {report.run_id}: {gone} record(s) deleted or anonymised, {kept} kept because of holds"
+    return (
+        f"run {report.run_id}: {gone} record(s) deleted or anonymised, {kept} kept because of holds"
+    )
 
 
 def hold_expiry(session) -> str:
@@ -58,7 +61,10 @@ def reminders(session) -> str:
     """Remind the Director of holds ending in 14, 7, 1 days and of case deadlines."""
     from disclosure.holds.reminders import send_case_deadline_reminders, send_hold_reminders
 
-    return f"{send_hold_reminders(session)} hold reminder(s), {send_case_deadline_reminders(session)} deadline reminder(s)"
+    return (
+        f"{send_hold_reminders(session)} hold reminder(s), {send_case_deadline_reminders(session)} "
+        "deadline reminder(s)"
+    )
 
 
 def gag_expiry(session) -> str:
@@ -104,8 +110,12 @@ def build_scheduler(app: Flask, blocking: bool = True):
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
     )
     for job in JOBS:
-        trigger_args = job.trigger_args(settings) if callable(job.trigger_args) else job.trigger_args
-        scheduler.add_job(run_job, job.trigger, args=[app, job], id=job.id, replace_existing=True, **trigger_args)
+        trigger_args = (
+            job.trigger_args(settings) if callable(job.trigger_args) else job.trigger_args
+        )
+        scheduler.add_job(
+            run_job, job.trigger, args=[app, job], id=job.id, replace_existing=True, **trigger_args
+        )
     return scheduler
 
 
@@ -115,7 +125,9 @@ def init_cli(app: Flask) -> None:
     @app.cli.command("scheduler")
     def scheduler_command() -> None:
         """Run the scheduled jobs in this process until stopped."""
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
         scheduler = build_scheduler(app)
         for job in scheduler.get_jobs():
             click.echo(f"scheduled {job.id}: {job.trigger}")

@@ -1,10 +1,11 @@
 """Alembic, driven from the app: the schema changes only through migrations/."""
+
 from __future__ import annotations
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.autogenerate import compare_metadata
 
 from disclosure.config import PROJECT_ROOT
 
@@ -23,7 +24,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def differences(engine) -> list:
-    """What the models have that the migrated database lacks (or the reverse): [] when they agree."""
+    """What the models have that the migrated database lacks (or the reverse): [] when they
+    agree."""
     from disclosure.models import metadata
 
     with engine.connect() as connection:

@@ -1,4 +1,5 @@
 """Every area's tables, imported in one place so Alembic and tests see the whole schema."""
+
 from disclosure import areas
 from disclosure.db import Base
 

@@ -1,5 +1,6 @@
 """Alembic environment: the URL comes from the caller (disclosure.migrate), the models from
 disclosure.models."""
+
 from alembic import context
 
 from disclosure.db import make_engine

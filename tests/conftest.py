@@ -1,5 +1,6 @@
 """Test fixtures: one app per backend (SQLite and PostgreSQL), schema once through Alembic,
 a transaction per test rolled back at its end, factories, and sign-in helpers."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,8 +17,11 @@ _TMP = Path(tempfile.mkdtemp(prefix="disclosure-tests-"))
 os.environ.setdefault("DISCLOSURE_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["DISCLOSURE_INSTANCE_PATH"] = str(_TMP / "instance")
 
-from disclosure import clock, create_app  # noqa: E402
-from disclosure import migrate  # noqa: E402
+from disclosure import (  # noqa: E402
+    clock,
+    create_app,
+    migrate,  # noqa: E402
+)
 from disclosure.db import db  # noqa: E402
 from tests import databases  # noqa: E402
 from tests.pgcluster import Cluster, server_bin  # noqa: E402
@@ -27,6 +31,7 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 # ---- the PostgreSQL server for this run -------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def postgres_server():
@@ -38,7 +43,10 @@ def postgres_server():
         return
     bindir = server_bin()
     if bindir is None:
-        reason = "no PostgreSQL server binaries (install Debian's postgresql) and DISCLOSURE_TEST_DATABASE_URL unset"
+        reason = (
+            "no PostgreSQL server binaries (install Debian's postgresql) and "
+            "DISCLOSURE_TEST_DATABASE_URL unset"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true requires the PostgreSQL tests: {reason}")
         pytest.skip(reason)
@@ -63,12 +71,14 @@ def server_for(request):
 def make_app(url: str, **extra):
     """An app on `url` configured for tests."""
     settings_extra = {"testing": True, "ratelimit": False, "insecure_cookies": True, **extra}
-    return create_app({
-        "database_url": url,
-        "upload_folder": _TMP / "uploads",
-        "smtp_host": None,
-        "extra": settings_extra,
-    })
+    return create_app(
+        {
+            "database_url": url,
+            "upload_folder": _TMP / "uploads",
+            "smtp_host": None,
+            "extra": settings_extra,
+        }
+    )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -122,7 +132,9 @@ def session(app):
     connection = engine.connect()
     outer = connection.begin()
     app.extensions["disclosure.pinned_connection"] = connection
-    test_session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    test_session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
     try:
         yield test_session
     finally:
@@ -175,14 +187,17 @@ def client(app, session):
 
 @pytest.fixture
 def login_as(app, session, client):
-    """login_as('director') signs the test client in as a new user of that role; returns the user."""
+    """login_as('director') signs the test client in as a new user of that role; returns the
+    user."""
     from tests import factories
 
     def sign_in(role: str, user=None, *, the_client: Client | None = None):
         user = user or factories.user(session, role)
         session.commit()
         target = the_client or client
-        response = target.submit("/login", {"username": user.username, "password": factories.PASSWORD})
+        response = target.submit(
+            "/login", {"username": user.username, "password": factories.PASSWORD}
+        )
         assert response.status_code == 302, f"sign-in as {role} failed"
         return user
 
@@ -192,8 +207,15 @@ def login_as(app, session, client):
 # ---- a live server and a real browser ---------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 @pytest.fixture
@@ -224,7 +246,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 

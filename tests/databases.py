@@ -1,4 +1,5 @@
 """Making and dropping test databases on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import uuid

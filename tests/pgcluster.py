@@ -3,6 +3,7 @@
 Used when DISCLOSURE_TEST_DATABASE_URL is not set. As root, the cluster runs as the `postgres`
 system user (PostgreSQL refuses to run as root); otherwise as the current user. It listens only
 on a Unix socket in its own temporary folder, with fsync off: it lives for one test run."""
+
 from __future__ import annotations
 
 import glob
@@ -16,7 +17,9 @@ from pathlib import Path
 
 def server_bin() -> Path | None:
     """The newest PostgreSQL server bin/ folder on this machine, or None."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
     if found:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
@@ -51,10 +54,33 @@ class Cluster:
         if self.as_user:
             entry = pwd.getpwnam(self.as_user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses='' -c fsync=off "
-                   "-c full_page_writes=off -c synchronous_commit=off -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-l", str(self.folder / "log"), "start")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses='' -c fsync=off -c "
+            "full_page_writes=off -c synchronous_commit=off -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(self.folder / "log"),
+            "start",
+        )
 
     def stop(self) -> None:
         try:

@@ -4,6 +4,7 @@ Serves a small demo library (a fresh SQLite file) on a loopback port, signs in a
 (director, clerk, supervisor, counsel, admin, or patron / guardian for the portal, or
 anonymous), and saves a full-page PNG of each URL under tests/artifacts/shots/.
 Not a test: a tool for looking at what we build."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,15 @@ from werkzeug.serving import make_server  # noqa: E402
 from disclosure import create_app, migrate  # noqa: E402
 
 OUT = Path(__file__).parent / "artifacts" / "shots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 def serve(setup_commands: list[list[str]]):
@@ -61,7 +69,9 @@ def main(argv: list[str]) -> None:
     base, server = serve([])
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         sign_in(page, base, role)
         for url in urls:

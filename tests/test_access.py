@@ -1,7 +1,9 @@
 """Deny by default: every route is in this table, and every route x role behaves as it says.
 
-When you add a route, add it to tests/authorization/<area>.py with the roles that may use it. A route missing from the
+When you add a route, add it to tests/authorization/<area>.py with the roles that may use it. A
+route missing from the
 table fails the first test; a role let in or kept out against the table fails the others."""
+
 from __future__ import annotations
 
 import re
@@ -11,16 +13,23 @@ from werkzeug.routing import Rule
 
 from disclosure import clock
 from disclosure.auth.models import ActingDirector
-from tests import factories
-
-from tests import authorization
+from tests import authorization, factories
 from tests.pages import as_seen
 
 # endpoint -> the roles declared by @allow on its view (tests/authorization/<area>.py)
 AUTHORIZATION = authorization.load()
 
 # the people who knock: each gets its own signed-in client
-PEOPLE = ["anonymous", "patron", "staff", "supervisor", "counsel", "admin", "director", "acting-director"]
+PEOPLE = [
+    "anonymous",
+    "patron",
+    "staff",
+    "supervisor",
+    "counsel",
+    "admin",
+    "director",
+    "acting-director",
+]
 
 
 def roles_of(person: str) -> set[str]:
@@ -53,14 +62,22 @@ def _client_for(person, app, session, login_as):
         session.commit()
         if "patrons.login" not in app.view_functions:
             pytest.skip("no patron portal yet")
-        response = the_client.submit("/patron/login", {"card_number": patron.card_number, "pin": factories.PIN})
+        response = the_client.submit(
+            "/patron/login", {"card_number": patron.card_number, "pin": factories.PIN}
+        )
         assert response.status_code == 302
         return the_client
     if person == "acting-director":
         user = factories.user(session, "staff")
         director = factories.user(session, "director")
-        session.add(ActingDirector(user_id=user.id, named_by_id=director.id, starts_at=clock.now(),
-                                   ends_at=clock.now().replace(year=clock.now().year + 1)))
+        session.add(
+            ActingDirector(
+                user_id=user.id,
+                named_by_id=director.id,
+                starts_at=clock.now(),
+                ends_at=clock.now().replace(year=clock.now().year + 1),
+            )
+        )
         session.flush()
         login_as("staff", user, the_client=the_client)
         return the_client
@@ -85,11 +102,20 @@ def test_route_by_role_follows_the_table(person, app, session, login_as):
         response = the_client.open(_url(rule), method=method)
         location = response.headers.get("Location", "")
         if allowed:
-            if "<" not in rule.rule:  # with a real URL an admitted person gets the page, not a refusal
+            if (
+                "<" not in rule.rule
+            ):  # with a real URL an admitted person gets the page, not a refusal
                 # the guard's refusals are a 404 or a sign-in redirect carrying ?next=
-                assert response.status_code != 404 and "next=" not in location, (person, rule.rule, response.status_code)
+                assert response.status_code != 404 and "next=" not in location, (
+                    person,
+                    rule.rule,
+                    response.status_code,
+                )
         elif person == "anonymous":
-            assert response.status_code == 302 and "login?next=" in location, (rule.rule, response.status_code)
+            assert response.status_code == 302 and "login?next=" in location, (
+                rule.rule,
+                response.status_code,
+            )
         else:
             assert response.status_code == 404, (person, rule.rule, response.status_code)
 

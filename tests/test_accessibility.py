@@ -2,6 +2,7 @@
 one h1, headings that never skip a level, a label for every field, alt text on images.
 
 Walks every GET route, with real ids, as each role in a library with cases, holds and reports."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -57,11 +58,16 @@ class PageCheck(HTMLParser):
             found.append("no lang on <html>")
         if self.headings.count(1) != 1:
             found.append(f"{self.headings.count(1)} h1 elements")
-        for before, after in zip(self.headings, self.headings[1:]):
+        for before, after in zip(self.headings, self.headings[1:], strict=False):
             if after > before + 1:
                 found.append(f"heading skips from h{before} to h{after}")
         for tag, attrs in self.fields:
-            labelled = attrs["_wrapped"] or attrs.get("id") in self.label_for or attrs.get("aria-label") or attrs.get("aria-labelledby")
+            labelled = (
+                attrs["_wrapped"]
+                or attrs.get("id") in self.label_for
+                or attrs.get("aria-label")
+                or attrs.get("aria-labelledby")
+            )
             if not labelled:
                 found.append(f"<{tag} name={attrs.get('name')!r}> has no label")
         if self.images_without_alt:
@@ -77,7 +83,10 @@ def library(backend, server_for):
         yield app
 
 
-@pytest.mark.parametrize("who", ["director", "counsel_gag", "clerk_other", "sup_other", "admin", "21000000000501", "anonymous"])
+@pytest.mark.parametrize(
+    "who",
+    ["director", "counsel_gag", "clerk_other", "sup_other", "admin", "21000000000501", "anonymous"],
+)
 def test_every_page_has_a_language_one_h1_ordered_headings_and_labelled_fields(library, who):
     the_client = _sign_in(library, who)
     problems, pages = {}, 0

@@ -1,4 +1,5 @@
 """A real browser: each demo account signs in and sees its home page."""
+
 import pytest
 
 from tests.conftest import screenshot

@@ -1,4 +1,5 @@
 """Each role has a home page of its own."""
+
 import pytest
 
 HEADINGS = {

@@ -1,4 +1,5 @@
 """db.write_file: a file written during a transaction lives only if that transaction commits."""
+
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 

@@ -1,4 +1,5 @@
 """The audit trail: who did what to which object, when. Never personal data in the text."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Writing audit events: in the caller's transaction, so a change and its event land together."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -5,11 +5,12 @@ its detail. Each area that records events on a case says how to tell them, in it
 An event's detail is stored as `key=value` words (ids and counts, never personal data), so the
 sentence is made when the timeline is shown: a name looked up from an id is a staff member's,
 seen only by the Director."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable, Iterable
 
 from sqlalchemy.orm import Session
 
@@ -48,7 +49,11 @@ def told(session: Session, rows: Iterable[tuple[AuditEvent, str | None]]) -> lis
     entries = []
     for event, name in rows:
         telling = tellings.get(event.action, Telling(event.action))
-        entries.append(TimelineEntry(event.at, telling.label, name or "the system", telling.sentence(event, session)))
+        entries.append(
+            TimelineEntry(
+                event.at, telling.label, name or "the system", telling.sentence(event, session)
+            )
+        )
     return entries
 
 

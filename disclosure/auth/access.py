@@ -3,6 +3,7 @@ before-request guard enforces it. A route with no @allow answers 404 to everyone
 
 Role names: 'public' (anyone, signed in or not), 'patron' (portal), 'staff-any' (any signed-in
 staff account), and the staff roles of auth.models.Role. An acting Director holds 'director'."""
+
 from __future__ import annotations
 
 from flask import Flask, abort, g, redirect, request, url_for
@@ -12,7 +13,9 @@ from disclosure.auth import service
 from disclosure.db import db
 
 PUBLIC = "public"
-KNOWN_ROLES = frozenset({"public", "patron", "staff-any", "director", "staff", "supervisor", "counsel", "admin"})
+KNOWN_ROLES = frozenset(
+    {"public", "patron", "staff-any", "director", "staff", "supervisor", "counsel", "admin"}
+)
 
 
 def allow(*roles: str):
@@ -55,7 +58,9 @@ def _guard():
     if not current_user.is_authenticated:
         login = "patrons.login" if allowed == {"patron"} else "auth.login"
         if login in current_app.view_functions:
-            return redirect(url_for(login, next=request.full_path if request.query_string else request.path))
+            return redirect(
+                url_for(login, next=request.full_path if request.query_string else request.path)
+            )
     abort(404)
 
 
@@ -65,7 +70,10 @@ _BEFORE_OWN_PASSWORD = frozenset({"auth.change_password", "auth.logout", "static
 
 def _until_own_password_chosen():
     """Send a staff member whose password the administrator set to choose their own first."""
-    if getattr(current_user, "must_change_password", False) and request.endpoint not in _BEFORE_OWN_PASSWORD:
+    if (
+        getattr(current_user, "must_change_password", False)
+        and request.endpoint not in _BEFORE_OWN_PASSWORD
+    ):
         return redirect(url_for("auth.change_password"))
     return None
 

@@ -1,8 +1,17 @@
 """Sign-in and account forms."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TelField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from disclosure.auth.models import ROLE_LABELS
@@ -12,7 +21,9 @@ from disclosure.web.forms import options
 class LoginForm(FlaskForm):
     """Staff sign-in."""
 
-    username = StringField("Username", validators=[DataRequired(message="Enter your username."), Length(max=64)])
+    username = StringField(
+        "Username", validators=[DataRequired(message="Enter your username."), Length(max=64)]
+    )
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
 
 
@@ -28,15 +39,24 @@ class UserForm(FlaskForm):
         validators=[
             DataRequired(message="Choose a username."),
             Length(max=64),
-            Regexp(r"^[A-Za-z0-9._-]+$", message="Use letters, digits, dots, dashes or underscores."),
+            Regexp(
+                r"^[A-Za-z0-9._-]+$", message="Use letters, digits, dots, dashes or underscores."
+            ),
         ],
     )
-    full_name = StringField("Full name", validators=[DataRequired(message="Enter the person's name."), Length(max=120)])
+    full_name = StringField(
+        "Full name", validators=[DataRequired(message="Enter the person's name."), Length(max=120)]
+    )
     role = SelectField("Role", choices=role_choices(), default="staff")
-    email = EmailField("E-mail (for notifications)", validators=[Optional(), Email(message="Enter a valid e-mail address."), Length(max=254)])
+    email = EmailField(
+        "E-mail (for notifications)",
+        validators=[Optional(), Email(message="Enter a valid e-mail address."), Length(max=254)],
+    )
     phone = TelField("Phone", validators=[Optional(), Length(max=40)])
     supervisor_id = SelectField("Supervisor", coerce=int, choices=[])
-    password = PasswordField("Password", validators=[Optional(), Length(min=12, message="Use at least 12 characters.")])
+    password = PasswordField(
+        "Password", validators=[Optional(), Length(min=12, message="Use at least 12 characters.")]
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -48,9 +68,19 @@ class ConfirmForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     """A signed-in staff member changes their own password."""
 
-    current = PasswordField("Current password", validators=[DataRequired(message="Enter your current password.")])
-    new = PasswordField("New password", validators=[DataRequired(message="Choose a new password."), Length(min=12, message="Use at least 12 characters.")])
-    again = PasswordField("New password again", validators=[DataRequired(message="Type the new password again.")])
+    current = PasswordField(
+        "Current password", validators=[DataRequired(message="Enter your current password.")]
+    )
+    new = PasswordField(
+        "New password",
+        validators=[
+            DataRequired(message="Choose a new password."),
+            Length(min=12, message="Use at least 12 characters."),
+        ],
+    )
+    again = PasswordField(
+        "New password again", validators=[DataRequired(message="Type the new password again.")]
+    )
 
     def validate_again(self, field):
         if field.data != self.new.data:
@@ -63,5 +93,9 @@ class ActingDirectorForm(FlaskForm):
     """The Director names someone to act as Director for a period (library time)."""
 
     user_id = SelectField("Who will act as Director", coerce=int, choices=[])
-    starts_at = DateTimeLocalField("From", validators=[DataRequired(message="Enter when the period starts.")])
-    ends_at = DateTimeLocalField("Until", validators=[DataRequired(message="Enter when the period ends.")])
+    starts_at = DateTimeLocalField(
+        "From", validators=[DataRequired(message="Enter when the period starts.")]
+    )
+    ends_at = DateTimeLocalField(
+        "Until", validators=[DataRequired(message="Enter when the period ends.")]
+    )

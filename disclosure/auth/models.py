@@ -1,4 +1,5 @@
 """Staff users, their roles, supervision, and acting-Director appointments."""
+
 from __future__ import annotations
 
 import enum
@@ -52,11 +53,13 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     # Set when someone else (the administrator) chose this account's password: until its owner
     # chooses their own, every page leads to "change your password" (auth/access.py).
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    supervisor: Mapped["User | None"] = relationship(remote_side=[id])
+    supervisor: Mapped[User | None] = relationship(remote_side=[id])
 
     # Flask-Login's protocol
     is_authenticated = True

@@ -1,5 +1,6 @@
 """argon2id hashing for staff passwords and patron PINs (argon2-cffi: a vetted implementation
 with sane defaults and built-in rehash checks, not something to write by hand)."""
+
 from __future__ import annotations
 
 from argon2 import PasswordHasher

@@ -1,4 +1,5 @@
 """Staff accounts: create, edit, disable, authenticate; who holds the Director's powers now."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,7 +18,9 @@ MIN_PASSWORD_LENGTH = 12
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+        raise DomainError(
+            f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+        )
 
 
 # Accounts that read case contents. Separation of duties (DOMAIN.md, "People"): the IT
@@ -26,7 +29,10 @@ def _check_password(password: str) -> None:
 # them sign in as it). Those are done on the server (`flask --app wsgi users ...`, actor None) or,
 # for a password, by the owner.
 CASE_READING_ROLES = frozenset({Role.DIRECTOR.value, Role.COUNSEL.value})
-SERVER_ONLY = "This is done on the server (flask --app wsgi users create), not on this page: separation of duties."
+SERVER_ONLY = (
+    "This is done on the server (flask --app wsgi users create), not on this page: separation of "
+    "duties."
+)
 
 
 def _check_separation(actor, user: User | None, role: str, password_changes: bool) -> None:
@@ -39,8 +45,11 @@ def _check_separation(actor, user: User | None, role: str, password_changes: boo
     if user.id == actor.id and role != user.role:
         raise DomainError("You cannot change your own role.", field="role")
     if user.role in CASE_READING_ROLES and (role != user.role or password_changes):
-        raise DomainError(f"The role and password of a Director's or counsel's account are not changed here; "
-                          f"its owner changes the password. {SERVER_ONLY}", field="password" if password_changes else "role")
+        raise DomainError(
+            "The role and password of a Director's or counsel's account are not changed here; its "
+            f"owner changes the password. {SERVER_ONLY}",
+            field="password" if password_changes else "role",
+        )
 
 
 def create_user(
@@ -110,12 +119,17 @@ def _password_set_by_someone_else(session: Session, actor, user: User) -> None:
 
     user.must_change_password = True
     for director in directors_now(session):
-        notify.notify(session, director, "The administrator set a new password for a staff account",
-                      # the account's number, not its name: no personal data in e-mails
-                      f"The password of staff account no. {user.id} ({user.role_label}) was set by the administrator on "
-                      f"{clock.local(clock.now()):%-d %b %Y}. Its owner must choose a new one at the next "
-                      f"sign-in. If that was not expected, ask them, and look at what the account did since.",
-                      link=f"/staff#account-{user.id}")
+        notify.notify(
+            session,
+            director,
+            "The administrator set a new password for a staff account",
+            # the account's number, not its name: no personal data in e-mails
+            f"The password of staff account no. {user.id} ({user.role_label}) was set by the "
+            f"administrator on {clock.local(clock.now()):%-d %b %Y}. Its owner must choose a new "
+            "one at the next sign-in. If that was not expected, ask them, and look at what the "
+            "account did since.",
+            link=f"/staff#account-{user.id}",
+        )
 
 
 def set_enabled(session: Session, actor, user: User, enabled: bool) -> None:
@@ -134,7 +148,9 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
         raise DomainError("That is not your current password.", field="current")
     _check_password(new)
     if user.must_change_password and new == current:
-        raise DomainError("Choose a password of your own, not the one the administrator gave you.", field="new")
+        raise DomainError(
+            "Choose a password of your own, not the one the administrator gave you.", field="new"
+        )
     user.password_hash = hash_secret(new)
     user.must_change_password = False
     end_sessions(user)
@@ -177,7 +193,11 @@ def acting_director_now(session: Session, at: datetime | None = None) -> ActingD
     at = at or clock.now()
     return session.scalar(
         select(ActingDirector)
-        .where(ActingDirector.starts_at <= at, ActingDirector.ends_at > at, ActingDirector.revoked_at.is_(None))
+        .where(
+            ActingDirector.starts_at <= at,
+            ActingDirector.ends_at > at,
+            ActingDirector.revoked_at.is_(None),
+        )
         .order_by(ActingDirector.starts_at.desc())
     )
 
@@ -199,25 +219,47 @@ def roles_of(session: Session, user) -> frozenset[str]:
 def directors_now(session: Session) -> list[User]:
     """Everyone who holds the Director's powers now: the Director(s) and any acting Director.
     Notifications meant for 'the Director' go to all of them."""
-    users = list(session.scalars(select(User).where(User.role == Role.DIRECTOR.value, User.is_enabled.is_(True))))
+    users = list(
+        session.scalars(
+            select(User).where(User.role == Role.DIRECTOR.value, User.is_enabled.is_(True))
+        )
+    )
     acting = acting_director_now(session)
     if acting is not None and acting.user.is_enabled and acting.user not in users:
         users.append(acting.user)
     return users
 
 
-def name_acting_director(session: Session, actor: User, user: User, starts_at: datetime, ends_at: datetime) -> ActingDirector:
+def name_acting_director(
+    session: Session, actor: User, user: User, starts_at: datetime, ends_at: datetime
+) -> ActingDirector:
     """The Director names `user` to act as Director from `starts_at` to `ends_at`."""
     if ends_at <= starts_at:
         raise DomainError("The period must end after it starts.", field="ends_at")
     if user.role in (Role.ADMIN.value, Role.COUNSEL.value):
-        raise DomainError("An administrator or counsel cannot act as Director (separation of duties).", field="user_id")
+        raise DomainError(
+            "An administrator or counsel cannot act as Director (separation of duties).",
+            field="user_id",
+        )
     if not user.is_enabled:
         raise DomainError("That account is disabled.", field="user_id")
-    appointment = ActingDirector(user_id=user.id, starts_at=starts_at, ends_at=ends_at, named_by_id=actor.id, created_at=clock.now())
+    appointment = ActingDirector(
+        user_id=user.id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        named_by_id=actor.id,
+        created_at=clock.now(),
+    )
     session.add(appointment)
     session.flush()
-    audit.record(session, actor, "acting_director.named", "acting_director", appointment.id, detail=f"user={user.id}")
+    audit.record(
+        session,
+        actor,
+        "acting_director.named",
+        "acting_director",
+        appointment.id,
+        detail=f"user={user.id}",
+    )
     return appointment
 
 
@@ -235,5 +277,9 @@ def every_account(session: Session) -> list[User]:
 def staff_by_role(session: Session, *roles: str) -> list[User]:
     """Enabled users with one of `roles`, by name."""
     return list(
-        session.scalars(select(User).where(User.role.in_(roles), User.is_enabled.is_(True)).order_by(User.full_name))
+        session.scalars(
+            select(User)
+            .where(User.role.in_(roles), User.is_enabled.is_(True))
+            .order_by(User.full_name)
+        )
     )

@@ -1,4 +1,5 @@
 """Staff sign-in and sign-out, and the administrator's account pages."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -74,7 +75,9 @@ def change_password():
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
     supervisors = service.staff_by_role(db.session, "supervisor", "director")
-    form.supervisor_id.choices = options([(0, "— none —")] + [(u.id, u.full_name) for u in supervisors])
+    form.supervisor_id.choices = options(
+        [(0, "— none —")] + [(u.id, u.full_name) for u in supervisors]
+    )
     if user is None:
         form.password.flags.required = True
     return form
@@ -84,7 +87,9 @@ def _user_form(user: User | None = None) -> UserForm:
 @allow("admin")
 def users():
     """Every staff account (administrator)."""
-    return render_template("auth/users.html", users=service.every_account(db.session), confirm=ConfirmForm())
+    return render_template(
+        "auth/users.html", users=service.every_account(db.session), confirm=ConfirmForm()
+    )
 
 
 @bp.route("/staff")
@@ -144,7 +149,11 @@ def toggle_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     confirmed_action(
         lambda: service.set_enabled(db.session, current_user, user, not user.is_enabled),
-        lambda _: f"Account “{user.username}” {'enabled' if user.is_enabled else 'disabled; its sessions have ended'}.")
+        lambda _: (
+            f"Account “{user.username}” "
+            f"{'enabled' if user.is_enabled else 'disabled; its sessions have ended'}."
+        ),
+    )
     return redirect(url_for("auth.users"))
 
 
@@ -156,7 +165,9 @@ def _acting_form():
 
     form = ActingDirectorForm()
     candidates = service.staff_by_role(db.session, "supervisor", "staff")
-    form.user_id.choices = options([(0, "— choose —")] + [(u.id, f"{u.full_name} ({u.role_label})") for u in candidates])
+    form.user_id.choices = options(
+        [(0, "— choose —")] + [(u.id, f"{u.full_name} ({u.role_label})") for u in candidates]
+    )
     return form
 
 
@@ -177,19 +188,36 @@ def acting():
             user = db.session.get(User, form.user_id.data) if form.user_id.data else None
             if user is None:
                 raise DomainError("Choose who will act as Director.", field="user_id")
-            service.name_acting_director(db.session, current_user, user, form.starts_at.data.replace(tzinfo=zone),
-                                         form.ends_at.data.replace(tzinfo=zone))
+            service.name_acting_director(
+                db.session,
+                current_user,
+                user,
+                form.starts_at.data.replace(tzinfo=zone),
+                form.ends_at.data.replace(tzinfo=zone),
+            )
             db.session.commit()
-            flash(f"{user.full_name} will act as Director for that period, and gets the Director's notifications.", "success")
+            flash(
+                f"{user.full_name} will act as Director for that period, and gets the Director's "
+                "notifications.",
+                "success",
+            )
             return redirect(url_for("auth.acting"))
         except DomainError as err:
             db.session.rollback()
             show_domain_error(form, err)
     appointments = db.session.scalars(
-        select(ActingDirector).where(ActingDirector.ends_at > clock.now(), ActingDirector.revoked_at.is_(None))
-        .order_by(ActingDirector.starts_at)).all()
-    return render_template("auth/acting.html", form=form, appointments=appointments, may_name=may_name,
-                           in_force=service.acting_director_now(db.session), confirm=ConfirmForm())
+        select(ActingDirector)
+        .where(ActingDirector.ends_at > clock.now(), ActingDirector.revoked_at.is_(None))
+        .order_by(ActingDirector.starts_at)
+    ).all()
+    return render_template(
+        "auth/acting.html",
+        form=form,
+        appointments=appointments,
+        may_name=may_name,
+        in_force=service.acting_director_now(db.session),
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.route("/acting-director/<int:appointment_id>/revoke", methods=["POST"])

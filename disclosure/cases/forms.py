@@ -1,12 +1,21 @@
 """Forms of the cases area. Times are typed in library time and stored in UTC."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, HiddenField, MultipleFileField, RadioField, SelectField,
-    SelectMultipleField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -39,26 +48,41 @@ def lines(text: str | None) -> list[str]:
 
 
 class KindForm(FlaskForm):
-    """Step 1 at the desk: what did the officer present? (A GET form: no CSRF needed, nothing changes.)"""
+    """Step 1 at the desk: what did the officer present? (A GET form: no CSRF needed, nothing
+    changes.)"""
 
     class Meta:
         csrf = False
 
-    kind = RadioField("What did the officer present?", choices=options((g.kind, g.title) for g in GUIDANCE),
-                      validators=[InputRequired(message="Choose what the officer presented.")])
+    kind = RadioField(
+        "What did the officer present?",
+        choices=options((g.kind, g.title) for g in GUIDANCE),
+        validators=[InputRequired(message="Choose what the officer presented.")],
+    )
 
 
 class IntakeForm(FlaskForm):
     """Step 2 at the desk: the request itself."""
 
     received_at = DateTimeLocalField("When the officer came to the desk", validators=[Optional()])
-    officer_name = StringField("Officer's name", validators=[DataRequired(message="Enter the officer's name."), Length(max=120)])
+    officer_name = StringField(
+        "Officer's name",
+        validators=[DataRequired(message="Enter the officer's name."), Length(max=120)],
+    )
     officer_badge = StringField("Badge or ID number", validators=[Optional(), Length(max=60)])
-    officer_agency = StringField("Agency", validators=[DataRequired(message="Enter the officer's agency."), Length(max=200)])
-    officer_jurisdiction = StringField("Jurisdiction (city, county, state, federal)", validators=[Optional(), Length(max=200)])
-    officer_contact = StringField("How to reach the officer (phone or e-mail)", validators=[Optional(), Length(max=200)])
-    records_sought = TextAreaField("What records did the officer ask for?",
-                                   validators=[DataRequired(message="Say what the officer asked for, in their words.")])
+    officer_agency = StringField(
+        "Agency", validators=[DataRequired(message="Enter the officer's agency."), Length(max=200)]
+    )
+    officer_jurisdiction = StringField(
+        "Jurisdiction (city, county, state, federal)", validators=[Optional(), Length(max=200)]
+    )
+    officer_contact = StringField(
+        "How to reach the officer (phone or e-mail)", validators=[Optional(), Length(max=200)]
+    )
+    records_sought = TextAreaField(
+        "What records did the officer ask for?",
+        validators=[DataRequired(message="Say what the officer asked for, in their words.")],
+    )
     patron_cards = TextAreaField("Patron card numbers named", validators=[Optional()])
     workstation_codes = TextAreaField("Public computers named", validators=[Optional()])
     window_starts_at = DateTimeLocalField("Time window named: from", validators=[Optional()])
@@ -73,9 +97,14 @@ class IntakeForm(FlaskForm):
     areas_searched = TextAreaField("Areas searched", validators=[Optional()])
     equipment_searched = TextAreaField("Equipment searched", validators=[Optional()])
     items_seized = TextAreaField("Items seized", validators=[Optional()])
-    seized_workstations = SelectMultipleField("Public computers seized (they are taken out of service)", coerce=int,
-                                              choices=[], validators=[Optional()],
-                                              widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    seized_workstations = SelectMultipleField(
+        "Public computers seized (they are taken out of service)",
+        coerce=int,
+        choices=[],
+        validators=[Optional()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
 
 
 class AssignCounselForm(FlaskForm):
@@ -88,9 +117,15 @@ class AssignCounselForm(FlaskForm):
 class AdviceForm(FlaskForm):
     """Counsel's advice, recommendation and the legal-process checklist."""
 
-    advice = TextAreaField("Advice to the Director (confidential)", validators=[DataRequired(message="Write your advice to the Director.")])
-    recommendation = RadioField("Recommendation", choices=options(RECOMMENDATION_LABELS.items()),
-                                validators=[InputRequired(message="Choose a recommendation.")])
+    advice = TextAreaField(
+        "Advice to the Director (confidential)",
+        validators=[DataRequired(message="Write your advice to the Director.")],
+    )
+    recommendation = RadioField(
+        "Recommendation",
+        choices=options(RECOMMENDATION_LABELS.items()),
+        validators=[InputRequired(message="Choose a recommendation.")],
+    )
 
 
 for _name, _label in CHECKLIST:
@@ -100,9 +135,15 @@ for _name, _label in CHECKLIST:
 class DecisionForm(FlaskForm):
     """The Director's answer."""
 
-    decision = RadioField("Decision", choices=options(DECISION_LABELS.items()),
-                          validators=[InputRequired(message="Choose a decision.")])
-    reason = TextAreaField("Reason (for a refusal the checklist's defects are used when this is blank)", validators=[Optional()])
+    decision = RadioField(
+        "Decision",
+        choices=options(DECISION_LABELS.items()),
+        validators=[InputRequired(message="Choose a decision.")],
+    )
+    reason = TextAreaField(
+        "Reason (for a refusal the checklist's defects are used when this is blank)",
+        validators=[Optional()],
+    )
 
 
 class WaiverForm(FlaskForm):
@@ -126,13 +167,18 @@ class DocumentForm(FlaskForm):
 class CloseForm(FlaskForm):
     """Close the case with its outcome."""
 
-    outcome = TextAreaField("Outcome", validators=[DataRequired(message="Write the outcome: what was decided and done.")])
+    outcome = TextAreaField(
+        "Outcome",
+        validators=[DataRequired(message="Write the outcome: what was decided and done.")],
+    )
 
 
 class ReopenForm(FlaskForm):
     """Reopen a closed case."""
 
-    reason = TextAreaField("Why reopen it?", validators=[DataRequired(message="Say why the case is reopened.")])
+    reason = TextAreaField(
+        "Why reopen it?", validators=[DataRequired(message="Say why the case is reopened.")]
+    )
 
 
 class ProductionForm(FlaskForm):
@@ -142,8 +188,12 @@ class ProductionForm(FlaskForm):
     workstation_code = StringField("Workstation code", validators=[Optional(), Length(max=40)])
     starts_at = DateTimeLocalField("From", validators=[Optional()])
     ends_at = DateTimeLocalField("To", validators=[Optional()])
-    kinds = SelectMultipleField("Kinds of record", choices=options((k.name, k.label) for k in RECORD_KINDS.values()),
-                                widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    kinds = SelectMultipleField(
+        "Kinds of record",
+        choices=options((k.name, k.label) for k in RECORD_KINDS.values()),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     recipient = StringField("Released to", validators=[Optional(), Length(max=300)])
     authority = StringField("Under what authority", validators=[Optional(), Length(max=300)])
     note = TextAreaField("Note", validators=[Optional()])
@@ -152,10 +202,14 @@ class ProductionForm(FlaskForm):
 
 # ---- gag orders (issue 5) --------------------------------------------------------------------
 
+
 class GagForm(FlaskForm):
     """The Director records a nondisclosure order's terms."""
 
-    issued_by = StringField("Who issued the order", validators=[DataRequired(message="Say who issued the order."), Length(max=200)])
+    issued_by = StringField(
+        "Who issued the order",
+        validators=[DataRequired(message="Say who issued the order."), Length(max=200)],
+    )
     issued_on = DateField("Issued on", validators=[Optional()])
     until = DateField("In force until", validators=[Optional()])
 
@@ -163,8 +217,14 @@ class GagForm(FlaskForm):
 class LiftGagForm(FlaskForm):
     """The Director lifts a gag: why, and on what authority."""
 
-    reason = TextAreaField("Why the gag is lifted", validators=[DataRequired(message="Say why the gag is lifted."), Length(max=1000)])
-    authority = StringField("On what authority", validators=[DataRequired(message="Name the order or the authority."), Length(max=300)])
+    reason = TextAreaField(
+        "Why the gag is lifted",
+        validators=[DataRequired(message="Say why the gag is lifted."), Length(max=1000)],
+    )
+    authority = StringField(
+        "On what authority",
+        validators=[DataRequired(message="Name the order or the authority."), Length(max=300)],
+    )
 
 
 class CircleForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Gag orders (nondisclosure): the words and the counting that keep a gagged matter hidden.
 Who may SEE a case is decided in cases/visibility.py, the one choke point; this module holds
 what everyone else may be told (DOMAIN.md, "Gag orders")."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,8 +34,16 @@ def band(count: int, width: int = BAND_WIDTH) -> str:
 
 # ---- imposing, lifting, and the circle ---------------------------------------------------------
 
-def impose_gag(session: Session, actor: User, case: Case, *, issued_by: str, issued_on: date | None,
-               until: date | None = None) -> None:
+
+def impose_gag(
+    session: Session,
+    actor: User,
+    case: Case,
+    *,
+    issued_by: str,
+    issued_on: date | None,
+    until: date | None = None,
+) -> None:
     """Mark a case gagged with the order's terms (who issued it, when, until when or until lifted).
     From this moment the case exists only for its circle (cases/visibility.py)."""
     if not issued_by.strip():
@@ -50,11 +59,20 @@ def impose_gag(session: Session, actor: User, case: Case, *, issued_by: str, iss
     # Copies made before the gag (a patron's report waiting in the portal) stop telling of it.
     for area in areas.modules("gagging"):
         area.case_gagged(session, case)
-    audit.record(session, actor, "case.gag_imposed", "case", case.id, case_id=case.id,
-                 detail=f"until={until.isoformat() if until else 'lifted'}")
+    audit.record(
+        session,
+        actor,
+        "case.gag_imposed",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail=f"until={until.isoformat() if until else 'lifted'}",
+    )
 
 
-def lift_gag(session: Session, actor: User | None, case: Case, *, reason: str, authority: str) -> None:
+def lift_gag(
+    session: Session, actor: User | None, case: Case, *, reason: str, authority: str
+) -> None:
     """Lift the gag (the order expired, or a court lifted it): the case returns to the normal
     rules and its timeline says when and why."""
     if not case.gagged:
@@ -68,56 +86,116 @@ def lift_gag(session: Session, actor: User | None, case: Case, *, reason: str, a
     case.gag_lifted_at = clock.now()
     case.gag_lift_reason = f"{reason.strip()} (authority: {authority.strip()})"
     # The timeline is the audit trail: the event carries the reason (no personal data in it).
-    audit.record(session, actor, "case.gag_lifted", "case", case.id, case_id=case.id, detail=case.gag_lift_reason)
+    audit.record(
+        session,
+        actor,
+        "case.gag_lifted",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail=case.gag_lift_reason,
+    )
 
 
 def lift_expired_gags(session: Session) -> int:
     """Lift every gag whose order ran out before today (a scheduled job; safe to run twice)."""
-    expired = session.scalars(select(Case).where(Case.gagged.is_(True), Case.gag_until.is_not(None), Case.gag_until < clock.today())).all()
+    expired = session.scalars(
+        select(Case).where(
+            Case.gagged.is_(True), Case.gag_until.is_not(None), Case.gag_until < clock.today()
+        )
+    ).all()
     for case in expired:
-        lift_gag(session, None, case, reason=f"The order expired on {case.gag_until.isoformat()}", authority="the order's own terms")
+        lift_gag(
+            session,
+            None,
+            case,
+            reason=f"The order expired on {case.gag_until.isoformat()}",
+            authority="the order's own terms",
+        )
     return len(expired)
 
 
 def add_member(session: Session, actor: User, case: Case, user: User) -> CaseMember:
     """The Director names `user` to a gagged case's need-to-know circle (audited)."""
     if not case.gagged:
-        raise DomainError("Only a gagged case has a need-to-know circle; everyone with a role in the case sees it already.")
+        raise DomainError(
+            "Only a gagged case has a need-to-know circle; everyone with a role in the case sees "
+            "it already."
+        )
     if user.role == Role.ADMIN.value or not user.is_enabled:
         raise DomainError("That account cannot be added to the circle.", field="user_id")
-    if session.scalar(select(CaseMember.id).where(CaseMember.case_id == case.id, CaseMember.user_id == user.id)):
+    if session.scalar(
+        select(CaseMember.id).where(CaseMember.case_id == case.id, CaseMember.user_id == user.id)
+    ):
         raise DomainError("That person is already in the circle.", field="user_id")
-    member = CaseMember(case_id=case.id, user_id=user.id, added_by_id=actor.id, added_at=clock.now())
+    member = CaseMember(
+        case_id=case.id, user_id=user.id, added_by_id=actor.id, added_at=clock.now()
+    )
     session.add(member)
     session.flush()
-    audit.record(session, actor, "case.circle_added", "case", case.id, case_id=case.id, detail=f"user={user.id}")
+    audit.record(
+        session,
+        actor,
+        "case.circle_added",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail=f"user={user.id}",
+    )
     return member
 
 
 def remove_member(session: Session, actor: User, case: Case, user: User) -> None:
     """Take `user` out of the circle: their sight of the case ends with this transaction."""
-    removed = session.execute(delete(CaseMember).where(CaseMember.case_id == case.id, CaseMember.user_id == user.id))
+    removed = session.execute(
+        delete(CaseMember).where(CaseMember.case_id == case.id, CaseMember.user_id == user.id)
+    )
     if not removed.rowcount:
         raise DomainError("That person is not in the circle.")
-    audit.record(session, actor, "case.circle_removed", "case", case.id, case_id=case.id, detail=f"user={user.id}")
+    audit.record(
+        session,
+        actor,
+        "case.circle_removed",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail=f"user={user.id}",
+    )
 
 
 def members(session: Session, case: Case) -> list[User]:
     """The users the Director named to the circle, by name."""
-    return list(session.scalars(
-        select(User).join(CaseMember, CaseMember.user_id == User.id).where(CaseMember.case_id == case.id).order_by(User.full_name)
-    ))
+    return list(
+        session.scalars(
+            select(User)
+            .join(CaseMember, CaseMember.user_id == User.id)
+            .where(CaseMember.case_id == case.id)
+            .order_by(User.full_name)
+        )
+    )
 
 
-def notify_about_case(session: Session, recipient: User, case: Case, subject: str, body: str = "", *,
-                      link: str | None = None, urgent: bool = False):
+def notify_about_case(
+    session: Session,
+    recipient: User,
+    case: Case,
+    subject: str,
+    body: str = "",
+    *,
+    link: str | None = None,
+    urgent: bool = False,
+):
     """THE way to notify anyone about a case: for a gagged case the subject and body become the
     restricted notice and the link goes to the home page, so no notification or e-mail can
     carry what the case is (DOMAIN.md: notifications say only that a restricted matter needs
     attention)."""
     if case.gagged:
-        return notify.notify(session, recipient, RESTRICTED_NOTICE, "", link="/", urgent=urgent, case_id=case.id)
-    return notify.notify(session, recipient, subject, body, link=link, urgent=urgent, case_id=case.id)
+        return notify.notify(
+            session, recipient, RESTRICTED_NOTICE, "", link="/", urgent=urgent, case_id=case.id
+        )
+    return notify.notify(
+        session, recipient, subject, body, link=link, urgent=urgent, case_id=case.id
+    )
 
 
 def directors_for(session: Session) -> list[User]:

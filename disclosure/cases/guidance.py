@@ -5,6 +5,7 @@ The words follow seed 004, section III.3 (the Board's procedure) and DOMAIN.md (
 request"): no library employee but the Director gives out anything from a patron's record; it is
 lawful to refer an officer to the Director even when the Director is not there; a search
 warrant is executed without interference; a FISA order or an NSL carries a gag order."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,11 @@ from sqlalchemy.orm import Session
 from disclosure.auth import service as auth
 from disclosure.cases.models import GAGGED_KINDS, CaseKind
 
-REFER = "Tell the officer: “The Director answers all requests for library records. I have passed this on to the Director now.” It is lawful to refer you to the Director even if the Director is not here."
+REFER = (
+    "Tell the officer: “The Director answers all requests for library records. I have passed this "
+    "on to the Director now.” It is lawful to refer you to the Director even if the Director is "
+    "not here."
+)
 RELEASE_NOTHING = "Do not give out, confirm or show any patron information yourself."
 
 
@@ -37,9 +42,11 @@ class DeskGuidance:
 
 GUIDANCE: tuple[DeskGuidance, ...] = (
     DeskGuidance(
-        CaseKind.SEARCH_WARRANT.value, "A search warrant",
+        CaseKind.SEARCH_WARRANT.value,
+        "A search warrant",
         (
-            "Stand back and let the officers execute the warrant. Do not interfere with the search or seizure.",
+            "Stand back and let the officers execute the warrant. Do not interfere with the "
+            "search or seizure.",
             "Ask for a copy of the warrant.",
             "Call the Director now (numbers below).",
             RELEASE_NOTHING,
@@ -48,71 +55,102 @@ GUIDANCE: tuple[DeskGuidance, ...] = (
         call_director_now=True,
     ),
     DeskGuidance(
-        CaseKind.FISA_ORDER.value, "A FISA order (USA PATRIOT Act section 215 order)",
+        CaseKind.FISA_ORDER.value,
+        "A FISA order (USA PATRIOT Act section 215 order)",
         (
             "Call the Director now (numbers below).",
-            "Tell no one about this order except your supervisor and the library's counsel. A gag order applies.",
+            "Tell no one about this order except your supervisor and the library's counsel. A gag "
+            "order applies.",
             RELEASE_NOTHING,
             "Log it here. After you send it you will see only a receipt.",
         ),
-        call_director_now=True, tell_no_one=True,
+        call_director_now=True,
+        tell_no_one=True,
     ),
     DeskGuidance(
-        CaseKind.NSL.value, "A National Security Letter (NSL)",
+        CaseKind.NSL.value,
+        "A National Security Letter (NSL)",
         (
             "Call the Director now (numbers below).",
-            "Tell no one about this letter except your supervisor and the library's counsel. A nondisclosure order applies.",
+            "Tell no one about this letter except your supervisor and the library's counsel. A "
+            "nondisclosure order applies.",
             RELEASE_NOTHING,
             "Log it here. After you send it you will see only a receipt.",
         ),
-        call_director_now=True, tell_no_one=True,
+        call_director_now=True,
+        tell_no_one=True,
     ),
     DeskGuidance(
-        CaseKind.EXIGENT.value, "An emergency request (no paper: danger of death, injury or serious damage)",
+        CaseKind.EXIGENT.value,
+        "An emergency request (no paper: danger of death, injury or serious damage)",
         (
-            "Call the Director now (numbers below). Only the Director, on counsel's advice, may answer an emergency request.",
+            "Call the Director now (numbers below). Only the Director, on counsel's advice, may "
+            "answer an emergency request.",
             RELEASE_NOTHING,
-            "Log it here: what the officer asks for and the emergency they describe (who is in danger, and how).",
+            "Log it here: what the officer asks for and the emergency they describe (who is in "
+            "danger, and how).",
         ),
         call_director_now=True,
     ),
     DeskGuidance(
-        CaseKind.SUBPOENA.value, "A subpoena",
-        (REFER, RELEASE_NOTHING, "Log it here and attach a scan of the subpoena. Note its return date."),
+        CaseKind.SUBPOENA.value,
+        "A subpoena",
+        (
+            REFER,
+            RELEASE_NOTHING,
+            "Log it here and attach a scan of the subpoena. Note its return date.",
+        ),
     ),
     DeskGuidance(
-        CaseKind.COURT_ORDER.value, "A court order",
+        CaseKind.COURT_ORDER.value,
+        "A court order",
         (REFER, RELEASE_NOTHING, "Log it here and attach a scan of the order."),
     ),
     DeskGuidance(
-        CaseKind.PRESERVATION.value, "A request to preserve records (keep them, pending a court order)",
-        (REFER, "Do not delete or change anything yourself. The Director places the hold.",
-         "Log it here with the records, patrons, computers and dates named."),
+        CaseKind.PRESERVATION.value,
+        "A request to preserve records (keep them, pending a court order)",
+        (
+            REFER,
+            "Do not delete or change anything yourself. The Director places the hold.",
+            "Log it here with the records, patrons, computers and dates named.",
+        ),
     ),
     DeskGuidance(
-        CaseKind.INFORMAL.value, "A request with no paper (a question, a phone call, an e-mail)",
+        CaseKind.INFORMAL.value,
+        "A request with no paper (a question, a phone call, an e-mail)",
         (REFER, RELEASE_NOTHING, "Log it here: who asked, and what they asked for."),
     ),
     DeskGuidance(
-        "patron_self", "A patron asking for their own records", (
-            "This is not a law-enforcement request. Staff may answer it; the Director is not needed.",
-            "Ask for the request in writing and check photo ID. Note the kind of ID, never its number.",
+        "patron_self",
+        "A patron asking for their own records",
+        (
+            "This is not a law-enforcement request. Staff may answer it; the Director is not "
+            "needed.",
+            "Ask for the request in writing and check photo ID. Note the kind of ID, never its "
+            "number.",
         ),
-        is_case=False, refer_to="patrons.desk_queue",
+        is_case=False,
+        refer_to="patrons.desk_queue",
     ),
     DeskGuidance(
-        "guardian", "A parent or guardian asking for a minor's records", (
+        "guardian",
+        "A parent or guardian asking for a minor's records",
+        (
             "This is not a law-enforcement request. Staff may answer it.",
             "Check photo ID and proof of guardianship before anything is released.",
         ),
-        is_case=False, refer_to="patrons.desk_queue",
+        is_case=False,
+        refer_to="patrons.desk_queue",
     ),
     DeskGuidance(
-        "consent", "Someone bringing a patron's signed consent to release records", (
+        "consent",
+        "Someone bringing a patron's signed consent to release records",
+        (
             "Check the signed consent. Release only what the consent covers.",
             "Use the patron requests page; the Director is not needed.",
         ),
-        is_case=False, refer_to="patrons.desk_queue",
+        is_case=False,
+        refer_to="patrons.desk_queue",
     ),
 )
 
@@ -151,7 +189,8 @@ class DirectorContact:
 
 
 def directors_to_call(session: Session) -> list[DirectorContact]:
-    """The Director(s) and any acting Director in force now, with the phone numbers on their accounts."""
+    """The Director(s) and any acting Director in force now, with the phone numbers on their
+    accounts."""
     return [
         DirectorContact(user.full_name, user.role != "director", user.phone)
         for user in auth.directors_now(session)

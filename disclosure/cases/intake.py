@@ -3,6 +3,7 @@
 The clerk logs what the officer presented; the request becomes a case numbered per year and is
 routed to everyone who holds the Director's powers now. After that the clerk sees only a receipt,
 which is a narrow query of its own: it is not a view of the case."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,8 +21,17 @@ from disclosure.auth.models import User
 from disclosure.cases import gag, uploads
 from disclosure.cases.guidance import kind_label
 from disclosure.cases.models import (
-    GAGGED_KINDS, RESTRICTED_SERIES, URGENT_KINDS, Case, CaseKind, CaseStatus, CaseSubject, DocumentKind, SubjectKind,
-    WarrantExecution, format_reference,
+    GAGGED_KINDS,
+    RESTRICTED_SERIES,
+    URGENT_KINDS,
+    Case,
+    CaseKind,
+    CaseStatus,
+    CaseSubject,
+    DocumentKind,
+    SubjectKind,
+    WarrantExecution,
+    format_reference,
 )
 from disclosure.db import is_sqlite
 from disclosure.errors import DomainError
@@ -96,13 +106,21 @@ def log_request(session: Session, clerk: User, data: Intake) -> Case:
         issued_on=data.issued_on,
         return_date=data.return_date,
         court_order_received=kind == CaseKind.COURT_ORDER,
-        gagged=kind in GAGGED_KINDS,  # FISA / s.215 orders and NSLs carry a gag order from the start
+        gagged=kind
+        in GAGGED_KINDS,  # FISA / s.215 orders and NSLs carry a gag order from the start
     )
     for scan in data.scans:
         uploads.check(scan)  # refuse a bad file before anything is numbered or written
     _number(session, case)
-    audit.record(session, clerk, "case.logged", "case", case.id, case_id=case.id,
-                 detail=f"kind={kind.value} scans={len(data.scans)}")
+    audit.record(
+        session,
+        clerk,
+        "case.logged",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail=f"kind={kind.value} scans={len(data.scans)}",
+    )
     _subjects(session, case, data)
     for scan in data.scans:
         uploads.store(session, clerk, case, scan, DocumentKind.LEGAL_PROCESS)
@@ -117,18 +135,26 @@ def _check(data: Intake) -> CaseKind:
         kind = CaseKind(data.kind)
     except ValueError:
         raise DomainError("Choose what the officer presented.", field="kind") from None
-    for name, message in (("officer_name", "Enter the officer's name."),
-                          ("officer_agency", "Enter the officer's agency."),
-                          ("records_sought", "Say what the officer asked for, in their words.")):
+    for name, message in (
+        ("officer_name", "Enter the officer's name."),
+        ("officer_agency", "Enter the officer's agency."),
+        ("records_sought", "Say what the officer asked for, in their words."),
+    ):
         if not (getattr(data, name) or "").strip():
             raise DomainError(message, field=name)
     if data.received_at and data.received_at > clock.now():
         raise DomainError("The time received cannot be in the future.", field="received_at")
-    if data.window_starts_at and data.window_ends_at and data.window_ends_at <= data.window_starts_at:
+    if (
+        data.window_starts_at
+        and data.window_ends_at
+        and data.window_ends_at <= data.window_starts_at
+    ):
         raise DomainError("The time window must end after it starts.", field="window_ends_at")
     if data.issued_on and data.return_date and data.return_date < data.issued_on:
         raise DomainError("The return date cannot be before the date issued.", field="return_date")
-    if kind == CaseKind.SEARCH_WARRANT and (data.warrant is None or data.warrant.executed_at is None):
+    if kind == CaseKind.SEARCH_WARRANT and (
+        data.warrant is None or data.warrant.executed_at is None
+    ):
         raise DomainError("Enter when the warrant was executed.", field="executed_at")
     if kind == CaseKind.SEARCH_WARRANT and data.warrant.executed_at > clock.now():
         raise DomainError("The time of execution cannot be in the future.", field="executed_at")
@@ -152,7 +178,12 @@ def _number(session: Session, case: Case) -> None:
         if case.gagged:
             number = secrets.randbelow(9999) + 1
         else:
-            number = (session.scalar(select(func.max(Case.number)).where(Case.year == year, Case.series == "")) or 0) + 1
+            number = (
+                session.scalar(
+                    select(func.max(Case.number)).where(Case.year == year, Case.series == "")
+                )
+                or 0
+            ) + 1
         case.year, case.number = year, number
         try:
             with session.begin_nested():
@@ -170,48 +201,95 @@ def _subjects(session: Session, case: Case, data: Intake) -> None:
     for card in dict.fromkeys(c.strip() for c in data.patron_cards if c.strip()):
         session.add(CaseSubject(case_id=case.id, kind=SubjectKind.PATRON.value, value=card[:120]))
     for code in dict.fromkeys(c.strip() for c in data.workstation_codes if c.strip()):
-        session.add(CaseSubject(case_id=case.id, kind=SubjectKind.WORKSTATION.value, value=code[:120]))
+        session.add(
+            CaseSubject(case_id=case.id, kind=SubjectKind.WORKSTATION.value, value=code[:120])
+        )
     if data.window_starts_at or data.window_ends_at:
-        session.add(CaseSubject(case_id=case.id, kind=SubjectKind.TIME_WINDOW.value,
-                                starts_at=data.window_starts_at, ends_at=data.window_ends_at))
+        session.add(
+            CaseSubject(
+                case_id=case.id,
+                kind=SubjectKind.TIME_WINDOW.value,
+                starts_at=data.window_starts_at,
+                ends_at=data.window_ends_at,
+            )
+        )
 
 
 def _record_warrant(session: Session, clerk: User, case: Case, facts: WarrantFacts) -> None:
     """Record the execution and take every seized public computer out of service."""
     ids = sorted(set(facts.seized_workstation_ids))
-    seized = list(session.scalars(select(Workstation).where(Workstation.id.in_(ids)))) if ids else []
+    seized = (
+        list(session.scalars(select(Workstation).where(Workstation.id.in_(ids)))) if ids else []
+    )
     if len(seized) != len(ids):
-        raise DomainError("One of the computers chosen is not in the records.", field="seized_workstations")
+        raise DomainError(
+            "One of the computers chosen is not in the records.", field="seized_workstations"
+        )
     for workstation in seized:
         workstation.out_of_service = True
         # No case reference here: the workstation list is seen outside the case's circle.
         workstation.out_of_service_reason = "Seized under a search warrant"
-    session.add(WarrantExecution(
-        case_id=case.id, executed_at=facts.executed_at, areas_searched=facts.areas_searched.strip(),
-        equipment_searched=facts.equipment_searched.strip(), items_seized=facts.items_seized.strip(),
-        seized_workstation_ids=ids, recorded_at=clock.now(), recorded_by_id=clerk.id,
-    ))
-    audit.record(session, clerk, "case.warrant_recorded", "case", case.id, case_id=case.id,
-                 detail=f"workstations_seized={len(ids)}")
+    session.add(
+        WarrantExecution(
+            case_id=case.id,
+            executed_at=facts.executed_at,
+            areas_searched=facts.areas_searched.strip(),
+            equipment_searched=facts.equipment_searched.strip(),
+            items_seized=facts.items_seized.strip(),
+            seized_workstation_ids=ids,
+            recorded_at=clock.now(),
+            recorded_by_id=clerk.id,
+        )
+    )
+    audit.record(
+        session,
+        clerk,
+        "case.warrant_recorded",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail=f"workstations_seized={len(ids)}",
+    )
 
 
 def route(session: Session, clerk: User, case: Case) -> None:
     """Tell everyone with the Director's powers now (the Director and any acting Director); for a
-    gagged case, in words that say nothing, and tell the clerk's supervisor only that it was routed."""
+    gagged case, in words that say nothing, and tell the clerk's supervisor only that it was
+    routed."""
     urgent = CaseKind(case.kind) in URGENT_KINDS
-    subject = f"{'URGENT: ' if urgent else ''}{kind_label(case.kind)} {case.reference} logged at the desk"
+    subject = (
+        f"{'URGENT: ' if urgent else ''}{kind_label(case.kind)} {case.reference} logged at the desk"
+    )
     body = "A request for library records was logged at the desk and needs your answer."
     directors = auth.directors_now(session)
     for director in directors:
         # gag.notify_about_case blanks all of this for a gagged case
-        gag.notify_about_case(session, director, case, subject, body, link=f"/cases/{case.id}", urgent=urgent)
+        gag.notify_about_case(
+            session, director, case, subject, body, link=f"/cases/{case.id}", urgent=urgent
+        )
     supervisor = clerk.supervisor
-    if case.gagged and supervisor is not None and supervisor.is_enabled and supervisor not in directors:
+    if (
+        case.gagged
+        and supervisor is not None
+        and supervisor.is_enabled
+        and supervisor not in directors
+    ):
         # The supervisor is told this and nothing more (seed 004, last paragraph): no link, no case
         # id, so the notice is not "about" a case they could ask for.
-        notify.notify(session, supervisor, "A restricted matter logged by staff you supervise was routed to the Director.")
-    audit.record(session, clerk, "case.routed", "case", case.id, case_id=case.id,
-                 detail=f"directors={len(directors)} urgent={urgent}")
+        notify.notify(
+            session,
+            supervisor,
+            "A restricted matter logged by staff you supervise was routed to the Director.",
+        )
+    audit.record(
+        session,
+        clerk,
+        "case.routed",
+        "case",
+        case.id,
+        case_id=case.id,
+        detail=f"directors={len(directors)} urgent={urgent}",
+    )
 
 
 # ---- the clerk's receipt: a narrow query, not a view of the case --------------------------
@@ -231,26 +309,50 @@ class Receipt:
     officer_agency: str | None = None
 
 
-_RECEIPT_COLUMNS = (Case.id, Case.year, Case.series, Case.number, Case.kind, Case.routed_at, Case.gagged,
-                    Case.received_at, Case.officer_name, Case.officer_agency)
+_RECEIPT_COLUMNS = (
+    Case.id,
+    Case.year,
+    Case.series,
+    Case.number,
+    Case.kind,
+    Case.routed_at,
+    Case.gagged,
+    Case.received_at,
+    Case.officer_name,
+    Case.officer_agency,
+)
 
 
 def _receipt(row) -> Receipt:
     reference = format_reference(row.year, row.series, row.number)
     if row.gagged:
         return Receipt(row.id, reference, row.kind, row.routed_at, True)
-    return Receipt(row.id, reference, row.kind, row.routed_at, False, row.received_at, row.officer_name, row.officer_agency)
+    return Receipt(
+        row.id,
+        reference,
+        row.kind,
+        row.routed_at,
+        False,
+        row.received_at,
+        row.officer_name,
+        row.officer_agency,
+    )
 
 
 def receipt_for(session: Session, user: User, case_id: int) -> Receipt | None:
     """The receipt of a request `user` logged, or None (the view answers 404)."""
-    row = session.execute(select(*_RECEIPT_COLUMNS).where(Case.id == case_id, Case.received_by_id == user.id)).first()
+    row = session.execute(
+        select(*_RECEIPT_COLUMNS).where(Case.id == case_id, Case.received_by_id == user.id)
+    ).first()
     return _receipt(row) if row else None
 
 
 def recent_receipts(session: Session, user: User, limit: int = 8) -> list[Receipt]:
     """The newest receipts of requests `user` logged."""
     rows = session.execute(
-        select(*_RECEIPT_COLUMNS).where(Case.received_by_id == user.id).order_by(Case.routed_at.desc(), Case.id.desc()).limit(limit)
+        select(*_RECEIPT_COLUMNS)
+        .where(Case.received_by_id == user.id)
+        .order_by(Case.routed_at.desc(), Case.id.desc())
+        .limit(limit)
     )
     return [_receipt(row) for row in rows]

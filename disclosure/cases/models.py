@@ -1,10 +1,21 @@
 """Cases: one law-enforcement request each, from the desk to closure (DOMAIN.md, "Case life")."""
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure import clock
@@ -30,7 +41,9 @@ GAGGED_KINDS = frozenset({CaseKind.FISA_ORDER, CaseKind.NSL})
 # Cases gagged from intake are numbered in their own series, at random (see intake._number).
 RESTRICTED_SERIES = "R"
 # The Director's queue puts these first.
-URGENT_KINDS = frozenset({CaseKind.SEARCH_WARRANT, CaseKind.FISA_ORDER, CaseKind.NSL, CaseKind.EXIGENT})
+URGENT_KINDS = frozenset(
+    {CaseKind.SEARCH_WARRANT, CaseKind.FISA_ORDER, CaseKind.NSL, CaseKind.EXIGENT}
+)
 
 
 def format_reference(year: int, series: str, number: int) -> str:
@@ -63,7 +76,9 @@ class Case(Base):
     """A request for library records, numbered per year ('2026-0042')."""
 
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("year", "series", "number", name="uq_cases_year_series_number"),)
+    __table_args__ = (
+        UniqueConstraint("year", "series", "number", name="uq_cases_year_series_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
@@ -72,7 +87,9 @@ class Case(Base):
     series: Mapped[str] = mapped_column(String(2), default="", server_default="")
     number: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True, default=CaseStatus.WITH_DIRECTOR.value)
+    status: Mapped[str] = mapped_column(
+        String(20), index=True, default=CaseStatus.WITH_DIRECTOR.value
+    )
 
     # at the desk
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -121,12 +138,18 @@ class Case(Base):
     counsel: Mapped[User | None] = relationship(foreign_keys=[counsel_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
-    subjects: Mapped[list["CaseSubject"]] = relationship(order_by="CaseSubject.id", cascade="all, delete-orphan")
-    documents: Mapped[list["CaseDocument"]] = relationship(order_by="CaseDocument.id", cascade="all, delete-orphan")
-    advice: Mapped[list["CounselAdvice"]] = relationship(order_by="CounselAdvice.id", cascade="all, delete-orphan")
-    waiver: Mapped["ExigentWaiver | None"] = relationship(cascade="all, delete-orphan")
-    warrant: Mapped["WarrantExecution | None"] = relationship(cascade="all, delete-orphan")
-    productions: Mapped[list["Production"]] = relationship(order_by="Production.id", viewonly=True)
+    subjects: Mapped[list[CaseSubject]] = relationship(
+        order_by="CaseSubject.id", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[CaseDocument]] = relationship(
+        order_by="CaseDocument.id", cascade="all, delete-orphan"
+    )
+    advice: Mapped[list[CounselAdvice]] = relationship(
+        order_by="CounselAdvice.id", cascade="all, delete-orphan"
+    )
+    waiver: Mapped[ExigentWaiver | None] = relationship(cascade="all, delete-orphan")
+    warrant: Mapped[WarrantExecution | None] = relationship(cascade="all, delete-orphan")
+    productions: Mapped[list[Production]] = relationship(order_by="Production.id", viewonly=True)
 
     @property
     def reference(self) -> str:
@@ -143,21 +166,25 @@ class Case(Base):
         return CaseKind(self.kind) in URGENT_KINDS
 
     @property
-    def latest_advice(self) -> "CounselAdvice | None":
+    def latest_advice(self) -> CounselAdvice | None:
         """Counsel's advice in force (the newest), if any."""
         return self.advice[-1] if self.advice else None
 
     @property
     def has_counsel_advice(self) -> bool:
-        """True once counsel has advised: a review recorded, or the advice an exigent waiver carries.
+        """True once counsel has advised: a review recorded, or the advice an exigent waiver
+        carries.
         The Director decides only after this (seed 004, III.3: 'will confer with legal counsel')."""
         return bool(self.advice) or self.waiver is not None
 
     @property
     def paperwork_overdue(self) -> bool:
         """An exigent case whose officer has not yet brought the paper, past its due date."""
-        return (self.paperwork_due_at is not None and self.paperwork_received_at is None
-                and self.paperwork_due_at < clock.now())
+        return (
+            self.paperwork_due_at is not None
+            and self.paperwork_received_at is None
+            and self.paperwork_due_at < clock.now()
+        )
 
 
 class CaseMember(Base):
@@ -188,11 +215,15 @@ class Production(Base):
     recipient: Mapped[str] = mapped_column(String(300))
     authority: Mapped[str] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
-    manifest: Mapped[dict] = mapped_column(JSON, default=dict)  # file name -> sha256, counts per kind
+    manifest: Mapped[dict] = mapped_column(
+        JSON, default=dict
+    )  # file name -> sha256, counts per kind
 
     case: Mapped[Case] = relationship()
     produced_by: Mapped[User] = relationship()
-    items: Mapped[list["ProductionItem"]] = relationship(back_populates="production", order_by="ProductionItem.id")
+    items: Mapped[list[ProductionItem]] = relationship(
+        back_populates="production", order_by="ProductionItem.id"
+    )
 
 
 class ProductionItem(Base):
@@ -203,7 +234,9 @@ class ProductionItem(Base):
     __table_args__ = (Index("ix_production_items_patron", "patron_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    production_id: Mapped[int] = mapped_column(ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(
+        ForeignKey("productions.id", ondelete="CASCADE"), index=True
+    )
     record_kind: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int] = mapped_column(Integer)
     patron_id: Mapped[int | None] = mapped_column(Integer)
@@ -318,7 +351,8 @@ class CounselAdvice(Base):
 
 class ExigentWaiver(Base):
     """The Director's waiver of legal process in an emergency, made only upon counsel's advice
-    (seed 004, III.3): who advised, when, what, the officer's stated emergency, what was released."""
+    (seed 004, III.3): who advised, when, what, the officer's stated emergency, what was
+    released."""
 
     __tablename__ = "exigent_waivers"
 

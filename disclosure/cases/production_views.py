@@ -1,4 +1,5 @@
 """Productions on the case page: pick records, preview, release (freeze), download the exports."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -27,17 +28,28 @@ def _prefilled(case) -> ProductionForm:
     subjects = {s.kind: s for s in reversed(case.subjects)}
     window = subjects.get(SubjectKind.TIME_WINDOW.value)
     return ProductionForm(
-        card_number=subjects[SubjectKind.PATRON.value].value if SubjectKind.PATRON.value in subjects else None,
-        workstation_code=subjects[SubjectKind.WORKSTATION.value].value if SubjectKind.WORKSTATION.value in subjects else None,
-        starts_at=_to_local(window.starts_at) if window else None, ends_at=_to_local(window.ends_at) if window else None,
-        kinds=[], recipient=productions.default_recipient(case),
-        authority=productions.default_authority(case))
+        card_number=subjects[SubjectKind.PATRON.value].value
+        if SubjectKind.PATRON.value in subjects
+        else None,
+        workstation_code=subjects[SubjectKind.WORKSTATION.value].value
+        if SubjectKind.WORKSTATION.value in subjects
+        else None,
+        starts_at=_to_local(window.starts_at) if window else None,
+        ends_at=_to_local(window.ends_at) if window else None,
+        kinds=[],
+        recipient=productions.default_recipient(case),
+        authority=productions.default_authority(case),
+    )
 
 
 def _criteria(form: ProductionForm) -> productions.Criteria:
-    return productions.Criteria(kinds=form.kinds.data or [], card_number=form.card_number.data,
-                                workstation_code=form.workstation_code.data,
-                                starts_at=to_utc(form.starts_at.data), ends_at=to_utc(form.ends_at.data))
+    return productions.Criteria(
+        kinds=form.kinds.data or [],
+        card_number=form.card_number.data,
+        workstation_code=form.workstation_code.data,
+        starts_at=to_utc(form.starts_at.data),
+        ends_at=to_utc(form.ends_at.data),
+    )
 
 
 @bp.route("/cases/<int:case_id>/productions/new", methods=["GET", "POST"])
@@ -52,18 +64,38 @@ def production_new(case_id: int):
         if form.validate_on_submit():
             if request.form.get("action") == "release":
                 production = productions.freeze(
-                    db.session, current_user, case, _criteria(form), recipient=form.recipient.data,
-                    authority=form.authority.data, note=form.note.data, expected_digest=form.preview_digest.data or None)
+                    db.session,
+                    current_user,
+                    case,
+                    _criteria(form),
+                    recipient=form.recipient.data,
+                    authority=form.authority.data,
+                    note=form.note.data,
+                    expected_digest=form.preview_digest.data or None,
+                )
                 db.session.commit()
-                flash(f"Production recorded: {production.manifest['total']} record(s) frozen into case {case.reference}.", "success")
-                return redirect(url_for("cases.production", case_id=case.id, production_id=production.id))
+                flash(
+                    f"Production recorded: {production.manifest['total']} record(s) frozen into "
+                    f"case {case.reference}.",
+                    "success",
+                )
+                return redirect(
+                    url_for("cases.production", case_id=case.id, production_id=production.id)
+                )
             preview = productions.select_records(db.session, _criteria(form))
-            form.preview_digest.data = productions.digest(sorted(preview, key=lambda r: (r.kind, r.record_id)))
+            form.preview_digest.data = productions.digest(
+                sorted(preview, key=lambda r: (r.kind, r.record_id))
+            )
     except DomainError as err:
         db.session.rollback()
         show_domain_error(form, err)
-    return render_template("cases/production_new.html", case=case, form=form, preview=preview,
-                           kinds=productions.RECORD_KINDS)
+    return render_template(
+        "cases/production_new.html",
+        case=case,
+        form=form,
+        preview=preview,
+        kinds=productions.RECORD_KINDS,
+    )
 
 
 @bp.route("/cases/<int:case_id>/productions/<int:production_id>")
@@ -72,17 +104,26 @@ def production(case_id: int, production_id: int):
     """A recorded production: what was released, to whom, under what authority, by whom, when."""
     case = _case_or_404(case_id)
     found = productions.load_production(db.session, case, production_id) or abort(404)
-    audit.record(db.session, current_user, "case.production_viewed", "production", found.id, case_id=case.id)
+    audit.record(
+        db.session, current_user, "case.production_viewed", "production", found.id, case_id=case.id
+    )
     db.session.commit()
-    return render_template("cases/production.html", case=case, production=found, kinds=productions.RECORD_KINDS,
-                           items=productions.oldest_first(found.items), when_of=productions.when_of,
-                           files=[*productions.EXPORTS, MANIFEST])
+    return render_template(
+        "cases/production.html",
+        case=case,
+        production=found,
+        kinds=productions.RECORD_KINDS,
+        items=productions.oldest_first(found.items),
+        when_of=productions.when_of,
+        files=[*productions.EXPORTS, MANIFEST],
+    )
 
 
 @bp.route("/cases/<int:case_id>/productions/<int:production_id>/files/<name>")
 @allow("director")
 def production_file(case_id: int, production_id: int, name: str):
-    """records.csv, records.json or manifest.json of a production, generated from the frozen copy."""
+    """records.csv, records.json or manifest.json of a production, generated from the frozen
+    copy."""
     case = _case_or_404(case_id)
     found = productions.load_production(db.session, case, production_id) or abort(404)
     if name == MANIFEST:
@@ -92,10 +133,23 @@ def production_file(case_id: int, production_id: int, name: str):
         body = make(case, found)
     else:
         abort(404)
-    audit.record(db.session, current_user, "case.production_downloaded", "production", found.id, case_id=case.id,
-                 detail=f"file={name}")
+    audit.record(
+        db.session,
+        current_user,
+        "case.production_downloaded",
+        "production",
+        found.id,
+        case_id=case.id,
+        detail=f"file={name}",
+    )
     db.session.commit()
     filename = f"{case.reference}-production-{found.id}-{name}"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -4,6 +4,7 @@ workstation, time window and kind, previews them, and freezes them: each release
 copied into the production, since the originals may later be purged. The CSV and JSON exports
 and their manifest are generated deterministically from the frozen copy, so the SHA-256 in the
 manifest can be checked at any time."""
+
 from __future__ import annotations
 
 import csv
@@ -43,20 +44,40 @@ class RecordKind:
 
 # The Director's words for each kind, the same on holds (holds/coverage.py) and productions.
 RECORD_KINDS = {
-    k.name: k for k in (
+    k.name: k
+    for k in (
         RecordKind("patron", "Patron registration records", rec.Patron, None),
         RecordKind("loan", "Loans (circulation history)", rec.Loan, "checked_out_at"),
-        RecordKind("computer_session", "Computer sign-up and session logs", rec.ComputerSession, "started_at", by_workstation=True),
-        RecordKind("interlibrary_loan", "Interlibrary-loan requests", rec.InterlibraryLoan, "requested_at"),
-        RecordKind("program_registration", "Program registrations", rec.ProgramRegistration, "registered_at"),
-        RecordKind("mailing_list_subscription", "Mailing-list subscriptions", rec.MailingListSubscription, "subscribed_at"),
+        RecordKind(
+            "computer_session",
+            "Computer sign-up and session logs",
+            rec.ComputerSession,
+            "started_at",
+            by_workstation=True,
+        ),
+        RecordKind(
+            "interlibrary_loan", "Interlibrary-loan requests", rec.InterlibraryLoan, "requested_at"
+        ),
+        RecordKind(
+            "program_registration",
+            "Program registrations",
+            rec.ProgramRegistration,
+            "registered_at",
+        ),
+        RecordKind(
+            "mailing_list_subscription",
+            "Mailing-list subscriptions",
+            rec.MailingListSubscription,
+            "subscribed_at",
+        ),
     )
 }
 
 
 @dataclass
 class Criteria:
-    """What the Director picks: any of a patron (card number), a workstation, a time window; and kinds."""
+    """What the Director picks: any of a patron (card number), a workstation, a time window; and
+    kinds."""
 
     kinds: list[str]
     card_number: str | None = None
@@ -104,7 +125,11 @@ def json_safe(value):
 
 
 def _copy(row) -> dict:
-    return {c.key: json_safe(getattr(row, c.key)) for c in row.__table__.columns if c.key not in SECRET_COLUMNS}
+    return {
+        c.key: json_safe(getattr(row, c.key))
+        for c in row.__table__.columns
+        if c.key not in SECRET_COLUMNS
+    }
 
 
 def require_release_allowed(case: Case) -> None:
@@ -113,7 +138,9 @@ def require_release_allowed(case: Case) -> None:
     if not case.is_open:
         raise DomainError(f"Case {case.reference} is closed. Reopen it to record a production.")
     if case.decision not in (Decision.COMPLY.value, Decision.COMPLY_IN_PART.value):
-        raise DomainError("Record a decision to comply (or comply in part) before recording what was released.")
+        raise DomainError(
+            "Record a decision to comply (or comply in part) before recording what was released."
+        )
 
 
 def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:
@@ -124,16 +151,21 @@ def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:
     card = (criteria.card_number or "").strip()
     code = (criteria.workstation_code or "").strip()
     if not (card or code or criteria.starts_at or criteria.ends_at):
-        raise DomainError("Name a patron, a workstation or a time window: a production never releases everything.",
-                          field="card_number")
+        raise DomainError(
+            "Name a patron, a workstation or a time window: "
+            "a production never releases everything.",
+            field="card_number",
+        )
     if criteria.starts_at and criteria.ends_at and criteria.ends_at <= criteria.starts_at:
         raise DomainError("The time window must end after it starts.", field="ends_at")
     patron = workstation = None
     if card:
         patron = session.scalar(select(rec.Patron).where(rec.Patron.card_number == card))
         if patron is None:
-            raise DomainError("No patron in the records has that card number (the record may have been purged).",
-                              field="card_number")
+            raise DomainError(
+                "No patron in the records has that card number (the record may have been purged).",
+                field="card_number",
+            )
     if code:
         workstation = session.scalar(select(rec.Workstation).where(rec.Workstation.code == code))
         if workstation is None:
@@ -142,13 +174,18 @@ def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:
     for name in kinds:
         found.extend(_pick(session, RECORD_KINDS[name], patron, workstation, criteria))
         if len(found) > MAX_RECORDS:
-            raise DomainError(f"That selection matches more than {MAX_RECORDS:,} records. Narrow it (a shorter window, "
-                              "one patron or one workstation).", field="card_number")
+            raise DomainError(
+                f"That selection matches more than {MAX_RECORDS:,} records. Narrow it (a shorter "
+                "window, one patron or one workstation).",
+                field="card_number",
+            )
     _enrich(session, found)
     return found
 
 
-def _pick(session: Session, kind: RecordKind, patron, workstation, criteria: Criteria) -> list[FrozenRecord]:
+def _pick(
+    session: Session, kind: RecordKind, patron, workstation, criteria: Criteria
+) -> list[FrozenRecord]:
     model = kind.model
     query = select(model).order_by(model.id).limit(MAX_RECORDS + 1)
     if kind.name == "patron":
@@ -166,22 +203,39 @@ def _pick(session: Session, kind: RecordKind, patron, workstation, criteria: Cri
     if kind.when and criteria.ends_at:
         query = query.where(getattr(model, kind.when) < criteria.ends_at)
     rows = session.scalars(query)
-    return [FrozenRecord(kind.name, row.id, row.id if kind.name == "patron" else row.patron_id, _copy(row)) for row in rows]
+    return [
+        FrozenRecord(
+            kind.name, row.id, row.id if kind.name == "patron" else row.patron_id, _copy(row)
+        )
+        for row in rows
+    ]
 
 
 def _enrich(session: Session, records: list[FrozenRecord]) -> None:
     """Add what a reader of the release needs beside the raw ids (the patron's card and name, the
     workstation, branch, program or list), since the rows these ids point to may be purged."""
+
     def lookup(model, ids, *cols):
         ids = {i for i in ids if i is not None}
         if not ids:
             return {}
-        return {row.id: row for row in session.execute(select(model.id, *cols).where(model.id.in_(ids)))}
+        return {
+            row.id: row for row in session.execute(select(model.id, *cols).where(model.id.in_(ids)))
+        }
 
-    patrons = lookup(rec.Patron, [r.patron_id for r in records], rec.Patron.card_number, rec.Patron.name)
-    stations = lookup(rec.Workstation, [r.data.get("workstation_id") for r in records], rec.Workstation.code)
+    patrons = lookup(
+        rec.Patron, [r.patron_id for r in records], rec.Patron.card_number, rec.Patron.name
+    )
+    stations = lookup(
+        rec.Workstation, [r.data.get("workstation_id") for r in records], rec.Workstation.code
+    )
     branches = lookup(rec.Branch, [r.data.get("branch_id") for r in records], rec.Branch.code)
-    programs = lookup(rec.Program, [r.data.get("program_id") for r in records], rec.Program.code, rec.Program.title)
+    programs = lookup(
+        rec.Program,
+        [r.data.get("program_id") for r in records],
+        rec.Program.code,
+        rec.Program.title,
+    )
     lists = lookup(rec.MailingList, [r.data.get("list_id") for r in records], rec.MailingList.name)
     for record in records:
         if record.kind != "patron" and record.patron_id in patrons:
@@ -199,19 +253,31 @@ def _enrich(session: Session, records: list[FrozenRecord]) -> None:
 
 
 def digest(records: list[FrozenRecord]) -> str:
-    """A fingerprint of exactly which records a preview showed, so the release is what was previewed."""
+    """A fingerprint of exactly which records a preview showed, so the release is what was
+    previewed."""
     return hashlib.sha256(",".join(f"{r.kind}:{r.record_id}" for r in records).encode()).hexdigest()
 
 
 def default_recipient(case: Case) -> str:
     """The officer who asked, as the production's recipient."""
-    return ", ".join(p for p in (case.officer_name, case.officer_badge and f"badge {case.officer_badge}", case.officer_agency) if p)
+    return ", ".join(
+        p
+        for p in (
+            case.officer_name,
+            case.officer_badge and f"badge {case.officer_badge}",
+            case.officer_agency,
+        )
+        if p
+    )
 
 
 def default_authority(case: Case) -> str:
     """The case's document, in one line: the authority the records are released under."""
     if case.waiver is not None:
-        return f"Exigent waiver upon counsel's advice (case {case.reference}); officer's paper to follow"
+        return (
+            f"Exigent waiver upon counsel's advice (case {case.reference}); officer's paper to "
+            "follow"
+        )
     parts = [kind_label(case.kind)]
     if case.court:
         parts.append(case.court)
@@ -222,8 +288,17 @@ def default_authority(case: Case) -> str:
     return ", ".join(parts)
 
 
-def freeze(session: Session, director: User, case: Case, criteria: Criteria, *, recipient: str, authority: str,
-           note: str = "", expected_digest: str | None = None) -> Production:
+def freeze(
+    session: Session,
+    director: User,
+    case: Case,
+    criteria: Criteria,
+    *,
+    recipient: str,
+    authority: str,
+    note: str = "",
+    expected_digest: str | None = None,
+) -> Production:
     """Record a production: copy the picked records into it, with its manifest of SHA-256s."""
     if "director" not in auth.roles_of(session, director):
         raise DomainError("Only the Director (or an acting Director) releases records.")
@@ -234,21 +309,47 @@ def freeze(session: Session, director: User, case: Case, criteria: Criteria, *, 
         raise DomainError("Say under what authority the records were released.", field="authority")
     records = sorted(select_records(session, criteria), key=lambda r: (r.kind, r.record_id))
     if not records:
-        raise DomainError("The selection has no records. A decision of “no responsive records” needs no production.",
-                          field="kinds")
+        raise DomainError(
+            "The selection has no records. A decision of “no responsive records” needs no "
+            "production.",
+            field="kinds",
+        )
     if expected_digest and digest(records) != expected_digest:
-        raise DomainError("The records changed since the preview. Preview again, then release.", field="kinds")
-    production = Production(case_id=case.id, produced_at=clock.now(), produced_by_id=director.id,
-                            recipient=recipient.strip()[:300], authority=authority.strip()[:300], note=(note or "").strip() or None,
-                            manifest={})
+        raise DomainError(
+            "The records changed since the preview. Preview again, then release.", field="kinds"
+        )
+    production = Production(
+        case_id=case.id,
+        produced_at=clock.now(),
+        produced_by_id=director.id,
+        recipient=recipient.strip()[:300],
+        authority=authority.strip()[:300],
+        note=(note or "").strip() or None,
+        manifest={},
+    )
     session.add(production)
     session.flush()
-    production.items = [ProductionItem(production_id=production.id, record_kind=r.kind, record_id=r.record_id,
-                                       patron_id=r.patron_id, data=r.data) for r in records]
+    production.items = [
+        ProductionItem(
+            production_id=production.id,
+            record_kind=r.kind,
+            record_id=r.record_id,
+            patron_id=r.patron_id,
+            data=r.data,
+        )
+        for r in records
+    ]
     session.flush()
     production.manifest = manifest(case, production)
-    audit.record(session, director, "case.production_recorded", "production", production.id, case_id=case.id,
-                 detail=f"items={len(records)}")
+    audit.record(
+        session,
+        director,
+        "case.production_recorded",
+        "production",
+        production.id,
+        case_id=case.id,
+        detail=f"items={len(records)}",
+    )
     return production
 
 
@@ -267,24 +368,37 @@ def export_json(case: Case, production: Production) -> bytes:
         "produced_at": production.produced_at.isoformat(),
         "recipient": production.recipient,
         "authority": production.authority,
-        "records": [{"kind": i.record_kind, "record_id": i.record_id, "data": i.data} for i in _items(production)],
+        "records": [
+            {"kind": i.record_kind, "record_id": i.record_id, "data": i.data}
+            for i in _items(production)
+        ],
     }
     return json.dumps(body, sort_keys=True, indent=2, ensure_ascii=False).encode("utf-8")
 
 
 def export_csv(case: Case, production: Production) -> bytes:
-    """The production as CSV: one row per record, one column per field (blank where a kind has none)."""
+    """The production as CSV: one row per record, one column per field (blank where a kind has
+    none)."""
     items = _items(production)
     columns = sorted({key for item in items for key in item.data})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["kind", "record_id", *columns])
     for item in items:
-        writer.writerow([item.record_kind, item.record_id, *("" if item.data.get(c) is None else item.data[c] for c in columns)])
+        writer.writerow(
+            [
+                item.record_kind,
+                item.record_id,
+                *("" if item.data.get(c) is None else item.data[c] for c in columns),
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 
-EXPORTS = {"records.csv": ("text/csv", export_csv), "records.json": ("application/json", export_json)}
+EXPORTS = {
+    "records.csv": ("text/csv", export_csv),
+    "records.json": ("application/json", export_json),
+}
 
 
 def manifest(case: Case, production: Production) -> dict:
@@ -293,7 +407,10 @@ def manifest(case: Case, production: Production) -> dict:
     for item in production.items:
         counts[item.record_kind] = counts.get(item.record_kind, 0) + 1
     return {
-        "files": {name: hashlib.sha256(make(case, production)).hexdigest() for name, (_type, make) in EXPORTS.items()},
+        "files": {
+            name: hashlib.sha256(make(case, production)).hexdigest()
+            for name, (_type, make) in EXPORTS.items()
+        },
         "counts": dict(sorted(counts.items())),
         "total": len(production.items),
     }
@@ -301,11 +418,17 @@ def manifest(case: Case, production: Production) -> dict:
 
 def export_manifest(case: Case, production: Production) -> bytes:
     """manifest.json: the stored manifest with the case and production it belongs to."""
-    body = {"case": case.reference, "production": production.id, "produced_at": production.produced_at.isoformat(),
-            **production.manifest}
+    body = {
+        "case": case.reference,
+        "production": production.id,
+        "produced_at": production.produced_at.isoformat(),
+        **production.manifest,
+    }
     return json.dumps(body, sort_keys=True, indent=2).encode("utf-8")
 
 
 def load_production(session: Session, case: Case, production_id: int) -> Production | None:
     """A production of `case` (the caller loaded the case through the visibility rule)."""
-    return session.scalar(select(Production).where(Production.id == production_id, Production.case_id == case.id))
+    return session.scalar(
+        select(Production).where(Production.id == production_id, Production.case_id == case.id)
+    )

@@ -1,5 +1,6 @@
 """Lists of cases: the Director's queue, counsel's reviews, a case's timeline. Every query goes
 through cases.visibility (the one rule); nothing here writes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from disclosure import clock
-from disclosure.audit.models import AuditEvent
 from disclosure.audit import telling
+from disclosure.audit.models import AuditEvent
 from disclosure.auth.models import User
-from disclosure.cases.models import Case, CaseKind, URGENT_KINDS
+from disclosure.cases.models import URGENT_KINDS, Case, CaseKind
 from disclosure.cases.visibility import case_filter
 
 
@@ -38,8 +39,13 @@ def deadlines(case: Case) -> list[Deadline]:
     if case.counsel_due_on:
         found.append(Deadline("Counsel's advice due", case.counsel_due_on, bool(case.advice)))
     if case.paperwork_due_at:
-        found.append(Deadline("Officer's paper due", clock.local(case.paperwork_due_at).date(),
-                              case.paperwork_received_at is not None))
+        found.append(
+            Deadline(
+                "Officer's paper due",
+                clock.local(case.paperwork_due_at).date(),
+                case.paperwork_received_at is not None,
+            )
+        )
     return found
 
 
@@ -51,8 +57,16 @@ def subjects_not_in_records(session: Session, case: Case) -> set[str]:
 
     cards = {s.value for s in case.subjects if s.kind == "patron"}
     codes = {s.value for s in case.subjects if s.kind == "workstation"}
-    known = set(session.scalars(select(Patron.card_number).where(Patron.card_number.in_(cards)))) if cards else set()
-    known |= set(session.scalars(select(Workstation.code).where(Workstation.code.in_(codes)))) if codes else set()
+    known = (
+        set(session.scalars(select(Patron.card_number).where(Patron.card_number.in_(cards))))
+        if cards
+        else set()
+    )
+    known |= (
+        set(session.scalars(select(Workstation.code).where(Workstation.code.in_(codes))))
+        if codes
+        else set()
+    )
     return (cards | codes) - known
 
 
@@ -81,12 +95,16 @@ def _urgency(case: Case) -> tuple:
 
 
 def _loaded(query):
-    return query.options(selectinload(Case.advice), selectinload(Case.waiver), selectinload(Case.counsel))
+    return query.options(
+        selectinload(Case.advice), selectinload(Case.waiver), selectinload(Case.counsel)
+    )
 
 
 def open_queue(session: Session, user: User) -> list[Case]:
     """The open cases `user` may see, most urgent first (the open cases are few: sorted here)."""
-    cases = session.scalars(_loaded(select(Case).where(Case.closed_at.is_(None), case_filter(user, session=session))))
+    cases = session.scalars(
+        _loaded(select(Case).where(Case.closed_at.is_(None), case_filter(user, session=session)))
+    )
     return sorted(cases, key=_urgency)
 
 
@@ -98,9 +116,16 @@ def recently_closed(session: Session, user: User, limit: int = 20) -> list[Case]
 
 def counsel_reviews(session: Session, counsel: User) -> list[Case]:
     """The open cases assigned to `counsel`, the earliest due first."""
-    query = _loaded(select(Case).where(
-        Case.counsel_id == counsel.id, Case.closed_at.is_(None), case_filter(counsel, session=session)))
-    return sorted(session.scalars(query), key=lambda c: (bool(c.advice), c.counsel_due_on or date.max, c.id))
+    query = _loaded(
+        select(Case).where(
+            Case.counsel_id == counsel.id,
+            Case.closed_at.is_(None),
+            case_filter(counsel, session=session),
+        )
+    )
+    return sorted(
+        session.scalars(query), key=lambda c: (bool(c.advice), c.counsel_due_on or date.max, c.id)
+    )
 
 
 def timeline(session: Session, user: User, case_id: int) -> list[telling.TimelineEntry]:

@@ -4,6 +4,7 @@ case's id in the caller's transaction; nothing here commits.
 
 Every function takes a case the caller loaded through cases.visibility.load_case (the one rule of
 who may see a case); the role checks here are the second lock on the door, not the first."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -19,7 +20,15 @@ from disclosure.auth.models import Role, User
 from disclosure.cases import gag, uploads
 from disclosure.cases.guidance import kind_label
 from disclosure.cases.models import (
-    CHECKLIST, Case, CaseKind, CaseStatus, CounselAdvice, Decision, DocumentKind, ExigentWaiver, Recommendation,
+    CHECKLIST,
+    Case,
+    CaseKind,
+    CaseStatus,
+    CounselAdvice,
+    Decision,
+    DocumentKind,
+    ExigentWaiver,
+    Recommendation,
 )
 from disclosure.errors import DomainError
 from disclosure.notify.models import Notification
@@ -36,7 +45,9 @@ DECISION_LABELS = {
 RECOMMENDATION_LABELS = {
     Recommendation.COMPLY.value: DECISION_LABELS[Decision.COMPLY.value],
     Recommendation.COMPLY_IN_PART.value: DECISION_LABELS[Decision.COMPLY_IN_PART.value],
-    Recommendation.NO_RESPONSIVE_RECORDS.value: DECISION_LABELS[Decision.NO_RESPONSIVE_RECORDS.value],
+    Recommendation.NO_RESPONSIVE_RECORDS.value: DECISION_LABELS[
+        Decision.NO_RESPONSIVE_RECORDS.value
+    ],
     Recommendation.REFUSE.value: DECISION_LABELS[Decision.REFUSE_IMPROPER.value],
     Recommendation.CHALLENGE.value: DECISION_LABELS[Decision.CHALLENGE.value],
     Recommendation.REQUIRE_PROCESS.value: DECISION_LABELS[Decision.PROPER_PROCESS_REQUIRED.value],
@@ -70,9 +81,15 @@ def record_view(session: Session, user: User, case: Case) -> None:
     """Every view of a case page is in its audit trail (DOMAIN.md: every step records who and when);
     the viewer's notifications about the case are then read."""
     _event(session, user, "case.viewed", case)
-    session.execute(update(Notification)
-                    .where(Notification.recipient_id == user.id, Notification.case_id == case.id, Notification.read_at.is_(None))
-                    .values(read_at=clock.now()))
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.recipient_id == user.id,
+            Notification.case_id == case.id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=clock.now())
+    )
 
 
 def _status_from_facts(case: Case) -> str:
@@ -92,7 +109,9 @@ def _tell(session: Session, recipient: User, case: Case, subject: str, link: str
     gag.notify_about_case(session, recipient, case, subject, link=link)
 
 
-def assign_counsel(session: Session, director: User, case: Case, counsel: User, due_on: date) -> None:
+def assign_counsel(
+    session: Session, director: User, case: Case, counsel: User, due_on: date
+) -> None:
     """The Director asks counsel to review the case by `due_on`."""
     _require_director(session, director)
     _require_open(case)
@@ -103,13 +122,31 @@ def assign_counsel(session: Session, director: User, case: Case, counsel: User, 
     case.counsel_id, case.counsel_due_on = counsel.id, due_on
     case.counsel = counsel
     case.status = _status_from_facts(case)
-    _event(session, director, "case.counsel_assigned", case, f"counsel={counsel.id} due={due_on.isoformat()}")
-    _tell(session, counsel, case, f"Please review case {case.reference} ({kind_label(case.kind)}) by {due_on:%-d %b %Y}",
-          f"/cases/{case.id}/advice")
+    _event(
+        session,
+        director,
+        "case.counsel_assigned",
+        case,
+        f"counsel={counsel.id} due={due_on.isoformat()}",
+    )
+    _tell(
+        session,
+        counsel,
+        case,
+        f"Please review case {case.reference} ({kind_label(case.kind)}) by {due_on:%-d %b %Y}",
+        f"/cases/{case.id}/advice",
+    )
 
 
-def record_advice(session: Session, counsel: User, case: Case, *, advice: str, recommendation: str,
-                  checklist: dict[str, bool]) -> CounselAdvice:
+def record_advice(
+    session: Session,
+    counsel: User,
+    case: Case,
+    *,
+    advice: str,
+    recommendation: str,
+    checklist: dict[str, bool],
+) -> CounselAdvice:
     """Counsel records confidential advice, a recommendation and the legal-process checklist."""
     if case.counsel_id != counsel.id:
         raise DomainError("Only the counsel assigned to this case may record advice.")
@@ -118,48 +155,84 @@ def record_advice(session: Session, counsel: User, case: Case, *, advice: str, r
         raise DomainError("Write your advice to the Director.", field="advice")
     if recommendation not in RECOMMENDATION_LABELS:
         raise DomainError("Choose a recommendation.", field="recommendation")
-    row = CounselAdvice(case_id=case.id, counsel_id=counsel.id, recorded_at=clock.now(), advice=advice.strip(),
-                        recommendation=recommendation,
-                        **{name: bool(checklist.get(name)) for name, _label in CHECKLIST})
+    row = CounselAdvice(
+        case_id=case.id,
+        counsel_id=counsel.id,
+        recorded_at=clock.now(),
+        advice=advice.strip(),
+        recommendation=recommendation,
+        **{name: bool(checklist.get(name)) for name, _label in CHECKLIST},
+    )
     session.add(row)
     case.advice.append(row)
     case.status = _status_from_facts(case)
     _event(session, counsel, "case.advice_recorded", case, f"recommendation={recommendation}")
     for director in auth.directors_now(session):
-        _tell(session, director, case, f"Counsel's advice on case {case.reference} is recorded", f"/cases/{case.id}")
+        _tell(
+            session,
+            director,
+            case,
+            f"Counsel's advice on case {case.reference} is recorded",
+            f"/cases/{case.id}",
+        )
     return row
 
 
 def decide(session: Session, director: User, case: Case, decision: str, reason: str = "") -> None:
     """The Director's answer; only after counsel's advice is recorded (seed 004, III.3: the
-    Director 'will confer with the library's legal counsel before determining the proper response')."""
+    Director 'will confer with the library's legal counsel before determining the proper
+    response')."""
     _require_director(session, director)
     _require_open(case)
     if decision not in DECISION_LABELS:
         raise DomainError("Choose a decision.", field="decision")
     if not case.has_counsel_advice:
         raise DomainError(
-            "Counsel's advice is not recorded yet, so no decision can be recorded. Assign counsel and wait "
-            "for the advice (in an emergency, record the exigent waiver with counsel's advice).", field="decision")
+            "Counsel's advice is not recorded yet, so no decision can be recorded. Assign counsel "
+            "and wait for the advice (in an emergency, record the exigent waiver with counsel's "
+            "advice).",
+            field="decision",
+        )
     reason = (reason or "").strip()
     if decision == Decision.REFUSE_IMPROPER.value and not reason:
         defects = case.latest_advice.defects if case.latest_advice else []
         if not defects:
-            raise DomainError("Counsel's checklist shows no defect in the process. Say why it is not in proper form.",
-                              field="reason")
+            raise DomainError(
+                "Counsel's checklist shows no defect in the process. Say why it is not in proper "
+                "form.",
+                field="reason",
+            )
         reason = "Process not in proper form: " + "; ".join(d.lower() for d in defects) + "."
     if decision == Decision.CHALLENGE.value and not reason:
-        raise DomainError("Say how the process will be challenged (for example: motion to quash or modify).", field="reason")
-    if decision == Decision.PROPER_PROCESS_REQUIRED.value and CaseKind(case.kind) not in PAPERLESS_KINDS:
-        raise DomainError("The officer presented legal process already; choose another answer.", field="decision")
+        raise DomainError(
+            "Say how the process will be challenged (for example: motion to quash or modify).",
+            field="reason",
+        )
+    if (
+        decision == Decision.PROPER_PROCESS_REQUIRED.value
+        and CaseKind(case.kind) not in PAPERLESS_KINDS
+    ):
+        raise DomainError(
+            "The officer presented legal process already; choose another answer.", field="decision"
+        )
     case.decision, case.decision_reason = decision, reason or None
     case.decided_at, case.decided_by_id = clock.now(), director.id
     case.status = _status_from_facts(case)
     _event(session, director, "case.decided", case, f"decision={decision}")
 
 
-def record_exigent_waiver(session: Session, director: User, case: Case, *, counsel_name: str, advised_at: datetime | None,
-                          advice: str, by_phone: bool, emergency: str, released: str) -> ExigentWaiver:
+def record_exigent_waiver(
+    session: Session,
+    director: User,
+    case: Case,
+    *,
+    counsel_name: str,
+    advised_at: datetime | None,
+    advice: str,
+    by_phone: bool,
+    emergency: str,
+    released: str,
+) -> ExigentWaiver:
     """The Director waives legal process in an emergency, upon counsel's advice only (seed 004,
     III.3); the officer's paper must follow within the configured days."""
     _require_director(session, director)
@@ -169,8 +242,17 @@ def record_exigent_waiver(session: Session, director: User, case: Case, *, couns
     if case.waiver is not None:
         raise DomainError("The waiver for this case is recorded already.")
     for value, name, message in (
-        (counsel_name, "counsel_name", "Name the counsel who advised the waiver: the Director may waive process only upon counsel's advice."),
-        (advice, "advice", "Record counsel's advice: the Director may waive process only upon counsel's advice."),
+        (
+            counsel_name,
+            "counsel_name",
+            "Name the counsel who advised the waiver: the Director may waive process only upon "
+            "counsel's advice.",
+        ),
+        (
+            advice,
+            "advice",
+            "Record counsel's advice: the Director may waive process only upon counsel's advice.",
+        ),
         (emergency, "emergency", "Record the emergency the officer stated."),
         (released, "released", "Record what was released to the officer."),
     ):
@@ -179,13 +261,26 @@ def record_exigent_waiver(session: Session, director: User, case: Case, *, couns
     if advised_at is None or advised_at > clock.now():
         raise DomainError("Enter when counsel advised (not in the future).", field="advised_at")
     now = clock.now()
-    waiver = ExigentWaiver(case_id=case.id, counsel_name=counsel_name.strip(), advised_at=advised_at, advice=advice.strip(),
-                           by_phone=bool(by_phone), emergency=emergency.strip(), released=released.strip(),
-                           recorded_at=now, recorded_by_id=director.id)
+    waiver = ExigentWaiver(
+        case_id=case.id,
+        counsel_name=counsel_name.strip(),
+        advised_at=advised_at,
+        advice=advice.strip(),
+        by_phone=bool(by_phone),
+        emergency=emergency.strip(),
+        released=released.strip(),
+        recorded_at=now,
+        recorded_by_id=director.id,
+    )
     session.add(waiver)
     case.waiver = waiver
-    case.paperwork_due_at = now + timedelta(days=current_app.config["SETTINGS"].exigent_paperwork_days)
-    case.decision, case.decision_reason = Decision.COMPLY.value, "Exigent waiver upon counsel's advice."
+    case.paperwork_due_at = now + timedelta(
+        days=current_app.config["SETTINGS"].exigent_paperwork_days
+    )
+    case.decision, case.decision_reason = (
+        Decision.COMPLY.value,
+        "Exigent waiver upon counsel's advice.",
+    )
     case.decided_at, case.decided_by_id = now, director.id
     case.status = _status_from_facts(case)
     _event(session, director, "case.exigent_waiver", case, f"by_phone={bool(by_phone)}")
@@ -201,12 +296,22 @@ def attach_document(session: Session, director: User, case: Case, scan: uploads.
     except ValueError:
         raise DomainError("Choose what the document is.", field="kind") from None
     document = uploads.store(session, director, case, scan, document_kind, field="scan")
-    if document_kind == DocumentKind.FOLLOW_UP and case.paperwork_due_at is not None and case.paperwork_received_at is None:
+    if (
+        document_kind == DocumentKind.FOLLOW_UP
+        and case.paperwork_due_at is not None
+        and case.paperwork_received_at is None
+    ):
         case.paperwork_received_at = clock.now()
     if document_kind == DocumentKind.COURT_ORDER:
         case.court_order_received = True
     session.flush()
-    _event(session, director, "case.document_attached", case, f"document={document.id} kind={document_kind.value}")
+    _event(
+        session,
+        director,
+        "case.document_attached",
+        case,
+        f"document={document.id} kind={document_kind.value}",
+    )
     return document
 
 
@@ -217,8 +322,11 @@ def close(session: Session, director: User, case: Case, outcome: str) -> None:
     if not (outcome or "").strip():
         raise DomainError("Write the outcome: what was decided and done.", field="outcome")
     if case.paperwork_due_at is not None and case.paperwork_received_at is None:
-        raise DomainError("The officer's paper for this emergency release has not been attached. An exigent case "
-                          "stays open until it is: attach it as “Officer's follow-up paper”.", field="outcome")
+        raise DomainError(
+            "The officer's paper for this emergency release has not been attached. An exigent "
+            "case stays open until it is: attach it as “Officer's follow-up paper”.",
+            field="outcome",
+        )
     if not case.decision and CaseKind(case.kind) != CaseKind.PRESERVATION:
         raise DomainError("Record a decision before closing the case.", field="outcome")
     case.closed_at, case.closed_by_id, case.outcome = clock.now(), director.id, outcome.strip()

@@ -1,6 +1,7 @@
 """Scans of legal papers: PDF, JPEG or PNG up to 20 MiB, the type checked by the file's content
 (its first bytes), never by its name or the browser's word. Stored outside static/ under a
 generated name; served only through an access-checked route (cases.document)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,7 +28,8 @@ SIGNATURES = (
 
 @dataclass(frozen=True)
 class Scan:
-    """An uploaded file as the service sees it: the name the person's computer gave it, and its bytes."""
+    """An uploaded file as the service sees it: the name the person's computer gave it, and its
+    bytes."""
 
     filename: str
     data: bytes
@@ -44,12 +46,17 @@ def sniff(data: bytes) -> tuple[str, str] | None:
 def check(scan: Scan, field: str = "scans") -> tuple[str, str]:
     """The scan's type, or a DomainError a person can act on."""
     if len(scan.data) > MAX_BYTES:
-        raise DomainError(f"“{scan.filename}” is larger than 20 MiB. Scan it at a lower resolution.", field=field)
+        raise DomainError(
+            f"“{scan.filename}” is larger than 20 MiB. Scan it at a lower resolution.", field=field
+        )
     if not scan.data:
         raise DomainError(f"“{scan.filename}” is empty.", field=field)
     kind = sniff(scan.data)
     if kind is None:
-        raise DomainError(f"“{scan.filename}” is not a PDF, JPEG or PNG file. Scan the paper to one of those.", field=field)
+        raise DomainError(
+            f"“{scan.filename}” is not a PDF, JPEG or PNG file. Scan the paper to one of those.",
+            field=field,
+        )
     return kind
 
 
@@ -58,13 +65,17 @@ def folder() -> Path:
     return Path(current_app.config["SETTINGS"].upload_folder) / "cases"
 
 
-def store(session: Session, actor, case: Case, scan: Scan, kind: DocumentKind, field: str = "scans") -> CaseDocument:
+def store(
+    session: Session, actor, case: Case, scan: Scan, kind: DocumentKind, field: str = "scans"
+) -> CaseDocument:
     """Check and store one scan for `case`, recording its SHA-256; the file is written now (and
     removed again if the caller's transaction rolls back), the row lands with that transaction."""
     content_type, extension = check(scan, field)
     target = folder()
     target.mkdir(parents=True, exist_ok=True)
-    stored_name = f"{secrets.token_hex(16)}{extension}"  # generated: the uploaded name never reaches a path
+    stored_name = (
+        f"{secrets.token_hex(16)}{extension}"  # generated: the uploaded name never reaches a path
+    )
     write_file(session, target / stored_name, scan.data)
     document = CaseDocument(
         case_id=case.id,

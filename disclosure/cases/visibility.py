@@ -10,6 +10,7 @@ this rule anywhere: a rule written twice will drift, and here one leak is a fail
 - Nobody else sees a case: front-desk staff and supervisors get only the receipt of what they
   logged (cases.service), administrators nothing, patrons nothing.
 Outside the circle a gagged case does not exist: not found, not counted, not listed."""
+
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
@@ -20,7 +21,9 @@ from disclosure.cases.models import Case, CaseMember
 from disclosure.notify.models import Notification
 
 
-def case_filter(user, roles: frozenset[str] | None = None, session: Session | None = None) -> ColumnElement[bool]:
+def case_filter(
+    user, roles: frozenset[str] | None = None, session: Session | None = None
+) -> ColumnElement[bool]:
     """A WHERE clause on Case: the cases `user` may see. Pass `roles` (from auth.roles_of) or a
     session to compute them."""
     if user is None or not getattr(user, "is_authenticated", False) or user.kind != "staff":
@@ -57,7 +60,9 @@ def visible_case_ids(session: Session, user) -> Select:
 
 def load_case(session: Session, user, case_id: int) -> Case | None:
     """The case if `user` may see it, else None (the view answers 404, as for a missing one)."""
-    return session.scalar(select(Case).where(Case.id == case_id, case_filter(user, session=session)))
+    return session.scalar(
+        select(Case).where(Case.id == case_id, case_filter(user, session=session))
+    )
 
 
 def may_see(session: Session, user, case: Case) -> bool:
@@ -68,4 +73,6 @@ def may_see(session: Session, user, case: Case) -> bool:
 def notification_filter(session: Session, user) -> ColumnElement[bool]:
     """A WHERE clause on Notification: those not about a case, and those about a case `user` may
     see now (someone taken out of a circle stops seeing even the blank notices about it)."""
-    return or_(Notification.case_id.is_(None), Notification.case_id.in_(visible_case_ids(session, user)))
+    return or_(
+        Notification.case_id.is_(None), Notification.case_id.in_(visible_case_ids(session, user))
+    )

@@ -5,6 +5,7 @@ Every figure is one aggregate query (GROUP BY), never a walk over rows, so a yea
 of purged records costs no more than a quiet one. Gagged matters are counted only in bands
 (DOMAIN.md, "Gag orders": "reports count such cases only in bands"): exact counts come only
 from cases that pass `visibility.not_gagged()`, and the gagged ones are one banded line."""
+
 from __future__ import annotations
 
 import statistics
@@ -35,7 +36,9 @@ OUTCOME_LABELS = {
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """The year at the library, as UTC instants [start, end)."""
-    return clock.start_of_local_day(date(year, 1, 1)), clock.start_of_local_day(date(year + 1, 1, 1))
+    return clock.start_of_local_day(date(year, 1, 1)), clock.start_of_local_day(
+        date(year + 1, 1, 1)
+    )
 
 
 @dataclass
@@ -84,17 +87,26 @@ def _month_buckets(session: Session, column, where, year: int) -> list[tuple[str
         local = clock.local(datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=clock.UTC))
         if local.year == year:
             counts[local.month - 1] += count
-    return list(zip(MONTHS, counts))
+    return list(zip(MONTHS, counts, strict=True))
 
 
 def request_figures(session: Session, year: int) -> dict:
     """Requests received in `year`: by kind, by outcome, per month (gagged ones only as a band)."""
     start, end = year_bounds(year)
     in_year = and_(Case.received_at >= start, Case.received_at < end)
-    by_kind = dict(session.execute(select(Case.kind, func.count()).where(in_year, not_gagged()).group_by(Case.kind)).all())
-    by_outcome = dict(session.execute(select(Case.decision, func.count()).where(in_year, not_gagged())
-                                      .group_by(Case.decision)).all())
-    gagged = session.scalar(select(func.count()).select_from(Case).where(in_year, ~not_gagged())) or 0
+    by_kind = dict(
+        session.execute(
+            select(Case.kind, func.count()).where(in_year, not_gagged()).group_by(Case.kind)
+        ).all()
+    )
+    by_outcome = dict(
+        session.execute(
+            select(Case.decision, func.count()).where(in_year, not_gagged()).group_by(Case.decision)
+        ).all()
+    )
+    gagged = (
+        session.scalar(select(func.count()).select_from(Case).where(in_year, ~not_gagged())) or 0
+    )
     kinds = [(F.kind_label(k.value), by_kind.get(k.value, 0)) for k in CaseKind]
     outcomes = [(label, by_outcome.get(value, 0)) for value, label in OUTCOME_LABELS.items()]
     return {
@@ -107,7 +119,8 @@ def request_figures(session: Session, year: int) -> dict:
 
 
 def hold_figures(session: Session, year: int) -> Section:
-    """Holds placed, renewed, expired and released early in `year` (holds of gagged matters left out)."""
+    """Holds placed, renewed, expired and released early in `year` (holds of gagged matters left
+    out)."""
     models = areas.optional_module("holds", "models")
     if models is None:
         return Section(available=False)
@@ -116,21 +129,39 @@ def hold_figures(session: Session, year: int) -> Section:
     now = clock.now()
 
     def count(*where) -> int:
-        query = select(func.count()).select_from(Hold).join(Case, Case.id == Hold.case_id).where(not_gagged(), *where)
+        query = (
+            select(func.count())
+            .select_from(Hold)
+            .join(Case, Case.id == Hold.case_id)
+            .where(not_gagged(), *where)
+        )
         return session.scalar(query) or 0
 
     placed = count(Hold.placed_at >= start, Hold.placed_at < end)
     renewed = count(Hold.renewed_at >= start, Hold.renewed_at < end)
-    ended_by_expiry = and_(Hold.expires_at >= start, Hold.expires_at < end, Hold.expires_at <= now,
-                           (Hold.released_at.is_(None)) | (Hold.released_at >= Hold.expires_at))
+    ended_by_expiry = and_(
+        Hold.expires_at >= start,
+        Hold.expires_at < end,
+        Hold.expires_at <= now,
+        (Hold.released_at.is_(None)) | (Hold.released_at >= Hold.expires_at),
+    )
     expired = count(ended_by_expiry)
-    released = count(Hold.released_at >= start, Hold.released_at < end, Hold.released_at < Hold.expires_at)
-    return Section(rows=[("Placed", placed), ("Renewed (the one 90-day extension)", renewed),
-                         ("Expired", expired), ("Released before expiry", released)])
+    released = count(
+        Hold.released_at >= start, Hold.released_at < end, Hold.released_at < Hold.expires_at
+    )
+    return Section(
+        rows=[
+            ("Placed", placed),
+            ("Renewed (the one 90-day extension)", renewed),
+            ("Expired", expired),
+            ("Released before expiry", released),
+        ]
+    )
 
 
 def purge_figures(session: Session, year: int) -> Section:
-    """Records deleted (and anonymised, and kept because of a hold) per kind by the purges of `year`."""
+    """Records deleted (and anonymised, and kept because of a hold) per kind by the purges of
+    `year`."""
     models = areas.optional_module("retention", "models")
     if models is None:
         return Section(available=False)
@@ -138,57 +169,101 @@ def purge_figures(session: Session, year: int) -> Section:
     start, end = year_bounds(year)
     in_year = and_(Run.started_at >= start, Run.started_at < end)
     rows = session.execute(
-        select(Count.kind, func.sum(Count.deleted), func.sum(Count.anonymised), func.sum(Count.kept_held))
-        .join(Run, Run.id == Count.run_id).where(in_year).group_by(Count.kind)
+        select(
+            Count.kind,
+            func.sum(Count.deleted),
+            func.sum(Count.anonymised),
+            func.sum(Count.kept_held),
+        )
+        .join(Run, Run.id == Count.run_id)
+        .where(in_year)
+        .group_by(Count.kind)
         .order_by(func.sum(Count.deleted).desc(), Count.kind)
     ).all()
     runs = session.scalar(select(func.count()).select_from(Run).where(in_year)) or 0
     deleted_per_month = _purge_months(session, models, year)
-    table = [(F.purge_kind_label(kind), int(d or 0), int(a or 0), int(k or 0)) for kind, d, a, k in rows]
-    return Section(rows=[(label, d) for label, d, _a, _k in table],
-                   extra={"table": table, "runs": runs, "per_month": deleted_per_month,
-                          "deleted": sum(r[1] for r in table), "anonymised": sum(r[2] for r in table),
-                          "kept_held": sum(r[3] for r in table)})
+    table = [
+        (F.purge_kind_label(kind), int(d or 0), int(a or 0), int(k or 0)) for kind, d, a, k in rows
+    ]
+    return Section(
+        rows=[(label, d) for label, d, _a, _k in table],
+        extra={
+            "table": table,
+            "runs": runs,
+            "per_month": deleted_per_month,
+            "deleted": sum(r[1] for r in table),
+            "anonymised": sum(r[2] for r in table),
+            "kept_held": sum(r[3] for r in table),
+        },
+    )
 
 
 def _purge_months(session: Session, models, year: int) -> list[tuple[str, int]]:
     Run, Count = models.PurgeRun, models.PurgeRunCount
     start, end = year_bounds(year)
     rows = session.execute(
-        select(Run.started_at, func.sum(Count.deleted)).join(Count, Count.run_id == Run.id)
-        .where(Run.started_at >= start, Run.started_at < end).group_by(Run.id, Run.started_at)
+        select(Run.started_at, func.sum(Count.deleted))
+        .join(Count, Count.run_id == Run.id)
+        .where(Run.started_at >= start, Run.started_at < end)
+        .group_by(Run.id, Run.started_at)
     ).all()
     counts = [0] * 12
     for started, deleted in rows:
         counts[clock.local(started).month - 1] += int(deleted or 0)
-    return list(zip(MONTHS, counts))
+    return list(zip(MONTHS, counts, strict=True))
 
 
 def patron_figures(session: Session, year: int) -> Section:
-    """Patrons' requests for their own records received in `year`, and how fast they were answered."""
+    """Patrons' requests for their own records received in `year`, and how fast they were
+    answered."""
     models = areas.optional_module("patrons", "models")
     if models is None:
         return Section(available=False)
     Request = models.PatronRequest
     start, end = year_bounds(year)
-    rows = session.execute(select(Request.received_at, Request.compiled_at, Request.due_on, Request.for_minor,
-                                  Request.status)
-                           .where(Request.received_at >= start, Request.received_at < end)).all()
-    answered = [(r.compiled_at - r.received_at).total_seconds() / 86400 for r in rows if r.compiled_at is not None]
-    on_time = sum(1 for r in rows if r.compiled_at is not None and clock.local(r.compiled_at).date() <= r.due_on)
+    rows = session.execute(
+        select(
+            Request.received_at,
+            Request.compiled_at,
+            Request.due_on,
+            Request.for_minor,
+            Request.status,
+        ).where(Request.received_at >= start, Request.received_at < end)
+    ).all()
+    answered = [
+        (r.compiled_at - r.received_at).total_seconds() / 86400
+        for r in rows
+        if r.compiled_at is not None
+    ]
+    on_time = sum(
+        1
+        for r in rows
+        if r.compiled_at is not None and clock.local(r.compiled_at).date() <= r.due_on
+    )
     return Section(
-        rows=[("Received", len(rows)), ("For a minor, by a parent or guardian", sum(1 for r in rows if r.for_minor)),
-              ("Answered", len(answered)), ("Answered by the due date", on_time),
-              ("Withdrawn by the patron", sum(1 for r in rows if r.status == "withdrawn"))],
-        extra={"median_days": round(statistics.median(answered), 1) if answered else None,
-               "longest_days": round(max(answered), 1) if answered else None},
+        rows=[
+            ("Received", len(rows)),
+            ("For a minor, by a parent or guardian", sum(1 for r in rows if r.for_minor)),
+            ("Answered", len(answered)),
+            ("Answered by the due date", on_time),
+            ("Withdrawn by the patron", sum(1 for r in rows if r.status == "withdrawn")),
+        ],
+        extra={
+            "median_days": round(statistics.median(answered), 1) if answered else None,
+            "longest_days": round(max(answered), 1) if answered else None,
+        },
     )
 
 
 def figures(session: Session, year: int) -> AnnualFigures:
     """Every figure of the annual report for `year`."""
-    return AnnualFigures(year=year, **request_figures(session, year), holds=hold_figures(session, year),
-                         purges=purge_figures(session, year), patrons=patron_figures(session, year))
+    return AnnualFigures(
+        year=year,
+        **request_figures(session, year),
+        holds=hold_figures(session, year),
+        purges=purge_figures(session, year),
+        patrons=patron_figures(session, year),
+    )
 
 
 def render(session: Session, year: int, signer) -> bytes:
@@ -203,7 +278,17 @@ def render(session: Session, year: int, signer) -> bytes:
         signer=signer,
         signer_title=F.director_title(session, signer),
         issued=clock.today(),
-        chart_months=charts.column_chart(data.per_month, title=f"Requests received per month, {year}", height=170),
-        chart_purges=(charts.column_chart(data.purges.extra["per_month"], title=f"Records deleted per month, {year}",
-                                          color="#0b6e4f", height=170) if data.purges.available else None),
+        chart_months=charts.column_chart(
+            data.per_month, title=f"Requests received per month, {year}", height=170
+        ),
+        chart_purges=(
+            charts.column_chart(
+                data.purges.extra["per_month"],
+                title=f"Records deleted per month, {year}",
+                color="#0b6e4f",
+                height=170,
+            )
+            if data.purges.available
+            else None
+        ),
     )

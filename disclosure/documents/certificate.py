@@ -1,6 +1,7 @@
 """The certificate of production (issue 7, item 3): what was produced (record kinds and counts,
 time span, the files and their SHA-256), to whom, under what authority, by whom and when, with the
 Director's signature line (DOMAIN.md, "Case life": records produced)."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -18,7 +19,8 @@ def render(session: Session, production: Production, signer) -> bytes:
         "documents/production_certificate.html",
         case=case,
         reference=case.reference,
-        process=F.kind_label(case.kind) + (f", docket {case.docket_number}" if case.docket_number else ""),
+        process=F.kind_label(case.kind)
+        + (f", docket {case.docket_number}" if case.docket_number else ""),
         production=F.production_summary(session, production),
         signer=signer,
         signer_title=F.director_title(session, signer),

@@ -3,6 +3,7 @@ week and requests per month over the past year. The other areas register their o
 cases by kind and urgency (cases), holds expiring and the last purge (holds), patron requests due
 (patrons).
 Every case query goes through cases/visibility.case_filter."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,9 +44,12 @@ def deadlines_this_week(session: Session, user) -> list[Deadline]:
     from disclosure.cases import queries
 
     horizon = clock.today() + timedelta(days=WEEK)
-    found = [Deadline(d.due, case, f"{d.label} ({F.kind_label(case.kind).lower()})")
-             for case in queries.open_queue(session, user)  # through case_filter
-             for d in queries.deadlines(case) if not d.met and d.due <= horizon]
+    found = [
+        Deadline(d.due, case, f"{d.label} ({F.kind_label(case.kind).lower()})")
+        for case in queries.open_queue(session, user)  # through case_filter
+        for d in queries.deadlines(case)
+        if not d.met and d.due <= horizon
+    ]
     return sorted(found, key=lambda d: (d.due, d.case.year, d.case.number))
 
 
@@ -59,14 +63,24 @@ def requests_per_month(session: Session, user, months: int = 12) -> list[tuple[s
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     firsts.reverse()
     start = clock.start_of_local_day(firsts[0])
-    received = session.scalars(select(Case.received_at).where(Case.received_at >= start,
-                                                              case_filter(user, session=session))).all()
+    received = session.scalars(
+        select(Case.received_at).where(
+            Case.received_at >= start, case_filter(user, session=session)
+        )
+    ).all()
     counts = {first: 0 for first in firsts}
     for moment in received:  # one small column; a library gets a handful of requests a month
         local = clock.local(moment).date()
-        counts[date(local.year, local.month, 1)] = counts.get(date(local.year, local.month, 1), 0) + 1
-    return [(first.strftime("%b") + (f" {first.strftime('%y')}" if first.month == 1 else ""), counts[first])
-            for first in firsts]
+        counts[date(local.year, local.month, 1)] = (
+            counts.get(date(local.year, local.month, 1), 0) + 1
+        )
+    return [
+        (
+            first.strftime("%b") + (f" {first.strftime('%y')}" if first.month == 1 else ""),
+            counts[first],
+        )
+        for first in firsts
+    ]
 
 
 def deadlines_panel(session: Session, user) -> dict:
@@ -77,6 +91,9 @@ def deadlines_panel(session: Session, user) -> dict:
 def chart_panel(session: Session, user) -> dict:
     """Context of the 'Requests per month' panel: the chart and its numbers."""
     points = requests_per_month(session, user)
-    return {"documents_month_points": points,
-            "documents_month_chart": charts.column_chart(points, title="Requests received per month, past year",
-                                                         width=720, height=200)}
+    return {
+        "documents_month_points": points,
+        "documents_month_chart": charts.column_chart(
+            points, title="Requests received per month, past year", width=720, height=200
+        ),
+    }

@@ -1,6 +1,7 @@
 """The two documents of the front desk: the desk card (one printable page: what to do for every
 kind of visit, drawn from cases/guidance.py, the same words the intake page shows, so the two never
 disagree) and the receipt of what a clerk logged (through the cases area's receipt lookup)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -19,8 +20,13 @@ def desk_card() -> bytes:
     from disclosure.cases.guidance import GUIDANCE, directors_to_call
     from disclosure.db import db
 
-    return render_pdf("documents/desk_card.html", guidance=GUIDANCE, contacts=directors_to_call(db.session),
-                      reference="Desk card", printed=clock.today())
+    return render_pdf(
+        "documents/desk_card.html",
+        guidance=GUIDANCE,
+        contacts=directors_to_call(db.session),
+        reference="Desk card",
+        printed=clock.today(),
+    )
 
 
 def receipt(session: Session, user, case_id: int) -> Document | None:
@@ -34,16 +40,34 @@ def receipt(session: Session, user, case_id: int) -> Document | None:
         return None
     # Authorised by the lookup above (the clerk logged this request), not by case_filter: the
     # receipt is the one thing about a case its clerk may keep seeing (DOMAIN.md, "People").
-    kept = session.scalar(select(Document).where(Document.case_id == found.case_id,
-                                                 Document.kind == DocumentKind.RECEIPT.value,
-                                                 Document.params["restricted"].as_boolean() == found.restricted)
-                          .order_by(Document.id.desc()).limit(1))
+    kept = session.scalar(
+        select(Document)
+        .where(
+            Document.case_id == found.case_id,
+            Document.kind == DocumentKind.RECEIPT.value,
+            Document.params["restricted"].as_boolean() == found.restricted,
+        )
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
     if kept is not None:
         return kept
-    pdf = render_pdf("documents/receipt.html", receipt=found, reference=found.reference, logged_by=user,
-                     kind_label=kind_label(found.kind))
+    pdf = render_pdf(
+        "documents/receipt.html",
+        receipt=found,
+        reference=found.reference,
+        logged_by=user,
+        kind_label=kind_label(found.kind),
+    )
     from disclosure.documents.service import issue_final
 
     case = session.get(Case, found.case_id)
-    return issue_final(session, user, DocumentKind.RECEIPT, case, f"Receipt {found.reference}",
-                       {"restricted": found.restricted}, pdf)
+    return issue_final(
+        session,
+        user,
+        DocumentKind.RECEIPT,
+        case,
+        f"Receipt {found.reference}",
+        {"restricted": found.restricted},
+        pdf,
+    )

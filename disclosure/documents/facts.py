@@ -1,6 +1,7 @@
 """The facts documents print, read from the other areas' tables (a case's production, its holds,
 counsel's checklist). Each function takes a case already loaded through cases/visibility.py and
 looks only at what hangs off that case."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +18,14 @@ from disclosure.cases.models import Case, Production, ProductionItem
 # area's production kinds (cases.productions.RECORD_KINDS is the first source).
 RECORD_KIND_LABELS = {"ill_email": "Interlibrary-loan e-mails"}
 # The field of each kind of record that says when it happened (for a production's time span).
-_WHEN = ("checked_out_at", "started_at", "requested_at", "registered_at", "subscribed_at", "sent_at")
+_WHEN = (
+    "checked_out_at",
+    "started_at",
+    "requested_at",
+    "registered_at",
+    "subscribed_at",
+    "sent_at",
+)
 
 
 def kind_label(kind: str) -> str:
@@ -35,16 +43,21 @@ def record_kind_label(kind: str) -> str:
 
 # The retention area's kinds of purged record, as the board report names them.
 PURGE_KIND_LABELS = {
-    "loans": "Circulation history (returned loans)", "computer_sessions": "Computer sign-ups and sessions",
-    "program_registrations": "Program registrations", "interlibrary_loans": "Interlibrary-loan requests",
-    "ill_emails": "Interlibrary-loan e-mails", "patrons": "Expired patron cards",
+    "loans": "Circulation history (returned loans)",
+    "computer_sessions": "Computer sign-ups and sessions",
+    "program_registrations": "Program registrations",
+    "interlibrary_loans": "Interlibrary-loan requests",
+    "ill_emails": "Interlibrary-loan e-mails",
+    "patrons": "Expired patron cards",
     "mailing_list_subscriptions": "Mailing-list subscriptions",
 }
 
 
 def purge_kind_label(kind: str) -> str:
     """'Computer sign-ups and sessions' for 'computer_sessions'."""
-    return PURGE_KIND_LABELS.get(kind) or PURGE_KIND_LABELS.get(kind + "s") or record_kind_label(kind)
+    return (
+        PURGE_KIND_LABELS.get(kind) or PURGE_KIND_LABELS.get(kind + "s") or record_kind_label(kind)
+    )
 
 
 def director_title(session: Session, user) -> str:
@@ -59,7 +72,11 @@ def director_title(session: Session, user) -> str:
 
 def productions_of(session: Session, case: Case) -> list[Production]:
     """The productions of `case`, oldest first."""
-    return list(session.scalars(select(Production).where(Production.case_id == case.id).order_by(Production.id)))
+    return list(
+        session.scalars(
+            select(Production).where(Production.case_id == case.id).order_by(Production.id)
+        )
+    )
 
 
 def production_of(session: Session, case: Case, production_id) -> Production | None:
@@ -67,7 +84,9 @@ def production_of(session: Session, case: Case, production_id) -> Production | N
     query = select(Production).where(Production.case_id == case.id)
     if production_id:
         query = query.where(Production.id == int(production_id))
-    return session.scalar(query.order_by(Production.produced_at.desc(), Production.id.desc()).limit(1))
+    return session.scalar(
+        query.order_by(Production.produced_at.desc(), Production.id.desc()).limit(1)
+    )
 
 
 @dataclass
@@ -96,16 +115,25 @@ def production_summary(session: Session, production: Production) -> ProductionSu
     counts = session.execute(
         select(ProductionItem.record_kind, func.count())
         .where(ProductionItem.production_id == production.id)
-        .group_by(ProductionItem.record_kind).order_by(ProductionItem.record_kind)
+        .group_by(ProductionItem.record_kind)
+        .order_by(ProductionItem.record_kind)
     ).all()
     from disclosure.cases.productions import RECORD_KINDS
 
     moments = []
-    rows = session.execute(select(ProductionItem.record_kind, ProductionItem.data)
-                           .where(ProductionItem.production_id == production.id))
+    rows = session.execute(
+        select(ProductionItem.record_kind, ProductionItem.data).where(
+            ProductionItem.production_id == production.id
+        )
+    )
     for kind, data in rows:
-        # the field each kind is dated by, as the production picked it (a patron's registration has none)
-        key = RECORD_KINDS[kind].when if kind in RECORD_KINDS else next((k for k in _WHEN if k in (data or {})), None)
+        # the field each kind is dated by, as the production picked it (a patron's registration has
+        # none)
+        key = (
+            RECORD_KINDS[kind].when
+            if kind in RECORD_KINDS
+            else next((k for k in _WHEN if k in (data or {})), None)
+        )
         moment = _instant((data or {}).get(key)) if key else None
         if moment is not None:
             moments.append(moment)
@@ -133,13 +161,18 @@ DEFECT_WORDS = {
 
 
 def refusal_reasons(session: Session, case: Case) -> list[str]:
-    """Why the process is not in proper form: counsel's checklist defects, then the Director's reason."""
+    """Why the process is not in proper form: counsel's checklist defects, then the Director's
+    reason."""
     reasons = []
     advice = getattr(case, "latest_advice", None)
     if advice is not None:
         from disclosure.cases.models import CHECKLIST  # the cases area's checklist
 
-        reasons += [DEFECT_WORDS.get(name, f"Not met: {label}.") for name, label in CHECKLIST if not getattr(advice, name)]
+        reasons += [
+            DEFECT_WORDS.get(name, f"Not met: {label}.")
+            for name, label in CHECKLIST
+            if not getattr(advice, name)
+        ]
     for line in (case.decision_reason or "").splitlines():
         line = line.strip().lstrip("-•* ").strip()
         if line:

@@ -1,4 +1,6 @@
-"""Forms of the documents area: start a letter, edit a draft, make it final, choose a report year."""
+"""Forms of the documents area: start a letter, edit a draft, make it final, choose a report
+year."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -9,8 +11,12 @@ from disclosure.documents.models import KIND_LABELS, LETTER_KINDS, DocumentKind
 from disclosure.web.forms import options
 
 LETTER_ORDER = [
-    DocumentKind.PROPER_PROCESS_REQUIRED, DocumentKind.REFUSAL_IMPROPER, DocumentKind.COMPLIANCE_COVER,
-    DocumentKind.NO_RESPONSIVE_RECORDS, DocumentKind.PRESERVATION_CONFIRMED, DocumentKind.PRESERVATION_RENEWED,
+    DocumentKind.PROPER_PROCESS_REQUIRED,
+    DocumentKind.REFUSAL_IMPROPER,
+    DocumentKind.COMPLIANCE_COVER,
+    DocumentKind.NO_RESPONSIVE_RECORDS,
+    DocumentKind.PRESERVATION_CONFIRMED,
+    DocumentKind.PRESERVATION_RENEWED,
     DocumentKind.EXIGENT_FOLLOW_UP,
 ]
 assert set(LETTER_ORDER) == LETTER_KINDS
@@ -19,18 +25,31 @@ assert set(LETTER_ORDER) == LETTER_KINDS
 class NewLetterForm(FlaskForm):
     """Which letter to draft for a case."""
 
-    kind = SelectField("Letter", choices=options([("", "— choose a letter —")] + [
-        (k.value, KIND_LABELS[k].removeprefix("Letter: ").capitalize()) for k in LETTER_ORDER]),
-        validators=[DataRequired(message="Choose a letter.")])
+    kind = SelectField(
+        "Letter",
+        choices=options(
+            [("", "— choose a letter —")]
+            + [
+                (k.value, KIND_LABELS[k].removeprefix("Letter: ").capitalize())
+                for k in LETTER_ORDER
+            ]
+        ),
+        validators=[DataRequired(message="Choose a letter.")],
+    )
 
 
 class LetterForm(FlaskForm):
     """The parts of a draft letter the Director may change."""
 
-    addressee = TextAreaField("To", validators=[DataRequired(message="Say to whom the letter goes."), Length(max=1000)],
-                              render_kw={"rows": 5})
+    addressee = TextAreaField(
+        "To",
+        validators=[DataRequired(message="Say to whom the letter goes."), Length(max=1000)],
+        render_kw={"rows": 5},
+    )
     subject = StringField("Re (subject line)", validators=[Length(max=300)])
-    body = TextAreaField("Letter text", validators=[DataRequired(message="Write the letter."), Length(max=20000)])
+    body = TextAreaField(
+        "Letter text", validators=[DataRequired(message="Write the letter."), Length(max=20000)]
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -40,5 +59,10 @@ class ConfirmForm(FlaskForm):
 class ReportYearForm(FlaskForm):
     """The year of an annual report."""
 
-    year = IntegerField("Year", validators=[DataRequired(message="Enter a year like 2026."),
-                                            NumberRange(min=2000, max=2100, message="Enter a year like 2026.")])
+    year = IntegerField(
+        "Year",
+        validators=[
+            DataRequired(message="Enter a year like 2026."),
+            NumberRange(min=2000, max=2100, message="Enter a year like 2026."),
+        ],
+    )

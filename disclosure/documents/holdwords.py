@@ -2,6 +2,7 @@
 "Preservation holds": a hold names record categories and any of a patron, a workstation or
 branch, a time window). Patrons are named only by the last digits of their card, as an officer
 already knows them; the letter never carries a patron's name or address."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -17,11 +18,18 @@ def summary(session: Session, hold) -> dict:
 
     narrowed = []
     if hold.patrons:
-        narrowed.append("Records of the patron" + ("s" if len(hold.patrons) > 1 else "") + " with "
-                        + ", ".join(_card(link.patron.card_number) for link in hold.patrons))
+        narrowed.append(
+            "Records of the patron"
+            + ("s" if len(hold.patrons) > 1 else "")
+            + " with "
+            + ", ".join(_card(link.patron.card_number) for link in hold.patrons)
+        )
     if hold.workstations:
-        narrowed.append("Public computer" + ("s " if len(hold.workstations) > 1 else " ")
-                        + ", ".join(link.workstation.code for link in hold.workstations))
+        narrowed.append(
+            "Public computer"
+            + ("s " if len(hold.workstations) > 1 else " ")
+            + ", ".join(link.workstation.code for link in hold.workstations)
+        )
     if hold.branch is not None:
         narrowed.append(f"At the {hold.branch.name} branch")
     if hold.scope == Scope.LIBRARY.value and not narrowed:
@@ -29,7 +37,9 @@ def summary(session: Session, hold) -> dict:
     return {
         "categories": [CATEGORY_LABELS[c] for c in hold.categories],
         "narrowed": narrowed,
-        "window": (hold.window_start, hold.window_end) if (hold.window_start or hold.window_end) else None,
+        "window": (hold.window_start, hold.window_end)
+        if (hold.window_start or hold.window_end)
+        else None,
         "requested_at": hold.requested_at,
         "requested_by": hold.requested_by,
         "placed_at": hold.placed_at,

@@ -3,6 +3,7 @@ template is drawn from. The prefilled text says only what the records and the la
 III.3; DOMAIN.md "Kinds of request" and "Preservation holds"); the Director edits it before
 signing. Facts a letter must get right (dates, counts, hashes) come from the database at drawing
 time and are not part of the editable text."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,13 +22,16 @@ K = DocumentKind
 
 # Seed 004, III.3: the library's rule for any government agency, quoted in several letters.
 PROCESS_RULE = (
-    "Library records, including any record that identifies a person as having requested, used or borrowed "
-    "library materials or services, are confidential under state law and the policy of the library's Board of "
-    "Trustees. The library makes them available to a government agency only under a subpoena, warrant, court "
-    "order or other investigatory document issued by a court of competent jurisdiction that shows good cause "
-    "and is in proper form."
+    "Library records, including any record that identifies a person as having requested, used or "
+    "borrowed library materials or services, are confidential under state law and the policy of "
+    "the library's Board of Trustees. The library makes them available to a government agency "
+    "only under a subpoena, warrant, court order or other investigatory document issued by a "
+    "court of competent jurisdiction that shows good cause and is in proper form."
 )
-NO_WAIVER = "Nothing in this letter waives any right or objection of the library with respect to this or any later request."
+NO_WAIVER = (
+    "Nothing in this letter waives any right or objection of the library with respect to this or "
+    "any later request."
+)
 
 
 @dataclass
@@ -53,7 +57,11 @@ _LETTER_FOR_DECISION = {
 def suggested_for(case: Case, *, has_production: bool) -> DocumentKind | None:
     """The letter the case most likely needs next: from the decision, else from its kind; None
     when no letter clearly fits yet (a challenge, a warrant not yet decided, nothing produced)."""
-    if case.kind == CaseKind.EXIGENT.value and case.paperwork_due_at and not case.paperwork_received_at:
+    if (
+        case.kind == CaseKind.EXIGENT.value
+        and case.paperwork_due_at
+        and not case.paperwork_received_at
+    ):
         return DocumentKind.EXIGENT_FOLLOW_UP
     suggested = _LETTER_FOR_DECISION.get(case.decision or "")
     if suggested == DocumentKind.COMPLIANCE_COVER and not has_production:
@@ -71,24 +79,39 @@ def gather(session: Session, case: Case, kind: DocumentKind, params: dict) -> Fa
     if kind == K.COMPLIANCE_COVER:
         facts.production = F.production_of(session, case, params.get("production_id"))
         if facts.production is None:
-            raise DomainError("Record the production first: the cover letter describes what was produced.", field="kind")
+            raise DomainError(
+                "Record the production first: the cover letter describes what was produced.",
+                field="kind",
+            )
         facts.params["production_id"] = facts.production.id
     elif kind in (K.PRESERVATION_CONFIRMED, K.PRESERVATION_RENEWED):
         facts.hold = F.hold_of(session, case, params.get("hold_id"))
         if facts.hold is None:
-            raise DomainError("Place the preservation hold first: the letter confirms what is preserved and until when.",
-                              field="kind")
+            raise DomainError(
+                "Place the preservation hold first: the letter confirms what is preserved and "
+                "until when.",
+                field="kind",
+            )
         if kind == K.PRESERVATION_RENEWED and not F.hold_renewed(facts.hold):
-            raise DomainError("The hold has not been renewed. Renew it first, then write the letter.", field="kind")
+            raise DomainError(
+                "The hold has not been renewed. Renew it first, then write the letter.",
+                field="kind",
+            )
         facts.params["hold_id"] = facts.hold.id
     elif kind == K.EXIGENT_FOLLOW_UP:
         if case.paperwork_due_at is None:
-            raise DomainError("This case has no paper due from the officer (only an emergency release has).", field="kind")
+            raise DomainError(
+                "This case has no paper due from the officer (only an emergency release has).",
+                field="kind",
+            )
     elif kind == K.REFUSAL_IMPROPER:
         facts.reasons = F.refusal_reasons(session, case)
         if not facts.reasons:
-            raise DomainError("Counsel's checklist names no defect and the decision gives no reason: a refusal must say why.",
-                              field="kind")
+            raise DomainError(
+                "Counsel's checklist names no defect and the decision gives no reason: a refusal "
+                "must say why.",
+                field="kind",
+            )
     return facts
 
 
@@ -124,14 +147,19 @@ def addressee_of(case: Case) -> str:
 
 
 def process_words(case: Case) -> str:
-    """'the subpoena (docket 24-CR-1187) issued by the Circuit Court of Jefferson County on March 3, 2026'."""
+    """'the subpoena (docket 24-CR-1187) issued by the Circuit Court of Jefferson County on March 3,
+    2026'."""
     if case.kind in (CaseKind.INFORMAL.value, CaseKind.EXIGENT.value, CaseKind.PRESERVATION.value):
         return f"your {F.kind_label(case.kind).lower()}"
     words = f"the {F.kind_label(case.kind).lower()}"
     if case.docket_number:
         words += f" (docket {case.docket_number})"
     if case.court:
-        words += f" issued by the {case.court}" if not case.court.lower().startswith("the ") else f" issued by {case.court}"
+        words += (
+            f" issued by the {case.court}"
+            if not case.court.lower().startswith("the ")
+            else f" issued by {case.court}"
+        )
     if case.issued_on:
         words += f" on {_day(case.issued_on)}"
     return words
@@ -167,18 +195,19 @@ def _proper_process(case: Case, facts: Facts, received: str) -> list[str]:
     return [
         f"On {received}, you asked the library for the following records: {_sought(case)}.",
         PROCESS_RULE,
-        "Your request did not come with such process, so the library cannot provide the records you asked for. "
-        "If you obtain legal process, please serve it on me as Director. Every such request is answered by the "
-        "Director after consulting the library's legal counsel.",
+        "Your request did not come with such process, so the library cannot provide the records "
+        "you asked for. If you obtain legal process, please serve it on me as Director. Every "
+        "such request is answered by the Director after consulting the library's legal counsel.",
         NO_WAIVER,
     ]
 
 
 def _refusal(case: Case, facts: Facts, received: str) -> list[str]:
     return [
-        f"On {received}, you presented {process_words(case)}, seeking the following records: {_sought(case)}.",
-        "After consulting the library's legal counsel, the library declines to produce these records because the "
-        "process is not in proper form:",
+        f"On {received}, you presented {process_words(case)}, seeking the following records: "
+        f"{_sought(case)}.",
+        "After consulting the library's legal counsel, the library declines to produce these "
+        "records because the process is not in proper form:",
         "\n".join(f"- {reason}" for reason in facts.reasons),
         PROCESS_RULE,
         "The library will promptly review any process that corrects these defects.",
@@ -189,18 +218,22 @@ def _refusal(case: Case, facts: Facts, received: str) -> list[str]:
 def _compliance(case: Case, facts: Facts, received: str) -> list[str]:
     in_part = case.decision == Decision.COMPLY_IN_PART.value
     paragraphs = [
-        f"In response to {process_words(case)}, which you presented on {received}, the library produces "
-        f"{'part of ' if in_part else ''}the records you asked for. They are listed in the enclosure below and in the enclosed "
-        f"certificate of production, which gives the SHA-256 fingerprint of each file so that you can check that "
-        f"the files are complete and unchanged.",
+        f"In response to {process_words(case)}, which you presented on {received}, the library "
+        f"produces {'part of ' if in_part else ''}the records you asked for. They are listed in "
+        "the enclosure below and in the enclosed certificate of production, which gives the "
+        "SHA-256 fingerprint of each file so that you can check that the files are complete and "
+        "unchanged.",
     ]
     if in_part:
         reason = (case.decision_reason or "").strip()
-        paragraphs.append("The library withholds the remainder of the records requested"
-                          + (f": {reason.rstrip('.')}." if reason else "."))
+        paragraphs.append(
+            "The library withholds the remainder of the records requested"
+            + (f": {reason.rstrip('.')}." if reason else ".")
+        )
     paragraphs += [
-        "These are confidential library records, produced solely in response to this process. Please limit their "
-        "use and further disclosure to the purpose for which the process was issued.",
+        "These are confidential library records, produced solely in response to this process. "
+        "Please limit their use and further disclosure to the purpose for which the process was "
+        "issued.",
         NO_WAIVER,
     ]
     return paragraphs
@@ -208,10 +241,11 @@ def _compliance(case: Case, facts: Facts, received: str) -> list[str]:
 
 def _no_records(case: Case, facts: Facts, received: str) -> list[str]:
     return [
-        f"On {received}, you presented {process_words(case)}, seeking the following records: {_sought(case)}.",
+        f"On {received}, you presented {process_words(case)}, seeking the following records: "
+        f"{_sought(case)}.",
         "The library has searched its records and has no records responsive to your request.",
-        "The library keeps records that identify its users only as long as its published retention schedule "
-        "provides, and deletes them after that period.",
+        "The library keeps records that identify its users only as long as its published "
+        "retention schedule provides, and deletes them after that period.",
         NO_WAIVER,
     ]
 
@@ -219,39 +253,48 @@ def _no_records(case: Case, facts: Facts, received: str) -> list[str]:
 def _preservation(case: Case, facts: Facts, received: str) -> list[str]:
     hold = facts.hold
     return [
-        f"At your request of {_day(F.hold_requested_at(hold))}, the library is preserving the records described "
-        f"below until {_day(F.hold_until(hold))}, pending the issuance of a court order or other legal process.",
+        f"At your request of {_day(F.hold_requested_at(hold))}, the library is preserving the "
+        f"records described below until {_day(F.hold_until(hold))}, pending the issuance of a "
+        "court order or other legal process.",
         "Preserving records does not release them. " + PROCESS_RULE,
-        "You may ask once for up to 90 more days. The library cannot preserve the records for more than 180 days in "
-        "all. When the preservation ends, the records are handled again under the library's normal retention "
-        "schedule, unless the library has received a court order by then.",
+        "You may ask once for up to 90 more days. The library cannot preserve the records for "
+        "more than 180 days in all. When the preservation ends, the records are handled again "
+        "under the library's normal retention schedule, unless the library has received a court "
+        "order by then.",
     ]
 
 
 def _renewal(case: Case, facts: Facts, received: str) -> list[str]:
     hold = facts.hold
     return [
-        f"At your request of {_day(F.hold_renewal_requested_at(hold))}, the library has extended the preservation of "
-        f"the records described below until {_day(F.hold_until(hold))}.",
-        "This is the one extension the library grants: records are preserved for no more than 180 days in all, "
-        "and no further renewal is possible. Unless the library receives a court order or other legal process by "
-        f"{_day(F.hold_until(hold))}, the records will then be handled under the library's normal retention schedule.",
+        f"At your request of {_day(F.hold_renewal_requested_at(hold))}, the library has extended "
+        f"the preservation of the records described below until {_day(F.hold_until(hold))}.",
+        "This is the one extension the library grants: records are preserved for no more than 180 "
+        "days in all, and no further renewal is possible. Unless the library receives a court "
+        f"order or other legal process by {_day(F.hold_until(hold))}, the records will then be "
+        "handled under the library's normal retention schedule.",
         "Preserving records does not release them. " + PROCESS_RULE,
     ]
 
 
 def _exigent(case: Case, facts: Facts, received: str) -> list[str]:
     waiver = getattr(case, "waiver", None)
-    released = f" The library released: {waiver.released.strip().rstrip('.')}." if waiver and waiver.released else ""
+    released = (
+        f" The library released: {waiver.released.strip().rstrip('.')}."
+        if waiver and waiver.released
+        else ""
+    )
     return [
-        f"On {_moment(case.received_at)}, you asked the library for the following records on an emergency basis: "
-        f"{_sought(case)}.",
-        "Upon the advice of the library's legal counsel, the library waived its requirement of legal process and "
-        "responded immediately, on the understanding that the appropriate documents would be provided afterwards "
-        f"(policy of the Board of Trustees on exigent requests).{released}",
-        "The library has not yet received a subpoena, warrant, court order or other investigatory document issued "
-        "by a court of competent jurisdiction covering those records. Please provide it no later than "
-        f"{_moment(case.paperwork_due_at)}; the library keeps this matter open until it is received.",
+        f"On {_moment(case.received_at)}, you asked the library for the following records on an "
+        f"emergency basis: {_sought(case)}.",
+        "Upon the advice of the library's legal counsel, the library waived its requirement of "
+        "legal process and responded immediately, on the understanding that the appropriate "
+        "documents would be provided afterwards (policy of the Board of Trustees on exigent "
+        f"requests).{released}",
+        "The library has not yet received a subpoena, warrant, court order or other investigatory "
+        "document issued by a court of competent jurisdiction covering those records. Please "
+        f"provide it no later than {_moment(case.paperwork_due_at)}; the library keeps this matter "
+        "open until it is received.",
     ]
 
 
@@ -270,7 +313,8 @@ _BODIES = {
 
 
 def blocks(body: str) -> list[tuple[str, object]]:
-    """The letter text as blocks: ('p', text) for a paragraph, ('ul', [items]) for lines starting '- '."""
+    """The letter text as blocks: ('p', text) for a paragraph, ('ul', [items]) for lines starting '-
+    '."""
     result = []
     for chunk in (body or "").replace("\r\n", "\n").split("\n\n"):
         lines = [line.rstrip() for line in chunk.strip().split("\n") if line.strip()]
@@ -284,7 +328,8 @@ def blocks(body: str) -> list[tuple[str, object]]:
 
 
 def context(session: Session, document: Document, signer=None, *, final: bool = False) -> dict:
-    """Everything a letter's template draws from: the case, the edited text, the facts, the signer."""
+    """Everything a letter's template draws from: the case, the edited text, the facts, the
+    signer."""
     facts = _recall(session, document)
     case = document.case
     signer = document.finalized_by or signer or document.created_by
@@ -294,12 +339,15 @@ def context(session: Session, document: Document, signer=None, *, final: bool = 
         "reference": case.reference,
         "draft": not (final or document.is_final),
         "dated": clock.local(document.finalized_at or clock.now()).date(),
-        "addressee_lines": [line for line in (document.addressee or "").split("\n") if line.strip()],
+        "addressee_lines": [
+            line for line in (document.addressee or "").split("\n") if line.strip()
+        ],
         "subject": document.subject,
         "blocks": blocks(document.body),
         "signer": signer,
         "signer_title": F.director_title(session, signer),
-        "process": F.kind_label(case.kind) + (f", docket {case.docket_number}" if case.docket_number else ""),
+        "process": F.kind_label(case.kind)
+        + (f", docket {case.docket_number}" if case.docket_number else ""),
         "production": F.production_summary(session, facts.production) if facts.production else None,
         "hold": F.hold_summary(session, facts.hold) if facts.hold is not None else None,
     }

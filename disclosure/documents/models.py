@@ -1,6 +1,7 @@
 """Generated documents: letters from the Director, certificates of production, receipts, the
 annual report. A draft may be edited; a final document is kept as its PDF bytes with their
 SHA-256 and never changed again (issue 7: "the final one is kept and never changed")."""
+
 from __future__ import annotations
 
 import enum
@@ -15,7 +16,8 @@ from disclosure.db import Base, UTCDateTime
 
 
 class DocumentKind(str, enum.Enum):
-    """Every document the library generates; the letters are drafts first, the rest final at once."""
+    """Every document the library generates; the letters are drafts first, the rest final at
+    once."""
 
     PROPER_PROCESS_REQUIRED = "proper_process_required"
     REFUSAL_IMPROPER = "refusal_improper"
@@ -50,11 +52,17 @@ KIND_LABELS = {
     DocumentKind.ANNUAL_REPORT: "Annual report to the board",
 }
 
-LETTER_KINDS = frozenset({
-    DocumentKind.PROPER_PROCESS_REQUIRED, DocumentKind.REFUSAL_IMPROPER, DocumentKind.COMPLIANCE_COVER,
-    DocumentKind.NO_RESPONSIVE_RECORDS, DocumentKind.PRESERVATION_CONFIRMED, DocumentKind.PRESERVATION_RENEWED,
-    DocumentKind.EXIGENT_FOLLOW_UP,
-})
+LETTER_KINDS = frozenset(
+    {
+        DocumentKind.PROPER_PROCESS_REQUIRED,
+        DocumentKind.REFUSAL_IMPROPER,
+        DocumentKind.COMPLIANCE_COVER,
+        DocumentKind.NO_RESPONSIVE_RECORDS,
+        DocumentKind.PRESERVATION_CONFIRMED,
+        DocumentKind.PRESERVATION_RENEWED,
+        DocumentKind.EXIGENT_FOLLOW_UP,
+    }
+)
 
 
 class DocumentStatus(str, enum.Enum):

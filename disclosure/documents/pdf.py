@@ -1,5 +1,6 @@
 """HTML -> PDF with WeasyPrint. Every document extends templates/documents/base.html, which
 carries the library's name, the reference and page numbers on every page."""
+
 from __future__ import annotations
 
 import hashlib

@@ -2,6 +2,7 @@
 receipts and annual reports are final at once. Who may see a case's documents is decided only by
 cases/visibility.py (join Case, apply case_filter); a document without a case (the annual report)
 is the Director's alone."""
+
 from __future__ import annotations
 
 from sqlalchemy import and_, false, or_, select, true
@@ -17,12 +18,17 @@ from disclosure.documents.models import Document, DocumentKind, DocumentStatus
 from disclosure.documents.pdf import render_pdf, sha256
 from disclosure.errors import DomainError
 
-FINAL_REFUSAL = "This document is final and is kept exactly as it was issued. Start a new draft to say something else."
+FINAL_REFUSAL = (
+    "This document is final and is kept exactly as it was issued. Start a new draft to say "
+    "something else."
+)
 
 
 def _require_director(session: Session, actor) -> None:
     if "director" not in auth.roles_of(session, actor):
-        raise DomainError("Only the Director (or an acting Director) issues the library's documents.")
+        raise DomainError(
+            "Only the Director (or an acting Director) issues the library's documents."
+        )
 
 
 def _visible(user, session: Session):
@@ -37,24 +43,40 @@ def _visible(user, session: Session):
 
 def load_document(session: Session, user, document_id: int) -> Document | None:
     """The document if `user` may see it (through its case), else None: the view answers 404."""
-    query = (select(Document).outerjoin(Case, Case.id == Document.case_id)
-             .where(Document.id == document_id, _visible(user, session)))
+    query = (
+        select(Document)
+        .outerjoin(Case, Case.id == Document.case_id)
+        .where(Document.id == document_id, _visible(user, session))
+    )
     return session.scalar(query)
 
 
 def documents_of_case(session: Session, user, case_id: int) -> list[Document]:
     """The documents of a case `user` may see, newest first (none when the case is hidden)."""
-    query = (select(Document).join(Case, Case.id == Document.case_id)
-             .where(Document.case_id == case_id, case_filter(user, session=session))
-             .order_by(Document.created_at.desc(), Document.id.desc()))
+    query = (
+        select(Document)
+        .join(Case, Case.id == Document.case_id)
+        .where(Document.case_id == case_id, case_filter(user, session=session))
+        .order_by(Document.created_at.desc(), Document.id.desc())
+    )
     return list(session.scalars(query))
 
 
-def _new(session: Session, actor, kind: DocumentKind, case: Case | None, title: str, params: dict) -> Document:
+def _new(
+    session: Session, actor, kind: DocumentKind, case: Case | None, title: str, params: dict
+) -> Document:
     now = clock.now()
-    document = Document(case_id=case.id if case else None, case=case, kind=kind.value, title=title,
-                        status=DocumentStatus.DRAFT.value, params=params, created_at=now, created_by_id=actor.id,
-                        updated_at=now)
+    document = Document(
+        case_id=case.id if case else None,
+        case=case,
+        kind=kind.value,
+        title=title,
+        status=DocumentStatus.DRAFT.value,
+        params=params,
+        created_at=now,
+        created_by_id=actor.id,
+        updated_at=now,
+    )
     session.add(document)
     session.flush()
     return document
@@ -67,14 +89,30 @@ def start_letter(session: Session, actor, case: Case, kind: DocumentKind, **para
     if not kind.is_letter:
         raise DomainError("That is not a letter.", field="kind")
     facts = letters.gather(session, case, kind, params)  # raises DomainError when facts are missing
-    document = _new(session, actor, kind, case, f"{kind.label.removeprefix('Letter: ').capitalize()} ({case.reference})",
-                    facts.params)
+    document = _new(
+        session,
+        actor,
+        kind,
+        case,
+        f"{kind.label.removeprefix('Letter: ').capitalize()} ({case.reference})",
+        facts.params,
+    )
     document.addressee, document.subject, document.body = letters.prefill(case, kind, facts)
-    audit.record(session, actor, "document.drafted", "document", document.id, case_id=case.id, detail=f"kind={kind.value}")
+    audit.record(
+        session,
+        actor,
+        "document.drafted",
+        "document",
+        document.id,
+        case_id=case.id,
+        detail=f"kind={kind.value}",
+    )
     return document
 
 
-def update_draft(session: Session, actor, document: Document, *, addressee: str, subject: str, body: str) -> Document:
+def update_draft(
+    session: Session, actor, document: Document, *, addressee: str, subject: str, body: str
+) -> Document:
     """Save the Director's edits to a draft; a final document is never changed."""
     _require_director(session, actor)
     if document.is_final:
@@ -87,7 +125,9 @@ def update_draft(session: Session, actor, document: Document, *, addressee: str,
     document.subject = (subject or "").strip()[:300]
     document.body = body.strip().replace("\r\n", "\n")
     document.updated_at = clock.now()
-    audit.record(session, actor, "document.edited", "document", document.id, case_id=document.case_id)
+    audit.record(
+        session, actor, "document.edited", "document", document.id, case_id=document.case_id
+    )
     return document
 
 
@@ -101,7 +141,8 @@ def render(session: Session, document: Document, signer=None, *, final: bool = F
 
 
 def finalize(session: Session, actor, document: Document) -> Document:
-    """Make a draft final: render it once more, keep the PDF and its SHA-256; never again changed."""
+    """Make a draft final: render it once more, keep the PDF and its SHA-256; never again
+    changed."""
     _require_director(session, actor)
     if document.is_final:
         raise DomainError(FINAL_REFUSAL)
@@ -109,8 +150,15 @@ def finalize(session: Session, actor, document: Document) -> Document:
     document.finalized_by_id = actor.id
     document.finalized_by = actor
     _keep(document, render(session, document, signer=actor, final=True))
-    audit.record(session, actor, "document.finalized", "document", document.id, case_id=document.case_id,
-                 detail=f"kind={document.kind} sha256={document.sha256}")
+    audit.record(
+        session,
+        actor,
+        "document.finalized",
+        "document",
+        document.id,
+        case_id=document.case_id,
+        detail=f"kind={document.kind} sha256={document.sha256}",
+    )
     return document
 
 
@@ -126,19 +174,36 @@ def delete_draft(session: Session, actor, document: Document) -> None:
     _require_director(session, actor)
     if document.is_final:
         raise DomainError(FINAL_REFUSAL)
-    audit.record(session, actor, "document.draft_deleted", "document", document.id, case_id=document.case_id)
+    audit.record(
+        session, actor, "document.draft_deleted", "document", document.id, case_id=document.case_id
+    )
     session.delete(document)
 
 
-def issue_final(session: Session, actor, kind: DocumentKind, case: Case | None, title: str, params: dict,
-                pdf: bytes) -> Document:
-    """Keep a document that is final as soon as it is drawn (certificate, receipt, annual report)."""
+def issue_final(
+    session: Session,
+    actor,
+    kind: DocumentKind,
+    case: Case | None,
+    title: str,
+    params: dict,
+    pdf: bytes,
+) -> Document:
+    """Keep a document that is final as soon as it is drawn (certificate, receipt, annual
+    report)."""
     document = _new(session, actor, kind, case, title, params)
     document.finalized_at = clock.now()
     document.finalized_by_id = actor.id
     _keep(document, pdf)
-    audit.record(session, actor, "document.issued", "document", document.id, case_id=case.id if case else None,
-                 detail=f"kind={kind.value} sha256={document.sha256}")
+    audit.record(
+        session,
+        actor,
+        "document.issued",
+        "document",
+        document.id,
+        case_id=case.id if case else None,
+        detail=f"kind={kind.value} sha256={document.sha256}",
+    )
     return document
 
 
@@ -147,15 +212,25 @@ def production_certificate(session: Session, actor, production: Production) -> D
     from disclosure.documents import certificate
 
     _require_director(session, actor)
-    existing = session.scalar(select(Document).where(
-        Document.case_id == production.case_id, Document.kind == DocumentKind.PRODUCTION_CERTIFICATE.value,
-        Document.params["production_id"].as_integer() == production.id))
+    existing = session.scalar(
+        select(Document).where(
+            Document.case_id == production.case_id,
+            Document.kind == DocumentKind.PRODUCTION_CERTIFICATE.value,
+            Document.params["production_id"].as_integer() == production.id,
+        )
+    )
     if existing is not None:
         return existing
     pdf = certificate.render(session, production, signer=actor)
-    return issue_final(session, actor, DocumentKind.PRODUCTION_CERTIFICATE, production.case,
-                       f"Certificate of production {production.id} ({production.case.reference})",
-                       {"production_id": production.id}, pdf)
+    return issue_final(
+        session,
+        actor,
+        DocumentKind.PRODUCTION_CERTIFICATE,
+        production.case,
+        f"Certificate of production {production.id} ({production.case.reference})",
+        {"production_id": production.id},
+        pdf,
+    )
 
 
 def annual_report(session: Session, actor, year: int) -> Document:
@@ -164,14 +239,30 @@ def annual_report(session: Session, actor, year: int) -> Document:
 
     _require_director(session, actor)
     if year > clock.today().year:
-        raise DomainError(f"{year} has not begun yet. Choose this year or an earlier one.", field="year")
+        raise DomainError(
+            f"{year} has not begun yet. Choose this year or an earlier one.", field="year"
+        )
     pdf = annual.render(session, year, signer=actor)
-    return issue_final(session, actor, DocumentKind.ANNUAL_REPORT, None, f"Annual report {year}", {"year": year}, pdf)
+    return issue_final(
+        session,
+        actor,
+        DocumentKind.ANNUAL_REPORT,
+        None,
+        f"Annual report {year}",
+        {"year": year},
+        pdf,
+    )
 
 
 def annual_reports(session: Session, user) -> list[Document]:
     """The annual reports issued so far, newest first (the Director's alone)."""
-    query = (select(Document).where(Document.kind == DocumentKind.ANNUAL_REPORT.value, Document.case_id.is_(None),
-                                    _visible(user, session))
-             .order_by(Document.created_at.desc(), Document.id.desc()))
+    query = (
+        select(Document)
+        .where(
+            Document.kind == DocumentKind.ANNUAL_REPORT.value,
+            Document.case_id.is_(None),
+            _visible(user, session),
+        )
+        .order_by(Document.created_at.desc(), Document.id.desc())
+    )
     return list(session.scalars(query))

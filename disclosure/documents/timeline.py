@@ -1,4 +1,5 @@
 """How letters and certificates read on their case's timeline (audit/telling.py)."""
+
 from __future__ import annotations
 
 from disclosure.audit.telling import Telling, short_hash
@@ -16,6 +17,10 @@ EVENTS = {
     "document.drafted": Telling("Letter drafted", lambda f, d, s: f"{_kind(f)}."),
     "document.edited": Telling("Draft letter edited"),
     "document.draft_deleted": Telling("Draft letter deleted"),
-    "document.finalized": Telling("Letter made final", lambda f, d, s: f"{_kind(f)}. {short_hash(f.get('sha256', ''))}"),
-    "document.issued": Telling("Document issued", lambda f, d, s: f"{_kind(f)}. {short_hash(f.get('sha256', ''))}"),
+    "document.finalized": Telling(
+        "Letter made final", lambda f, d, s: f"{_kind(f)}. {short_hash(f.get('sha256', ''))}"
+    ),
+    "document.issued": Telling(
+        "Document issued", lambda f, d, s: f"{_kind(f)}. {short_hash(f.get('sha256', ''))}"
+    ),
 }

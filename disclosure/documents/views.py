@@ -1,6 +1,7 @@
 """Documents: the Director's letters (draft, edit, preview, final), certificates of production,
 downloads of kept documents. Every case and document is loaded through cases/visibility.py;
 what a person may not see answers 404."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
@@ -9,8 +10,8 @@ from flask_login import current_user
 from disclosure import clock
 from disclosure.auth.access import allow
 from disclosure.cases import visibility
-from disclosure.db import db
 from disclosure.cases.service import DECISION_LABELS
+from disclosure.db import db
 from disclosure.documents import dashboard, desk, facts, letters, service
 from disclosure.documents.forms import ConfirmForm, LetterForm, NewLetterForm, ReportYearForm
 from disclosure.documents.models import DocumentKind
@@ -44,7 +45,9 @@ def _document_or_404(document_id: int):
 def pdf_response(data: bytes, file_name: str, *, download: bool = False) -> Response:
     """A PDF answer that no shared cache keeps (these are confidential)."""
     response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{file_name}"'
+    response.headers["Content-Disposition"] = (
+        f'{"attachment" if download else "inline"}; filename="{file_name}"'
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -58,9 +61,16 @@ def case_documents(case_id: int):
     productions = facts.productions_of(db.session, case)
     suggested = letters.suggested_for(case, has_production=bool(productions))
     form = NewLetterForm(kind=suggested.value if suggested else "")
-    return render_template("documents/case_documents.html", case=case, documents=documents, productions=productions,
-                           form=form, confirm=ConfirmForm(), kind_label=facts.kind_label,
-                           decision_label=DECISION_LABELS.get(case.decision or "", ""))
+    return render_template(
+        "documents/case_documents.html",
+        case=case,
+        documents=documents,
+        productions=productions,
+        form=form,
+        confirm=ConfirmForm(),
+        kind_label=facts.kind_label,
+        decision_label=DECISION_LABELS.get(case.decision or "", ""),
+    )
 
 
 @bp.route("/case/<int:case_id>/letters", methods=["POST"])
@@ -73,7 +83,9 @@ def letter_new(case_id: int):
         flash("Choose a letter.", "error")
         return redirect(url_for(".case_documents", case_id=case.id))
     try:
-        document = service.start_letter(db.session, current_user, case, DocumentKind(form.kind.data))
+        document = service.start_letter(
+            db.session, current_user, case, DocumentKind(form.kind.data)
+        )
     except DomainError as err:
         flash(err.message, "error")
         return redirect(url_for(".case_documents", case_id=case.id))
@@ -92,15 +104,23 @@ def letter_edit(document_id: int):
     form = LetterForm(obj=document)
     if form.validate_on_submit():
         try:
-            service.update_draft(db.session, current_user, document, addressee=form.addressee.data,
-                                 subject=form.subject.data, body=form.body.data)
+            service.update_draft(
+                db.session,
+                current_user,
+                document,
+                addressee=form.addressee.data,
+                subject=form.subject.data,
+                body=form.body.data,
+            )
             db.session.commit()
             flash("Draft saved.", "success")
             return redirect(url_for(".letter_edit", document_id=document.id))
         except DomainError as err:
             db.session.rollback()
             show_domain_error(form, err)
-    return render_template("documents/letter_edit.html", document=document, form=form, confirm=ConfirmForm())
+    return render_template(
+        "documents/letter_edit.html", document=document, form=form, confirm=ConfirmForm()
+    )
 
 
 @bp.route("/<int:document_id>/preview.pdf")
@@ -130,7 +150,11 @@ def letter_finalize(document_id: int):
         flash(err.message, "error")
         return redirect(url_for(".case_documents", case_id=document.case_id))
     db.session.commit()
-    flash(f"Final. The letter is kept with case {document.case.reference}; SHA-256 {document.sha256[:16]}…", "success")
+    flash(
+        f"Final. The letter is kept with case {document.case.reference}; SHA-256 "
+        f"{document.sha256[:16]}…",
+        "success",
+    )
     return redirect(url_for(".case_documents", case_id=document.case_id))
 
 
@@ -168,7 +192,11 @@ def certificate(case_id: int, production_id: int):
     """Issue (once) the certificate of a production, and open it."""
     case = _case_or_404(case_id)
     production = facts.production_of(db.session, case, production_id)
-    if production is None or production.id != production_id or not ConfirmForm().validate_on_submit():
+    if (
+        production is None
+        or production.id != production_id
+        or not ConfirmForm().validate_on_submit()
+    ):
         abort(404)
     try:
         document = service.production_certificate(db.session, current_user, production)
@@ -201,7 +229,8 @@ def annual_report():
 @bp.route("/desk-card.pdf")
 @allow("staff", "supervisor", "director")
 def desk_card():
-    """The desk card: one printable page, what to do for every kind of visit (the intake page's words)."""
+    """The desk card: one printable page, what to do for every kind of visit (the intake page's
+    words)."""
     return pdf_response(desk.desk_card(), "desk-card.pdf")
 
 

@@ -14,11 +14,12 @@ For speed the predicate is an OR of one EXISTS per hold scope, each driven by an
 patrons (hold_patrons.patron_id), workstations (hold_workstations.workstation_id), a branch
 (holds.scope, holds.branch_id), the whole library (holds.scope). A 1,000,000-row purge then
 costs a few index probes per row, whatever the number of holds."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import ColumnElement, FromClause, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session
@@ -57,39 +58,86 @@ PR, PG = m.ProgramRegistration.__table__, m.Program.__table__
 MS, P = m.MailingListSubscription.__table__, m.Patron.__table__
 
 
-
 def _lookup(table, column: str, key):
     """A column of the row `key` points to, through an alias of its own (so that a query that
     also reads `table` is not correlated with it by mistake)."""
     other = table.alias()
-    return select(other.c[column]).where(other.c.id == key).correlate_except(other).scalar_subquery()
+    return (
+        select(other.c[column]).where(other.c.id == key).correlate_except(other).scalar_subquery()
+    )
 
 
-RECORD_KINDS: dict[str, RecordKind] = {k.key: k for k in (
-    RecordKind("loans", "Loans (circulation history)", L, Category.LOANS,
-               patron_of=lambda r: r.c.patron_id, starts=lambda r: r.c.checked_out_at,
-               ends=lambda r: r.c.returned_at, branch_of=lambda r: r.c.branch_id),
-    RecordKind("computer_sessions", "Computer sign-up and session logs", S, Category.COMPUTER_SESSIONS,
-               patron_of=lambda r: r.c.patron_id, starts=lambda r: r.c.started_at,
-               ends=lambda r: func.coalesce(r.c.ended_at, r.c.started_at),
-               branch_of=lambda r: _lookup(W, "branch_id", r.c.workstation_id),
-               workstation_of=lambda r: r.c.workstation_id),
-    RecordKind("interlibrary_loans", "Interlibrary-loan requests", ILL, Category.INTERLIBRARY_LOANS,
-               patron_of=lambda r: r.c.patron_id, starts=lambda r: r.c.requested_at,
-               ends=lambda r: r.c.completed_at),
-    RecordKind("ill_emails", "Interlibrary-loan e-mail messages", E, Category.INTERLIBRARY_LOANS,
-               patron_of=lambda r: _lookup(ILL, "patron_id", r.c.ill_id),
-               starts=lambda r: r.c.sent_at),
-    RecordKind("program_registrations", "Program registrations", PR, Category.PROGRAM_REGISTRATIONS,
-               patron_of=lambda r: r.c.patron_id, starts=lambda r: r.c.registered_at,
-               branch_of=lambda r: _lookup(PG, "branch_id", r.c.program_id)),
-    RecordKind("mailing_list_subscriptions", "Mailing-list subscriptions", MS, Category.MAILING_LISTS,
-               patron_of=lambda r: r.c.patron_id, starts=lambda r: r.c.subscribed_at,
-               ends=lambda r: r.c.last_activity_at),
-    RecordKind("patrons", "Patron registration records", P, Category.PATRONS,
-               patron_of=lambda r: r.c.id, starts=lambda r: r.c.registered_at,
-               ends=lambda r: None, branch_of=lambda r: r.c.home_branch_id),
-)}
+RECORD_KINDS: dict[str, RecordKind] = {
+    k.key: k
+    for k in (
+        RecordKind(
+            "loans",
+            "Loans (circulation history)",
+            L,
+            Category.LOANS,
+            patron_of=lambda r: r.c.patron_id,
+            starts=lambda r: r.c.checked_out_at,
+            ends=lambda r: r.c.returned_at,
+            branch_of=lambda r: r.c.branch_id,
+        ),
+        RecordKind(
+            "computer_sessions",
+            "Computer sign-up and session logs",
+            S,
+            Category.COMPUTER_SESSIONS,
+            patron_of=lambda r: r.c.patron_id,
+            starts=lambda r: r.c.started_at,
+            ends=lambda r: func.coalesce(r.c.ended_at, r.c.started_at),
+            branch_of=lambda r: _lookup(W, "branch_id", r.c.workstation_id),
+            workstation_of=lambda r: r.c.workstation_id,
+        ),
+        RecordKind(
+            "interlibrary_loans",
+            "Interlibrary-loan requests",
+            ILL,
+            Category.INTERLIBRARY_LOANS,
+            patron_of=lambda r: r.c.patron_id,
+            starts=lambda r: r.c.requested_at,
+            ends=lambda r: r.c.completed_at,
+        ),
+        RecordKind(
+            "ill_emails",
+            "Interlibrary-loan e-mail messages",
+            E,
+            Category.INTERLIBRARY_LOANS,
+            patron_of=lambda r: _lookup(ILL, "patron_id", r.c.ill_id),
+            starts=lambda r: r.c.sent_at,
+        ),
+        RecordKind(
+            "program_registrations",
+            "Program registrations",
+            PR,
+            Category.PROGRAM_REGISTRATIONS,
+            patron_of=lambda r: r.c.patron_id,
+            starts=lambda r: r.c.registered_at,
+            branch_of=lambda r: _lookup(PG, "branch_id", r.c.program_id),
+        ),
+        RecordKind(
+            "mailing_list_subscriptions",
+            "Mailing-list subscriptions",
+            MS,
+            Category.MAILING_LISTS,
+            patron_of=lambda r: r.c.patron_id,
+            starts=lambda r: r.c.subscribed_at,
+            ends=lambda r: r.c.last_activity_at,
+        ),
+        RecordKind(
+            "patrons",
+            "Patron registration records",
+            P,
+            Category.PATRONS,
+            patron_of=lambda r: r.c.id,
+            starts=lambda r: r.c.registered_at,
+            ends=lambda r: None,
+            branch_of=lambda r: r.c.home_branch_id,
+        ),
+    )
+}
 
 # Which kinds a branch or a workstation can narrow (the hold form refuses the others).
 KINDS_WITH_BRANCH = frozenset(k.category for k in RECORD_KINDS.values() if k.branch_of)
@@ -105,13 +153,17 @@ def active_holds(at: datetime | None = None) -> ColumnElement[bool]:
     )
 
 
-def held(kind: str, row: FromClause | None = None, *, at: datetime | None = None) -> ColumnElement[bool]:
+def held(
+    kind: str, row: FromClause | None = None, *, at: datetime | None = None
+) -> ColumnElement[bool]:
     """THE hold predicate: `row` (a row of `kind`'s table, or an alias of it) is covered by a
     hold in force at `at`. Put it in every purge, anonymisation and deletion."""
     return covered(kind, row, active_holds(at))
 
 
-def covered(kind: str, row: FromClause | None, hold_condition: ColumnElement[bool]) -> ColumnElement[bool]:
+def covered(
+    kind: str, row: FromClause | None, hold_condition: ColumnElement[bool]
+) -> ColumnElement[bool]:
     """`row` is covered by some hold meeting `hold_condition` (a clause on holds H and cases C)."""
     spec = RECORD_KINDS[kind]
     row = spec.table if row is None else row
@@ -123,24 +175,47 @@ def covered(kind: str, row: FromClause | None, hold_condition: ColumnElement[boo
     # A narrowing that cannot apply to a kind (a branch for an ILL request) does not narrow it:
     # the hold form refuses such holds, and if one slipped through it errs on keeping records
     # (every record of the kind, its window ignored: an uncorrelated EXISTS, evaluated once).
-    branch_ok = or_(H.c.branch_id.is_(None), H.c.branch_id == branch) if branch is not None else true()
+    branch_ok = (
+        or_(H.c.branch_id.is_(None), H.c.branch_id == branch) if branch is not None else true()
+    )
     station_ok = (
-        or_(~exists().where(HW.c.hold_id == H.c.id), exists().where(HW.c.hold_id == H.c.id, HW.c.workstation_id == station))
-        if station is not None else true()
+        or_(
+            ~exists().where(HW.c.hold_id == H.c.id),
+            exists().where(HW.c.hold_id == H.c.id, HW.c.workstation_id == station),
+        )
+        if station is not None
+        else true()
     )
     holds_cases = H.join(C, C.c.id == H.c.case_id)
     by_patron = exists(
-        select(1).select_from(HP.join(holds_cases, H.c.id == HP.c.hold_id))
-        .where(HP.c.patron_id == patron, H.c.scope == Scope.PATRONS.value, matches, branch_ok, station_ok)
+        select(1)
+        .select_from(HP.join(holds_cases, H.c.id == HP.c.hold_id))
+        .where(
+            HP.c.patron_id == patron,
+            H.c.scope == Scope.PATRONS.value,
+            matches,
+            branch_ok,
+            station_ok,
+        )
     )
-    by_station = exists(
-        select(1).select_from(HW.join(holds_cases, H.c.id == HW.c.hold_id))
-        .where(HW.c.workstation_id == station, H.c.scope == Scope.WORKSTATIONS.value, matches)
-    ) if station is not None else _scope_wide(holds_cases, Scope.WORKSTATIONS, and_(hold_condition, category))
-    by_branch = exists(
-        select(1).select_from(holds_cases)
-        .where(H.c.scope == Scope.BRANCH.value, H.c.branch_id == branch, matches)
-    ) if branch is not None else _scope_wide(holds_cases, Scope.BRANCH, and_(hold_condition, category))
+    by_station = (
+        exists(
+            select(1)
+            .select_from(HW.join(holds_cases, H.c.id == HW.c.hold_id))
+            .where(HW.c.workstation_id == station, H.c.scope == Scope.WORKSTATIONS.value, matches)
+        )
+        if station is not None
+        else _scope_wide(holds_cases, Scope.WORKSTATIONS, and_(hold_condition, category))
+    )
+    by_branch = (
+        exists(
+            select(1)
+            .select_from(holds_cases)
+            .where(H.c.scope == Scope.BRANCH.value, H.c.branch_id == branch, matches)
+        )
+        if branch is not None
+        else _scope_wide(holds_cases, Scope.BRANCH, and_(hold_condition, category))
+    )
     library = _scope_wide(holds_cases, Scope.LIBRARY, matches)
     return or_(by_patron, by_station, by_branch, library)
 
@@ -172,7 +247,13 @@ def patron_records_held(patron_id, *, at: datetime | None = None) -> ColumnEleme
     clauses = []
     for spec in RECORD_KINDS.values():
         row = spec.table.alias(f"held_{spec.key}")
-        clauses.append(exists(select(1).select_from(row).where(spec.patron_of(row) == patron_id, held(spec.key, row, at=at))))
+        clauses.append(
+            exists(
+                select(1)
+                .select_from(row)
+                .where(spec.patron_of(row) == patron_id, held(spec.key, row, at=at))
+            )
+        )
     return or_(*clauses)
 
 
@@ -187,7 +268,9 @@ def record_is_held(session: Session, kind: str, record_id: int, at: datetime | N
     """True when an active hold covers one record of `kind`."""
     spec = RECORD_KINDS[kind]
     locks.plan_for_probes(session)
-    return bool(session.scalar(select(exists().where(spec.table.c.id == record_id, held(kind, at=at)))))
+    return bool(
+        session.scalar(select(exists().where(spec.table.c.id == record_id, held(kind, at=at))))
+    )
 
 
 def counts_covered_by(session: Session, hold: Hold) -> dict[str, int]:
@@ -197,6 +280,7 @@ def counts_covered_by(session: Session, hold: Hold) -> dict[str, int]:
     for category in hold.categories:
         for spec in kinds_of(category):
             predicate = covered(spec.key, spec.table, H.c.id == hold.id)
-            result[spec.key] = session.scalar(select(func.count()).select_from(spec.table).where(predicate)) or 0
+            result[spec.key] = (
+                session.scalar(select(func.count()).select_from(spec.table).where(predicate)) or 0
+            )
     return result
-

@@ -1,8 +1,16 @@
 """Forms of the holds pages."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -20,12 +28,27 @@ class CheckboxesField(SelectMultipleField):
 class HoldForm(FlaskForm):
     """Place a preservation hold for a case."""
 
-    case_id = SelectField("Case", coerce=int, validators=[DataRequired(message="Choose the case the hold belongs to.")])
-    requested_by = StringField("Who asked for it", validators=[DataRequired(message="Say who asked (officer and agency)."), Length(max=200)])
-    requested_on = DateField("Date of the agency's request", validators=[DataRequired(message="Give the date of the request.")])
-    categories = CheckboxesField("Records to preserve", choices=options((c.value, label) for c, label in CATEGORY_LABELS.items()),
-                                 validators=[DataRequired(message="Choose at least one kind of record to preserve.")])
-    patron_cards = TextAreaField("Patrons (library card numbers)", validators=[Optional(), Length(max=4000)])
+    case_id = SelectField(
+        "Case",
+        coerce=int,
+        validators=[DataRequired(message="Choose the case the hold belongs to.")],
+    )
+    requested_by = StringField(
+        "Who asked for it",
+        validators=[DataRequired(message="Say who asked (officer and agency)."), Length(max=200)],
+    )
+    requested_on = DateField(
+        "Date of the agency's request",
+        validators=[DataRequired(message="Give the date of the request.")],
+    )
+    categories = CheckboxesField(
+        "Records to preserve",
+        choices=options((c.value, label) for c, label in CATEGORY_LABELS.items()),
+        validators=[DataRequired(message="Choose at least one kind of record to preserve.")],
+    )
+    patron_cards = TextAreaField(
+        "Patrons (library card numbers)", validators=[Optional(), Length(max=4000)]
+    )
     workstation_codes = TextAreaField("Public computers", validators=[Optional(), Length(max=2000)])
     branch_id = SelectField("Branch", coerce=int, choices=[])
     window_from = DateField("From (first day)", validators=[Optional()])
@@ -36,15 +59,31 @@ class HoldForm(FlaskForm):
 class RenewForm(FlaskForm):
     """The agency's one renewal."""
 
-    requested_by = StringField("Who asked for the renewal", validators=[DataRequired(message="Say who asked (officer and agency)."), Length(max=200)])
-    requested_on = DateField("Date of the renewal request", validators=[DataRequired(message="Give the date of the request.")])
-    days = IntegerField("Additional days", default=90, validators=[InputRequired(message="Give the number of days (at most 90).")])
+    requested_by = StringField(
+        "Who asked for the renewal",
+        validators=[DataRequired(message="Say who asked (officer and agency)."), Length(max=200)],
+    )
+    requested_on = DateField(
+        "Date of the renewal request",
+        validators=[DataRequired(message="Give the date of the request.")],
+    )
+    days = IntegerField(
+        "Additional days",
+        default=90,
+        validators=[InputRequired(message="Give the number of days (at most 90).")],
+    )
 
 
 class ReleaseForm(FlaskForm):
     """Release a hold early."""
 
-    reason = TextAreaField("Reason for releasing early", validators=[DataRequired(message="Give the reason for releasing the hold early."), Length(max=2000)])
+    reason = TextAreaField(
+        "Reason for releasing early",
+        validators=[
+            DataRequired(message="Give the reason for releasing the hold early."),
+            Length(max=2000),
+        ],
+    )
 
 
 def lines(text: str | None) -> list[str]:

@@ -6,6 +6,7 @@ a purge runs protects its records (issue 4, "race-free").
   waits for the other's commit, and then sees it.
 - SQLite: one writer at a time. The purge begins each batch with BEGIN IMMEDIATE (the write
   lock), and `begin_hold_change` makes a hold's transaction begin the same way."""
+
 from __future__ import annotations
 
 from sqlalchemy import Connection, text

@@ -1,4 +1,5 @@
 """Preservation holds: what an agency asked the library to keep, for how long (seed 004)."""
+
 from __future__ import annotations
 
 import enum
@@ -83,15 +84,21 @@ class Hold(Base):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     release_reason: Mapped[str | None] = mapped_column(Text)
-    ended_noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the expiry job saw it end
+    ended_noted_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime
+    )  # the expiry job saw it end
 
     case: Mapped[Case] = relationship()
     branch: Mapped[Branch | None] = relationship()
     placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])
     renewed_by: Mapped[User | None] = relationship(foreign_keys=[renewed_by_id])
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
-    patrons: Mapped[list["HoldPatron"]] = relationship(cascade="all, delete-orphan", order_by="HoldPatron.id")
-    workstations: Mapped[list["HoldWorkstation"]] = relationship(cascade="all, delete-orphan", order_by="HoldWorkstation.id")
+    patrons: Mapped[list[HoldPatron]] = relationship(
+        cascade="all, delete-orphan", order_by="HoldPatron.id"
+    )
+    workstations: Mapped[list[HoldWorkstation]] = relationship(
+        cascade="all, delete-orphan", order_by="HoldWorkstation.id"
+    )
 
     @property
     def categories(self) -> list[Category]:
@@ -138,7 +145,9 @@ class HoldWorkstation(Base):
     """A public computer a hold names."""
 
     __tablename__ = "hold_workstations"
-    __table_args__ = (UniqueConstraint("hold_id", "workstation_id", name="uq_hold_workstations_hold_workstation"),)
+    __table_args__ = (
+        UniqueConstraint("hold_id", "workstation_id", name="uq_hold_workstations_hold_workstation"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hold_id: Mapped[int] = mapped_column(ForeignKey("holds.id", ondelete="CASCADE"), index=True)

@@ -1,6 +1,7 @@
 """Preservation holds: place, renew once, release (DOMAIN.md, "Preservation holds"; seed 004:
 "the library shall preserve ... for 90 days pending the issuance of a court order ... up to an
 additional 90 days for a total time period of maintenance of the records of 180 days")."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,7 +19,14 @@ from disclosure.cases.models import Case
 from disclosure.cases.visibility import case_filter
 from disclosure.errors import DomainError
 from disclosure.holds import coverage, locks
-from disclosure.holds.models import CATEGORY_LABELS, Category, Hold, HoldPatron, HoldWorkstation, Scope
+from disclosure.holds.models import (
+    CATEGORY_LABELS,
+    Category,
+    Hold,
+    HoldPatron,
+    HoldWorkstation,
+    Scope,
+)
 from disclosure.records.models import Branch, Patron, Workstation
 
 HOLD_DAYS = 90
@@ -42,11 +50,15 @@ class HoldRequest:
     note: str | None = None
 
 
-def place_hold(session: Session, actor, case: Case, request: HoldRequest) -> tuple[Hold, dict[str, int]]:
+def place_hold(
+    session: Session, actor, case: Case, request: HoldRequest
+) -> tuple[Hold, dict[str, int]]:
     """Place a hold for `case` (already checked visible to `actor`); returns it and how many
     records of each kind it covers now. The caller began with locks.begin_hold_change."""
     if case.closed_at is not None:
-        raise DomainError(f"Case {case.reference} is closed; a hold belongs to an open case.", field="case_id")
+        raise DomainError(
+            f"Case {case.reference} is closed; a hold belongs to an open case.", field="case_id"
+        )
     categories = _categories(request.categories)
     requested_at = _requested_at(request.requested_on)
     if not request.requested_by.strip():
@@ -58,11 +70,25 @@ def place_hold(session: Session, actor, case: Case, request: HoldRequest) -> tup
     window_start, window_end = _window(request.window_from, request.window_to)
     locks.hold_lock(session)  # PostgreSQL: wait for a purge batch in progress, then count
     hold = Hold(
-        case_id=case.id, requested_at=requested_at, requested_by=request.requested_by.strip(),
-        expires_at=_first_end(session, case, requested_at), placed_at=clock.now(), placed_by_id=actor.id,
-        note=(request.note or "").strip() or None, branch_id=branch.id if branch else None,
-        window_start=window_start, window_end=window_end,
-        scope=(Scope.PATRONS if patrons else Scope.WORKSTATIONS if stations else Scope.BRANCH if branch else Scope.LIBRARY).value,
+        case_id=case.id,
+        requested_at=requested_at,
+        requested_by=request.requested_by.strip(),
+        expires_at=_first_end(session, case, requested_at),
+        placed_at=clock.now(),
+        placed_by_id=actor.id,
+        note=(request.note or "").strip() or None,
+        branch_id=branch.id if branch else None,
+        window_start=window_start,
+        window_end=window_end,
+        scope=(
+            Scope.PATRONS
+            if patrons
+            else Scope.WORKSTATIONS
+            if stations
+            else Scope.BRANCH
+            if branch
+            else Scope.LIBRARY
+        ).value,
     )
     hold.set_categories(categories)
     hold.patrons = [HoldPatron(patron_id=p.id) for p in patrons]
@@ -71,8 +97,16 @@ def place_hold(session: Session, actor, case: Case, request: HoldRequest) -> tup
     session.flush()
     counts = coverage.counts_covered_by(session, hold)
     covers = " ".join(f"{kind}={n}" for kind, n in counts.items())
-    audit.record(session, actor, "hold.placed", "hold", hold.id, case_id=case.id,
-                 detail=f"scope={hold.scope} patrons={len(patrons)} workstations={len(stations)} covers {covers}")
+    audit.record(
+        session,
+        actor,
+        "hold.placed",
+        "hold",
+        hold.id,
+        case_id=case.id,
+        detail=f"scope={hold.scope} patrons={len(patrons)} workstations={len(stations)} covers "
+        f"{covers}",
+    )
     return hold, counts
 
 
@@ -87,42 +121,66 @@ def _first_end(session: Session, case: Case, requested_at):
     latest = first + timedelta(days=TOTAL_MAX_DAYS)
     if latest <= requested_at:
         raise DomainError(
-            f"This case's first preservation request was on {clock.local(first):%-d %b %Y}; without a court order the "
-            f"library preserves records for at most {TOTAL_MAX_DAYS} days from it (until {clock.local(latest):%-d %b %Y}). "
-            f"Keeping them longer needs a court order.", field="case_id")
+            f"This case's first preservation request was on {clock.local(first):%-d %b %Y}; "
+            f"without a court order the library preserves records for at most {TOTAL_MAX_DAYS} "
+            f"days from it (until {clock.local(latest):%-d %b %Y}). Keeping them longer needs a "
+            "court order.",
+            field="case_id",
+        )
     return min(end, latest)
 
 
-def renew_hold(session: Session, actor, hold: Hold, *, requested_on: date, requested_by: str, days: int) -> Hold:
+def renew_hold(
+    session: Session, actor, hold: Hold, *, requested_on: date, requested_by: str, days: int
+) -> Hold:
     """The agency's one renewal, by up to 90 days, never past 180 days from the first request."""
     now = clock.now()
     if hold.released_at is not None or not hold.is_active(now):
-        raise DomainError(f"This hold has ended, so it cannot be renewed. Preservation without a court order ends "
-                          f"{TOTAL_MAX_DAYS} days after the agency's first request at the latest.")
+        raise DomainError(
+            "This hold has ended, so it cannot be renewed. Preservation without a court order "
+            f"ends {TOTAL_MAX_DAYS} days after the agency's first request at the latest."
+        )
     if hold.renewed_at is not None:
         raise DomainError(
-            f"This hold was already renewed on {hold.renewed_at:%-d %b %Y}. The library's policy allows one renewal "
-            f"(90 + 90 days, {TOTAL_MAX_DAYS} in all); keeping the records longer needs a court order.", field="days")
+            f"This hold was already renewed on {hold.renewed_at:%-d %b %Y}. The library's policy "
+            f"allows one renewal (90 + 90 days, {TOTAL_MAX_DAYS} in all); keeping the records "
+            "longer needs a court order.",
+            field="days",
+        )
     if not requested_by.strip():
-        raise DomainError("Say who asked for the renewal (officer and agency).", field="requested_by")
+        raise DomainError(
+            "Say who asked for the renewal (officer and agency).", field="requested_by"
+        )
     if requested_on > clock.today():
-        raise DomainError("The renewal request cannot be dated in the future.", field="requested_on")
+        raise DomainError(
+            "The renewal request cannot be dated in the future.", field="requested_on"
+        )
     if days < 1 or days > RENEWAL_MAX_DAYS:
-        raise DomainError(f"A renewal adds between 1 and {RENEWAL_MAX_DAYS} days: the policy allows 90 days and "
-                          f"one renewal of up to 90 more, {TOTAL_MAX_DAYS} days in all.", field="days")
+        raise DomainError(
+            f"A renewal adds between 1 and {RENEWAL_MAX_DAYS} days: the policy allows 90 days and "
+            f"one renewal of up to 90 more, {TOTAL_MAX_DAYS} days in all.",
+            field="days",
+        )
     new_end = hold.expires_at + timedelta(days=days)
     latest = hold.requested_at + timedelta(days=TOTAL_MAX_DAYS)
     if new_end > latest:
-        raise DomainError(f"That would keep the records until {clock.local(new_end):%-d %b %Y}, more than "
-                          f"{TOTAL_MAX_DAYS} days after the agency's request; the latest allowed end is "
-                          f"{clock.local(latest):%-d %b %Y}.", field="days")
+        raise DomainError(
+            f"That would keep the records until {clock.local(new_end):%-d %b %Y}, more than "
+            f"{TOTAL_MAX_DAYS} days after the agency's request; the latest allowed end is "
+            f"{clock.local(latest):%-d %b %Y}.",
+            field="days",
+        )
     locks.hold_lock(session)
     hold.expires_at = new_end
     hold.renewed_at = now
     hold.renewed_by_id = actor.id
     hold.renewal_requested_by = requested_by.strip()
-    hold.renewal_requested_at = now if requested_on == clock.today() else clock.start_of_local_day(requested_on)
-    audit.record(session, actor, "hold.renewed", "hold", hold.id, case_id=hold.case_id, detail=f"days={days}")
+    hold.renewal_requested_at = (
+        now if requested_on == clock.today() else clock.start_of_local_day(requested_on)
+    )
+    audit.record(
+        session, actor, "hold.renewed", "hold", hold.id, case_id=hold.case_id, detail=f"days={days}"
+    )
     return hold
 
 
@@ -143,14 +201,23 @@ def release_hold(session: Session, actor, hold: Hold, reason: str) -> Hold:
 
 # ---- reading ---------------------------------------------------------------------------------
 
+
 def visible_holds(session: Session, user):
     """SELECT of the holds on cases `user` may see (the one visibility rule, cases.visibility)."""
-    return select(Hold).join(Case, Case.id == Hold.case_id).where(case_filter(user, session=session))
+    return (
+        select(Hold).join(Case, Case.id == Hold.case_id).where(case_filter(user, session=session))
+    )
 
 
 def holds_of_case(session: Session, user, case_id: int) -> list[Hold]:
     """The holds of one case, newest first, if `user` may see the case."""
-    return list(session.scalars(visible_holds(session, user).where(Hold.case_id == case_id).order_by(Hold.requested_at.desc())))
+    return list(
+        session.scalars(
+            visible_holds(session, user)
+            .where(Hold.case_id == case_id)
+            .order_by(Hold.requested_at.desc())
+        )
+    )
 
 
 def load_hold(session: Session, user, hold_id: int) -> Hold | None:
@@ -165,21 +232,39 @@ def holds_by_status(session: Session, user) -> dict[str, list[Hold]]:
     base = visible_holds(session, user)  # joins cases, which active_holds reads
     lists = {
         "active": list(session.scalars(base.where(active).order_by(Hold.expires_at))),
-        "expired": list(session.scalars(base.where(Hold.released_at.is_(None), not_(active)).order_by(Hold.expires_at.desc()))),
-        "released": list(session.scalars(base.where(Hold.released_at.is_not(None)).order_by(Hold.released_at.desc()))),
+        "expired": list(
+            session.scalars(
+                base.where(Hold.released_at.is_(None), not_(active)).order_by(
+                    Hold.expires_at.desc()
+                )
+            )
+        ),
+        "released": list(
+            session.scalars(
+                base.where(Hold.released_at.is_not(None)).order_by(Hold.released_at.desc())
+            )
+        ),
     }
     soon = now + timedelta(days=EXPIRING_SOON_DAYS)
-    lists["expiring"] = [h for h in lists["active"] if not h.until_case_closed and h.expires_at <= soon]
+    lists["expiring"] = [
+        h for h in lists["active"] if not h.until_case_closed and h.expires_at <= soon
+    ]
     return lists
 
 
 def expiring_soon(session: Session, user, days: int = EXPIRING_SOON_DAYS) -> list[Hold]:
     """Active visible holds ending within `days` (not those a court order keeps open)."""
     now = clock.now()
-    query = (visible_holds(session, user)
-             .where(Hold.released_at.is_(None), Hold.expires_at > now, Hold.expires_at <= now + timedelta(days=days),
-                    not_(and_(Case.court_order_received.is_(True), Case.closed_at.is_(None))))
-             .order_by(Hold.expires_at))
+    query = (
+        visible_holds(session, user)
+        .where(
+            Hold.released_at.is_(None),
+            Hold.expires_at > now,
+            Hold.expires_at <= now + timedelta(days=days),
+            not_(and_(Case.court_order_received.is_(True), Case.closed_at.is_(None))),
+        )
+        .order_by(Hold.expires_at)
+    )
     return list(session.scalars(query))
 
 
@@ -187,16 +272,21 @@ def timeline(session: Session, hold: Hold) -> list:
     """What happened to the hold, oldest first, told as on the case's timeline: who, when, what
     (the caller has checked the case is visible)."""
     rows = session.execute(
-        select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_user_id)
+        select(AuditEvent, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
         .where(AuditEvent.object_type == "hold", AuditEvent.object_id == hold.id)
-        .order_by(AuditEvent.at, AuditEvent.id))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
     return telling.told(session, rows)
 
 
 def cases_for_hold(session: Session, user) -> list[Case]:
     """Open cases `user` may see, preservation requests first, newest first."""
-    query = (select(Case).where(case_filter(user, session=session), Case.closed_at.is_(None))
-             .order_by((Case.kind != "preservation"), Case.received_at.desc()))
+    query = (
+        select(Case)
+        .where(case_filter(user, session=session), Case.closed_at.is_(None))
+        .order_by((Case.kind != "preservation"), Case.received_at.desc())
+    )
     return list(session.scalars(query))
 
 
@@ -216,6 +306,7 @@ def end_of_hold(hold: Hold) -> str:
 
 # ---- checks ----------------------------------------------------------------------------------
 
+
 def _categories(values: list[str]) -> list[Category]:
     try:
         chosen = [Category(v) for v in values]
@@ -231,18 +322,27 @@ def _requested_at(requested_on: date) -> datetime:
     if requested_on > today:
         raise DomainError("The request cannot be dated in the future.", field="requested_on")
     if requested_on + timedelta(days=HOLD_DAYS) <= today:
-        raise DomainError(f"A hold requested on {requested_on:%-d %b %Y} would already have ended "
-                          f"({HOLD_DAYS} days from the request).", field="requested_on")
+        raise DomainError(
+            f"A hold requested on {requested_on:%-d %b %Y} would already have ended ({HOLD_DAYS} "
+            "days from the request).",
+            field="requested_on",
+        )
     return clock.now() if requested_on == today else clock.start_of_local_day(requested_on)
 
 
 def _patrons(session: Session, cards: list[str]) -> list[Patron]:
     wanted = [c.strip() for c in cards if c.strip()]
-    found = {p.card_number: p for p in session.scalars(select(Patron).where(Patron.card_number.in_(wanted)))}
+    found = {
+        p.card_number: p
+        for p in session.scalars(select(Patron).where(Patron.card_number.in_(wanted)))
+    }
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise DomainError(f"No patron has card number {', '.join(missing)}. Check the number on the agency's request.",
-                          field="patron_cards")
+        raise DomainError(
+            f"No patron has card number {', '.join(missing)}. Check the number on the agency's "
+            "request.",
+            field="patron_cards",
+        )
     return list(dict.fromkeys(found[c] for c in wanted))
 
 
@@ -251,7 +351,9 @@ def _workstations(session: Session, codes: list[str]) -> list[Workstation]:
     found = {w.code.upper(): w for w in session.scalars(select(Workstation))} if wanted else {}
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise DomainError(f"No public computer is called {', '.join(missing)}.", field="workstation_codes")
+        raise DomainError(
+            f"No public computer is called {', '.join(missing)}.", field="workstation_codes"
+        )
     return list(dict.fromkeys(found[c] for c in wanted))
 
 
@@ -266,19 +368,32 @@ def _branch(session: Session, branch_id: int | None) -> Branch | None:
 
 def _check_narrowing(categories: list[Category], stations: list, branch) -> None:
     if stations and branch:
-        raise DomainError("Name workstations or a branch, not both: each computer belongs to one branch.",
-                          field="branch_id")
+        raise DomainError(
+            "Name workstations or a branch, not both: each computer belongs to one branch.",
+            field="branch_id",
+        )
     if stations and set(categories) - coverage.KINDS_WITH_WORKSTATION:
-        raise DomainError("Workstations narrow only computer sign-up and session logs. Choose only that kind of "
-                          "record, or place a second hold for the others.", field="workstation_codes")
+        raise DomainError(
+            "Workstations narrow only computer sign-up and session logs. Choose only that kind of "
+            "record, or place a second hold for the others.",
+            field="workstation_codes",
+        )
     if branch:
-        without = [CATEGORY_LABELS[c].lower() for c in categories if c not in coverage.KINDS_WITH_BRANCH]
+        without = [
+            CATEGORY_LABELS[c].lower() for c in categories if c not in coverage.KINDS_WITH_BRANCH
+        ]
         if without:
-            raise DomainError(f"A branch cannot narrow {' or '.join(without)}: they are not tied to a branch. "
-                              "Remove the branch or those kinds of record.", field="branch_id")
+            raise DomainError(
+                f"A branch cannot narrow {' or '.join(without)}: they are not tied to a branch. "
+                "Remove the branch or those kinds of record.",
+                field="branch_id",
+            )
 
 
 def _window(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
     if start and end and end < start:
         raise DomainError("The time window ends before it starts.", field="window_to")
-    return (clock.start_of_local_day(start) if start else None, clock.end_of_local_day(end) if end else None)
+    return (
+        clock.start_of_local_day(start) if start else None,
+        clock.end_of_local_day(end) if end else None,
+    )

@@ -1,24 +1,37 @@
 """How a hold's events read on its case's timeline (audit/telling.py)."""
+
 from __future__ import annotations
 
 from disclosure.audit.telling import Telling, count, fields
 from disclosure.holds.coverage import RECORD_KINDS
 
-_SCOPES = {"patrons": "named patrons", "workstations": "named computers", "branch": "one branch", "library": "the whole library"}
+_SCOPES = {
+    "patrons": "named patrons",
+    "workstations": "named computers",
+    "branch": "one branch",
+    "library": "the whole library",
+}
 
 
 def _placed(f, detail, session):
     # "scope=patrons patrons=1 workstations=0 covers loans=3 computer_sessions=2"
     covers = fields(detail.partition(" covers ")[2])
-    kinds = "; ".join(f"{RECORD_KINDS[k].label if k in RECORD_KINDS else k}: {int(n):,}" for k, n in covers.items())
+    kinds = "; ".join(
+        f"{RECORD_KINDS[k].label if k in RECORD_KINDS else k}: {int(n):,}"
+        for k, n in covers.items()
+    )
     total = sum(int(n) for n in covers.values())
     scope = f"Scope: {_SCOPES.get(f.get('scope'), f.get('scope', '—'))}."
-    return f"{scope} When placed it covered {count(total, 'record')}" + (f": {kinds}." if total else ".")
+    return f"{scope} When placed it covered {count(total, 'record')}" + (
+        f": {kinds}." if total else "."
+    )
 
 
 EVENTS = {
     "hold.placed": Telling("Preservation hold placed", _placed),
-    "hold.renewed": Telling("Preservation hold renewed", lambda f, d, s: f"For {count(f.get('days', 0), 'more day')}."),
+    "hold.renewed": Telling(
+        "Preservation hold renewed", lambda f, d, s: f"For {count(f.get('days', 0), 'more day')}."
+    ),
     "hold.released": Telling("Preservation hold released early"),
     "hold.expired": Telling("Preservation hold ended"),
 }

@@ -1,4 +1,6 @@
-"""The Director's holds pages: the list, placing a hold from a case, a hold's page, renew, release."""
+"""The Director's holds pages: the list, placing a hold from a case, a hold's page, renew,
+release."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -23,14 +25,20 @@ bp = Blueprint("holds", __name__)
 @allow("director")
 def index():
     """Holds: active, expiring soon, expired, released."""
-    return render_template("holds/index.html", lists=service.holds_by_status(db.session, current_user), service=service)
+    return render_template(
+        "holds/index.html", lists=service.holds_by_status(db.session, current_user), service=service
+    )
 
 
 def _hold_form() -> HoldForm:
     form = HoldForm()
     cases = service.cases_for_hold(db.session, current_user)
-    form.case_id.choices = options([(0, "— choose a case —")] + [(c.id, case_label(c)) for c in cases])
-    form.branch_id.choices = options([(0, "Any branch")] + [(b.id, b.name) for b in service.branches(db.session)])
+    form.case_id.choices = options(
+        [(0, "— choose a case —")] + [(c.id, case_label(c)) for c in cases]
+    )
+    form.branch_id.choices = options(
+        [(0, "Any branch")] + [(b.id, b.name) for b in service.branches(db.session)]
+    )
     if request.method == "GET":
         form.case_id.data = request.args.get("case_id", 0, type=int)
         form.requested_on.data = clock.today()
@@ -45,10 +53,16 @@ def new():
     if form.validate_on_submit():
         case = load_case(db.session, current_user, form.case_id.data) or abort(404)
         hold_request = service.HoldRequest(
-            categories=form.categories.data, requested_on=form.requested_on.data, requested_by=form.requested_by.data,
-            patron_cards=lines(form.patron_cards.data), workstation_codes=lines(form.workstation_codes.data),
-            branch_id=form.branch_id.data or None, window_from=form.window_from.data, window_to=form.window_to.data,
-            note=form.note.data)
+            categories=form.categories.data,
+            requested_on=form.requested_on.data,
+            requested_by=form.requested_by.data,
+            patron_cards=lines(form.patron_cards.data),
+            workstation_codes=lines(form.workstation_codes.data),
+            branch_id=form.branch_id.data or None,
+            window_from=form.window_from.data,
+            window_to=form.window_to.data,
+            note=form.note.data,
+        )
         try:
             locks.begin_hold_change(db.session)
             hold, counts = service.place_hold(db.session, current_user, case, hold_request)
@@ -65,10 +79,16 @@ def new():
 def _detail(hold, renew_form=None, release_form=None, status=200):
     counts = coverage.counts_covered_by(db.session, hold)
     return render_template(
-        "holds/detail.html", hold=hold, counts=counts, kinds=coverage.RECORD_KINDS, service=service,
+        "holds/detail.html",
+        hold=hold,
+        counts=counts,
+        kinds=coverage.RECORD_KINDS,
+        service=service,
         category_labels=CATEGORY_LABELS,
-        events=service.timeline(db.session, hold), renew_form=renew_form or _renew_form(),
-        release_form=release_form or ReleaseForm(formdata=None)), status
+        events=service.timeline(db.session, hold),
+        renew_form=renew_form or _renew_form(),
+        release_form=release_form or ReleaseForm(formdata=None),
+    ), status
 
 
 def _renew_form(formdata=None) -> RenewForm:
@@ -96,8 +116,14 @@ def renew(hold_id: int):
         try:
             locks.begin_hold_change(db.session)
             hold = service.load_hold(db.session, current_user, hold_id)
-            service.renew_hold(db.session, current_user, hold, requested_on=form.requested_on.data,
-                               requested_by=form.requested_by.data, days=form.days.data)
+            service.renew_hold(
+                db.session,
+                current_user,
+                hold,
+                requested_on=form.requested_on.data,
+                requested_by=form.requested_by.data,
+                days=form.days.data,
+            )
         except DomainError as err:
             db.session.rollback()
             show_domain_error(form, err)
@@ -122,28 +148,43 @@ def release(hold_id: int):
             show_domain_error(form, err)
         else:
             db.session.commit()
-            flash("Hold released. The normal retention schedule applies to its records again.", "success")
+            flash(
+                "Hold released. The normal retention schedule applies to its records again.",
+                "success",
+            )
             return redirect(url_for("holds.detail", hold_id=hold.id))
     return _detail(hold, release_form=form, status=422)
 
 
 # ---- helpers for templates and the home panel ---------------------------------------------------
 
+
 def case_label(case) -> str:
     """'2026-0042 · Preservation request · Jefferson County Sheriff' (no patron data)."""
     kind = case.kind.replace("_", " ").capitalize()
-    return f"{case.reference} · {kind}{' request' if case.kind == 'preservation' else ''} · {case.officer_agency}"
+    return (
+        f"{case.reference} · {kind}{' request' if case.kind == 'preservation' else ''} · "
+        f"{case.officer_agency}"
+    )
 
 
 def covers_text(counts: dict[str, int]) -> str:
     """'3 loans, 1 computer session log' style summary of counts per kind."""
-    return ", ".join(f"{n} × {coverage.RECORD_KINDS[kind].label.lower()}" for kind, n in counts.items()) or "nothing yet"
+    return (
+        ", ".join(
+            f"{n} × {coverage.RECORD_KINDS[kind].label.lower()}" for kind, n in counts.items()
+        )
+        or "nothing yet"
+    )
 
 
 def _panel(session, user) -> dict:
     from disclosure.retention import service as retention
 
-    return {"expiring_holds": service.expiring_soon(session, user), "last_purge": retention.last_run(session)}
+    return {
+        "expiring_holds": service.expiring_soon(session, user),
+        "last_purge": retention.last_run(session),
+    }
 
 
 register_panel("director", "holds/_home_panel.html", _panel)

@@ -1,4 +1,5 @@
 """The outbox: every notification the system sends, whether or not e-mail is configured."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -2,6 +2,7 @@
 
 Subjects and bodies are written by the calling service and carry no personal data (no patron
 names or card numbers): a notification says that something needs attention and links to it."""
+
 from __future__ import annotations
 
 import logging
@@ -47,7 +48,11 @@ def unread_for(session: Session, user: User) -> list[Notification]:
     """The user's notifications not yet read, newest first (through the cases visibility rule)."""
     query = (
         select(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None), visible_to(session, user))
+        .where(
+            Notification.recipient_id == user.id,
+            Notification.read_at.is_(None),
+            visible_to(session, user),
+        )
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return list(session.scalars(query))
@@ -70,7 +75,11 @@ def send_pending_email(session: Session) -> int:
     pending = session.scalars(
         select(Notification, User)
         .join(User, User.id == Notification.recipient_id)
-        .where(Notification.emailed_at.is_(None), Notification.email_error.is_(None), User.email.is_not(None))
+        .where(
+            Notification.emailed_at.is_(None),
+            Notification.email_error.is_(None),
+            User.email.is_not(None),
+        )
         .limit(200)
     ).all()
     sent = 0
@@ -95,7 +104,9 @@ def _still_sendable(session: Session, note: Notification, recipient: User) -> bo
     queued (it is then dropped), or the case may have been gagged (the text is then blanked)."""
     if note.case_id is None:
         return True
-    if not session.scalar(select(Notification.id).where(Notification.id == note.id, visible_to(session, recipient))):
+    if not session.scalar(
+        select(Notification.id).where(Notification.id == note.id, visible_to(session, recipient))
+    ):
         note.email_error = "no longer visible to the recipient"
         return False
     from disclosure.cases.gag import RESTRICTED_NOTICE
@@ -127,7 +138,11 @@ def mark_all_read(session: Session, user: User) -> int:
 
     result = session.execute(
         update(Notification)
-        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None), visible_to(session, user))
+        .where(
+            Notification.recipient_id == user.id,
+            Notification.read_at.is_(None),
+            visible_to(session, user),
+        )
         .values(read_at=clock.now())
         .execution_options(synchronize_session=False)
     )

@@ -1,4 +1,5 @@
 """The notification inbox: every staff user reads their own notifications here."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -19,8 +20,13 @@ bp = Blueprint("notify", __name__, url_prefix="/notifications")
 def inbox():
     """The signed-in user's notifications, newest first (never anyone else's)."""
     notes = db.session.scalars(
-        select(Notification).where(Notification.recipient_id == current_user.id, service.visible_to(db.session, current_user))
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(200)
+        select(Notification)
+        .where(
+            Notification.recipient_id == current_user.id,
+            service.visible_to(db.session, current_user),
+        )
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(200)
     ).all()
     return render_template("notify/inbox.html", notes=notes, confirm=ConfirmForm())
 

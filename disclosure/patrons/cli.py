@@ -1,4 +1,5 @@
 """Scheduled housekeeping of patrons' reports."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -15,11 +16,15 @@ def drop_expired_reports(session) -> str:
 
     withdrawn = withdraw_reports_listing_gagged_matters(session)
     emptied, forgotten = drop_expired_report_content(session), forget_old_sign_in_failures(session)
-    return (f"{emptied} expired patron report(s) emptied, {withdrawn} withdrawn, "
-            f"{forgotten} old sign-in failure count(s) forgotten")
+    return (
+        f"{emptied} expired patron report(s) emptied, {withdrawn} withdrawn, {forgotten} old "
+        "sign-in failure count(s) forgotten"
+    )
 
 
-JOB = jobs.Job("drop-expired-patron-reports", "cron", {"hour": 3, "minute": 15}, drop_expired_reports)
+JOB = jobs.Job(
+    "drop-expired-patron-reports", "cron", {"hour": 3, "minute": 15}, drop_expired_reports
+)
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Releases with the patron's written consent (seed 004 III.2: no release to any other party
 without the express written consent of the person identified, or of a minor's guardian).
 Staff record the consent and its scan, then release exactly what it covers, once."""
+
 from __future__ import annotations
 
 import uuid
@@ -48,23 +49,43 @@ def scan_folder() -> Path:
     return Path(current_app.config["SETTINGS"].upload_folder) / "consents"
 
 
-def record_consent(session: Session, staff, *, card_number: str, recipient: str, kinds: list[str],
-                   covers_from: date | None, covers_to: date | None, signed_on: date, valid_from: date,
-                   valid_until: date, signed_by_guardian: bool, scan: bytes) -> ConsentRelease:
+def record_consent(
+    session: Session,
+    staff,
+    *,
+    card_number: str,
+    recipient: str,
+    kinds: list[str],
+    covers_from: date | None,
+    covers_to: date | None,
+    signed_on: date,
+    valid_from: date,
+    valid_until: date,
+    signed_by_guardian: bool,
+    scan: bytes,
+) -> ConsentRelease:
     """Record a signed consent brought by a third party: whose records, to whom, which kinds and
-    dates, when it was signed and how long it is valid, and its scan (kept with a generated name)."""
+    dates, when it was signed and how long it is valid, and its scan (kept with a generated
+    name)."""
     patron = session.scalar(select(Patron).where(Patron.card_number == normalise_card(card_number)))
     if patron is None:
-        raise DomainError("No patron has that card number. Check it against the consent.", field="card_number")
+        raise DomainError(
+            "No patron has that card number. Check it against the consent.", field="card_number"
+        )
     if signed_by_guardian and patron.guardian_id is None:
-        raise DomainError("This card has no guardian on file: only the patron can sign.", field="signed_by_guardian")
+        raise DomainError(
+            "This card has no guardian on file: only the patron can sign.",
+            field="signed_by_guardian",
+        )
     kinds = [k for k in kinds if k in KINDS]
     if not kinds:
         raise DomainError("Tick the kinds of record the consent names.", field="kinds")
     if covers_from and covers_to and covers_from > covers_to:
         raise DomainError("The start date must be on or before the end date.", field="covers_from")
     if valid_until < valid_from:
-        raise DomainError("The consent must end on or after the day it starts.", field="valid_until")
+        raise DomainError(
+            "The consent must end on or after the day it starts.", field="valid_until"
+        )
     if signed_on > clock.today():
         raise DomainError("The signing date cannot be in the future.", field="signed_on")
     if not recipient.strip():
@@ -75,14 +96,32 @@ def record_consent(session: Session, staff, *, card_number: str, recipient: str,
     folder.mkdir(parents=True, exist_ok=True)
     write_file(session, folder / name, scan)
     consent = ConsentRelease(
-        patron_id=patron.id, recipient=recipient.strip()[:300], signed_by_guardian=signed_by_guardian,
-        kinds=[k for k in KINDS if k in kinds], covers_from=covers_from, covers_to=covers_to, signed_on=signed_on,
-        valid_from=valid_from, valid_until=valid_until, scan_name=name, scan_type=mimetype,
-        scan_sha256=sha256(scan), scan_bytes=len(scan), recorded_at=clock.now(), recorded_by_id=staff.id,
+        patron_id=patron.id,
+        recipient=recipient.strip()[:300],
+        signed_by_guardian=signed_by_guardian,
+        kinds=[k for k in KINDS if k in kinds],
+        covers_from=covers_from,
+        covers_to=covers_to,
+        signed_on=signed_on,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        scan_name=name,
+        scan_type=mimetype,
+        scan_sha256=sha256(scan),
+        scan_bytes=len(scan),
+        recorded_at=clock.now(),
+        recorded_by_id=staff.id,
     )
     session.add(consent)
     session.flush()
-    audit.record(session, staff, "consent.recorded", "consent_release", consent.id, detail=f"kinds={len(kinds)}")
+    audit.record(
+        session,
+        staff,
+        "consent.recorded",
+        "consent_release",
+        consent.id,
+        detail=f"kinds={len(kinds)}",
+    )
     return consent
 
 
@@ -90,17 +129,35 @@ def release(session: Session, staff, consent: ConsentRelease) -> FrozenReport:
     """Release exactly what the consent covers, as a frozen copy; it then appears in the
     patron's own report as a disclosure. Once only, and only while the consent is valid."""
     if consent.released_at is not None:
-        raise DomainError(f"These records were already released on {consent.released_at:%-d %b %Y}.")
+        raise DomainError(
+            f"These records were already released on {consent.released_at:%-d %b %Y}."
+        )
     today = clock.today()
     if not consent.valid_from <= today <= consent.valid_until:
-        raise DomainError(f"This consent is valid from {consent.valid_from:%-d %b %Y} to "
-                          f"{consent.valid_until:%-d %b %Y}; it cannot be used today.")
-    document = reports.build_document(session, consent.patron, scope_of(consent), purpose="consent",
-                                      reference=consent.reference, recipient=consent.recipient)
-    frozen = reports.freeze(session, document, current_app.config["SETTINGS"].library_name, consent=consent)
+        raise DomainError(
+            f"This consent is valid from {consent.valid_from:%-d %b %Y} to "
+            f"{consent.valid_until:%-d %b %Y}; it cannot be used today."
+        )
+    document = reports.build_document(
+        session,
+        consent.patron,
+        scope_of(consent),
+        purpose="consent",
+        reference=consent.reference,
+        recipient=consent.recipient,
+    )
+    frozen = reports.freeze(
+        session, document, current_app.config["SETTINGS"].library_name, consent=consent
+    )
     consent.released_at, consent.released_by_id = clock.now(), staff.id
-    audit.record(session, staff, "consent.released", "consent_release", consent.id,
-                 detail=f"records={sum(document['counts'].values())}")
+    audit.record(
+        session,
+        staff,
+        "consent.released",
+        "consent_release",
+        consent.id,
+        detail=f"records={sum(document['counts'].values())}",
+    )
     return frozen
 
 
@@ -112,8 +169,13 @@ def scan_of(consent: ConsentRelease) -> tuple[bytes, str] | None:
 
 def recent_consents(session: Session, limit: int = 20) -> list[ConsentRelease]:
     """Consents recorded lately, not yet released first."""
-    return list(session.scalars(select(ConsentRelease).order_by(
-        ConsentRelease.released_at.is_not(None), ConsentRelease.recorded_at.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(ConsentRelease)
+            .order_by(ConsentRelease.released_at.is_not(None), ConsentRelease.recorded_at.desc())
+            .limit(limit)
+        )
+    )
 
 
 def describe(consent: ConsentRelease) -> str:

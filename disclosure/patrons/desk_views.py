@@ -1,5 +1,6 @@
 """The desk's side of patrons' own records: the queue (due soon, overdue), written requests
 logged at the desk, ID verification, printing a report, corrections, consent releases."""
+
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
@@ -10,7 +11,13 @@ from disclosure.db import db
 from disclosure.patrons import consent as consents
 from disclosure.patrons import report as reports
 from disclosure.patrons import service
-from disclosure.patrons.forms import ConfirmForm, ConsentForm, CorrectionDoneForm, DeskRequestForm, VerifyForm
+from disclosure.patrons.forms import (
+    ConfirmForm,
+    ConsentForm,
+    CorrectionDoneForm,
+    DeskRequestForm,
+    VerifyForm,
+)
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
 from disclosure.patrons.views import bp, send_file_content
 from disclosure.web.util import confirmed_action, form_action
@@ -21,12 +28,14 @@ DESK = ("staff", "supervisor", "director")
 
 def _panel_context(session, _user) -> dict:
     waiting = service.waiting_requests(session)
-    return {"patron_desk": {
-        "waiting": len(waiting),
-        "overdue": sum(1 for r in waiting if service.urgency(r) == "overdue"),
-        "due_soon": sum(1 for r in waiting if service.urgency(r) == "due_soon"),
-        "corrections": len(service.open_corrections(session)),
-    }}
+    return {
+        "patron_desk": {
+            "waiting": len(waiting),
+            "overdue": sum(1 for r in waiting if service.urgency(r) == "overdue"),
+            "due_soon": sum(1 for r in waiting if service.urgency(r) == "due_soon"),
+            "corrections": len(service.open_corrections(session)),
+        }
+    }
 
 
 for _role in DESK:
@@ -36,11 +45,16 @@ for _role in DESK:
 @bp.route("/desk/patron-requests")
 @allow(*DESK)
 def desk_queue():
-    """Patrons' requests waiting for ID (due soon and overdue marked), answered ones, corrections."""
+    """Patrons' requests waiting for ID (due soon and overdue marked), answered ones,
+    corrections."""
     return render_template(
-        "patrons/desk_queue.html", waiting=service.waiting_requests(db.session), urgency=service.urgency,
-        answered=service.recently_answered(db.session), corrections=service.open_corrections(db.session),
-        consents=consents.recent_consents(db.session), done_form=CorrectionDoneForm(),
+        "patrons/desk_queue.html",
+        waiting=service.waiting_requests(db.session),
+        urgency=service.urgency,
+        answered=service.recently_answered(db.session),
+        corrections=service.open_corrections(db.session),
+        consents=consents.recent_consents(db.session),
+        done_form=CorrectionDoneForm(),
     )
 
 
@@ -50,10 +64,19 @@ def desk_new():
     """Log a written request a patron (or a minor's guardian) made at the desk."""
     form = DeskRequestForm()
     return form_action(
-        form, lambda: service.log_desk_request(
-            db.session, current_user, card_number=form.card_number.data, for_minor=form.for_minor.data,
-            kinds=form.kinds.data, covers_from=form.covers_from.data, covers_to=form.covers_to.data),
-        lambda logged: f"Request {logged.reference} logged. Check photo ID now to compile the report.",
+        form,
+        lambda: service.log_desk_request(
+            db.session,
+            current_user,
+            card_number=form.card_number.data,
+            for_minor=form.for_minor.data,
+            kinds=form.kinds.data,
+            covers_from=form.covers_from.data,
+            covers_to=form.covers_to.data,
+        ),
+        lambda logged: (
+            f"Request {logged.reference} logged. Check photo ID now to compile the report."
+        ),
         lambda logged: url_for("patrons.desk_request", request_id=logged.id),
     ) or render_template("patrons/desk_new.html", form=form)
 
@@ -66,12 +89,25 @@ def desk_request(request_id: int):
     db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
     form = VerifyForm()
     return form_action(
-        form, lambda: service.verify_and_compile(db.session, current_user, asked, id_kind=form.id_kind.data,
-                                                 guardianship_proof=form.guardianship_proof.data),
-        f"ID checked. The report for {asked.reference} is ready: the patron can download it, or print it now.",
+        form,
+        lambda: service.verify_and_compile(
+            db.session,
+            current_user,
+            asked,
+            id_kind=form.id_kind.data,
+            guardianship_proof=form.guardianship_proof.data,
+        ),
+        f"ID checked. The report for {asked.reference} is ready: the patron can download it, or "
+        "print it now.",
         url_for("patrons.desk_request", request_id=asked.id),
-    ) or render_template("patrons/desk_request.html", req=asked, form=form, urgency=service.urgency(asked),
-                           scope=service.scope_of(asked).describe(), confirm=ConfirmForm())
+    ) or render_template(
+        "patrons/desk_request.html",
+        req=asked,
+        form=form,
+        urgency=service.urgency(asked),
+        scope=service.scope_of(asked).describe(),
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.route("/desk/patron-requests/<int:request_id>/withdraw", methods=["POST"])
@@ -79,7 +115,10 @@ def desk_request(request_id: int):
 def desk_withdraw(request_id: int):
     """Close a request that will not be answered."""
     asked = db.session.get(PatronRequest, request_id) or abort(404)
-    confirmed_action(lambda: service.withdraw(db.session, current_user, asked), f"Request {asked.reference} withdrawn.")
+    confirmed_action(
+        lambda: service.withdraw(db.session, current_user, asked),
+        f"Request {asked.reference} withdrawn.",
+    )
     return redirect(url_for("patrons.desk_request", request_id=request_id))
 
 
@@ -91,7 +130,9 @@ def desk_print(request_id: int):
     db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
     pdf = service.print_at_desk(db.session, current_user, asked) or abort(404)
     db.session.commit()
-    return send_file_content(pdf, "application/pdf", f"library-records-{asked.reference}.pdf", inline=True)
+    return send_file_content(
+        pdf, "application/pdf", f"library-records-{asked.reference}.pdf", inline=True
+    )
 
 
 @bp.route("/desk/corrections/<int:correction_id>/done", methods=["POST"])
@@ -100,8 +141,11 @@ def desk_correction_done(correction_id: int):
     """Mark a patron's correction done."""
     item = db.session.get(CorrectionRequest, correction_id) or abort(404)
     form = CorrectionDoneForm()
-    confirmed_action(lambda: service.complete_correction(db.session, current_user, item, form.staff_note.data),
-                     "Correction marked done.", form=form)
+    confirmed_action(
+        lambda: service.complete_correction(db.session, current_user, item, form.staff_note.data),
+        "Correction marked done.",
+        form=form,
+    )
     return redirect(url_for("patrons.desk_queue"))
 
 
@@ -111,12 +155,24 @@ def consent_new():
     """Record a signed consent brought by a third party, with its scan."""
     form = ConsentForm()
     return form_action(
-        form, lambda: consents.record_consent(
-            db.session, current_user, card_number=form.card_number.data, recipient=form.recipient.data,
-            kinds=form.kinds.data, covers_from=form.covers_from.data, covers_to=form.covers_to.data,
-            signed_on=form.signed_on.data, valid_from=form.valid_from.data, valid_until=form.valid_until.data,
-            signed_by_guardian=form.signed_by_guardian.data, scan=form.scan.data.read() if form.scan.data else b""),
-        lambda recorded: f"Consent {recorded.reference} recorded. Check what it covers, then release.",
+        form,
+        lambda: consents.record_consent(
+            db.session,
+            current_user,
+            card_number=form.card_number.data,
+            recipient=form.recipient.data,
+            kinds=form.kinds.data,
+            covers_from=form.covers_from.data,
+            covers_to=form.covers_to.data,
+            signed_on=form.signed_on.data,
+            valid_from=form.valid_from.data,
+            valid_until=form.valid_until.data,
+            signed_by_guardian=form.signed_by_guardian.data,
+            scan=form.scan.data.read() if form.scan.data else b"",
+        ),
+        lambda recorded: (
+            f"Consent {recorded.reference} recorded. Check what it covers, then release."
+        ),
         lambda recorded: url_for("patrons.consent_detail", consent_id=recorded.id),
     ) or render_template("patrons/consent_new.html", form=form)
 
@@ -126,8 +182,12 @@ def consent_new():
 def consent_detail(consent_id: int):
     """A recorded consent: what it covers; release it, or download what was released."""
     consent = db.session.get(ConsentRelease, consent_id) or abort(404)
-    return render_template("patrons/consent_detail.html", consent=consent, covers=consents.describe(consent),
-                           confirm=ConfirmForm())
+    return render_template(
+        "patrons/consent_detail.html",
+        consent=consent,
+        covers=consents.describe(consent),
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.route("/desk/consents/<int:consent_id>/release", methods=["POST"])
@@ -135,8 +195,10 @@ def consent_detail(consent_id: int):
 def consent_release(consent_id: int):
     """Release exactly what the consent covers, as a frozen copy."""
     consent = db.session.get(ConsentRelease, consent_id) or abort(404)
-    confirmed_action(lambda: consents.release(db.session, current_user, consent),
-                     f"Released to {consent.recipient}. Print the PDF and hand it over.")
+    confirmed_action(
+        lambda: consents.release(db.session, current_user, consent),
+        f"Released to {consent.recipient}. Print the PDF and hand it over.",
+    )
     return redirect(url_for("patrons.consent_detail", consent_id=consent_id))
 
 
@@ -147,7 +209,9 @@ def consent_scan(consent_id: int):
     consent = db.session.get(ConsentRelease, consent_id) or abort(404)
     found = consents.scan_of(consent) or abort(404)
     extension = consent.scan_name.rsplit(".", 1)[-1]
-    return send_file_content(*found, filename=f"consent-{consent.reference}.{extension}", inline=True)
+    return send_file_content(
+        *found, filename=f"consent-{consent.reference}.{extension}", inline=True
+    )
 
 
 @bp.route("/desk/consents/<int:consent_id>/released.<fmt>")
@@ -156,4 +220,6 @@ def consent_file(consent_id: int, fmt: str):
     """What was released, frozen, as PDF, JSON or CSV."""
     consent = db.session.get(ConsentRelease, consent_id) or abort(404)
     found = (reports.file_of(consent.report, fmt) if consent.report else None) or abort(404)
-    return send_file_content(*found, filename=f"released-{consent.reference}.{fmt}", inline=fmt == "pdf")
+    return send_file_content(
+        *found, filename=f"released-{consent.reference}.{fmt}", inline=fmt == "pdf"
+    )

@@ -1,9 +1,18 @@
 """Forms of the patron portal and of the desk."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -26,7 +35,10 @@ def kind_choices():
 class PatronLoginForm(FlaskForm):
     """Portal sign-in with the library card number and PIN."""
 
-    card_number = StringField("Library card number", validators=[DataRequired(message="Enter the number on your library card."), Length(max=40)])
+    card_number = StringField(
+        "Library card number",
+        validators=[DataRequired(message="Enter the number on your library card."), Length(max=40)],
+    )
     pin = PasswordField("PIN", validators=[DataRequired(message="Enter your PIN.")])
 
 
@@ -45,27 +57,44 @@ class AskForm(_ScopeMixin, FlaskForm):
 class DeskRequestForm(_ScopeMixin, FlaskForm):
     """Staff log a written request made at the desk."""
 
-    card_number = StringField("Card number of the patron whose records are asked for",
-                              validators=[DataRequired(message="Enter the card number."), Length(max=40)])
-    for_minor = BooleanField("The person asking is the guardian of this minor (the guardian on file)")
+    card_number = StringField(
+        "Card number of the patron whose records are asked for",
+        validators=[DataRequired(message="Enter the card number."), Length(max=40)],
+    )
+    for_minor = BooleanField(
+        "The person asking is the guardian of this minor (the guardian on file)"
+    )
 
 
 class VerifyForm(FlaskForm):
     """Staff have seen photo ID: only its kind is recorded."""
 
-    id_kind = RadioField("Kind of photo ID seen", choices=options(ID_KINDS.items()),
-                         validators=[InputRequired(message="Choose the kind of photo ID you saw.")])
-    guardianship_proof = RadioField("Proof of guardianship seen", choices=options(GUARDIANSHIP_PROOFS.items()),
-                                    validators=[Optional()])
-    confirmed = BooleanField("I saw the ID in person and it matches the person asking",
-                             validators=[DataRequired(message="Confirm that you saw the ID in person.")])
+    id_kind = RadioField(
+        "Kind of photo ID seen",
+        choices=options(ID_KINDS.items()),
+        validators=[InputRequired(message="Choose the kind of photo ID you saw.")],
+    )
+    guardianship_proof = RadioField(
+        "Proof of guardianship seen",
+        choices=options(GUARDIANSHIP_PROOFS.items()),
+        validators=[Optional()],
+    )
+    confirmed = BooleanField(
+        "I saw the ID in person and it matches the person asking",
+        validators=[DataRequired(message="Confirm that you saw the ID in person.")],
+    )
 
 
 class CorrectionForm(FlaskForm):
     """A patron asks for a correction of their details."""
 
-    details = TextAreaField("What is wrong, and what should it be?",
-                            validators=[DataRequired(message="Say what is wrong and what it should be."), Length(max=2000)])
+    details = TextAreaField(
+        "What is wrong, and what should it be?",
+        validators=[
+            DataRequired(message="Say what is wrong and what it should be."),
+            Length(max=2000),
+        ],
+    )
 
 
 class CorrectionDoneForm(FlaskForm):
@@ -77,15 +106,33 @@ class CorrectionDoneForm(FlaskForm):
 class ConsentForm(_ScopeMixin, FlaskForm):
     """Staff record a signed consent brought by a third party."""
 
-    card_number = StringField("Card number of the patron who signed (or of the minor)",
-                              validators=[DataRequired(message="Enter the card number."), Length(max=40)])
+    card_number = StringField(
+        "Card number of the patron who signed (or of the minor)",
+        validators=[DataRequired(message="Enter the card number."), Length(max=40)],
+    )
     signed_by_guardian = BooleanField("Signed by the minor's guardian on file")
-    recipient = StringField("Who receives the records", validators=[DataRequired(message="Name who receives the records."), Length(max=300)])
-    not_government = BooleanField("The recipient is not a police force or other government agency",
-                                  validators=[DataRequired(message="A government agency needs legal process: log it as an officer's request for the Director.")])
-    signed_on = DateField("Signed on", validators=[DataRequired(message="Enter the date the consent was signed.")])
-    valid_from = DateField("Valid from", validators=[DataRequired(message="Enter the first day the consent is valid.")])
-    valid_until = DateField("Valid until", validators=[DataRequired(message="Enter the last day the consent is valid.")])
+    recipient = StringField(
+        "Who receives the records",
+        validators=[DataRequired(message="Name who receives the records."), Length(max=300)],
+    )
+    not_government = BooleanField(
+        "The recipient is not a police force or other government agency",
+        validators=[
+            DataRequired(
+                message="A government agency needs legal process: log it as an officer's request "
+                "for the Director."
+            )
+        ],
+    )
+    signed_on = DateField(
+        "Signed on", validators=[DataRequired(message="Enter the date the consent was signed.")]
+    )
+    valid_from = DateField(
+        "Valid from", validators=[DataRequired(message="Enter the first day the consent is valid.")]
+    )
+    valid_until = DateField(
+        "Valid until", validators=[DataRequired(message="Enter the last day the consent is valid.")]
+    )
     scan = FileField("Scan of the signed consent (PDF, JPEG or PNG, up to 20 MiB)")
 
 
@@ -94,5 +141,7 @@ class ConfirmForm(FlaskForm):
 
 
 def guardian_choices(patron, minors):
-    return options([(patron.id, "My own records")] + [(minor.id, f"{minor.name} (a minor in my care)") for minor in minors])
-
+    return options(
+        [(patron.id, "My own records")]
+        + [(minor.id, f"{minor.name} (a minor in my care)") for minor in minors]
+    )

@@ -9,6 +9,7 @@ download period has ended" and may ask again; a new report leaves the matter out
 Three paths, so that no order of events lets a copy through: cases/gag.py calls case_gagged
 when the gag is recorded; download_open asks lists_a_gagged_matter before every download (a
 report compiled while the gag was being recorded); the nightly job withdraws any such report."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -28,9 +29,12 @@ def case_gagged(session: Session, case: Case) -> int:
     if not produced:
         return 0
     touched = select(ProductionItem.patron_id).where(ProductionItem.production_id.in_(produced))
-    first_produced = min(session.scalars(select(Production.produced_at).where(Production.id.in_(produced))))
+    first_produced = min(
+        session.scalars(select(Production.produced_at).where(Production.id.in_(produced)))
+    )
     reports = session.scalars(
-        select(FrozenReport).join(PatronRequest, PatronRequest.id == FrozenReport.request_id)
+        select(FrozenReport)
+        .join(PatronRequest, PatronRequest.id == FrozenReport.request_id)
         .where(PatronRequest.subject_id.in_(touched))
     ).all()
     changed = 0
@@ -40,14 +44,23 @@ def case_gagged(session: Session, case: Case) -> int:
             # copy goes, and so does its disclosures count, which can no longer be corrected.
             if report.content_removed_at is None and report.compiled_at >= first_produced:
                 _end_download(report)
-                report.counts = {k: v for k, v in (report.counts or {}).items() if k != "disclosures"}
+                report.counts = {
+                    k: v for k, v in (report.counts or {}).items() if k != "disclosures"
+                }
                 changed += 1
         elif produced & set(report.production_ids):
             _withdraw(report, produced)
             changed += 1
     if changed:
-        audit.record(session, None, "patron_report.withdrawn", "case", case.id, case_id=case.id,
-                     detail=f"reports={changed}")
+        audit.record(
+            session,
+            None,
+            "patron_report.withdrawn",
+            "case",
+            case.id,
+            case_id=case.id,
+            detail=f"reports={changed}",
+        )
     return changed
 
 
@@ -55,10 +68,13 @@ def gagged_productions(session: Session, report: FrozenReport) -> dict[int, int]
     """{production id: case id} of the productions `report` lists whose case is gagged now."""
     if not report.production_ids:
         return {}
-    return dict(session.execute(
-        select(Production.id, Production.case_id).join(Case, Case.id == Production.case_id)
-        .where(Production.id.in_(report.production_ids), ~not_gagged())
-    ).all())
+    return dict(
+        session.execute(
+            select(Production.id, Production.case_id)
+            .join(Case, Case.id == Production.case_id)
+            .where(Production.id.in_(report.production_ids), ~not_gagged())
+        ).all()
+    )
 
 
 def lists_a_gagged_matter(session: Session, report: FrozenReport) -> bool:
@@ -73,14 +89,25 @@ def withdraw_if_gagged(session: Session, report: FrozenReport | None) -> bool:
         return False
     _withdraw(report, set(found))
     for case_id in sorted(set(found.values())):
-        audit.record(session, None, "patron_report.withdrawn", "case", case_id, case_id=case_id, detail="reports=1")
+        audit.record(
+            session,
+            None,
+            "patron_report.withdrawn",
+            "case",
+            case_id,
+            case_id=case_id,
+            detail="reports=1",
+        )
     return True
 
 
 def withdraw_reports_listing_gagged_matters(session: Session) -> int:
     """The nightly sweep: withdraw every report still offered that lists a gagged matter."""
-    offered = session.scalars(select(FrozenReport).where(FrozenReport.content_removed_at.is_(None),
-                                                         FrozenReport.request_id.is_not(None)))
+    offered = session.scalars(
+        select(FrozenReport).where(
+            FrozenReport.content_removed_at.is_(None), FrozenReport.request_id.is_not(None)
+        )
+    )
     return sum(withdraw_if_gagged(session, report) for report in offered)
 
 

@@ -1,5 +1,6 @@
 """Everything the library holds that identifies a patron (seed 004 III.1, "library records"),
 and the disclosures of those records that a patron may be told about."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,32 +39,61 @@ KIND_HINTS: dict[str, str] = {
 # Columns per kind: (key, label). The JSON and CSV carry them all; the PDF shows PDF_COLUMNS.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
     "registration": [
-        ("card_number", "Library card number"), ("name", "Name"), ("address", "Address"), ("phone", "Phone"),
-        ("email", "E-mail"), ("birth_year", "Year of birth"), ("home_branch", "Home branch"),
-        ("registered_at", "Registered"), ("card_expires_on", "Card expires"), ("amount_owed", "Amount owed"),
-        ("guardian", "Guardian on file"), ("minors", "Minors in your care"),
+        ("card_number", "Library card number"),
+        ("name", "Name"),
+        ("address", "Address"),
+        ("phone", "Phone"),
+        ("email", "E-mail"),
+        ("birth_year", "Year of birth"),
+        ("home_branch", "Home branch"),
+        ("registered_at", "Registered"),
+        ("card_expires_on", "Card expires"),
+        ("amount_owed", "Amount owed"),
+        ("guardian", "Guardian on file"),
+        ("minors", "Minors in your care"),
     ],
     "loans": [
-        ("item_title", "Title"), ("item_barcode", "Item barcode"), ("branch", "Branch"),
-        ("checked_out_at", "Borrowed"), ("due_at", "Due"), ("returned_at", "Returned"), ("fine_settled", "Fines settled"),
+        ("item_title", "Title"),
+        ("item_barcode", "Item barcode"),
+        ("branch", "Branch"),
+        ("checked_out_at", "Borrowed"),
+        ("due_at", "Due"),
+        ("returned_at", "Returned"),
+        ("fine_settled", "Fines settled"),
     ],
     "computer_sessions": [
-        ("workstation", "Computer"), ("branch", "Branch"), ("started_at", "Started"), ("ended_at", "Ended"),
+        ("workstation", "Computer"),
+        ("branch", "Branch"),
+        ("started_at", "Started"),
+        ("ended_at", "Ended"),
     ],
     "interlibrary_loans": [
-        ("reference", "Request number"), ("title", "Title"), ("lending_library", "Lent by"), ("status", "Status"),
-        ("requested_at", "Asked for"), ("completed_at", "Completed"),
+        ("reference", "Request number"),
+        ("title", "Title"),
+        ("lending_library", "Lent by"),
+        ("status", "Status"),
+        ("requested_at", "Asked for"),
+        ("completed_at", "Completed"),
     ],
     "program_registrations": [
-        ("program", "Program"), ("branch", "Branch"), ("starts_on", "Starts"), ("ends_on", "Ends"),
+        ("program", "Program"),
+        ("branch", "Branch"),
+        ("starts_on", "Starts"),
+        ("ends_on", "Ends"),
         ("registered_at", "Signed up"),
     ],
     "ill_emails": [
-        ("ill_reference", "About request"), ("sent_at", "Sent"), ("to_address", "To"), ("subject", "Subject"),
+        ("ill_reference", "About request"),
+        ("sent_at", "Sent"),
+        ("to_address", "To"),
+        ("subject", "Subject"),
         ("body", "Message"),
     ],
     "mailing_lists": [
-        ("list_name", "List"), ("email", "E-mail"), ("subscribed_at", "Joined"), ("last_activity_at", "Last activity"),
+        ("list_name", "List"),
+        ("email", "E-mail"),
+        ("subscribed_at", "Joined"),
+        ("last_activity_at", "Last activity"),
     ],
 }
 PDF_COLUMNS: dict[str, list[str]] = {
@@ -88,8 +118,13 @@ class Scope:
         return [k for k in KINDS if self.includes(k)]
 
     def describe(self) -> str:
-        """'Every kind of record, all dates' or 'Loans and computer sessions, 1 Jan 2026 to 31 Mar 2026'."""
-        what = "Every kind of record" if self.kinds is None else _join([KINDS[k].lower() for k in self.kind_list]).capitalize()
+        """'Every kind of record, all dates' or 'Loans and computer sessions, 1 Jan 2026 to 31 Mar
+        2026'."""
+        what = (
+            "Every kind of record"
+            if self.kinds is None
+            else _join([KINDS[k].lower() for k in self.kind_list]).capitalize()
+        )
         if self.start and self.end:
             when = f"{_d(self.start)} to {_d(self.end)}"
         elif self.start:
@@ -128,26 +163,46 @@ def records_of(session: Session, patron: m.Patron, scope: Scope = Scope()) -> di
 
 
 def _registration(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
-    minors = session.scalars(select(m.Patron.name).where(m.Patron.guardian_id == patron.id).order_by(m.Patron.name)).all()
-    return [{
-        "card_number": patron.card_number, "name": patron.name, "address": patron.address, "phone": patron.phone,
-        "email": patron.email, "birth_year": patron.birth_year,
-        "home_branch": patron.home_branch.name if patron.home_branch else None,
-        "registered_at": patron.registered_at, "card_expires_on": patron.card_expires_on,
-        "amount_owed": patron.amount_owed, "guardian": patron.guardian.name if patron.guardian else None,
-        "minors": ", ".join(minors) or None,
-    }]
+    minors = session.scalars(
+        select(m.Patron.name).where(m.Patron.guardian_id == patron.id).order_by(m.Patron.name)
+    ).all()
+    return [
+        {
+            "card_number": patron.card_number,
+            "name": patron.name,
+            "address": patron.address,
+            "phone": patron.phone,
+            "email": patron.email,
+            "birth_year": patron.birth_year,
+            "home_branch": patron.home_branch.name if patron.home_branch else None,
+            "registered_at": patron.registered_at,
+            "card_expires_on": patron.card_expires_on,
+            "amount_owed": patron.amount_owed,
+            "guardian": patron.guardian.name if patron.guardian else None,
+            "minors": ", ".join(minors) or None,
+        }
+    ]
 
 
 def _loans(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
     query = (
-        select(m.Loan, m.Branch.name).join(m.Branch, m.Branch.id == m.Loan.branch_id)
+        select(m.Loan, m.Branch.name)
+        .join(m.Branch, m.Branch.id == m.Loan.branch_id)
         .where(m.Loan.patron_id == patron.id, *_in_range(m.Loan.checked_out_at, scope))
         .order_by(m.Loan.checked_out_at.desc(), m.Loan.id)
     )
-    return [{"item_title": loan.item_title, "item_barcode": loan.item_barcode, "branch": branch,
-             "checked_out_at": loan.checked_out_at, "due_at": loan.due_at, "returned_at": loan.returned_at,
-             "fine_settled": loan.fine_settled} for loan, branch in session.execute(query)]
+    return [
+        {
+            "item_title": loan.item_title,
+            "item_barcode": loan.item_barcode,
+            "branch": branch,
+            "checked_out_at": loan.checked_out_at,
+            "due_at": loan.due_at,
+            "returned_at": loan.returned_at,
+            "fine_settled": loan.fine_settled,
+        }
+        for loan, branch in session.execute(query)
+    ]
 
 
 def _computer_sessions(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
@@ -155,21 +210,43 @@ def _computer_sessions(session: Session, patron: m.Patron, scope: Scope) -> list
         select(m.ComputerSession, m.Workstation.code, m.Branch.name)
         .join(m.Workstation, m.Workstation.id == m.ComputerSession.workstation_id)
         .join(m.Branch, m.Branch.id == m.Workstation.branch_id)
-        .where(m.ComputerSession.patron_id == patron.id, *_in_range(m.ComputerSession.started_at, scope))
+        .where(
+            m.ComputerSession.patron_id == patron.id,
+            *_in_range(m.ComputerSession.started_at, scope),
+        )
         .order_by(m.ComputerSession.started_at.desc(), m.ComputerSession.id)
     )
-    return [{"workstation": code, "branch": branch, "started_at": row.started_at, "ended_at": row.ended_at}
-            for row, code, branch in session.execute(query)]
+    return [
+        {
+            "workstation": code,
+            "branch": branch,
+            "started_at": row.started_at,
+            "ended_at": row.ended_at,
+        }
+        for row, code, branch in session.execute(query)
+    ]
 
 
 def _interlibrary_loans(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
     query = (
         select(m.InterlibraryLoan)
-        .where(m.InterlibraryLoan.patron_id == patron.id, *_in_range(m.InterlibraryLoan.requested_at, scope))
+        .where(
+            m.InterlibraryLoan.patron_id == patron.id,
+            *_in_range(m.InterlibraryLoan.requested_at, scope),
+        )
         .order_by(m.InterlibraryLoan.requested_at.desc(), m.InterlibraryLoan.id)
     )
-    return [{"reference": ill.reference, "title": ill.title, "lending_library": ill.lending_library, "status": ill.status,
-             "requested_at": ill.requested_at, "completed_at": ill.completed_at} for ill in session.scalars(query)]
+    return [
+        {
+            "reference": ill.reference,
+            "title": ill.title,
+            "lending_library": ill.lending_library,
+            "status": ill.status,
+            "requested_at": ill.requested_at,
+            "completed_at": ill.completed_at,
+        }
+        for ill in session.scalars(query)
+    ]
 
 
 def _program_registrations(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
@@ -177,11 +254,22 @@ def _program_registrations(session: Session, patron: m.Patron, scope: Scope) -> 
         select(m.ProgramRegistration, m.Program, m.Branch.name)
         .join(m.Program, m.Program.id == m.ProgramRegistration.program_id)
         .join(m.Branch, m.Branch.id == m.Program.branch_id)
-        .where(m.ProgramRegistration.patron_id == patron.id, *_in_range(m.ProgramRegistration.registered_at, scope))
+        .where(
+            m.ProgramRegistration.patron_id == patron.id,
+            *_in_range(m.ProgramRegistration.registered_at, scope),
+        )
         .order_by(m.ProgramRegistration.registered_at.desc(), m.ProgramRegistration.id)
     )
-    return [{"program": program.title, "branch": branch, "starts_on": program.starts_on, "ends_on": program.ends_on,
-             "registered_at": reg.registered_at} for reg, program, branch in session.execute(query)]
+    return [
+        {
+            "program": program.title,
+            "branch": branch,
+            "starts_on": program.starts_on,
+            "ends_on": program.ends_on,
+            "registered_at": reg.registered_at,
+        }
+        for reg, program, branch in session.execute(query)
+    ]
 
 
 def _ill_emails(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
@@ -191,19 +279,37 @@ def _ill_emails(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
         .where(m.InterlibraryLoan.patron_id == patron.id, *_in_range(m.IllEmail.sent_at, scope))
         .order_by(m.IllEmail.sent_at.desc(), m.IllEmail.id)
     )
-    return [{"ill_reference": ref, "sent_at": mail.sent_at, "to_address": mail.to_address, "subject": mail.subject,
-             "body": mail.body} for mail, ref in session.execute(query)]
+    return [
+        {
+            "ill_reference": ref,
+            "sent_at": mail.sent_at,
+            "to_address": mail.to_address,
+            "subject": mail.subject,
+            "body": mail.body,
+        }
+        for mail, ref in session.execute(query)
+    ]
 
 
 def _mailing_lists(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
     query = (
         select(m.MailingListSubscription, m.MailingList.name)
         .join(m.MailingList, m.MailingList.id == m.MailingListSubscription.list_id)
-        .where(m.MailingListSubscription.patron_id == patron.id, *_in_range(m.MailingListSubscription.subscribed_at, scope))
+        .where(
+            m.MailingListSubscription.patron_id == patron.id,
+            *_in_range(m.MailingListSubscription.subscribed_at, scope),
+        )
         .order_by(m.MailingList.name, m.MailingListSubscription.id)
     )
-    return [{"list_name": name, "email": sub.email, "subscribed_at": sub.subscribed_at,
-             "last_activity_at": sub.last_activity_at} for sub, name in session.execute(query)]
+    return [
+        {
+            "list_name": name,
+            "email": sub.email,
+            "subscribed_at": sub.subscribed_at,
+            "last_activity_at": sub.last_activity_at,
+        }
+        for sub, name in session.execute(query)
+    ]
 
 
 _READERS = {
@@ -219,9 +325,15 @@ _READERS = {
 
 def kind_label(kind: str) -> str:
     """The patron's words for a record kind, also for kinds named by other areas ('loan')."""
-    aliases = {"loan": "loans", "computer_session": "computer_sessions", "interlibrary_loan": "interlibrary_loans",
-               "program_registration": "program_registrations", "ill_email": "ill_emails", "patron": "registration",
-               "mailing_list_subscription": "mailing_lists"}
+    aliases = {
+        "loan": "loans",
+        "computer_session": "computer_sessions",
+        "interlibrary_loan": "interlibrary_loans",
+        "program_registration": "program_registrations",
+        "ill_email": "ill_emails",
+        "patron": "registration",
+        "mailing_list_subscription": "mailing_lists",
+    }
     kind = aliases.get(kind, kind)
     return KINDS.get(kind, kind.replace("_", " ").capitalize())
 
@@ -231,21 +343,40 @@ def case_disclosures_of(session: Session, patron_id: int) -> list[dict]:
     orders": a gagged matter is not in the patron's own records, not even as a count): to whom,
     when, under what authority, and what (kinds and counts)."""
     query = (
-        select(Production.id, Production.recipient, Production.produced_at, Production.authority,
-               ProductionItem.record_kind, func.count(ProductionItem.id))
+        select(
+            Production.id,
+            Production.recipient,
+            Production.produced_at,
+            Production.authority,
+            ProductionItem.record_kind,
+            func.count(ProductionItem.id),
+        )
         .join(Production, Production.id == ProductionItem.production_id)
         .join(Case, Case.id == Production.case_id)
         .where(ProductionItem.patron_id == patron_id, Case.closed_at.is_not(None), not_gagged())
-        .group_by(Production.id, Production.recipient, Production.produced_at, Production.authority,
-                  ProductionItem.record_kind)
+        .group_by(
+            Production.id,
+            Production.recipient,
+            Production.produced_at,
+            Production.authority,
+            ProductionItem.record_kind,
+        )
         .order_by(Production.produced_at, Production.id, ProductionItem.record_kind)
     )
     by_production: dict[int, dict] = {}
     for pid, recipient, produced_at, authority, kind, count in session.execute(query):
         # No case number: numbers run library-wide, and a gap could hint at a gagged case.
-        entry = by_production.setdefault(pid, {
-            "to_whom": recipient, "when": produced_at, "authority": authority, "library_reference": None, "what": {},
-            "production_id": pid,  # kept off the report itself (report.build_document takes it out)
-        })
+        entry = by_production.setdefault(
+            pid,
+            {
+                "to_whom": recipient,
+                "when": produced_at,
+                "authority": authority,
+                "library_reference": None,
+                "what": {},
+                # kept off the report itself (report.build_document takes it out)
+                "production_id": pid,
+            },
+        )
         entry["what"][kind_label(kind)] = count
     return list(by_production.values())

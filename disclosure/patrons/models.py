@@ -1,6 +1,7 @@
 """Patrons' own records (DOMAIN.md, "Patrons' own records"; seed 004 III.2 and II.2-3): requests
 for one's own (or a minor's) records, the frozen reports, consent releases to a third party,
 corrections, and the per-card sign-in lockout of the portal."""
+
 from __future__ import annotations
 
 import enum
@@ -46,16 +47,22 @@ class PatronRequest(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # whose records: the patron, or the minor a guardian asks for
-    subject_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int] = mapped_column(
+        ForeignKey("patrons.id", ondelete="CASCADE"), index=True
+    )
     # who asked, and who alone may download the result
-    requester_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("patrons.id", ondelete="CASCADE"), index=True
+    )
     for_minor: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[str] = mapped_column(String(10))  # 'portal' or 'desk' (a written request)
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kinds: Mapped[list | None] = mapped_column(JSON)  # None: every kind
     covers_from: Mapped[date | None] = mapped_column(Date)
     covers_to: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), index=True, default=RequestStatus.AWAITING_ID.value)
+    status: Mapped[str] = mapped_column(
+        String(20), index=True, default=RequestStatus.AWAITING_ID.value
+    )
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_on: Mapped[date] = mapped_column(Date, index=True)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -69,7 +76,7 @@ class PatronRequest(Base):
     requester: Mapped[Patron] = relationship(foreign_keys=[requester_id])
     logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id])
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
-    report: Mapped["FrozenReport | None"] = relationship(back_populates="request", uselist=False)
+    report: Mapped[FrozenReport | None] = relationship(back_populates="request", uselist=False)
 
     @property
     def reference(self) -> str:
@@ -113,7 +120,7 @@ class ConsentRelease(Base):
     patron: Mapped[Patron] = relationship()
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
-    report: Mapped["FrozenReport | None"] = relationship(back_populates="consent", uselist=False)
+    report: Mapped[FrozenReport | None] = relationship(back_populates="consent", uselist=False)
 
     @property
     def reference(self) -> str:
@@ -128,8 +135,12 @@ class FrozenReport(Base):
     __tablename__ = "patron_reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int | None] = mapped_column(ForeignKey("patron_requests.id", ondelete="CASCADE"), unique=True)
-    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consent_releases.id", ondelete="CASCADE"), unique=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patron_requests.id", ondelete="CASCADE"), unique=True
+    )
+    consent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consent_releases.id", ondelete="CASCADE"), unique=True
+    )
     compiled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     counts: Mapped[dict] = mapped_column(JSON)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)

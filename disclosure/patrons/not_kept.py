@@ -3,6 +3,7 @@ notice: how long the library keeps information and how it disposes of it).
 
 `current_sentences(session)` is THE one place that asks the retention area for its sentences,
 so the report says what the public schedule says and the purge does."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -19,5 +20,8 @@ def current_sentences(session: Session) -> list[dict]:
 
 
 # The same words for every patron, so they reveal nothing about anyone's records.
-GENERAL = {"kind": "general", "sentence": "The law can require us to keep a record for longer than this; when that "
-                                          "ends, the schedule above applies again."}
+GENERAL = {
+    "kind": "general",
+    "sentence": "The law can require us to keep a record for longer than this; when that "
+    "ends, the schedule above applies again.",
+}

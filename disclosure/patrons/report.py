@@ -1,5 +1,6 @@
 """Compiling a patron's records into a readable PDF, JSON and CSV, frozen with their SHA-256
 so that what was delivered does not change when the originals are later purged."""
+
 from __future__ import annotations
 
 import csv
@@ -30,17 +31,29 @@ def consent_disclosures_of(session: Session, patron_id: int) -> list[dict]:
     for release in releases:
         counts = release.report.counts if release.report else {}
         who = "your guardian's" if release.signed_by_guardian else "your"
-        found.append({
-            "to_whom": release.recipient, "when": release.released_at,
-            "authority": f"With {who} written consent, signed on {local_date(release.signed_on)}",
-            "library_reference": release.reference,
-            "what": {gather.kind_label(k): n for k, n in counts.items() if k in gather.KINDS},
-        })
+        found.append(
+            {
+                "to_whom": release.recipient,
+                "when": release.released_at,
+                "authority": f"With {who} written consent, signed on "
+                f"{local_date(release.signed_on)}",
+                "library_reference": release.reference,
+                "what": {gather.kind_label(k): n for k, n in counts.items() if k in gather.KINDS},
+            }
+        )
     return found
 
 
-def build_document(session: Session, patron: Patron, scope: gather.Scope, *, purpose: str, reference: str,
-                   recipient: str | None = None, for_minor: bool = False) -> dict:
+def build_document(
+    session: Session,
+    patron: Patron,
+    scope: gather.Scope,
+    *,
+    purpose: str,
+    reference: str,
+    recipient: str | None = None,
+    for_minor: bool = False,
+) -> dict:
     """The report as plain data. `purpose` is 'request' (the patron's own report: records,
     disclosures, what is not kept) or 'consent' (only the covered records, for a third party)."""
     records = gather.records_of(session, patron, scope)
@@ -59,9 +72,13 @@ def build_document(session: Session, patron: Patron, scope: gather.Scope, *, pur
     }
     if purpose == "request":
         # The accounting of disclosures: closed, un-gagged cases (gather) and consent releases.
-        disclosures = gather.case_disclosures_of(session, patron.id) + consent_disclosures_of(session, patron.id)
+        disclosures = gather.case_disclosures_of(session, patron.id) + consent_disclosures_of(
+            session, patron.id
+        )
         # Production ids are ours, not the patron's (ids in sequence would count other matters).
-        document["production_ids"] = [d.pop("production_id") for d in disclosures if "production_id" in d]
+        document["production_ids"] = [
+            d.pop("production_id") for d in disclosures if "production_id" in d
+        ]
         document["disclosures"] = sorted(disclosures, key=lambda d: d["when"])
         document["not_kept"] = not_kept.current_sentences(session)
     return document
@@ -104,7 +121,10 @@ def to_json(document: dict, library_name: str) -> bytes:
         "recipient": document["recipient"],
         "counts": document["counts"],
         "records": {
-            gather.KINDS[kind]: [{label: _machine(row.get(key)) for key, label in gather.COLUMNS[kind]} for row in rows]
+            gather.KINDS[kind]: [
+                {label: _machine(row.get(key)) for key, label in gather.COLUMNS[kind]}
+                for row in rows
+            ]
             for kind, rows in document["records"].items()
         },
     }
@@ -128,7 +148,9 @@ def to_csv(document: dict) -> bytes:
         writer.writerow(["Disclosures", n, "To whom", item["to_whom"]])
         writer.writerow(["Disclosures", n, "When", _machine(item["when"])])
         writer.writerow(["Disclosures", n, "Authority", item["authority"]])
-        writer.writerow(["Disclosures", n, "What", "; ".join(f"{k}: {v}" for k, v in item["what"].items())])
+        writer.writerow(
+            ["Disclosures", n, "What", "; ".join(f"{k}: {v}" for k, v in item["what"].items())]
+        )
     for n, item in enumerate(document["not_kept"], 1):
         writer.writerow(["What the library does not keep", n, "Rule", item["sentence"]])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheets then read UTF-8 right
@@ -140,13 +162,19 @@ def pdf_sections(document: dict) -> list[dict]:
     for kind, rows in document["records"].items():
         keys = gather.PDF_COLUMNS.get(kind, [key for key, _ in gather.COLUMNS[kind]])
         labels = dict(gather.COLUMNS[kind])
-        sections.append({
-            "kind": kind, "title": gather.KINDS[kind], "hint": gather.KIND_HINTS[kind],
-            "columns": [labels[k] for k in keys],
-            "rows": [[_human(row.get(k)) for k in keys] for row in rows],
-            # registration is one record: shown as a list of facts rather than a one-row table
-            "facts": [(label, _human(rows[0].get(key))) for key, label in gather.COLUMNS[kind]] if kind == "registration" and rows else None,
-        })
+        sections.append(
+            {
+                "kind": kind,
+                "title": gather.KINDS[kind],
+                "hint": gather.KIND_HINTS[kind],
+                "columns": [labels[k] for k in keys],
+                "rows": [[_human(row.get(k)) for k in keys] for row in rows],
+                # registration is one record: shown as a list of facts rather than a one-row table
+                "facts": [(label, _human(rows[0].get(key))) for key, label in gather.COLUMNS[kind]]
+                if kind == "registration" and rows
+                else None,
+            }
+        )
     return sections
 
 
@@ -154,16 +182,27 @@ def freeze(session: Session, document: dict, library_name: str, **owner) -> Froz
     """Render the PDF, JSON and CSV of `document` and store them with their SHA-256.
     `owner` is request=... or consent=...; needs an app context (templates)."""
     pdf = render_pdf(
-        "documents/patron_report.html", doc=document, sections=pdf_sections(document),
-        kinds=gather.KINDS, reference=document["reference"],
-        disclosures=[{**d, "when_text": local_datetime(d["when"])} for d in document["disclosures"]],
+        "documents/patron_report.html",
+        doc=document,
+        sections=pdf_sections(document),
+        kinds=gather.KINDS,
+        reference=document["reference"],
+        disclosures=[
+            {**d, "when_text": local_datetime(d["when"])} for d in document["disclosures"]
+        ],
     )
     json_bytes, csv_bytes = to_json(document, library_name), to_csv(document)
     report = FrozenReport(
-        compiled_at=document["compiled_at"], counts={**document["counts"], "disclosures": len(document["disclosures"])},
-        pdf=pdf, json_data=json_bytes, csv_data=csv_bytes,
-        pdf_sha256=sha256(pdf), json_sha256=sha256(json_bytes), csv_sha256=sha256(csv_bytes),
-        production_ids=document.get("production_ids", []), **owner,
+        compiled_at=document["compiled_at"],
+        counts={**document["counts"], "disclosures": len(document["disclosures"])},
+        pdf=pdf,
+        json_data=json_bytes,
+        csv_data=csv_bytes,
+        pdf_sha256=sha256(pdf),
+        json_sha256=sha256(json_bytes),
+        csv_sha256=sha256(csv_bytes),
+        production_ids=document.get("production_ids", []),
+        **owner,
     )
     session.add(report)
     session.flush()

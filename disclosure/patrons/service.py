@@ -1,5 +1,6 @@
 """Patrons' own records (DOMAIN.md; seed 004 III.2): portal sign-in, asking, verification by
 staff, compiling and delivering the report, the patron's choices (e-mail, corrections)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +22,13 @@ from disclosure.patrons import gagging
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import (
-    GUARDIANSHIP_PROOFS, ID_KINDS, CorrectionRequest, FrozenReport, PatronRequest, PatronSignInLock, RequestStatus,
+    GUARDIANSHIP_PROOFS,
+    ID_KINDS,
+    CorrectionRequest,
+    FrozenReport,
+    PatronRequest,
+    PatronSignInLock,
+    RequestStatus,
 )
 from disclosure.records.models import Patron
 
@@ -37,6 +44,7 @@ def _settings():
 
 # ---- sign-in -----------------------------------------------------------------------------------
 
+
 def normalise_card(card_number: str) -> str:
     """A card number as stored: digits and letters only (people type spaces and dashes)."""
     return "".join(ch for ch in (card_number or "") if ch.isalnum())
@@ -44,7 +52,9 @@ def normalise_card(card_number: str) -> str:
 
 def _card_key(card: str) -> str:
     # Keyed hash: the lock table never holds a card number, even one typed wrongly.
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), card.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        current_app.config["SECRET_KEY"].encode(), card.encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def sign_in(session: Session, card_number: str, pin: str) -> Patron:
@@ -52,7 +62,9 @@ def sign_in(session: Session, card_number: str, pin: str) -> Patron:
     card and a wrong PIN; after MAX_FAILURES failures a card is locked for LOCKOUT, and the
     message says when to try again. The caller commits in both cases (failures count)."""
     card, now = normalise_card(card_number), clock.now()
-    lock = session.scalar(select(PatronSignInLock).where(PatronSignInLock.card_key == _card_key(card)))
+    lock = session.scalar(
+        select(PatronSignInLock).where(PatronSignInLock.card_key == _card_key(card))
+    )
     if lock is not None and lock.locked_until is not None and lock.locked_until > now:
         raise DomainError(_locked_message(lock), field="pin")
     patron = session.scalar(select(Patron).where(Patron.card_number == card)) if card else None
@@ -63,7 +75,9 @@ def sign_in(session: Session, card_number: str, pin: str) -> Patron:
         audit.record(session, patron, "patron.signed_in", "patron", patron.id)
         return patron
     lock = lock or PatronSignInLock(card_key=_card_key(card), failures=0)
-    if lock.locked_until is not None or (lock.last_failed_at and now - lock.last_failed_at > LOCKOUT):
+    if lock.locked_until is not None or (
+        lock.last_failed_at and now - lock.last_failed_at > LOCKOUT
+    ):
         lock.failures, lock.locked_until = 0, None  # an old run of failures is forgotten
     lock.failures += 1
     lock.last_failed_at = now
@@ -75,15 +89,28 @@ def sign_in(session: Session, card_number: str, pin: str) -> Patron:
 
 
 def _locked_message(lock: PatronSignInLock) -> str:
-    when = clock.local(lock.locked_until).strftime("%-I:%M %p").replace("AM", "a.m.").replace("PM", "p.m.")
-    return f"Too many attempts with this card number. For your safety, try again after {when}, or ask at the desk."
+    when = (
+        clock.local(lock.locked_until)
+        .strftime("%-I:%M %p")
+        .replace("AM", "a.m.")
+        .replace("PM", "p.m.")
+    )
+    return (
+        f"Too many attempts with this card number. For your safety, try again after {when}, or ask "
+        "at the desk."
+    )
 
 
 # ---- asking ------------------------------------------------------------------------------------
 
+
 def minors_of(session: Session, guardian: Patron) -> list[Patron]:
     """The minors whose guardian on file is `guardian`."""
-    return list(session.scalars(select(Patron).where(Patron.guardian_id == guardian.id).order_by(Patron.name)))
+    return list(
+        session.scalars(
+            select(Patron).where(Patron.guardian_id == guardian.id).order_by(Patron.name)
+        )
+    )
 
 
 def _scope(kinds, covers_from: date | None, covers_to: date | None) -> Scope:
@@ -94,66 +121,135 @@ def _scope(kinds, covers_from: date | None, covers_to: date | None) -> Scope:
     if covers_from and covers_to and covers_from > covers_to:
         raise DomainError("The start date must be on or before the end date.", field="covers_from")
     # All kinds ticked is the same as "everything": store None so new kinds are included too.
-    chosen = None if not kinds or set(kinds) == KINDS.keys() else tuple(k for k in KINDS if k in kinds)
+    chosen = (
+        None if not kinds or set(kinds) == KINDS.keys() else tuple(k for k in KINDS if k in kinds)
+    )
     return Scope(chosen, covers_from, covers_to)
 
 
 def scope_of(item) -> Scope:
     """The Scope of a stored request or consent."""
-    return Scope(tuple(item.kinds) if item.kinds is not None else None, item.covers_from, item.covers_to)
+    return Scope(
+        tuple(item.kinds) if item.kinds is not None else None, item.covers_from, item.covers_to
+    )
 
 
-def ask_for_records(session: Session, requester: Patron, *, subject_id: int | None = None, kinds=None,
-                    covers_from: date | None = None, covers_to: date | None = None,
-                    channel: str = "portal", logged_by=None) -> PatronRequest:
+def ask_for_records(
+    session: Session,
+    requester: Patron,
+    *,
+    subject_id: int | None = None,
+    kinds=None,
+    covers_from: date | None = None,
+    covers_to: date | None = None,
+    channel: str = "portal",
+    logged_by=None,
+) -> PatronRequest:
     """A patron asks for their own records, or a guardian for a minor's (seed 004 III.2). It
     waits for staff to see photo ID; it is due in settings.patron_request_days."""
     subject = requester
     if subject_id not in (None, requester.id):
         subject = session.get(Patron, subject_id)
         if subject is None or subject.guardian_id != requester.id:
-            raise DomainError("You may ask for your own records or those of a minor in your care.", field="subject_id")
+            raise DomainError(
+                "You may ask for your own records or those of a minor in your care.",
+                field="subject_id",
+            )
     scope = _scope(kinds, covers_from, covers_to)
-    waiting = session.scalar(select(PatronRequest).where(
-        PatronRequest.subject_id == subject.id, PatronRequest.requester_id == requester.id,
-        PatronRequest.status == RequestStatus.AWAITING_ID.value))
+    waiting = session.scalar(
+        select(PatronRequest).where(
+            PatronRequest.subject_id == subject.id,
+            PatronRequest.requester_id == requester.id,
+            PatronRequest.status == RequestStatus.AWAITING_ID.value,
+        )
+    )
     if waiting is not None:
-        raise DomainError(f"Request {waiting.reference} for these records is already waiting for a photo ID check. "
-                          "Bring photo ID to any branch desk.", field="subject_id")
+        raise DomainError(
+            f"Request {waiting.reference} for these records is already waiting for a photo ID "
+            "check. Bring photo ID to any branch desk.",
+            field="subject_id",
+        )
     request = PatronRequest(
-        subject_id=subject.id, requester_id=requester.id, for_minor=subject.id != requester.id, channel=channel,
+        subject_id=subject.id,
+        requester_id=requester.id,
+        for_minor=subject.id != requester.id,
+        channel=channel,
         logged_by_id=logged_by.id if logged_by is not None else None,
-        kinds=list(scope.kinds) if scope.kinds is not None else None, covers_from=covers_from, covers_to=covers_to,
-        status=RequestStatus.AWAITING_ID.value, received_at=clock.now(),
+        kinds=list(scope.kinds) if scope.kinds is not None else None,
+        covers_from=covers_from,
+        covers_to=covers_to,
+        status=RequestStatus.AWAITING_ID.value,
+        received_at=clock.now(),
         due_on=clock.today() + timedelta(days=_settings().patron_request_days),
     )
     session.add(request)
     session.flush()
-    audit.record(session, logged_by or requester, "patron_request.received", "patron_request", request.id,
-                 detail=f"channel={channel} for_minor={request.for_minor}")
+    audit.record(
+        session,
+        logged_by or requester,
+        "patron_request.received",
+        "patron_request",
+        request.id,
+        detail=f"channel={channel} for_minor={request.for_minor}",
+    )
     return request
 
 
-def log_desk_request(session: Session, staff, *, card_number: str, for_minor: bool = False, kinds=None,
-                     covers_from: date | None = None, covers_to: date | None = None) -> PatronRequest:
-    """Staff log a written request made at the desk: by the patron, or by a minor's guardian on file."""
+def log_desk_request(
+    session: Session,
+    staff,
+    *,
+    card_number: str,
+    for_minor: bool = False,
+    kinds=None,
+    covers_from: date | None = None,
+    covers_to: date | None = None,
+) -> PatronRequest:
+    """Staff log a written request made at the desk: by the patron, or by a minor's guardian on
+    file."""
     patron = session.scalar(select(Patron).where(Patron.card_number == normalise_card(card_number)))
     if patron is None:
-        raise DomainError("No patron has that card number. Check it against the card.", field="card_number")
+        raise DomainError(
+            "No patron has that card number. Check it against the card.", field="card_number"
+        )
     if for_minor:
         if patron.guardian is None:
-            raise DomainError("This card has no guardian on file. Link the guardian to the minor's card first.",
-                              field="card_number")
-        return ask_for_records(session, patron.guardian, subject_id=patron.id, kinds=kinds, covers_from=covers_from,
-                               covers_to=covers_to, channel="desk", logged_by=staff)
-    return ask_for_records(session, patron, kinds=kinds, covers_from=covers_from, covers_to=covers_to,
-                           channel="desk", logged_by=staff)
+            raise DomainError(
+                "This card has no guardian on file. Link the guardian to the minor's card first.",
+                field="card_number",
+            )
+        return ask_for_records(
+            session,
+            patron.guardian,
+            subject_id=patron.id,
+            kinds=kinds,
+            covers_from=covers_from,
+            covers_to=covers_to,
+            channel="desk",
+            logged_by=staff,
+        )
+    return ask_for_records(
+        session,
+        patron,
+        kinds=kinds,
+        covers_from=covers_from,
+        covers_to=covers_to,
+        channel="desk",
+        logged_by=staff,
+    )
 
 
 # ---- verification and compiling ----------------------------------------------------------------
 
-def verify_and_compile(session: Session, staff, request: PatronRequest, *, id_kind: str,
-                       guardianship_proof: str | None = None) -> FrozenReport:
+
+def verify_and_compile(
+    session: Session,
+    staff,
+    request: PatronRequest,
+    *,
+    id_kind: str,
+    guardianship_proof: str | None = None,
+) -> FrozenReport:
     """Staff have seen photo ID (and, for a guardian, proof of guardianship): record the KIND of
     ID only, never its number, then compile and freeze the report. Nothing is compiled before."""
     if request.status != RequestStatus.AWAITING_ID.value:
@@ -162,20 +258,37 @@ def verify_and_compile(session: Session, staff, request: PatronRequest, *, id_ki
         raise DomainError("Choose the kind of photo ID you saw.", field="id_kind")
     if request.for_minor:
         if guardianship_proof not in GUARDIANSHIP_PROOFS:
-            raise DomainError("A guardian must show legal proof of guardianship: choose what you saw.",
-                              field="guardianship_proof")
+            raise DomainError(
+                "A guardian must show legal proof of guardianship: choose what you saw.",
+                field="guardianship_proof",
+            )
         if request.subject.guardian_id != request.requester_id:
             raise DomainError("The person asking is no longer the guardian on file for this card.")
     now = clock.now()
     request.verified_at, request.verified_by_id = now, staff.id
-    request.id_kind, request.guardianship_proof = id_kind, guardianship_proof if request.for_minor else None
-    document = reports.build_document(session, request.subject, scope_of(request), purpose="request",
-                                      reference=request.reference, for_minor=request.for_minor)
+    request.id_kind, request.guardianship_proof = (
+        id_kind,
+        guardianship_proof if request.for_minor else None,
+    )
+    document = reports.build_document(
+        session,
+        request.subject,
+        scope_of(request),
+        purpose="request",
+        reference=request.reference,
+        for_minor=request.for_minor,
+    )
     frozen = reports.freeze(session, document, _settings().library_name, request=request)
     request.status, request.compiled_at = RequestStatus.READY.value, now
     request.download_until = now + timedelta(days=_settings().report_download_days)
-    audit.record(session, staff, "patron_request.verified", "patron_request", request.id,
-                 detail=f"id_kind={id_kind} guardianship_proof={bool(request.guardianship_proof)}")
+    audit.record(
+        session,
+        staff,
+        "patron_request.verified",
+        "patron_request",
+        request.id,
+        detail=f"id_kind={id_kind} guardianship_proof={bool(request.guardianship_proof)}",
+    )
     return frozen
 
 
@@ -189,6 +302,7 @@ def withdraw(session: Session, actor, request: PatronRequest) -> None:
 
 # ---- access --------------------------------------------------------------------------------------
 
+
 def _settled(session: Session, request: PatronRequest | None) -> PatronRequest | None:
     """A report listing a matter gagged since it was compiled is withdrawn before anyone sees
     the request (patrons/gagging.py); the view commits."""
@@ -200,8 +314,13 @@ def _settled(session: Session, request: PatronRequest | None) -> PatronRequest |
 def requests_of(session: Session, patron: Patron) -> list[PatronRequest]:
     """The requests `patron` made (for themselves or a minor in their care), newest first."""
     query = select(PatronRequest).where(PatronRequest.requester_id == patron.id)
-    return [_settled(session, r) for r in session.scalars(query.order_by(PatronRequest.received_at.desc(), PatronRequest.id.desc()))
-            if _still_theirs(r, patron)]
+    return [
+        _settled(session, r)
+        for r in session.scalars(
+            query.order_by(PatronRequest.received_at.desc(), PatronRequest.id.desc())
+        )
+        if _still_theirs(r, patron)
+    ]
 
 
 def load_request_at_desk(session: Session, request_id: int) -> PatronRequest | None:
@@ -211,44 +330,70 @@ def load_request_at_desk(session: Session, request_id: int) -> PatronRequest | N
 
 def _still_theirs(request: PatronRequest, patron: Patron) -> bool:
     # A guardian loses a minor's report when the link on the minor's card is removed.
-    return request.requester_id == patron.id and (not request.for_minor or request.subject.guardian_id == patron.id)
+    return request.requester_id == patron.id and (
+        not request.for_minor or request.subject.guardian_id == patron.id
+    )
 
 
-def load_request_for_patron(session: Session, patron: Patron, request_id: int) -> PatronRequest | None:
+def load_request_for_patron(
+    session: Session, patron: Patron, request_id: int
+) -> PatronRequest | None:
     """The request if `patron` made it (and, for a minor's, is still the guardian), else None:
     the view answers 404, the same as for a request that does not exist."""
     request = session.get(PatronRequest, request_id)
-    return _settled(session, request) if request is not None and _still_theirs(request, patron) else None
+    return (
+        _settled(session, request)
+        if request is not None and _still_theirs(request, patron)
+        else None
+    )
 
 
 def download_open(request: PatronRequest) -> bool:
     """True while the patron may download the report (settings.report_download_days), and
     while it lists no matter gagged since it was compiled (patrons/gagging.py)."""
-    return (request.status == RequestStatus.READY.value and request.report is not None
-            and request.download_until is not None and clock.now() < request.download_until
-            and request.report.content_removed_at is None
-            and not gagging.lists_a_gagged_matter(object_session(request) or db.session, request.report))
+    return (
+        request.status == RequestStatus.READY.value
+        and request.report is not None
+        and request.download_until is not None
+        and clock.now() < request.download_until
+        and request.report.content_removed_at is None
+        and not gagging.lists_a_gagged_matter(object_session(request) or db.session, request.report)
+    )
 
 
-def download_for_patron(session: Session, patron: Patron, request: PatronRequest, fmt: str) -> tuple[bytes, str] | None:
+def download_for_patron(
+    session: Session, patron: Patron, request: PatronRequest, fmt: str
+) -> tuple[bytes, str] | None:
     """(content, mimetype) of the report for its requester within the download period, else None."""
     if not _still_theirs(request, patron) or not download_open(request):
         return None
     found = reports.file_of(request.report, fmt)
     if found is not None:
-        audit.record(session, patron, "patron_report.downloaded", "patron_request", request.id, detail=f"format={fmt}")
+        audit.record(
+            session,
+            patron,
+            "patron_report.downloaded",
+            "patron_request",
+            request.id,
+            detail=f"format={fmt}",
+        )
     return found
 
 
 def print_at_desk(session: Session, staff, request: PatronRequest) -> bytes | None:
     """The frozen PDF for staff to print for the patron at the desk, or None when there is none."""
-    if request.report is None or request.report.pdf is None or gagging.lists_a_gagged_matter(session, request.report):
+    if (
+        request.report is None
+        or request.report.pdf is None
+        or gagging.lists_a_gagged_matter(session, request.report)
+    ):
         return None
     audit.record(session, staff, "patron_report.printed", "patron_request", request.id)
     return request.report.pdf
 
 
 # ---- choices -----------------------------------------------------------------------------------
+
 
 def registration_is_held(session: Session, patron: Patron) -> bool:
     """True when a preservation hold covers this patron's records (DOMAIN.md, "Preservation
@@ -278,7 +423,9 @@ def ask_for_correction(session: Session, patron: Patron, details: str) -> Correc
         raise DomainError("Say what is wrong and what it should be.", field="details")
     if registration_is_held(session, patron):
         raise DomainError("Your details cannot be changed now.", field="details")
-    correction = CorrectionRequest(patron_id=patron.id, asked_at=clock.now(), details=details[:2000])
+    correction = CorrectionRequest(
+        patron_id=patron.id, asked_at=clock.now(), details=details[:2000]
+    )
     session.add(correction)
     session.flush()
     audit.record(session, patron, "patron_correction.asked", "patron_correction", correction.id)
@@ -287,8 +434,13 @@ def ask_for_correction(session: Session, patron: Patron, details: str) -> Correc
 
 def open_corrections_of(session: Session, patron: Patron) -> list[CorrectionRequest]:
     """The patron's corrections not yet done."""
-    return list(session.scalars(select(CorrectionRequest).where(
-        CorrectionRequest.patron_id == patron.id, CorrectionRequest.done_at.is_(None)).order_by(CorrectionRequest.asked_at)))
+    return list(
+        session.scalars(
+            select(CorrectionRequest)
+            .where(CorrectionRequest.patron_id == patron.id, CorrectionRequest.done_at.is_(None))
+            .order_by(CorrectionRequest.asked_at)
+        )
+    )
 
 
 def complete_correction(session: Session, staff, correction: CorrectionRequest, note: str) -> None:
@@ -298,11 +450,16 @@ def complete_correction(session: Session, staff, correction: CorrectionRequest, 
     if registration_is_held(session, correction.patron):
         # the desk is not told why either: the hold may belong to a gagged matter
         raise DomainError("This patron's record cannot be changed now. Tell the patron just that.")
-    correction.done_at, correction.done_by_id, correction.staff_note = clock.now(), staff.id, (note or "").strip() or None
+    correction.done_at, correction.done_by_id, correction.staff_note = (
+        clock.now(),
+        staff.id,
+        (note or "").strip() or None,
+    )
     audit.record(session, staff, "patron_correction.done", "patron_correction", correction.id)
 
 
 # ---- housekeeping ------------------------------------------------------------------------------
+
 
 def drop_expired_report_content(session: Session) -> int:
     """After the download period, delete the frozen files' content (the hashes and counts stay):
@@ -319,7 +476,9 @@ def drop_expired_report_content(session: Session) -> int:
 
 def forget_old_sign_in_failures(session: Session, older_than: timedelta = timedelta(days=1)) -> int:
     """Delete failure counts nobody has added to for a day (they exist only to slow guessing)."""
-    result = session.execute(delete(PatronSignInLock).where(PatronSignInLock.last_failed_at < clock.now() - older_than))
+    result = session.execute(
+        delete(PatronSignInLock).where(PatronSignInLock.last_failed_at < clock.now() - older_than)
+    )
     return result.rowcount or 0
 
 
@@ -340,19 +499,36 @@ def urgency(request: PatronRequest) -> str | None:
 
 def waiting_requests(session: Session) -> list[PatronRequest]:
     """Requests waiting for ID, the soonest due first."""
-    return list(session.scalars(select(PatronRequest).where(PatronRequest.status == RequestStatus.AWAITING_ID.value)
-                                .order_by(PatronRequest.due_on, PatronRequest.id)))
+    return list(
+        session.scalars(
+            select(PatronRequest)
+            .where(PatronRequest.status == RequestStatus.AWAITING_ID.value)
+            .order_by(PatronRequest.due_on, PatronRequest.id)
+        )
+    )
 
 
 def recently_answered(session: Session, days: int = 30) -> list[PatronRequest]:
     """Requests answered in the last `days` days, newest first."""
     since = clock.now() - timedelta(days=days)
-    return list(session.scalars(select(PatronRequest).where(
-        PatronRequest.status == RequestStatus.READY.value, PatronRequest.compiled_at >= since)
-        .order_by(PatronRequest.compiled_at.desc())))
+    return list(
+        session.scalars(
+            select(PatronRequest)
+            .where(
+                PatronRequest.status == RequestStatus.READY.value,
+                PatronRequest.compiled_at >= since,
+            )
+            .order_by(PatronRequest.compiled_at.desc())
+        )
+    )
 
 
 def open_corrections(session: Session) -> list[CorrectionRequest]:
     """Every correction not yet done, oldest first."""
-    return list(session.scalars(select(CorrectionRequest).where(CorrectionRequest.done_at.is_(None))
-                                .order_by(CorrectionRequest.asked_at, CorrectionRequest.id)))
+    return list(
+        session.scalars(
+            select(CorrectionRequest)
+            .where(CorrectionRequest.done_at.is_(None))
+            .order_by(CorrectionRequest.asked_at, CorrectionRequest.id)
+        )
+    )

@@ -1,6 +1,7 @@
 """The patron portal: sign in with card and PIN, ask for one's records (or a minor's), follow
 the request, download the report; remove one's e-mail address; ask for a correction.
 The desk's pages are in desk_views (same blueprint)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -10,8 +11,14 @@ from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.patrons import service
+from disclosure.patrons.forms import (
+    AskForm,
+    ConfirmForm,
+    CorrectionForm,
+    PatronLoginForm,
+    guardian_choices,
+)
 from disclosure.patrons.gather import KINDS
-from disclosure.patrons.forms import AskForm, ConfirmForm, CorrectionForm, PatronLoginForm, guardian_choices
 from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
 from disclosure.web.util import confirmed_action, form_action, safe_next, show_domain_error
 
@@ -27,11 +34,19 @@ def _me():
     return current_user._get_current_object()
 
 
-def send_file_content(content: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
+def send_file_content(
+    content: bytes, mimetype: str, filename: str, *, inline: bool = False
+) -> Response:
     """A frozen file as a download; never cached (it is a patron's records)."""
     disposition = "inline" if inline else "attachment"
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'{disposition}; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/patron/login", methods=["GET", "POST"])
@@ -64,9 +79,13 @@ def home():
     requests = service.requests_of(db.session, patron)
     db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
     return render_template(
-        "patrons/home.html", patron=patron, requests=requests,
-        corrections=service.open_corrections_of(db.session, patron), download_open=service.download_open,
-        is_guardian=bool(service.minors_of(db.session, patron)), confirm=ConfirmForm(),
+        "patrons/home.html",
+        patron=patron,
+        requests=requests,
+        corrections=service.open_corrections_of(db.session, patron),
+        download_open=service.download_open,
+        is_guardian=bool(service.minors_of(db.session, patron)),
+        confirm=ConfirmForm(),
     )
 
 
@@ -79,9 +98,18 @@ def ask():
     form = AskForm(subject_id=patron.id)  # one's own records unless a guardian chooses a minor
     form.subject_id.choices = guardian_choices(patron, minors)
     return form_action(
-        form, lambda: service.ask_for_records(db.session, patron, subject_id=form.subject_id.data, kinds=form.kinds.data,
-                                              covers_from=form.covers_from.data, covers_to=form.covers_to.data),
-        lambda asked: f"Your request {asked.reference} is received. Bring photo ID to any branch desk.",
+        form,
+        lambda: service.ask_for_records(
+            db.session,
+            patron,
+            subject_id=form.subject_id.data,
+            kinds=form.kinds.data,
+            covers_from=form.covers_from.data,
+            covers_to=form.covers_to.data,
+        ),
+        lambda asked: (
+            f"Your request {asked.reference} is received. Bring photo ID to any branch desk."
+        ),
         lambda asked: url_for("patrons.request_detail", request_id=asked.id),
     ) or render_template("patrons/ask.html", form=form, minors=minors, patron=patron)
 
@@ -92,14 +120,19 @@ def request_detail(request_id: int):
     """One request: where it stands and, when ready, the downloads."""
     asked = service.load_request_for_patron(db.session, _me(), request_id) or abort(404)
     db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
-    return render_template("patrons/request.html", req=asked, download_open=service.download_open(asked),
-                           scope=service.scope_of(asked).describe())
+    return render_template(
+        "patrons/request.html",
+        req=asked,
+        download_open=service.download_open(asked),
+        scope=service.scope_of(asked).describe(),
+    )
 
 
 @bp.route("/patron/requests/<int:request_id>/report.<fmt>")
 @allow("patron")
 def download(request_id: int, fmt: str):
-    """The frozen report as PDF, JSON or CSV: for the patron who asked, within the download period."""
+    """The frozen report as PDF, JSON or CSV: for the patron who asked, within the download
+    period."""
     patron = _me()
     asked = service.load_request_for_patron(db.session, patron, request_id) or abort(404)
     found = service.download_for_patron(db.session, patron, asked, fmt) or abort(404)
@@ -111,7 +144,10 @@ def download(request_id: int, fmt: str):
 @allow("patron")
 def remove_email():
     """Remove the e-mail address from the patron's card at once."""
-    confirmed_action(lambda: service.remove_email(db.session, _me()), "Your e-mail address has been removed from your card.")
+    confirmed_action(
+        lambda: service.remove_email(db.session, _me()),
+        "Your e-mail address has been removed from your card.",
+    )
     return redirect(url_for("patrons.home"))
 
 
@@ -121,8 +157,10 @@ def correction():
     """Ask staff to correct the details on one's card."""
     form = CorrectionForm()
     return form_action(
-        form, lambda: service.ask_for_correction(db.session, _me(), form.details.data),
-        "Thank you. Staff will check and correct your details; they may ask to see photo ID.", url_for("patrons.home"),
+        form,
+        lambda: service.ask_for_correction(db.session, _me(), form.details.data),
+        "Thank you. Staff will check and correct your details; they may ask to see photo ID.",
+        url_for("patrons.home"),
     ) or render_template("patrons/correction.html", form=form, patron=_me())
 
 

@@ -2,14 +2,15 @@
 
 Every row is read and checked before anything is written; the first bad row stops the import
 with its line and column named, and the caller rolls back, so the database is unchanged."""
+
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -40,7 +41,9 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    "branches": Kind(m.Branch, (Column("code", "text"), Column("name", "text")), "library buildings"),
+    "branches": Kind(
+        m.Branch, (Column("code", "text"), Column("name", "text")), "library buildings"
+    ),
     "workstations": Kind(
         m.Workstation,
         (Column("code", "text"), Column("branch_code", "ref:branch", target="branch_id")),
@@ -57,8 +60,14 @@ KINDS: dict[str, Kind] = {
             Column("birth_year", "int", required=False),
             Column("card_expires_on", "date"),
             Column("amount_owed", "decimal", required=False),
-            Column("guardian_card_number", "ref:patron", required=False, target="guardian_id",
-                   help="the guardian's card number, for a minor; the guardian must come earlier in the file or be imported already"),
+            Column(
+                "guardian_card_number",
+                "ref:patron",
+                required=False,
+                target="guardian_id",
+                help="the guardian's card number, for a minor; the guardian must come earlier in "
+                "the file or be imported already",
+            ),
             Column("home_branch_code", "ref:branch", required=False, target="home_branch_id"),
         ),
         "registered borrowers",
@@ -82,7 +91,12 @@ KINDS: dict[str, Kind] = {
         (
             Column("workstation_code", "ref:workstation", target="workstation_id"),
             Column("card_number", "ref:patron", required=False, target="patron_id"),
-            Column("signup_name", "text", required=False, help="a walk-in's name at sign-up, when no card was used"),
+            Column(
+                "signup_name",
+                "text",
+                required=False,
+                help="a walk-in's name at sign-up, when no card was used",
+            ),
             Column("started_at", "datetime"),
             Column("ended_at", "datetime", required=False),
         ),
@@ -178,8 +192,11 @@ def read_csv(kind: str, path: Path) -> list[tuple[int, dict[str, str]]]:
         raise DomainError(f"the file is not valid CSV ({err}).") from err
 
 
-def import_rows(session: Session, kind: str, rows, progress: Callable[[int], None] = lambda n: None) -> int:
-    """Check and insert `rows` of `kind`; raises DomainError naming line and column on the first bad one.
+def import_rows(
+    session: Session, kind: str, rows, progress: Callable[[int], None] = lambda n: None
+) -> int:
+    """Check and insert `rows` of `kind`; raises DomainError naming line and column on the first bad
+    one.
 
     Rows are inserted in batches (bulk INSERT, not one ORM object per row) inside the caller's
     transaction; a later bad row raises, and the caller's rollback undoes the earlier batches."""
@@ -189,7 +206,9 @@ def import_rows(session: Session, kind: str, rows, progress: Callable[[int], Non
     for line, row in rows:
         values = {}
         for column in spec.columns:
-            values[column.target or column.name] = _convert(resolver, column, (row.get(column.name) or "").strip(), line)
+            values[column.target or column.name] = _convert(
+                resolver, column, (row.get(column.name) or "").strip(), line
+            )
         _check_row(kind, values, line)
         batch.append(values)
         if kind == "patrons":
@@ -211,10 +230,18 @@ def _flush(session: Session, model, batch: list[dict]) -> None:
 
 
 def _check_row(kind: str, values: dict, line: int) -> None:
-    if kind == "computer_sessions" and not values.get("patron_id") and not values.get("signup_name"):
+    if (
+        kind == "computer_sessions"
+        and not values.get("patron_id")
+        and not values.get("signup_name")
+    ):
         raise DomainError(f"line {line}, column card_number: give a card number or a signup_name.")
-    ends = {"loans": ("checked_out_at", "returned_at"), "computer_sessions": ("started_at", "ended_at"),
-            "programs": ("starts_on", "ends_on"), "interlibrary_loans": ("requested_at", "completed_at")}
+    ends = {
+        "loans": ("checked_out_at", "returned_at"),
+        "computer_sessions": ("started_at", "ended_at"),
+        "programs": ("starts_on", "ends_on"),
+        "interlibrary_loans": ("requested_at", "completed_at"),
+    }
     if kind in ends:
         start, end = ends[kind]
         if values.get(end) is not None and values[end] < values[start]:
@@ -237,7 +264,9 @@ class _Resolver:
             self.cache[name] = dict(self.session.execute(select(column, model.id)).all())
         found = self.cache[name].get(key)
         if found is None and name == "mailing_list":
-            list_id = self.session.execute(insert(m.MailingList).values(name=key).returning(m.MailingList.id)).scalar_one()
+            list_id = self.session.execute(
+                insert(m.MailingList).values(name=key).returning(m.MailingList.id)
+            ).scalar_one()
             self.cache[name][key] = list_id
             return list_id
         return found
@@ -248,7 +277,11 @@ def _convert(resolver: _Resolver, column: Column, raw: str, line: int):
     if raw == "":
         if column.required:
             raise DomainError(f"{where}: a value is required.")
-        return Decimal("0.00") if column.kind == "decimal" else (True if column.kind == "bool" else None)
+        return (
+            Decimal("0.00")
+            if column.kind == "decimal"
+            else (True if column.kind == "bool" else None)
+        )
     try:
         return _parse(resolver, column, raw)
     except (ValueError, InvalidOperation, LookupError) as err:

@@ -1,5 +1,6 @@
 """The library records (DOMAIN.md, "Retention and purges"): the data a law-enforcement request
 asks for, a hold preserves, and the retention schedule deletes."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -51,12 +52,14 @@ class Patron(Base):
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     card_expires_on: Mapped[date] = mapped_column(Date)
     amount_owed: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0.00"))
-    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("patrons.id", ondelete="SET NULL"), index=True)
+    guardian_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrons.id", ondelete="SET NULL"), index=True
+    )
     home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
 
-    guardian: Mapped["Patron | None"] = relationship(remote_side=[id], foreign_keys=[guardian_id])
+    guardian: Mapped[Patron | None] = relationship(remote_side=[id], foreign_keys=[guardian_id])
     home_branch: Mapped[Branch | None] = relationship()
 
     # Flask-Login's protocol: patrons sign in to the portal with card number and PIN.
@@ -95,7 +98,9 @@ class ComputerSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workstation_id: Mapped[int] = mapped_column(ForeignKey("workstations.id"), index=True)
-    patron_id: Mapped[int | None] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    patron_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrons.id", ondelete="CASCADE"), index=True
+    )
     signup_name: Mapped[str | None] = mapped_column(String(120))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -112,8 +117,12 @@ class InterlibraryLoan(Base):
     __tablename__ = "interlibrary_loans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(40), unique=True)  # the ILL system's request number
-    patron_id: Mapped[int | None] = mapped_column(ForeignKey("patrons.id", ondelete="SET NULL"), index=True)
+    reference: Mapped[str] = mapped_column(
+        String(40), unique=True
+    )  # the ILL system's request number
+    patron_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrons.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str | None] = mapped_column(String(300))
     lending_library: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
@@ -129,7 +138,9 @@ class IllEmail(Base):
     __tablename__ = "ill_emails"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ill_id: Mapped[int] = mapped_column(ForeignKey("interlibrary_loans.id", ondelete="CASCADE"), index=True)
+    ill_id: Mapped[int] = mapped_column(
+        ForeignKey("interlibrary_loans.id", ondelete="CASCADE"), index=True
+    )
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
@@ -155,7 +166,9 @@ class ProgramRegistration(Base):
     __tablename__ = "program_registrations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
     patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -175,8 +188,12 @@ class MailingListSubscription(Base):
     __tablename__ = "mailing_list_subscriptions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    list_id: Mapped[int] = mapped_column(ForeignKey("mailing_lists.id", ondelete="CASCADE"), index=True)
-    patron_id: Mapped[int | None] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("mailing_lists.id", ondelete="CASCADE"), index=True
+    )
+    patron_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrons.id", ondelete="CASCADE"), index=True
+    )
     email: Mapped[str] = mapped_column(String(254))
     subscribed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime)

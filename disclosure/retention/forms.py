@@ -1,4 +1,5 @@
 """The Director's retention settings: one number of days per kind of record."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -15,8 +16,18 @@ def settings_form(rules: dict[str, int], formdata=None) -> FlaskForm:
         pass
 
     for spec in SPECS:
-        setattr(RetentionForm, spec.kind, IntegerField(
-            spec.label, default=rules[spec.kind],
-            validators=[InputRequired(message="Give a whole number of days."),
-                        NumberRange(0, MAX_DAYS, message=f"Give a whole number of days from 0 to {MAX_DAYS}.")]))
+        setattr(
+            RetentionForm,
+            spec.kind,
+            IntegerField(
+                spec.label,
+                default=rules[spec.kind],
+                validators=[
+                    InputRequired(message="Give a whole number of days."),
+                    NumberRange(
+                        0, MAX_DAYS, message=f"Give a whole number of days from 0 to {MAX_DAYS}."
+                    ),
+                ],
+            ),
+        )
     return RetentionForm(formdata=formdata) if formdata is not None else RetentionForm()

@@ -1,5 +1,6 @@
 """Retention rules (one per record kind), the record of each purge run, and the statistics the
 purge keeps before it deletes (DOMAIN.md, "Retention and purges")."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -34,10 +35,12 @@ class PurgeRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(20), index=True)  # running, finished, failed, interrupted
+    status: Mapped[str] = mapped_column(
+        String(20), index=True
+    )  # running, finished, failed, interrupted
     trigger: Mapped[str] = mapped_column(String(20))  # scheduler, command
 
-    counts: Mapped[list["PurgeRunCount"]] = relationship(order_by="PurgeRunCount.id", lazy="selectin")
+    counts: Mapped[list[PurgeRunCount]] = relationship(order_by="PurgeRunCount.id", lazy="selectin")
 
     @property
     def kept_because_held(self) -> int:
@@ -62,7 +65,9 @@ class LoanStatistic(Base):
     """Loans per branch per month (library time), counted as each loan is purged."""
 
     __tablename__ = "loan_statistics"
-    __table_args__ = (UniqueConstraint("branch_id", "month", name="uq_loan_statistics_branch_month"),)
+    __table_args__ = (
+        UniqueConstraint("branch_id", "month", name="uq_loan_statistics_branch_month"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(Integer)  # no FK: statistics outlive a branch
@@ -74,7 +79,9 @@ class ComputerSessionStatistic(Base):
     """Computer sessions per branch per day (library time), counted as each session is purged."""
 
     __tablename__ = "computer_session_statistics"
-    __table_args__ = (UniqueConstraint("branch_id", "day", name="uq_computer_session_statistics_branch_day"),)
+    __table_args__ = (
+        UniqueConstraint("branch_id", "day", name="uq_computer_session_statistics_branch_day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(Integer)

@@ -12,25 +12,48 @@ and not covered by an active hold are deleted (completed interlibrary loans are 
   before it selects; placing or renewing a hold takes the same lock before it counts.
 - Recorded: a PurgeRun per run with per-kind counts; one run at a time (a claim under the lock;
   a run whose heartbeat is older than STALE_AFTER is taken to have died)."""
+
 from __future__ import annotations
 
 import contextlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Callable
 
-from sqlalchemy import ARRAY, Connection, Engine, Integer, and_, any_, bindparam, exists, func, insert, literal_column, not_, or_, select, type_coerce, update
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Engine,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal_column,
+    not_,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy import String as SAString
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from disclosure import clock
-from disclosure.holds import coverage, locks
 from disclosure.db import UTCDateTime
+from disclosure.holds import coverage, locks
 from disclosure.records import models as m
-from disclosure.retention.models import ComputerSessionStatistic, LoanStatistic, PurgeRun, PurgeRunCount
+from disclosure.retention.models import (
+    ComputerSessionStatistic,
+    LoanStatistic,
+    PurgeRun,
+    PurgeRunCount,
+)
 from disclosure.retention.rules import SPECS, current_rules
 
 STALE_AFTER = timedelta(minutes=10)
@@ -38,7 +61,12 @@ STALE_AFTER = timedelta(minutes=10)
 # commit, so it gets fewer, larger batches; a hold placed meanwhile waits for one batch at most.
 BATCH_SIZE = {"sqlite": 100_000, "postgresql": 20_000}
 L, S, W = m.Loan.__table__, m.ComputerSession.__table__, m.Workstation.__table__
-ILL, E, PR, PG = m.InterlibraryLoan.__table__, m.IllEmail.__table__, m.ProgramRegistration.__table__, m.Program.__table__
+ILL, E, PR, PG = (
+    m.InterlibraryLoan.__table__,
+    m.IllEmail.__table__,
+    m.ProgramRegistration.__table__,
+    m.Program.__table__,
+)
 MS, P = m.MailingListSubscription.__table__, m.Patron.__table__
 RUNS, COUNTS = PurgeRun.__table__, PurgeRunCount.__table__
 
@@ -77,6 +105,7 @@ class PurgeHooks:
 
 # ---- what is due, per kind --------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Step:
     kind: str
@@ -87,28 +116,70 @@ class Step:
 
 
 def _ill_completed(table, cutoff):
-    return and_(table.c.completed_at.is_not(None), table.c.status.in_(m.ILL_COMPLETED_STATUSES),
-                table.c.completed_at <= cutoff)
+    return and_(
+        table.c.completed_at.is_not(None),
+        table.c.status.in_(m.ILL_COMPLETED_STATUSES),
+        table.c.completed_at <= cutoff,
+    )
 
 
 STEPS = [
     # e-mails before their requests are anonymised: the hold predicate finds an e-mail's patron
     # through its request.
-    Step("ill_emails", E, lambda now, today, days: exists().where(
-        ILL.c.id == E.c.ill_id, _ill_completed(ILL, now - timedelta(days=days)))),
-    Step("interlibrary_loans", ILL, lambda now, today, days: and_(
-        ILL.c.anonymised_at.is_(None), _ill_completed(ILL, now - timedelta(days=days))), anonymise=True),
-    Step("loans", L, lambda now, today, days: and_(
-        L.c.returned_at.is_not(None), L.c.fine_settled.is_(True), L.c.returned_at <= now - timedelta(days=days))),
-    Step("computer_sessions", S, lambda now, today, days: S.c.started_at <= now - timedelta(days=days)),
-    Step("program_registrations", PR, lambda now, today, days: PR.c.program_id.in_(
-        select(PG.c.id).where(PG.c.ends_on < today - timedelta(days=days)))),
-    Step("mailing_list_subscriptions", MS, lambda now, today, days: MS.c.last_activity_at <= now - timedelta(days=days)),
+    Step(
+        "ill_emails",
+        E,
+        lambda now, today, days: exists().where(
+            ILL.c.id == E.c.ill_id, _ill_completed(ILL, now - timedelta(days=days))
+        ),
+    ),
+    Step(
+        "interlibrary_loans",
+        ILL,
+        lambda now, today, days: and_(
+            ILL.c.anonymised_at.is_(None), _ill_completed(ILL, now - timedelta(days=days))
+        ),
+        anonymise=True,
+    ),
+    Step(
+        "loans",
+        L,
+        lambda now, today, days: and_(
+            L.c.returned_at.is_not(None),
+            L.c.fine_settled.is_(True),
+            L.c.returned_at <= now - timedelta(days=days),
+        ),
+    ),
+    Step(
+        "computer_sessions",
+        S,
+        lambda now, today, days: S.c.started_at <= now - timedelta(days=days),
+    ),
+    Step(
+        "program_registrations",
+        PR,
+        lambda now, today, days: PR.c.program_id.in_(
+            select(PG.c.id).where(PG.c.ends_on < today - timedelta(days=days))
+        ),
+    ),
+    Step(
+        "mailing_list_subscriptions",
+        MS,
+        lambda now, today, days: MS.c.last_activity_at <= now - timedelta(days=days),
+    ),
     # last: a patron goes only when nothing of theirs is held and nothing is on loan or owed
-    Step("patrons", P, lambda now, today, days: and_(
-        P.c.card_expires_on < today - timedelta(days=days), P.c.amount_owed == 0,
-        ~exists().where(L.c.patron_id == P.c.id, or_(L.c.returned_at.is_(None), L.c.fine_settled.is_(False)))),
-        batch_size=5000),
+    Step(
+        "patrons",
+        P,
+        lambda now, today, days: and_(
+            P.c.card_expires_on < today - timedelta(days=days),
+            P.c.amount_owed == 0,
+            ~exists().where(
+                L.c.patron_id == P.c.id, or_(L.c.returned_at.is_(None), L.c.fine_settled.is_(False))
+            ),
+        ),
+        batch_size=5000,
+    ),
 ]
 assert {s.kind for s in STEPS} == {s.kind for s in SPECS}, "every retention rule has a purge step"
 
@@ -122,9 +193,16 @@ def not_held(step: Step, at: datetime):
 
 # ---- running ---------------------------------------------------------------------------------
 
-def run_purge(bind: Engine | Connection, *, dry_run: bool = False, trigger: str = "command",
-              progress: Callable[[str, int], None] | None = None, hooks: PurgeHooks | None = None,
-              batch_size: int | None = None) -> PurgeReport:
+
+def run_purge(
+    bind: Engine | Connection,
+    *,
+    dry_run: bool = False,
+    trigger: str = "command",
+    progress: Callable[[str, int], None] | None = None,
+    hooks: PurgeHooks | None = None,
+    batch_size: int | None = None,
+) -> PurgeReport:
     """Purge everything past its retention and not held; or, with dry_run, count it."""
     hooks = hooks or PurgeHooks()
     with _connection(bind) as conn:
@@ -139,8 +217,9 @@ def run_purge(bind: Engine | Connection, *, dry_run: bool = False, trigger: str 
         try:
             for step in STEPS:
                 size = batch_size or step.batch_size or BATCH_SIZE.get(conn.dialect.name, 20_000)
-                report.results[step.kind] = _purge_kind(conn, run_id, step, rules[step.kind], at, today,
-                                                        progress, hooks, size)
+                report.results[step.kind] = _purge_kind(
+                    conn, run_id, step, rules[step.kind], at, today, progress, hooks, size
+                )
         except BaseException:
             _finish(conn, run_id, "failed")
             raise
@@ -153,8 +232,16 @@ def due_counts(bind: Engine | Connection) -> dict[str, int]:
     with _connection(bind) as conn, _transaction(conn):
         at, rules = clock.now(), _rules(conn)
         today = clock.local(at).date()
-        return {s.kind: conn.scalar(select(func.count()).select_from(s.table).where(s.due(at, today, rules[s.kind])))
-                for s in STEPS}
+        return {
+            s.kind: conn.scalar(
+                select(func.count()).select_from(s.table).where(s.due(at, today, rules[s.kind]))
+            )
+            for s in STEPS
+        }
+
+
+def _count(conn, step, *where) -> int:
+    return conn.scalar(select(func.count()).select_from(step.table).where(*where))
 
 
 def _dry_run(conn, rules, at, today) -> PurgeReport:
@@ -162,13 +249,16 @@ def _dry_run(conn, rules, at, today) -> PurgeReport:
     with _transaction(conn):
         for step in STEPS:
             due = step.due(at, today, rules[step.kind])
-            count = lambda *where: conn.scalar(select(func.count()).select_from(step.table).where(*where))  # noqa: E731
-            going = count(due, not_held(step, at))
-            report.results[step.kind] = KindResult(would_go=going, kept_held=count(due) - going)
+            going = _count(conn, step, due, not_held(step, at))
+            report.results[step.kind] = KindResult(
+                would_go=going, kept_held=_count(conn, step, due) - going
+            )
     return report
 
 
-def _purge_kind(conn, run_id, step: Step, days, at, today, progress, hooks, batch_size) -> KindResult:
+def _purge_kind(
+    conn, run_id, step: Step, days, at, today, progress, hooks, batch_size
+) -> KindResult:
     result = KindResult()
     due = step.due(at, today, days)
     column = "anonymised" if step.anonymise else "deleted"
@@ -186,8 +276,11 @@ def _purge_kind(conn, run_id, step: Step, days, at, today, progress, hooks, batc
             if hooks.before_commit:
                 hooks.before_commit(step.kind, start, end)
             held = due_count - done  # counting what is due is cheap; a second hold predicate is not
-            conn.execute(update(COUNTS).where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
-                         .values({column: COUNTS.c[column] + done, "kept_held": COUNTS.c.kept_held + held}))
+            conn.execute(
+                update(COUNTS)
+                .where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
+                .values({column: COUNTS.c[column] + done, "kept_held": COUNTS.c.kept_held + held})
+            )
             conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(heartbeat_at=clock.now()))
         setattr(result, column, getattr(result, column) + done)
         result.kept_held += held
@@ -206,8 +299,11 @@ def _apply(conn, step: Step, going, at) -> int:
     table = step.table
     if step.anonymise:
         # seed 000: remove personal data, keep status and department for statistics
-        return conn.execute(update(table).where(going).values(
-            patron_id=None, title=None, lending_library=None, anonymised_at=at)).rowcount
+        return conn.execute(
+            update(table)
+            .where(going)
+            .values(patron_id=None, title=None, lending_library=None, anonymised_at=at)
+        ).rowcount
     if step.kind in ("loans", "computer_sessions"):
         # deleted and counted in one statement; the statistics come back grouped per UTC hour
         # on PostgreSQL (a DELETE in a CTE), per row on SQLite (DELETE ... RETURNING)
@@ -216,8 +312,12 @@ def _apply(conn, step: Step, going, at) -> int:
         statement = table.delete().where(going)
         if conn.dialect.name == "postgresql":
             gone = statement.returning(key.label("key"), moment.label("moment")).cte("gone")
-            hour = func.date_trunc("hour", gone.c.moment, "UTC", type_=UTCDateTime())  # UTC hours: whole in any zone
-            rows = conn.execute(select(gone.c.key, hour, func.count()).group_by(gone.c.key, hour)).all()
+            hour = func.date_trunc(
+                "hour", gone.c.moment, "UTC", type_=UTCDateTime()
+            )  # UTC hours: whole in any zone
+            rows = conn.execute(
+                select(gone.c.key, hour, func.count()).group_by(gone.c.key, hour)
+            ).all()
         else:
             rows = [(k, t, 1) for k, t in conn.execute(statement.returning(key, _raw(moment)))]
         if step.kind == "loans":
@@ -242,11 +342,14 @@ def _id_in(conn, column, ids: list[int]):
     deletion itself)."""
     if conn.dialect.name == "postgresql":
         return column == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
-    listed = select(literal_column("value")).select_from(func.json_each(bindparam("ids", json.dumps(ids))))
+    listed = select(literal_column("value")).select_from(
+        func.json_each(bindparam("ids", json.dumps(ids)))
+    )
     return column.in_(listed)
 
 
 # ---- statistics: counted in the batch that deletes, so never twice and never lost ----------
+
 
 def _raw(column):
     # SQLite hands back the stored text ('2026-03-01 14:05:00.000000'): cheaper than parsing
@@ -261,19 +364,32 @@ class _LocalDays:
         self.cache: dict = {}
 
     def __call__(self, value) -> date:
-        key = value[:13] if isinstance(value, str) else (value.year, value.month, value.day, value.hour, value.utcoffset())
+        key = (
+            value[:13]
+            if isinstance(value, str)
+            else (value.year, value.month, value.day, value.hour, value.utcoffset())
+        )
         found = self.cache.get(key)
         if found is None:
-            moment = datetime.fromisoformat(value[:13] + ":00:00+00:00") if isinstance(value, str) else value
+            moment = (
+                datetime.fromisoformat(value[:13] + ":00:00+00:00")
+                if isinstance(value, str)
+                else value
+            )
             found = self.cache[key] = clock.local(moment).date()
         return found
 
 
 def _keep_patrons_statistics(conn, patron_ids: list[int]) -> None:
-    loans = select(L.c.branch_id, _raw(L.c.checked_out_at)).where(_id_in(conn, L.c.patron_id, patron_ids))
+    loans = select(L.c.branch_id, _raw(L.c.checked_out_at)).where(
+        _id_in(conn, L.c.patron_id, patron_ids)
+    )
     _add_loans(conn, [(b, t, 1) for b, t in conn.execute(loans)])
-    sessions = (select(W.c.branch_id, _raw(S.c.started_at)).join(W, W.c.id == S.c.workstation_id)
-                .where(_id_in(conn, S.c.patron_id, patron_ids)))
+    sessions = (
+        select(W.c.branch_id, _raw(S.c.started_at))
+        .join(W, W.c.id == S.c.workstation_id)
+        .where(_id_in(conn, S.c.patron_id, patron_ids))
+    )
     _add_sessions(conn, [(b, t, 1) for b, t in conn.execute(sessions)])
 
 
@@ -299,33 +415,56 @@ def _upsert(conn, table, period: str, amount: str, counted: Counter) -> None:
     maker = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = maker(table)
     statement = statement.on_conflict_do_update(
-        index_elements=["branch_id", period], set_={amount: table.c[amount] + statement.excluded[amount]})
-    conn.execute(statement, [{"branch_id": b, period: p, amount: n} for (b, p), n in counted.items()])
+        index_elements=["branch_id", period],
+        set_={amount: table.c[amount] + statement.excluded[amount]},
+    )
+    conn.execute(
+        statement, [{"branch_id": b, period: p, amount: n} for (b, p), n in counted.items()]
+    )
 
 
 # ---- one run at a time, recorded -------------------------------------------------------------
+
 
 def _claim(conn, trigger: str, at: datetime) -> int:
     """Record a new run, unless another is running (checked under the lock, so two scheduler
     processes never purge at once). A run whose heartbeat stopped died: mark it interrupted."""
     with _transaction(conn):
         locks.hold_lock(conn)
-        running = conn.execute(select(RUNS.c.id, RUNS.c.heartbeat_at).where(RUNS.c.status == "running")).all()
+        running = conn.execute(
+            select(RUNS.c.id, RUNS.c.heartbeat_at).where(RUNS.c.status == "running")
+        ).all()
         alive = [r for r in running if r.heartbeat_at > clock.now() - STALE_AFTER]
         if alive:
-            raise PurgeBusy(f"Another purge (run {alive[0].id}) is running; this one did not start.")
+            raise PurgeBusy(
+                f"Another purge (run {alive[0].id}) is running; this one did not start."
+            )
         if running:
-            conn.execute(update(RUNS).where(RUNS.c.id.in_([r.id for r in running])).values(status="interrupted"))
-        run_id = conn.execute(insert(RUNS).values(started_at=at, heartbeat_at=clock.now(), status="running",
-                                                  trigger=trigger).returning(RUNS.c.id)).scalar_one()
-        conn.execute(insert(COUNTS), [{"run_id": run_id, "kind": s.kind, "deleted": 0, "anonymised": 0, "kept_held": 0}
-                                      for s in STEPS])
+            conn.execute(
+                update(RUNS)
+                .where(RUNS.c.id.in_([r.id for r in running]))
+                .values(status="interrupted")
+            )
+        run_id = conn.execute(
+            insert(RUNS)
+            .values(started_at=at, heartbeat_at=clock.now(), status="running", trigger=trigger)
+            .returning(RUNS.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(COUNTS),
+            [
+                {"run_id": run_id, "kind": s.kind, "deleted": 0, "anonymised": 0, "kept_held": 0}
+                for s in STEPS
+            ],
+        )
     return run_id
 
 
 def _finish(conn, run_id: int, status: str) -> None:
     with _transaction(conn):
-        conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(status=status, finished_at=clock.now()))
+        conn.execute(
+            update(RUNS).where(RUNS.c.id == run_id).values(status=status, finished_at=clock.now())
+        )
 
 
 def _rules(conn) -> dict[str, int]:

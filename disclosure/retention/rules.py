@@ -1,6 +1,7 @@
 """The retention rules, one per kind of record (DOMAIN.md, "Retention and purges"): how many
 days a record is kept after the event that starts its clock. The purge, the public schedule and
 the Director's settings all read `current_rules`, so what the library says is what it does."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,26 +27,73 @@ class RuleSpec:
     event: str  # what starts the clock: "the session"
     action: str  # "deleted" or what anonymisation does
     plural: bool = True
-    source: str = ""  # the policy the default comes from, in words a Director knows (seeds 000, 003, 004)
+    source: str = (
+        ""  # the policy the default comes from, in words a Director knows (seeds 000, 003, 004)
+    )
     footnote: str = ""
 
 
 SPECS: list[RuleSpec] = [
-    RuleSpec("loans", "Circulation history (loans once returned and settled)", 60, "the item is returned",
-             "deleted", plural=False, source="library privacy policy",
-             footnote="Monthly counts per branch are kept for statistics, without names."),
-    RuleSpec("computer_sessions", "Computer sign-up and session logs", 3, "the session", "deleted",
-             source="consortium privacy policy", footnote="Daily counts per branch are kept for statistics, without names."),
-    RuleSpec("program_registrations", "Program registrations", 0, "the program ends", "deleted", source="library privacy policy"),
-    RuleSpec("interlibrary_loans", "Interlibrary-loan requests", 0, "the request is completed",
-             "stripped of the patron's name and of what was asked for", source="interlibrary-loan service's data policy",
-             footnote="Their status and department are kept for statistics."),
-    RuleSpec("ill_emails", "E-mail messages about interlibrary-loan requests", 0, "the request is completed",
-             "deleted", source="interlibrary-loan service's data policy"),
-    RuleSpec("mailing_list_subscriptions", "Mailing-list subscriptions", 183, "the last activity", "deleted",
-             source="library privacy policy: six months without activity"),
-    RuleSpec("patrons", "Expired library cards with nothing owed and nothing on loan", 0, "the card expires",
-             "deleted", source="consortium privacy policy"),
+    RuleSpec(
+        "loans",
+        "Circulation history (loans once returned and settled)",
+        60,
+        "the item is returned",
+        "deleted",
+        plural=False,
+        source="library privacy policy",
+        footnote="Monthly counts per branch are kept for statistics, without names.",
+    ),
+    RuleSpec(
+        "computer_sessions",
+        "Computer sign-up and session logs",
+        3,
+        "the session",
+        "deleted",
+        source="consortium privacy policy",
+        footnote="Daily counts per branch are kept for statistics, without names.",
+    ),
+    RuleSpec(
+        "program_registrations",
+        "Program registrations",
+        0,
+        "the program ends",
+        "deleted",
+        source="library privacy policy",
+    ),
+    RuleSpec(
+        "interlibrary_loans",
+        "Interlibrary-loan requests",
+        0,
+        "the request is completed",
+        "stripped of the patron's name and of what was asked for",
+        source="interlibrary-loan service's data policy",
+        footnote="Their status and department are kept for statistics.",
+    ),
+    RuleSpec(
+        "ill_emails",
+        "E-mail messages about interlibrary-loan requests",
+        0,
+        "the request is completed",
+        "deleted",
+        source="interlibrary-loan service's data policy",
+    ),
+    RuleSpec(
+        "mailing_list_subscriptions",
+        "Mailing-list subscriptions",
+        183,
+        "the last activity",
+        "deleted",
+        source="library privacy policy: six months without activity",
+    ),
+    RuleSpec(
+        "patrons",
+        "Expired library cards with nothing owed and nothing on loan",
+        0,
+        "the card expires",
+        "deleted",
+        source="consortium privacy policy",
+    ),
 ]
 SPEC_BY_KIND = {s.kind: s for s in SPECS}
 DEFAULTS = {s.kind: s.default_days for s in SPECS}
@@ -75,7 +123,11 @@ def current_rules(bind) -> dict[str, int]:
 def sentence(spec: RuleSpec, days: int) -> str:
     """'Computer sign-up and session logs are deleted 3 days after the session.'"""
     verb = "are" if spec.plural else "is"
-    when = f"when {spec.event}" if days == 0 else f"{days} day{'s' if days != 1 else ''} after {spec.event}"
+    when = (
+        f"when {spec.event}"
+        if days == 0
+        else f"{days} day{'s' if days != 1 else ''} after {spec.event}"
+    )
     return f"{spec.label} {verb} {spec.action} {when}."
 
 
@@ -83,8 +135,12 @@ def schedule(session: Session) -> list[RetentionLine]:
     """The library's retention schedule, each kind with a plain-words sentence (the public page,
     the patrons area and the purge all read the same rules)."""
     rules = current_rules(session)
-    return [RetentionLine(s.kind, s.label, rules[s.kind], s.default_days, sentence(s, rules[s.kind]), s.footnote)
-            for s in SPECS]
+    return [
+        RetentionLine(
+            s.kind, s.label, rules[s.kind], s.default_days, sentence(s, rules[s.kind]), s.footnote
+        )
+        for s in SPECS
+    ]
 
 
 def retention_sentences(session: Session) -> list[tuple[str, str]]:
@@ -107,7 +163,13 @@ def update_rules(session: Session, actor, days_by_kind: dict[str, int]) -> list[
         row = session.get(RetentionRule, kind) or RetentionRule(kind=kind)
         row.days, row.changed_at, row.changed_by_id = days, clock.now(), actor.id
         session.add(row)
-        audit.record(session, actor, "retention.changed", "retention_rule", None,
-                     detail=f"kind={kind} days={rules[kind]}->{days}")
+        audit.record(
+            session,
+            actor,
+            "retention.changed",
+            "retention_rule",
+            None,
+            detail=f"kind={kind} days={rules[kind]}->{days}",
+        )
         changed.append(kind)
     return changed

@@ -1,4 +1,5 @@
 """Reading the purge history (the rules themselves are in retention.rules)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -10,9 +11,15 @@ from disclosure.retention.rules import current_rules, retention_sentences, sched
 
 def last_run(session: Session) -> PurgeRun | None:
     """The most recent purge run, whatever its outcome."""
-    return session.scalar(select(PurgeRun).order_by(PurgeRun.started_at.desc(), PurgeRun.id.desc()).limit(1))
+    return session.scalar(
+        select(PurgeRun).order_by(PurgeRun.started_at.desc(), PurgeRun.id.desc()).limit(1)
+    )
 
 
 def recent_runs(session: Session, limit: int = 60) -> list[PurgeRun]:
     """The latest purge runs, newest first."""
-    return list(session.scalars(select(PurgeRun).order_by(PurgeRun.started_at.desc(), PurgeRun.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(PurgeRun).order_by(PurgeRun.started_at.desc(), PurgeRun.id.desc()).limit(limit)
+        )
+    )

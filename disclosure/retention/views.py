@@ -1,4 +1,5 @@
 """The public retention schedule, the Director's retention settings, and the purge history."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -30,17 +31,27 @@ def settings():
     form = settings_form(current)
     if form.validate_on_submit():
         try:
-            changed = rules.update_rules(db.session, current_user, {s.kind: form[s.kind].data for s in rules.SPECS})
+            changed = rules.update_rules(
+                db.session, current_user, {s.kind: form[s.kind].data for s in rules.SPECS}
+            )
         except DomainError as err:
             db.session.rollback()
             show_domain_error(form, err)
         else:
             db.session.commit()
-            flash(f"Retention schedule saved ({len(changed)} change{'s' if len(changed) != 1 else ''}). "
-                  "The next purge applies it.", "success")
+            flash(
+                f"Retention schedule saved ({len(changed)} "
+                f"change{'s' if len(changed) != 1 else ''}). The next purge applies it.",
+                "success",
+            )
             return redirect(url_for("retention.settings"))
-    return render_template("retention/settings.html", form=form, specs=rules.SPECS, current=current,
-                           sentence_for=rules.sentence)
+    return render_template(
+        "retention/settings.html",
+        form=form,
+        specs=rules.SPECS,
+        current=current,
+        sentence_for=rules.sentence,
+    )
 
 
 @bp.route("/retention/purges")
@@ -48,4 +59,6 @@ def settings():
 def history():
     """Every purge run: when, how it ended, what it deleted and what holds kept."""
     labels = {k: v.label for k, v in RECORD_KINDS.items()}
-    return render_template("retention/history.html", runs=service.recent_runs(db.session), labels=labels)
+    return render_template(
+        "retention/history.html", runs=service.recent_runs(db.session), labels=labels
+    )

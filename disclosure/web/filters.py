@@ -1,4 +1,5 @@
 """Template filters: times are stored in UTC and shown in the library's time zone."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

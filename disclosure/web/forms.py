@@ -1,4 +1,5 @@
 """Form helpers shared by every area."""
+
 from __future__ import annotations
 
 from wtforms.fields.choices import SelectChoice

@@ -2,6 +2,7 @@
 
 A branch's staff often share one public address, so the tight limit counts attempts per
 address AND account name; a looser limit per address alone stops someone trying many names."""
+
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

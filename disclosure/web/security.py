@@ -2,21 +2,25 @@
 
 Pages hold confidential records and are often opened on shared or public computers, so nothing
 a signed-in person sees may be cached by the browser (Cache-Control: no-store). Everything is
-served from this origin (libraries run offline), which lets the content security policy be strict."""
+served from this origin (libraries run offline), which lets the content security policy be
+strict."""
+
 from __future__ import annotations
 
 from flask import Flask, request
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",  # WeasyPrint-shared templates use style attributes
-    "img-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",  # WeasyPrint-shared templates use style attributes
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 def _headers(response):

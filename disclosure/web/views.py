@@ -1,4 +1,5 @@
 """The home page of each role."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
@@ -34,4 +35,6 @@ def home():
         context.update(make_context(db.session, current_user))
         panels.append(template)
     unread = notify.unread_for(db.session, current_user)
-    return render_template(f"home/{role}.html", role=role, panels=panels, notifications=unread, **context)
+    return render_template(
+        f"home/{role}.html", role=role, panels=panels, notifications=unread, **context
+    )

@@ -1,4 +1,5 @@
 """Sign-in, CSRF, cookies, and sessions that end when they should."""
+
 from sqlalchemy import select
 
 from disclosure.auth.models import User
@@ -8,7 +9,9 @@ from tests import factories
 def test_post_without_csrf_token_is_refused(client, session):
     user = factories.user(session, "staff")
     session.commit()
-    response = client.post("/login", data={"username": user.username, "password": factories.PASSWORD})
+    response = client.post(
+        "/login", data={"username": user.username, "password": factories.PASSWORD}
+    )
     assert response.status_code == 400
     assert "expired or was not sent from this site" in response.get_data(as_text=True)
 
@@ -32,8 +35,14 @@ def test_wrong_password_keeps_the_username_and_says_why(client, session):
 def test_passwords_are_stored_as_argon2id(session):
     from disclosure.auth import service
 
-    user = service.create_user(session, None, username="newperson", full_name="New Person", role="staff",
-                               password="a long enough password")
+    user = service.create_user(
+        session,
+        None,
+        username="newperson",
+        full_name="New Person",
+        role="staff",
+        password="a long enough password",
+    )
     assert user.password_hash.startswith("$argon2id$")
     assert "a long enough password" not in user.password_hash
 
@@ -66,7 +75,9 @@ def test_disabled_account_cannot_sign_in(client, session):
     user = factories.user(session, "staff", is_enabled=False)
     session.commit()
     response = client.submit("/login", {"username": user.username, "password": factories.PASSWORD})
-    assert response.status_code == 200 and "do not match an active account" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "do not match an active account" in response.get_data(
+        as_text=True
+    )
 
 
 def test_session_cookie_flags(app, backend, server_for):
@@ -82,7 +93,10 @@ def test_next_parameter_cannot_redirect_off_site(client, session):
     user = factories.user(session, "staff")
     session.commit()
     token = client.csrf_token("/login")
-    response = client.post("/login?next=//evil.example/x", data={"csrf_token": token, "username": user.username, "password": factories.PASSWORD})
+    response = client.post(
+        "/login?next=//evil.example/x",
+        data={"csrf_token": token, "username": user.username, "password": factories.PASSWORD},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -90,8 +104,15 @@ def test_changing_your_password_ends_your_other_sessions(app, client, session, l
     user = login_as("staff")
     elsewhere = app.test_client()
     login_as("staff", user, the_client=elsewhere)
-    response = client.submit("/account/password", {"current": factories.PASSWORD, "new": "a fresh long password", "again": "a fresh long password"},
-                             follow_redirects=True)
+    response = client.submit(
+        "/account/password",
+        {
+            "current": factories.PASSWORD,
+            "new": "a fresh long password",
+            "again": "a fresh long password",
+        },
+        follow_redirects=True,
+    )
     assert "Your password is changed." in response.get_data(as_text=True)
     assert client.get("/").status_code == 200  # this session goes on
     assert elsewhere.get("/").status_code == 302  # the other one has ended
@@ -99,11 +120,16 @@ def test_changing_your_password_ends_your_other_sessions(app, client, session, l
 
 def test_wrong_current_password_is_refused_beside_the_field(client, login_as):
     login_as("staff")
-    response = client.submit("/account/password", {"current": "wrong", "new": "a fresh long password", "again": "a fresh long password"})
+    response = client.submit(
+        "/account/password",
+        {"current": "wrong", "new": "a fresh long password", "again": "a fresh long password"},
+    )
     assert "That is not your current password." in response.get_data(as_text=True)
 
 
-def test_repeated_failed_sign_ins_are_slowed_per_account_not_per_library(backend, server_for, tmp_path):
+def test_repeated_failed_sign_ins_are_slowed_per_account_not_per_library(
+    backend, server_for, tmp_path
+):
     from disclosure import migrate
     from tests import databases
     from tests.conftest import Client, make_app
@@ -114,10 +140,17 @@ def test_repeated_failed_sign_ins_are_slowed_per_account_not_per_library(backend
     limited.test_client_class = Client
     the_client = limited.test_client()
     token = the_client.csrf_token("/login")
-    codes = [the_client.post("/login", data={"csrf_token": token, "username": "dana", "password": "wrong"}).status_code for _ in range(11)]
+    codes = [
+        the_client.post(
+            "/login", data={"csrf_token": token, "username": "dana", "password": "wrong"}
+        ).status_code
+        for _ in range(11)
+    ]
     assert codes[:10] == [200] * 10 and codes[10] == 429
     # a colleague at the same desk (same address) can still sign in to another account
-    other = the_client.post("/login", data={"csrf_token": token, "username": "sam", "password": "wrong"})
+    other = the_client.post(
+        "/login", data={"csrf_token": token, "username": "sam", "password": "wrong"}
+    )
     assert other.status_code == 200
     from disclosure.db import db
 

@@ -2,6 +2,7 @@
 
 Each module defines TABLE: endpoint -> the set of roles its @allow declares. Role names:
 'public', 'patron', 'staff-any', 'director', 'staff', 'supervisor', 'counsel', 'admin'."""
+
 import importlib
 import pkgutil
 

@@ -1,4 +1,5 @@
 """The cases area's routes (issue 3), and the acting-Director page it adds to auth."""
+
 DESK = {"staff", "supervisor", "director"}
 DIRECTOR = {"director"}
 # Any staff account may ask; cases.visibility answers 404 to all but counsel assigned, the Director

@@ -1,5 +1,6 @@
 """The documents area: the Director's letters and certificates, the annual report, the desk card,
 the receipt PDF."""
+
 DIRECTOR = {"director"}
 
 TABLE = {

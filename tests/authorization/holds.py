@@ -1,4 +1,5 @@
 """Holds and retention (issue 4)."""
+
 DIRECTOR = {"director"}
 
 TABLE = {

@@ -1,4 +1,5 @@
 """Patrons' own records: the portal (patrons only, each their own) and the desk."""
+
 DESK = {"staff", "supervisor", "director"}
 
 TABLE = {

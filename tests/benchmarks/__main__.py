@@ -7,9 +7,11 @@ Each side runs in a process of its own; it prints the wall time and the peak mem
 process's peak resident set above where it started) of each, and checks that both leave
 exactly the same rows.
 
-    python -m tests.benchmarks                       # 100,000 and 1,000,000 rows, SQLite and PostgreSQL
+    python -m tests.benchmarks                       # 100,000 and 1,000,000 rows, SQLite and
+    PostgreSQL
     python -m tests.benchmarks --rows 200000 --backend sqlite
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,7 +35,10 @@ from tests.benchmarks.runner import NOW, measure  # noqa: E402
 
 def remaining(engine) -> dict[str, list[int]]:
     with engine.connect() as conn:
-        return {t.__tablename__: list(conn.scalars(select(t.id).order_by(t.id))) for t in (Loan, ComputerSession)}
+        return {
+            t.__tablename__: list(conn.scalars(select(t.id).order_by(t.id)))
+            for t in (Loan, ComputerSession)
+        }
 
 
 def copies(backend: str, rows: int, folder: Path, server: str | None):
@@ -52,7 +57,10 @@ def copies(backend: str, rows: int, folder: Path, server: str | None):
     engine = make_engine(url)
     started = time.perf_counter()
     data.load(engine, rows, NOW)
-    print(f"  loaded {rows:,} loans + {rows:,} computer sessions + 1,000 holds in {time.perf_counter() - started:.0f} s")
+    print(
+        f"  loaded {rows:,} loans + {rows:,} computer sessions + 1,000 holds in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
     engine.dispose()
     if backend == "sqlite":
         targets = []
@@ -63,7 +71,9 @@ def copies(backend: str, rows: int, folder: Path, server: str | None):
         return targets
     with admin.connect() as conn:
         for name in ("purge", "sql"):
-            conn.execute(text(f'CREATE DATABASE "bench_{name}_{rows}" TEMPLATE "bench_base_{rows}"'))
+            conn.execute(
+                text(f'CREATE DATABASE "bench_{name}_{rows}" TEMPLATE "bench_base_{rows}"')
+            )
     admin.dispose()
     return [server.replace("/postgres?", f"/bench_{name}_{rows}?") for name in ("purge", "sql")]
 
@@ -81,16 +91,34 @@ def bench(backend: str, rows: int, folder: Path, server: str | None) -> dict:
     sql_engine.dispose()
     ratio = purge_time / sql_time if sql_time else float("inf")
     print(f"  hand-written SQL DELETE: {sql_time:7.1f} s   peak memory +{sql_mem:6.1f} MiB")
-    print(f"  purge (batches, stats):  {purge_time:7.1f} s   peak memory +{purge_mem:6.1f} MiB   = {ratio:.2f}x the SQL")
+    print(
+        f"  purge (batches, stats):  {purge_time:7.1f} s   peak memory +{purge_mem:6.1f} MiB   = "
+        f"{ratio:.2f}x the SQL"
+    )
     print(f"  rows left: {kept}; same rows left by both: {'yes' if same else 'NO'}")
     if not same:
         raise SystemExit("the purge and the SQL baseline left different rows")
-    return dict(backend=backend, rows=rows, sql=sql_time, purge=purge_time, ratio=ratio, sql_mem=sql_mem, purge_mem=purge_mem)
+    return dict(
+        backend=backend,
+        rows=rows,
+        sql=sql_time,
+        purge=purge_time,
+        ratio=ratio,
+        sql_mem=sql_mem,
+        purge_mem=purge_mem,
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, action="append", help="rows of each kind (repeatable); default 100000 and 1000000")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rows",
+        type=int,
+        action="append",
+        help="rows of each kind (repeatable); default 100000 and 1000000",
+    )
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     sizes = args.rows or [100_000, 1_000_000]
@@ -114,11 +142,16 @@ def main() -> None:
         if cluster:
             cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
-    print("\n| backend | rows of each kind | SQL DELETE | purge | ratio | peak memory SQL | peak memory purge |")
+    print(
+        "\n| backend | rows of each kind | SQL DELETE | purge | ratio | peak memory SQL | peak "
+        "memory purge |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['backend']} | {r['rows']:,} | {r['sql']:.1f} s | {r['purge']:.1f} s | {r['ratio']:.2f}x "
-              f"| +{r['sql_mem']:.0f} MiB | +{r['purge_mem']:.0f} MiB |")
+        print(
+            f"| {r['backend']} | {r['rows']:,} | {r['sql']:.1f} s | {r['purge']:.1f} s | "
+            f"{r['ratio']:.2f}x | +{r['sql_mem']:.0f} MiB | +{r['purge_mem']:.0f} MiB |"
+        )
 
 
 if __name__ == "__main__":

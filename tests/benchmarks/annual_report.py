@@ -2,11 +2,13 @@
 renders in under 5 seconds. Not collected by pytest; run it:
 
     .venv/bin/python -m tests.benchmarks.annual_report            # SQLite, a fresh temporary file
-    DISCLOSURE_BENCH_DATABASE_URL=postgresql+psycopg://... .venv/bin/python -m tests.benchmarks.annual_report
+    DISCLOSURE_BENCH_DATABASE_URL=postgresql+psycopg://... .venv/bin/python -m
+    tests.benchmarks.annual_report
 
 The purged records exist the way the purge leaves them: as per-run, per-kind counts (the records
 themselves are gone). The year gets a nightly purge run (365 runs), 500 cases of every kind (some
 gagged), holds and patrons' requests when those areas are installed."""
+
 from __future__ import annotations
 
 import os
@@ -30,11 +32,33 @@ YEAR = 2025
 CASES = 500
 PURGED = 2_000_000
 LIMIT_SECONDS = 5.0
-KINDS = ["informal", "subpoena", "search_warrant", "court_order", "fisa_order", "nsl", "preservation", "exigent"]
-DECISIONS = ["comply", "comply_in_part", "no_responsive_records", "refuse_improper", "challenge",
-             "proper_process_required", None]
-PURGE_SHARE = {"computer_sessions": 0.62, "loans": 0.30, "program_registrations": 0.04, "ill_emails": 0.02,
-               "mailing_list_subscriptions": 0.015, "patrons": 0.005}
+KINDS = [
+    "informal",
+    "subpoena",
+    "search_warrant",
+    "court_order",
+    "fisa_order",
+    "nsl",
+    "preservation",
+    "exigent",
+]
+DECISIONS = [
+    "comply",
+    "comply_in_part",
+    "no_responsive_records",
+    "refuse_improper",
+    "challenge",
+    "proper_process_required",
+    None,
+]
+PURGE_SHARE = {
+    "computer_sessions": 0.62,
+    "loans": 0.30,
+    "program_registrations": 0.04,
+    "ill_emails": 0.02,
+    "mailing_list_subscriptions": 0.015,
+    "patrons": 0.005,
+}
 
 
 def _instant(rng: random.Random) -> datetime:
@@ -48,20 +72,47 @@ def fill(session, rng: random.Random) -> dict:
     from disclosure.cases.models import Case
 
     now = clock.now()
-    clerk = User(username="bench-clerk", full_name="Bench Clerk", role="staff", password_hash="x", is_enabled=True,
-                 session_version=1, created_at=now)
-    director = User(username="bench-director", full_name="Dana Whitfield", role="director", password_hash="x",
-                    is_enabled=True, session_version=1, created_at=now)
+    clerk = User(
+        username="bench-clerk",
+        full_name="Bench Clerk",
+        role="staff",
+        password_hash="x",
+        is_enabled=True,
+        session_version=1,
+        created_at=now,
+    )
+    director = User(
+        username="bench-director",
+        full_name="Dana Whitfield",
+        role="director",
+        password_hash="x",
+        is_enabled=True,
+        session_version=1,
+        created_at=now,
+    )
     session.add_all([clerk, director])
     session.flush()
     cases = []
     for number in range(1, CASES + 1):
         kind = rng.choice(KINDS)
         received = _instant(rng)
-        cases.append(dict(year=YEAR, number=number, kind=kind, status="decided", received_at=received,
-                          received_by_id=clerk.id, routed_at=received, officer_name="Officer", officer_agency="Agency",
-                          records_sought="records", court_order_received=False, decision=rng.choice(DECISIONS),
-                          gagged=kind in ("fisa_order", "nsl")))
+        cases.append(
+            dict(
+                year=YEAR,
+                number=number,
+                kind=kind,
+                status="decided",
+                received_at=received,
+                received_by_id=clerk.id,
+                routed_at=received,
+                officer_name="Officer",
+                officer_agency="Agency",
+                records_sought="records",
+                court_order_received=False,
+                decision=rng.choice(DECISIONS),
+                gagged=kind in ("fisa_order", "nsl"),
+            )
+        )
     session.execute(insert(Case), cases)
     written = {"cases": CASES, "purged": _fill_purges(session, rng)}
     written.update(_fill_holds(session, rng, director))
@@ -75,11 +126,27 @@ def _fill_purges(session, rng: random.Random) -> int:
     if models is None:
         return 0
     Run, Count = models.PurgeRun, models.PurgeRunCount
-    days = [clock.start_of_local_day(date(YEAR, 1, 1) + timedelta(days=d)) + timedelta(hours=2) for d in range(365)]
-    runs = [dict(started_at=day, heartbeat_at=day, finished_at=day + timedelta(minutes=3), status="finished",
-                 trigger="scheduler") for day in days]
+    days = [
+        clock.start_of_local_day(date(YEAR, 1, 1) + timedelta(days=d)) + timedelta(hours=2)
+        for d in range(365)
+    ]
+    runs = [
+        dict(
+            started_at=day,
+            heartbeat_at=day,
+            finished_at=day + timedelta(minutes=3),
+            status="finished",
+            trigger="scheduler",
+        )
+        for day in days
+    ]
     session.execute(insert(Run), runs)
-    run_ids = [row[0] for row in session.execute(Run.__table__.select().with_only_columns(Run.id).order_by(Run.id))]
+    run_ids = [
+        row[0]
+        for row in session.execute(
+            Run.__table__.select().with_only_columns(Run.id).order_by(Run.id)
+        )
+    ]
     counts, total = [], 0
     for kind, share in PURGE_SHARE.items():
         per_kind = round(PURGED * share)
@@ -87,7 +154,15 @@ def _fill_purges(session, rng: random.Random) -> int:
         for index, run_id in enumerate(run_ids):
             deleted = base + (1 if index < extra else 0)
             total += deleted
-            counts.append(dict(run_id=run_id, kind=kind, deleted=deleted, anonymised=0, kept_held=rng.randrange(0, 3)))
+            counts.append(
+                dict(
+                    run_id=run_id,
+                    kind=kind,
+                    deleted=deleted,
+                    anonymised=0,
+                    kept_held=rng.randrange(0, 3),
+                )
+            )
     session.execute(insert(Count), counts)
     assert total == PURGED, total
     return total
@@ -105,9 +180,18 @@ def _fill_holds(session, rng, director) -> dict:
     holds = []
     for case_id in case_ids:
         placed = _instant(rng)
-        holds.append(dict(case_id=case_id, requested_at=placed, requested_by="Agency", placed_at=placed,
-                          placed_by_id=director.id, expires_at=placed + timedelta(days=90), covers_loans=True,
-                          scope="library"))
+        holds.append(
+            dict(
+                case_id=case_id,
+                requested_at=placed,
+                requested_by="Agency",
+                placed_at=placed,
+                placed_by_id=director.id,
+                expires_at=placed + timedelta(days=90),
+                covers_loans=True,
+                scope="library",
+            )
+        )
     if holds:
         session.execute(insert(models.Hold), holds)
     return {"holds": len(holds)}
@@ -119,17 +203,31 @@ def _fill_patron_requests(session, rng) -> dict:
         return {}
     from disclosure.records.models import Patron
 
-    patron = Patron(card_number="29000000000001", name="Bench Patron", address="1 Elm St",
-                    card_expires_on=date(YEAR + 2, 1, 1), session_version=1)
+    patron = Patron(
+        card_number="29000000000001",
+        name="Bench Patron",
+        address="1 Elm St",
+        card_expires_on=date(YEAR + 2, 1, 1),
+        session_version=1,
+    )
     session.add(patron)
     session.flush()
     requests = []
     for _ in range(120):
         received = _instant(rng)
         answered = received + timedelta(days=rng.uniform(0.5, 35))
-        requests.append(dict(subject_id=patron.id, requester_id=patron.id, for_minor=False, channel="portal",
-                             status="ready", received_at=received, due_on=(received + timedelta(days=30)).date(),
-                             compiled_at=answered))
+        requests.append(
+            dict(
+                subject_id=patron.id,
+                requester_id=patron.id,
+                for_minor=False,
+                channel="portal",
+                status="ready",
+                received_at=received,
+                due_on=(received + timedelta(days=30)).date(),
+                compiled_at=answered,
+            )
+        )
     session.execute(insert(models.PatronRequest), requests)
     return {"patron_requests": len(requests)}
 
@@ -143,15 +241,22 @@ def main() -> int:
         clock.freeze(datetime(YEAR + 1, 1, 20, 15, tzinfo=clock.UTC))
         started = time.perf_counter()
         written = fill(db.session, rng)
-        print(f"filled {written['cases']} cases, {written['purged']:,} purged records, {written.get('holds', 0)} holds, "
-              f"{written.get('patron_requests', 0)} patron requests "
-              f"in {time.perf_counter() - started:.1f} s ({db.session.get_bind().dialect.name})")
+        print(
+            f"filled {written['cases']} cases, {written['purged']:,} purged records, "
+            f"{written.get('holds', 0)} holds, {written.get('patron_requests', 0)} patron requests "
+            f"in {time.perf_counter() - started:.1f} s ({db.session.get_bind().dialect.name})"
+        )
         from flask import template_rendered
 
         from disclosure.documents import service
 
-        rendered = []  # (template, context) of each page rendered: the baseline lays out the same HTML
-        template_rendered.connect(lambda sender, template, context, **extra: rendered.append((template, context)), app, weak=False)
+        # (template, context) of each page rendered: the baseline lays out the same HTML
+        rendered = []
+        template_rendered.connect(
+            lambda sender, template, context, **extra: rendered.append((template, context)),
+            app,
+            weak=False,
+        )
         timings = []  # the first run is cold (WeasyPrint loads its fonts), and counts
         for _ in range(3):
             started = time.perf_counter()
@@ -160,10 +265,14 @@ def main() -> int:
         db.session.rollback()
         baseline = _weasyprint_alone(app, *rendered[-1])
     best, worst = min(timings), max(timings)
-    print(f"annual report {YEAR}: {len(document.pdf):,} bytes; cold {timings[0]:.2f} s, best {best:.2f} s, worst {worst:.2f} s "
-          f"(limit {LIMIT_SECONDS:.0f} s)")
-    print(f"baseline, WeasyPrint alone laying out the same finished HTML: best {baseline:.2f} s; "
-          f"the whole report (queries, figures, charts, layout) takes {best / baseline:.2f}x that")
+    print(
+        f"annual report {YEAR}: {len(document.pdf):,} bytes; cold {timings[0]:.2f} s, best "
+        f"{best:.2f} s, worst {worst:.2f} s (limit {LIMIT_SECONDS:.0f} s)"
+    )
+    print(
+        f"baseline, WeasyPrint alone laying out the same finished HTML: best {baseline:.2f} s; the "
+        f"whole report (queries, figures, charts, layout) takes {best / baseline:.2f}x that"
+    )
     return 0 if worst < LIMIT_SECONDS else 1
 
 

@@ -1,18 +1,24 @@
 """The hand-written SQL the purge is measured against: one set-based DELETE per kind, written
 out by hand (not through holds.coverage), with the same index-driven shape per hold scope."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 from sqlalchemy import text
 
-ACTIVE = ("h.released_at IS NULL AND h.{covers} AND (h.expires_at > :now OR (c.court_order_received AND c.closed_at IS NULL))"
-          " AND (h.window_start IS NULL OR {ends} IS NULL OR {ends} >= h.window_start)"
-          " AND (h.window_end IS NULL OR {starts} < h.window_end)")
+ACTIVE = (
+    "h.released_at IS NULL AND h.{covers} AND (h.expires_at > :now OR (c.court_order_received AND "
+    "c.closed_at IS NULL)) AND (h.window_start IS NULL OR {ends} IS NULL OR {ends} >= "
+    "h.window_start) AND (h.window_end IS NULL OR {starts} < h.window_end)"
+)
 
 # A hold naming workstations cannot narrow loans (the hold form refuses it); if one did, it
 # would keep every loan: evaluated once, not per row.
-ANYWHERE = "h.released_at IS NULL AND h.{covers} AND (h.expires_at > :now OR (c.court_order_received AND c.closed_at IS NULL))"
+ANYWHERE = (
+    "h.released_at IS NULL AND h.{covers} AND (h.expires_at > :now OR (c.court_order_received AND "
+    "c.closed_at IS NULL))"
+)
 
 LOANS = """
 DELETE FROM loans WHERE returned_at IS NOT NULL AND fine_settled AND returned_at <= :cutoff AND NOT (
@@ -23,8 +29,12 @@ DELETE FROM loans WHERE returned_at IS NOT NULL AND fine_settled AND returned_at
   OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id
              WHERE h.scope = 'branch' AND h.branch_id = loans.branch_id AND {active})
   OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id WHERE h.scope = 'library' AND {active}))
-""".format(active=ACTIVE.format(covers="covers_loans", starts="loans.checked_out_at", ends="loans.returned_at"),
-           anywhere=ANYWHERE.format(covers="covers_loans"))
+""".format(
+    active=ACTIVE.format(
+        covers="covers_loans", starts="loans.checked_out_at", ends="loans.returned_at"
+    ),
+    anywhere=ANYWHERE.format(covers="covers_loans"),
+)
 
 SESSIONS = """
 DELETE FROM computer_sessions WHERE started_at <= :cutoff AND NOT (
@@ -39,8 +49,13 @@ DELETE FROM computer_sessions WHERE started_at <= :cutoff AND NOT (
              WHERE h.scope = 'branch' AND {active}
                AND h.branch_id = (SELECT w.branch_id FROM workstations w WHERE w.id = computer_sessions.workstation_id))
   OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id WHERE h.scope = 'library' AND {active}))
-""".format(active=ACTIVE.format(covers="covers_computer_sessions", starts="computer_sessions.started_at",
-                                ends="coalesce(computer_sessions.ended_at, computer_sessions.started_at)"))
+""".format(
+    active=ACTIVE.format(
+        covers="covers_computer_sessions",
+        starts="computer_sessions.started_at",
+        ends="coalesce(computer_sessions.ended_at, computer_sessions.started_at)",
+    )
+)
 
 
 def run(engine, now) -> None:

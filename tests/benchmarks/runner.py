@@ -1,4 +1,5 @@
 """Running one side of the benchmark (the purge or the SQL baseline) in a process of its own."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -54,8 +55,9 @@ def measure(which: str, url: str) -> tuple[float, float]:
         try:
             outcome = results.get(timeout=5)
             break
-        except queue.Empty:
+        except queue.Empty as empty:
             if not child.is_alive():
-                raise SystemExit(f"the {which} process died (exit code {child.exitcode})")
+                died = f"the {which} process died (exit code {child.exitcode})"
+                raise SystemExit(died) from empty
     child.join()
     return outcome

@@ -1,4 +1,5 @@
 """A real browser walks a subpoena from the desk to closure (issue 3, "Done when")."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -42,11 +43,15 @@ def test_subpoena_from_the_desk_to_closure_in_a_browser(live_server, page, backe
     page.get_by_label("Officer's name").fill("Det. Jordan Hale")
     page.get_by_label("Badge or ID number").fill("4471")
     page.get_by_label("Agency").fill("Jefferson County Sheriff's Office")
-    page.get_by_label("What records did the officer ask for?").fill(f"All loans of card {CARD} since September")
+    page.get_by_label("What records did the officer ask for?").fill(
+        f"All loans of card {CARD} since September"
+    )
     page.get_by_label("Patron card numbers named").fill(CARD)
     page.get_by_label("Court or issuing authority").fill("Circuit Court of Jefferson County")
     page.get_by_label("Docket or case number").fill("26JE-CR00123")
-    page.get_by_label("Return date (answer by)").fill((clock.today() + timedelta(days=14)).isoformat())
+    page.get_by_label("Return date (answer by)").fill(
+        (clock.today() + timedelta(days=14)).isoformat()
+    )
     page.get_by_label("Scans of the paper").set_input_files(str(scan))
     screenshot(page, "cases-intake-form", backend)
     page.get_by_role("button", name="Send to the Director").click()
@@ -55,7 +60,9 @@ def test_subpoena_from_the_desk_to_closure_in_a_browser(live_server, page, backe
     reference = heading.removeprefix("Receipt ")
     screenshot(page, "cases-receipt", backend)
     page.goto(f"{base_url}/cases/new?kind=search_warrant")  # what the desk is told for a warrant
-    assert "(636) 555-0101" in page.inner_text(".call-now")  # the Director's phone, from the account
+    assert "(636) 555-0101" in page.inner_text(
+        ".call-now"
+    )  # the Director's phone, from the account
     screenshot(page, "cases-intake-warrant", backend)
     _sign_out(page)
 
@@ -79,11 +86,19 @@ def test_subpoena_from_the_desk_to_closure_in_a_browser(live_server, page, backe
     screenshot(page, "cases-counsel-home", backend)
     page.get_by_role("link", name="My reviews").click()
     page.get_by_role("link", name=f"Record advice on {reference}").click()
-    for label in ("Issued by a court of competent jurisdiction", "Shows good cause", "In proper form", "Signed",
-                  "In date (not expired)", "Within the court's jurisdiction"):
+    for label in (
+        "Issued by a court of competent jurisdiction",
+        "Shows good cause",
+        "In proper form",
+        "Signed",
+        "In date (not expired)",
+        "Within the court's jurisdiction",
+    ):
         page.get_by_label(label, exact=True).check()
     page.get_by_label("Comply in part (narrow the request)").check()
-    page.get_by_label("Advice to the Director (confidential)").fill("Valid subpoena. Release loans since 1 September only.")
+    page.get_by_label("Advice to the Director (confidential)").fill(
+        "Valid subpoena. Release loans since 1 September only."
+    )
     screenshot(page, "cases-advice", backend)
     page.get_by_role("button", name="Record my advice").click()
     assert "Your advice is recorded" in page.inner_text("main")
@@ -106,7 +121,9 @@ def test_subpoena_from_the_desk_to_closure_in_a_browser(live_server, page, backe
     assert "Production recorded" in page.inner_text("main")
     screenshot(page, "cases-production", backend)
     page.get_by_role("link", name=f"Case {reference}").click()
-    page.get_by_label("Outcome").fill("Complied in part; loans since 1 September released to Det. Hale.")
+    page.get_by_label("Outcome").fill(
+        "Complied in part; loans since 1 September released to Det. Hale."
+    )
     page.get_by_role("button", name="Close the case").click()
     assert "Case closed." in page.inner_text("main")
     screenshot(page, "cases-closed", backend)

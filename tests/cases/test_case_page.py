@@ -1,5 +1,6 @@
 """The case page says what is true of the case: an emergency release's advice and what it
 released, a preservation hold in place, and a restricted matter kept off the desk screen."""
+
 from __future__ import annotations
 
 import html
@@ -11,24 +12,42 @@ from tests import factories
 
 
 def _text(response) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+    return re.sub(
+        r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+    )
 
 
-def test_an_emergency_release_shows_counsels_advice_what_was_released_and_no_close_until_the_paper(app, client, session, login_as):
+def test_an_emergency_release_shows_counsels_advice_what_was_released_and_no_close_until_the_paper(
+    app, client, session, login_as
+):
     clock.freeze(factories.at(2026, 11, 14, 17))
     director = login_as("director")
     case = factories.case(session, "exigent")
     with app.app_context():  # the paperwork's days are a setting
-        service.record_exigent_waiver(session, director, case, counsel_name="Morgan Reyes, Esq.", advised_at=clock.now(),
-                                      advice="Release the sign-up name only.", by_phone=True, emergency="Bomb threat",
-                                      released="The sign-up name for one session")
+        service.record_exigent_waiver(
+            session,
+            director,
+            case,
+            counsel_name="Morgan Reyes, Esq.",
+            advised_at=clock.now(),
+            advice="Release the sign-up name only.",
+            by_phone=True,
+            emergency="Bomb threat",
+            released="The sign-up name for one session",
+        )
     service.decide(session, director, case, "comply")
     session.commit()
     page = _text(client.get(f"/cases/{case.id}"))
-    assert "For the emergency release, Morgan Reyes, Esq. advised on 14 Nov 2026, 11:00 a.m. (by phone)" in page
+    assert (
+        "For the emergency release, Morgan Reyes, Esq. advised on 14 Nov 2026, 11:00 a.m. (by "
+        "phone)" in page
+    )
     assert "No counsel assigned yet" not in page
     assert "Released under the exigent waiver: The sign-up name for one session." in page
-    assert "The case stays open until the officer's paper for the emergency release is attached (due 21 Nov 2026)." in page
+    assert (
+        "The case stays open until the officer's paper for the emergency release is attached (due "
+        "21 Nov 2026)." in page
+    )
     assert "Close with the outcome" not in page
 
 
@@ -54,14 +73,23 @@ def test_the_desk_home_does_not_name_a_restricted_matter(client, session, login_
     assert "National Security Letter" not in page
 
 
-def test_the_director_sees_which_named_cards_and_computers_match_no_record(client, session, login_as):
+def test_the_director_sees_which_named_cards_and_computers_match_no_record(
+    client, session, login_as
+):
     login_as("director")
     patron = factories.patron(session)
     computer = factories.workstation(session)
-    case = factories.case(session, "subpoena", patron_cards=[patron.card_number, "21999999999999"],
-                          workstation_codes=[computer.code, "NO-SUCH-PC"])
+    case = factories.case(
+        session,
+        "subpoena",
+        patron_cards=[patron.card_number, "21999999999999"],
+        workstation_codes=[computer.code, "NO-SUCH-PC"],
+    )
     session.commit()
     page = _text(client.get(f"/cases/{case.id}"))
     assert "card 21999999999999 No such card in the records: check the paper" in page
     assert "NO-SUCH-PC No such computer in the records: check the paper" in page
-    assert f"card {patron.card_number} No such card" not in page and f"{computer.code} No such computer" not in page
+    assert (
+        f"card {patron.card_number} No such card" not in page
+        and f"{computer.code} No such computer" not in page
+    )

@@ -1,12 +1,13 @@
 """Gag orders: the circle sees the case; to everyone else it does not exist (DOMAIN.md)."""
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from disclosure import clock
-from disclosure.auth.models import ActingDirector
 from disclosure.audit.models import AuditEvent
+from disclosure.auth.models import ActingDirector
 from disclosure.cases import gag, visibility
 from disclosure.cases.models import Case
 from disclosure.errors import DomainError
@@ -18,8 +19,17 @@ _numbers = iter(range(1, 10_000))
 
 def make_case(session, clerk, **fields) -> Case:
     now = clock.now()
-    values = dict(year=now.year, number=next(_numbers) + 5000, kind="subpoena", status="with_director", received_at=now,
-                  received_by_id=clerk.id, routed_at=now, officer_name="Det. Pat Quill", officer_agency="County Sheriff")
+    values = dict(
+        year=now.year,
+        number=next(_numbers) + 5000,
+        kind="subpoena",
+        status="with_director",
+        received_at=now,
+        received_by_id=clerk.id,
+        routed_at=now,
+        officer_name="Det. Pat Quill",
+        officer_agency="County Sheriff",
+    )
     values.update(fields)
     case = Case(**values)
     session.add(case)
@@ -46,7 +56,9 @@ def sees(session, user, case) -> bool:
 
 
 def test_gagged_case_is_seen_only_by_its_circle(session, people):
-    case = make_case(session, people["clerk"], kind="nsl", gagged=True, counsel_id=people["counsel"].id)
+    case = make_case(
+        session, people["clerk"], kind="nsl", gagged=True, counsel_id=people["counsel"].id
+    )
     gag.add_member(session, people["director"], case, people["member"])
     inside = {"director", "counsel", "member"}
     for name, user in people.items():
@@ -57,8 +69,14 @@ def test_acting_director_is_in_every_circle_while_acting(session, people):
     acting = factories.user(session, "staff")
     case = make_case(session, people["clerk"], kind="fisa_order", gagged=True)
     assert not sees(session, acting, case)
-    session.add(ActingDirector(user_id=acting.id, named_by_id=people["director"].id,
-                               starts_at=clock.now() - timedelta(hours=1), ends_at=clock.now() + timedelta(days=3)))
+    session.add(
+        ActingDirector(
+            user_id=acting.id,
+            named_by_id=people["director"].id,
+            starts_at=clock.now() - timedelta(hours=1),
+            ends_at=clock.now() + timedelta(days=3),
+        )
+    )
     session.flush()
     assert sees(session, acting, case)
 
@@ -88,20 +106,36 @@ def test_lifting_the_gag_returns_the_case_to_the_normal_rules(session, people):
     clock.freeze(factories.at(2026, 12, 1))
     case = make_case(session, people["clerk"], gagged=True, counsel_id=people["counsel"].id)
     gag.add_member(session, people["director"], case, people["member"])
-    gag.lift_gag(session, people["director"], case, reason="The court lifted the order", authority="Order of 1 Dec 2026, docket 26-MC-14")
+    gag.lift_gag(
+        session,
+        people["director"],
+        case,
+        reason="The court lifted the order",
+        authority="Order of 1 Dec 2026, docket 26-MC-14",
+    )
     assert not case.gagged and case.gag_lifted_at == clock.now()
     # a named member's sight came from the gag; the counsel assigned keeps theirs
     assert not sees(session, people["member"], case)
     assert sees(session, people["counsel"], case)
-    event = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "case.gag_lifted")).one()
+    event = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.case_id == case.id, AuditEvent.action == "case.gag_lifted"
+        )
+    ).one()
     assert "The court lifted the order" in event.detail and event.at == clock.now()
 
 
 def test_a_gag_expires_on_its_end_date(session, people):
     clock.freeze(factories.at(2026, 11, 23))
     case = make_case(session, people["clerk"], kind="nsl")
-    gag.impose_gag(session, people["director"], case, issued_by="FBI St. Louis Field Office", issued_on=clock.today(),
-                   until=clock.today() + timedelta(days=30))
+    gag.impose_gag(
+        session,
+        people["director"],
+        case,
+        issued_by="FBI St. Louis Field Office",
+        issued_on=clock.today(),
+        until=clock.today() + timedelta(days=30),
+    )
     assert gag.lift_expired_gags(session) == 0 and case.gagged
     clock.freeze(factories.at(2026, 12, 24))
     assert gag.lift_expired_gags(session) == 1
@@ -115,16 +149,27 @@ def test_imposing_a_gag_needs_the_issuer(session, people):
         gag.impose_gag(session, people["director"], case, issued_by=" ", issued_on=None)
 
 
-def test_notifications_about_a_gagged_case_say_only_that_a_restricted_matter_needs_attention(session, people):
+def test_notifications_about_a_gagged_case_say_only_that_a_restricted_matter_needs_attention(
+    session, people
+):
     case = make_case(session, people["clerk"], kind="nsl", gagged=True, officer_name="Agent CANARY")
-    note = gag.notify_about_case(session, people["director"], case, f"New NSL from {case.officer_name}", "details",
-                                 link=f"/cases/{case.id}", urgent=True)
+    note = gag.notify_about_case(
+        session,
+        people["director"],
+        case,
+        f"New NSL from {case.officer_name}",
+        "details",
+        link=f"/cases/{case.id}",
+        urgent=True,
+    )
     session.flush()
     stored = session.get(Notification, note.id)
     assert stored.subject == "A restricted matter needs your attention. Sign in to view it."
     assert stored.body == "" and stored.link == "/" and "CANARY" not in stored.subject
     open_case = make_case(session, people["clerk"])
-    plain = gag.notify_about_case(session, people["director"], open_case, "New subpoena", link=f"/cases/{open_case.id}")
+    plain = gag.notify_about_case(
+        session, people["director"], open_case, "New subpoena", link=f"/cases/{open_case.id}"
+    )
     assert plain.subject == "New subpoena"
 
 
@@ -139,7 +184,14 @@ def test_the_scheduler_lifts_an_expired_gag(app, session, people):
 
     clock.freeze(factories.at(2026, 11, 1))
     case = make_case(session, people["clerk"], kind="nsl")
-    gag.impose_gag(session, people["director"], case, issued_by="FBI", issued_on=clock.today(), until=clock.today() + timedelta(days=10))
+    gag.impose_gag(
+        session,
+        people["director"],
+        case,
+        issued_by="FBI",
+        issued_on=clock.today(),
+        until=clock.today() + timedelta(days=10),
+    )
     session.commit()
     clock.freeze(factories.at(2026, 11, 20))
     job = next(j for j in jobs.JOBS if j.id == "gag-expiry")

@@ -1,4 +1,5 @@
 """The Director's gag-order controls, through the pages a Director uses."""
+
 from sqlalchemy import select
 
 from disclosure import clock
@@ -8,14 +9,22 @@ from tests import factories
 from tests.pages import as_seen
 
 
-def test_director_records_a_gag_and_the_case_leaves_counsels_colleagues_sight(app, client, session, login_as):
+def test_director_records_a_gag_and_the_case_leaves_counsels_colleagues_sight(
+    app, client, session, login_as
+):
     director = login_as("director")
     case = factories.case(session, kind="subpoena")
     session.commit()
     page = f"/cases/{case.id}"
-    response = client.submit(f"/cases/{case.id}/gag", {"issued_by": "U.S. District Court, E.D. Mo.", "issued_on": "2026-11-20", "until": ""},
-                             page=page, follow_redirects=True)
-    assert "Gag order recorded. Only the circle can see this case now." in response.get_data(as_text=True)
+    response = client.submit(
+        f"/cases/{case.id}/gag",
+        {"issued_by": "U.S. District Court, E.D. Mo.", "issued_on": "2026-11-20", "until": ""},
+        page=page,
+        follow_redirects=True,
+    )
+    assert "Gag order recorded. Only the circle can see this case now." in response.get_data(
+        as_text=True
+    )
     assert session.scalar(select(Case.gagged).where(Case.id == case.id)) is True
     assert director.id
 
@@ -44,13 +53,24 @@ def test_lifting_the_gag_shows_on_the_timeline_with_when_and_why(client, session
     case = factories.case(session, kind="fisa_order")
     session.commit()
     page = f"/cases/{case.id}"
-    response = client.submit(f"/cases/{case.id}/gag/lift", {"reason": "The court lifted the order", "authority": "Order of 20 Nov 2026"},
-                             page=page, follow_redirects=True)
+    response = client.submit(
+        f"/cases/{case.id}/gag/lift",
+        {"reason": "The court lifted the order", "authority": "Order of 20 Nov 2026"},
+        page=page,
+        follow_redirects=True,
+    )
     html = response.get_data(as_text=True)
     assert "Gag order lifted. The case is back under the normal rules." in html
-    assert "Gag order lifted" in html and "The court lifted the order (authority: Order of 20 Nov 2026)" in html
+    assert (
+        "Gag order lifted" in html
+        and "The court lifted the order (authority: Order of 20 Nov 2026)" in html
+    )
     assert "23 Nov 2026, 10:00 a.m." in html  # when, in library time
-    event = session.scalar(select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "case.gag_lifted"))
+    event = session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.case_id == case.id, AuditEvent.action == "case.gag_lifted"
+        )
+    )
     assert event is not None
 
 
@@ -58,7 +78,9 @@ def test_lifting_needs_a_reason_and_an_authority(client, session, login_as):
     login_as("director")
     case = factories.case(session, kind="nsl")
     session.commit()
-    response = client.submit(f"/cases/{case.id}/gag/lift", {"reason": "", "authority": ""}, page=f"/cases/{case.id}")
+    response = client.submit(
+        f"/cases/{case.id}/gag/lift", {"reason": "", "authority": ""}, page=f"/cases/{case.id}"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Say why the gag is lifted." in html and "Name the order or the authority." in html
@@ -72,7 +94,9 @@ def test_only_the_director_controls_the_gag(app, client, session, login_as):
     session.commit()
     login_as("counsel", counsel)
     token = client.csrf_token(f"/cases/{case.id}")
-    response = client.post(f"/cases/{case.id}/gag/lift", data={"csrf_token": token, "reason": "x", "authority": "y"})
+    response = client.post(
+        f"/cases/{case.id}/gag/lift", data={"csrf_token": token, "reason": "x", "authority": "y"}
+    )
     assert response.status_code == 404
     assert session.scalar(select(Case.gagged).where(Case.id == case.id)) is True
 
@@ -88,7 +112,13 @@ def test_a_member_taken_out_of_the_circle_stops_seeing_its_notices(app, client, 
     session.commit()
     member_client = app.test_client()
     login_as("supervisor", member, the_client=member_client)
-    assert "A restricted matter needs your attention" in member_client.get("/").get_data(as_text=True)
+    assert "A restricted matter needs your attention" in member_client.get("/").get_data(
+        as_text=True
+    )
     client.submit(f"/cases/{case.id}/circle/{member.id}/remove", {}, page=f"/cases/{case.id}")
-    assert "A restricted matter needs your attention" not in member_client.get("/").get_data(as_text=True)
-    assert "A restricted matter needs your attention" not in member_client.get("/notifications/").get_data(as_text=True)
+    assert "A restricted matter needs your attention" not in member_client.get("/").get_data(
+        as_text=True
+    )
+    assert "A restricted matter needs your attention" not in member_client.get(
+        "/notifications/"
+    ).get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Desk intake and routing (issue 3, items 1, 2 and 6)."""
+
 from __future__ import annotations
 
 import re
@@ -22,11 +23,17 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 SUBPOENA = {
-    "officer_name": "Det. Jordan Hale", "officer_badge": "4471", "officer_agency": "Jefferson County Sheriff's Office",
-    "officer_jurisdiction": "Jefferson County, MO", "officer_contact": "(636) 555-0177",
-    "records_sought": "Loans of card 29000000000001 in October", "patron_cards": "29000000000001",
-    "court": "Circuit Court of Jefferson County", "docket_number": "26JE-CR00123",
-    "issued_on": "2026-11-20", "return_date": "2026-12-04",
+    "officer_name": "Det. Jordan Hale",
+    "officer_badge": "4471",
+    "officer_agency": "Jefferson County Sheriff's Office",
+    "officer_jurisdiction": "Jefferson County, MO",
+    "officer_contact": "(636) 555-0177",
+    "records_sought": "Loans of card 29000000000001 in October",
+    "patron_cards": "29000000000001",
+    "court": "Circuit Court of Jefferson County",
+    "docket_number": "26JE-CR00123",
+    "issued_on": "2026-11-20",
+    "return_date": "2026-12-04",
 }
 
 
@@ -38,20 +45,37 @@ def test_intake_first_asks_what_the_officer_presented_with_every_kind(client, lo
     login_as("staff")
     html = client.get("/cases/new").get_data(as_text=True)
     assert "What did the officer present?" in html
-    radios = re.findall(r'type="radio"[^>]*value="([a-z_]+)"|value="([a-z_]+)"[^>]*type="radio"', html)
+    radios = re.findall(
+        r'type="radio"[^>]*value="([a-z_]+)"|value="([a-z_]+)"[^>]*type="radio"', html
+    )
     values = {a or b for a, b in radios}
     assert {k.value for k in CaseKind} <= values  # every law-enforcement kind of DOMAIN.md
-    assert {"patron_self", "guardian", "consent"} <= values  # and the patron-side kinds, sent elsewhere
+    assert {
+        "patron_self",
+        "guardian",
+        "consent",
+    } <= values  # and the patron-side kinds, sent elsewhere
 
 
-def test_search_warrant_guidance_comes_before_the_form_with_the_directors_phones(client, login_as, session):
-    director = factories.user(session, "director", full_name="Dana Whitfield", phone="(636) 555-0101")
+def test_search_warrant_guidance_comes_before_the_form_with_the_directors_phones(
+    client, login_as, session
+):
+    director = factories.user(
+        session, "director", full_name="Dana Whitfield", phone="(636) 555-0101"
+    )
     acting = factories.user(session, "supervisor", full_name="Sam Okafor", phone="(636) 555-0102")
-    from disclosure.auth.models import ActingDirector
     from datetime import timedelta
 
-    session.add(ActingDirector(user_id=acting.id, named_by_id=director.id, starts_at=clock.now() - timedelta(hours=1),
-                               ends_at=clock.now() + timedelta(days=3)))
+    from disclosure.auth.models import ActingDirector
+
+    session.add(
+        ActingDirector(
+            user_id=acting.id,
+            named_by_id=director.id,
+            starts_at=clock.now() - timedelta(hours=1),
+            ends_at=clock.now() + timedelta(days=3),
+        )
+    )
     login_as("staff")
     html = client.get("/cases/new?kind=search_warrant").get_data(as_text=True)
     assert "Stand back and let the officers execute the warrant" in html
@@ -85,8 +109,11 @@ def test_guidance_is_one_table_covering_every_kind():
 def test_clerk_logs_a_subpoena_routes_it_and_sees_only_a_receipt(client, login_as, session):
     director = factories.user(session, "director")
     clerk = login_as("staff")
-    response = client.submit("/cases/new?kind=subpoena", {**SUBPOENA, "scans": (BytesIO(PDF), "subpoena.pdf")},
-                             content_type="multipart/form-data")
+    response = client.submit(
+        "/cases/new?kind=subpoena",
+        {**SUBPOENA, "scans": (BytesIO(PDF), "subpoena.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302 and "/cases/receipts/" in response.headers["Location"]
     case = session.scalar(select(Case).where(Case.received_by_id == clerk.id))
     assert case.reference == f"{clock.local(case.routed_at).year}-0001"
@@ -95,10 +122,15 @@ def test_clerk_logs_a_subpoena_routes_it_and_sees_only_a_receipt(client, login_a
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert case.reference in receipt and "Subpoena" in receipt
     assert "29000000000001" not in receipt  # the receipt is not the case
-    assert client.get(f"/cases/{case.id}").status_code == 404  # after routing the clerk never sees the case
+    assert (
+        client.get(f"/cases/{case.id}").status_code == 404
+    )  # after routing the clerk never sees the case
     notes = _notes(session, case.id)
     assert [n.recipient_id for n in notes] == [director.id]
-    assert case.reference in notes[0].subject and "29000000000001" not in notes[0].subject + notes[0].body
+    assert (
+        case.reference in notes[0].subject
+        and "29000000000001" not in notes[0].subject + notes[0].body
+    )
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id)).all()
     assert {"case.logged", "case.routed"} <= set(actions)
 
@@ -107,7 +139,9 @@ def test_missing_officer_is_shown_beside_the_field_and_nothing_is_logged(client,
     login_as("staff")
     data = {**SUBPOENA, "officer_name": ""}
     html = unescape(client.submit("/cases/new?kind=subpoena", data).get_data(as_text=True))
-    assert "Enter the officer's name." in html and 'value="Jefferson County Sheriff\'s Office"' in html
+    assert (
+        "Enter the officer's name." in html and 'value="Jefferson County Sheriff\'s Office"' in html
+    )
     assert session.scalar(select(Case.id)) is None
 
 
@@ -117,7 +151,11 @@ def test_case_numbers_run_per_year(session):
     first, second = factories.case(session, clerk=clerk), factories.case(session, clerk=clerk)
     clock.freeze(factories.at(2027, 1, 1, 18))
     third = factories.case(session, clerk=clerk)
-    assert [first.reference, second.reference, third.reference] == ["2026-0001", "2026-0002", "2027-0001"]
+    assert [first.reference, second.reference, third.reference] == [
+        "2026-0001",
+        "2026-0002",
+        "2027-0001",
+    ]
 
 
 def test_case_year_is_the_library_year_not_the_utc_year(session):
@@ -128,10 +166,20 @@ def test_case_year_is_the_library_year_not_the_utc_year(session):
 def test_scans_are_checked_by_content_not_by_name(app_context, session):
     case = factories.case(session)
     with pytest.raises(DomainError, match="not a PDF, JPEG or PNG"):
-        uploads.store(session, case.received_by, case, uploads.Scan("warrant.pdf", b"<html>not a pdf</html>"),
-                      uploads.DocumentKind.LEGAL_PROCESS)
-    stored = uploads.store(session, case.received_by, case, uploads.Scan("../../etc/photo.pdf", PNG),
-                           uploads.DocumentKind.LEGAL_PROCESS)
+        uploads.store(
+            session,
+            case.received_by,
+            case,
+            uploads.Scan("warrant.pdf", b"<html>not a pdf</html>"),
+            uploads.DocumentKind.LEGAL_PROCESS,
+        )
+    stored = uploads.store(
+        session,
+        case.received_by,
+        case,
+        uploads.Scan("../../etc/photo.pdf", PNG),
+        uploads.DocumentKind.LEGAL_PROCESS,
+    )
     session.flush()
     assert stored.content_type == "image/png" and stored.stored_name.endswith(".png")
     assert "photo" not in stored.stored_name and stored.original_name == "photo.pdf"
@@ -150,8 +198,12 @@ def test_a_refused_intake_leaves_no_scan_on_disk_and_a_logged_one_keeps_it(app_c
 
     before = files()
     with pytest.raises(DomainError, match="not in the records"):
-        factories.case(session, "search_warrant", scans=[uploads.Scan("warrant.pdf", PDF)],
-                       warrant=intake.WarrantFacts(executed_at=clock.now(), seized_workstation_ids=[999999]))
+        factories.case(
+            session,
+            "search_warrant",
+            scans=[uploads.Scan("warrant.pdf", PDF)],
+            warrant=intake.WarrantFacts(executed_at=clock.now(), seized_workstation_ids=[999999]),
+        )
     session.rollback()  # what the view does with a refusal
     assert files() == before
 
@@ -164,15 +216,23 @@ def test_a_refused_intake_leaves_no_scan_on_disk_and_a_logged_one_keeps_it(app_c
 def test_a_scan_over_20_mib_is_refused():
     with pytest.raises(DomainError, match="larger than 20 MiB"):
         uploads.check(uploads.Scan("big.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024)))
-    assert uploads.check(uploads.Scan("ok.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024 - 5))) == ("application/pdf", ".pdf")
+    assert uploads.check(uploads.Scan("ok.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024 - 5))) == (
+        "application/pdf",
+        ".pdf",
+    )
 
 
 def test_a_bad_scan_at_intake_logs_nothing(client, login_as, session):
     login_as("staff")
-    html = client.submit("/cases/new?kind=subpoena", {**SUBPOENA, "scans": (BytesIO(b"MZ\x90\x00"), "subpoena.pdf")},
-                         content_type="multipart/form-data").get_data(as_text=True)
+    html = client.submit(
+        "/cases/new?kind=subpoena",
+        {**SUBPOENA, "scans": (BytesIO(b"MZ\x90\x00"), "subpoena.pdf")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "is not a PDF, JPEG or PNG file" in html
-    assert session.scalar(select(Case.id)) is None and session.scalar(select(CaseDocument.id)) is None
+    assert (
+        session.scalar(select(Case.id)) is None and session.scalar(select(CaseDocument.id)) is None
+    )
 
 
 @pytest.mark.parametrize("kind", ["fisa_order", "nsl"])
@@ -184,9 +244,15 @@ def test_fisa_and_nsl_are_gagged_from_intake_and_notifications_say_nothing(kind,
     assert case.gagged
     notes = {n.recipient_id: n for n in _notes(session, case.id)}
     assert notes[director.id].subject == gag.RESTRICTED_NOTICE and notes[director.id].urgent
-    assert case.reference not in notes[director.id].subject + notes[director.id].body + (notes[director.id].link or "")
-    told = session.scalars(select(Notification).where(Notification.recipient_id == supervisor.id)).all()
-    assert [n.subject for n in told] == ["A restricted matter logged by staff you supervise was routed to the Director."]
+    assert case.reference not in notes[director.id].subject + notes[director.id].body + (
+        notes[director.id].link or ""
+    )
+    told = session.scalars(
+        select(Notification).where(Notification.recipient_id == supervisor.id)
+    ).all()
+    assert [n.subject for n in told] == [
+        "A restricted matter logged by staff you supervise was routed to the Director."
+    ]
     assert told[0].case_id is None and told[0].link is None and told[0].body == ""
 
 
@@ -196,8 +262,14 @@ def test_receipt_of_a_gagged_case_shows_only_reference_kind_and_time(client, log
     case = factories.case(session, "nsl", clerk=clerk, officer_name="Special Agent Quinn Rossi")
     session.commit()
     html = client.get(f"/cases/receipts/{case.id}").get_data(as_text=True)
-    assert case.reference in html and "National Security Letter" in html and "Routed to the Director" in html
-    assert "Quinn Rossi" not in html and "Sheriff" not in html and "Received at the desk" not in html
+    assert (
+        case.reference in html
+        and "National Security Letter" in html
+        and "Routed to the Director" in html
+    )
+    assert (
+        "Quinn Rossi" not in html and "Sheriff" not in html and "Received at the desk" not in html
+    )
 
 
 def test_someone_elses_receipt_answers_404(client, login_as, session):
@@ -206,22 +278,33 @@ def test_someone_elses_receipt_answers_404(client, login_as, session):
     assert client.get(f"/cases/receipts/{case.id}").status_code == 404
 
 
-def test_search_warrant_records_the_search_and_takes_seized_computers_out_of_service(client, login_as, session):
+def test_search_warrant_records_the_search_and_takes_seized_computers_out_of_service(
+    client, login_as, session
+):
     director = factories.user(session, "director")
     seized, untouched = factories.workstation(session), factories.workstation(session)
     login_as("staff")
-    data = {**SUBPOENA, "executed_at": "2026-11-20T10:30", "areas_searched": "Reference desk",
-            "equipment_searched": "Two public computers", "items_seized": "One tower PC",
-            "seized_workstations": str(seized.id)}
+    data = {
+        **SUBPOENA,
+        "executed_at": "2026-11-20T10:30",
+        "areas_searched": "Reference desk",
+        "equipment_searched": "Two public computers",
+        "items_seized": "One tower PC",
+        "seized_workstations": str(seized.id),
+    }
     clock.freeze(factories.at(2026, 11, 20, 18))
     response = client.submit("/cases/new?kind=search_warrant", data)
     assert response.status_code == 302
     case = session.scalar(select(Case).where(Case.kind == "search_warrant"))
-    assert case.warrant.items_seized == "One tower PC" and case.warrant.seized_workstation_ids == [seized.id]
+    assert case.warrant.items_seized == "One tower PC" and case.warrant.seized_workstation_ids == [
+        seized.id
+    ]
     assert clock.local(case.warrant.executed_at).hour == 10
     session.expire_all()
     assert session.get(Workstation, seized.id).out_of_service
-    assert session.get(Workstation, seized.id).out_of_service_reason == "Seized under a search warrant"
+    assert (
+        session.get(Workstation, seized.id).out_of_service_reason == "Seized under a search warrant"
+    )
     assert not session.get(Workstation, untouched.id).out_of_service
     note = _notes(session, case.id)[0]
     assert note.recipient_id == director.id and note.urgent and note.subject.startswith("URGENT")
@@ -236,18 +319,31 @@ def test_search_warrant_needs_the_time_it_was_executed(client, login_as, session
 
 def test_named_patrons_workstations_and_window_are_kept(session):
     start, end = factories.at(2026, 11, 3, 14), factories.at(2026, 11, 3, 18)
-    case = factories.case(session, patron_cards=["2900", "2900", "2901"], workstation_codes=["MAIN-PC-03"],
-                          window_starts_at=start, window_ends_at=end)
-    rows = session.scalars(select(CaseSubject).where(CaseSubject.case_id == case.id).order_by(CaseSubject.id)).all()
-    assert [(r.kind, r.value) for r in rows] == [("patron", "2900"), ("patron", "2901"), ("workstation", "MAIN-PC-03"),
-                                                 ("time_window", None)]
+    case = factories.case(
+        session,
+        patron_cards=["2900", "2900", "2901"],
+        workstation_codes=["MAIN-PC-03"],
+        window_starts_at=start,
+        window_ends_at=end,
+    )
+    rows = session.scalars(
+        select(CaseSubject).where(CaseSubject.case_id == case.id).order_by(CaseSubject.id)
+    ).all()
+    assert [(r.kind, r.value) for r in rows] == [
+        ("patron", "2900"),
+        ("patron", "2901"),
+        ("workstation", "MAIN-PC-03"),
+        ("time_window", None),
+    ]
     assert (rows[-1].starts_at, rows[-1].ends_at) == (start, end)
 
 
 def test_patron_side_kinds_are_sent_to_the_patron_desk_not_logged(client, login_as):
     login_as("staff")
     html = client.get("/cases/new?kind=patron_self").get_data(as_text=True)
-    assert "This is not a law-enforcement request" in html and 'action="/cases/new?kind=' not in html
+    assert (
+        "This is not a law-enforcement request" in html and 'action="/cases/new?kind=' not in html
+    )
 
 
 def test_staff_home_has_the_big_button_and_recent_receipts(client, login_as, session):
@@ -275,4 +371,8 @@ def test_a_gagged_case_takes_no_number_from_the_ordinary_series(session):
     fisa = factories.case(session, "fisa_order", clerk=clerk)
     second = factories.case(session, clerk=clerk)
     assert [first.reference, second.reference] == ["2026-0001", "2026-0002"]
-    assert nsl.reference.startswith("2026-R") and fisa.reference.startswith("2026-R") and nsl.reference != fisa.reference
+    assert (
+        nsl.reference.startswith("2026-R")
+        and fisa.reference.startswith("2026-R")
+        and nsl.reference != fisa.reference
+    )

@@ -1,4 +1,5 @@
 """Case numbers per year stay unique when clerks log at the same moment (issue 3, item 2)."""
+
 from __future__ import annotations
 
 import threading
@@ -31,8 +32,16 @@ def test_clerks_logging_at_once_get_consecutive_different_numbers(fresh_app):
                 clerk = session.get(User, clerk_id)
                 barrier.wait()  # everyone reaches the desk at once
                 intake.take_write_lock(session)
-                case = intake.log_request(session, clerk, intake.Intake(
-                    kind="informal", officer_name="Officer", officer_agency="County", records_sought="Logs"))
+                case = intake.log_request(
+                    session,
+                    clerk,
+                    intake.Intake(
+                        kind="informal",
+                        officer_name="Officer",
+                        officer_agency="County",
+                        records_sought="Logs",
+                    ),
+                )
                 session.commit()
                 references.append(case.reference)
             except Exception as err:  # noqa: BLE001  (reported below, with the others)

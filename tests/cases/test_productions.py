@@ -1,4 +1,5 @@
 """Productions: exactly which records were released, frozen, with a manifest (issue 3, item 8)."""
+
 from __future__ import annotations
 
 import csv
@@ -29,17 +30,32 @@ def decided(session):
     patron = factories.patron(session)
     station = factories.workstation(session)
     loans = [factories.loan(session, patron, days_ago=d) for d in (3, 5)]
-    sessions = [factories.computer_session(session, station, patron, days_ago=1),
-                factories.computer_session(session, station, None, days_ago=1)]
+    sessions = [
+        factories.computer_session(session, station, patron, days_ago=1),
+        factories.computer_session(session, station, None, days_ago=1),
+    ]
     other = factories.loan(session)  # someone else's: never released
-    return {"director": director, "case": case, "patron": patron, "station": station, "loans": loans,
-            "sessions": sessions, "other": other}
+    return {
+        "director": director,
+        "case": case,
+        "patron": patron,
+        "station": station,
+        "loans": loans,
+        "sessions": sessions,
+        "other": other,
+    }
 
 
 def _freeze(session, d, **criteria):
     values = {"kinds": ["patron", "loan", "computer_session"], **criteria}
-    return productions.freeze(session, d["director"], d["case"], productions.Criteria(**values),
-                              recipient="Det. Jordan Hale, Jefferson County Sheriff's Office", authority="Subpoena 26JE-CR00123")
+    return productions.freeze(
+        session,
+        d["director"],
+        d["case"],
+        productions.Criteria(**values),
+        recipient="Det. Jordan Hale, Jefferson County Sheriff's Office",
+        authority="Subpoena 26JE-CR00123",
+    )
 
 
 def test_production_frozen_copy_survives_deleting_the_original_records(session, decided):
@@ -54,17 +70,26 @@ def test_production_frozen_copy_survives_deleting_the_original_records(session, 
     session.expire_all()
     frozen = session.get(Production, production.id)
     assert sorted((i.record_kind, i.record_id) for i in frozen.items) == sorted(
-        [("patron", patron.id)] + [("loan", loan.id) for loan in decided["loans"]]
-        + [("computer_session", decided["sessions"][0].id)])
+        [("patron", patron.id)]
+        + [("loan", loan.id) for loan in decided["loans"]]
+        + [("computer_session", decided["sessions"][0].id)]
+    )
     loan_copy = next(i for i in frozen.items if i.record_kind == "loan")
-    assert loan_copy.patron_id == patron.id and loan_copy.data["patron_card_number"] == patron.card_number
-    assert loan_copy.data["item_title"] == "Gilead" and loan_copy.data["checked_out_at"].endswith("+00:00")
+    assert (
+        loan_copy.patron_id == patron.id
+        and loan_copy.data["patron_card_number"] == patron.card_number
+    )
+    assert loan_copy.data["item_title"] == "Gilead" and loan_copy.data["checked_out_at"].endswith(
+        "+00:00"
+    )
     assert productions.export_csv(decided["case"], frozen) == csv_before
     assert productions.export_json(decided["case"], frozen) == json_before
     assert frozen.manifest["files"]["records.csv"] == hashlib.sha256(csv_before).hexdigest()
 
 
-def test_manifest_carries_each_files_sha256_and_the_downloads_match(client, login_as, session, decided):
+def test_manifest_carries_each_files_sha256_and_the_downloads_match(
+    client, login_as, session, decided
+):
     login_as("director", decided["director"])
     production = _freeze(session, decided, card_number=decided["patron"].card_number)
     session.commit()
@@ -85,8 +110,14 @@ def test_production_needs_a_decision_to_comply(session):
     director = factories.user(session, "director")
     case = factories.advised_case(session, director=director)
     with pytest.raises(DomainError, match="decision to comply"):
-        productions.freeze(session, director, case, productions.Criteria(kinds=["loan"], card_number="x"),
-                           recipient="r", authority="a")
+        productions.freeze(
+            session,
+            director,
+            case,
+            productions.Criteria(kinds=["loan"], card_number="x"),
+            recipient="r",
+            authority="a",
+        )
 
 
 def test_production_never_releases_everything(session, decided):
@@ -99,12 +130,25 @@ def test_production_by_workstation_and_time_window_picks_only_those_sessions(ses
     elsewhere = factories.computer_session(session, None, decided["patron"], days_ago=1)
     older = factories.computer_session(session, station, None, days_ago=6)
     start, end = clock.now() - timedelta(days=2), clock.now()
-    production = _freeze(session, decided, workstation_code=station.code, starts_at=start, ends_at=end,
-                         kinds=["computer_session", "loan"])
+    production = _freeze(
+        session,
+        decided,
+        workstation_code=station.code,
+        starts_at=start,
+        ends_at=end,
+        kinds=["computer_session", "loan"],
+    )
     ids = {i.record_id for i in production.items}
-    assert ids == {s.id for s in decided["sessions"]} and elsewhere.id not in ids and older.id not in ids
+    assert (
+        ids == {s.id for s in decided["sessions"]}
+        and elsewhere.id not in ids
+        and older.id not in ids
+    )
     walk_in = next(i for i in production.items if i.patron_id is None)
-    assert walk_in.data["signup_name"] == "Walk In" and walk_in.data["workstation_code"] == station.code
+    assert (
+        walk_in.data["signup_name"] == "Walk In"
+        and walk_in.data["workstation_code"] == station.code
+    )
 
 
 def test_preview_then_release_on_the_page(client, login_as, session, decided):
@@ -112,13 +156,24 @@ def test_preview_then_release_on_the_page(client, login_as, session, decided):
     case = decided["case"]
     session.commit()
     url = f"/cases/{case.id}/productions/new"
-    form = {"card_number": decided["patron"].card_number, "kinds": ["loan"], "recipient": "Det. Hale",
-            "authority": "Subpoena", "action": "preview"}
+    form = {
+        "card_number": decided["patron"].card_number,
+        "kinds": ["loan"],
+        "recipient": "Det. Hale",
+        "authority": "Subpoena",
+        "action": "preview",
+    }
     html = client.submit(url, form).get_data(as_text=True)
     assert "Preview: 2 records" in html and "Release these 2 records" in html
-    digest = productions.digest(sorted(productions.select_records(
-        session, productions.Criteria(kinds=["loan"], card_number=decided["patron"].card_number)),
-        key=lambda r: (r.kind, r.record_id)))
+    digest = productions.digest(
+        sorted(
+            productions.select_records(
+                session,
+                productions.Criteria(kinds=["loan"], card_number=decided["patron"].card_number),
+            ),
+            key=lambda r: (r.kind, r.record_id),
+        )
+    )
     assert f'value="{digest}"' in html
     response = client.submit(url, {**form, "action": "release", "preview_digest": digest})
     assert response.status_code == 302
@@ -130,8 +185,17 @@ def test_preview_then_release_on_the_page(client, login_as, session, decided):
 
 def test_release_refuses_when_the_records_changed_since_the_preview(session, decided):
     criteria = productions.Criteria(kinds=["loan"], card_number=decided["patron"].card_number)
-    seen = productions.digest(sorted(productions.select_records(session, criteria), key=lambda r: (r.kind, r.record_id)))
+    seen = productions.digest(
+        sorted(productions.select_records(session, criteria), key=lambda r: (r.kind, r.record_id))
+    )
     factories.loan(session, decided["patron"], days_ago=1)
     with pytest.raises(DomainError, match="changed since the preview"):
-        productions.freeze(session, decided["director"], decided["case"], criteria, recipient="r", authority="a",
-                           expected_digest=seen)
+        productions.freeze(
+            session,
+            decided["director"],
+            decided["case"],
+            criteria,
+            recipient="r",
+            authority="a",
+            expected_digest=seen,
+        )

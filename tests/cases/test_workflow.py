@@ -1,4 +1,5 @@
 """The life of a case, from the desk to closure (issue 3, items 3-5, 7, 9-11)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -39,7 +40,9 @@ def people(session):
 
 
 def _actions(session, case):
-    return session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)).all()
+    return session.scalars(
+        select(AuditEvent.action).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
+    ).all()
 
 
 @pytest.mark.parametrize("kind", [k.value for k in CaseKind])
@@ -54,22 +57,42 @@ def test_each_kind_walks_from_intake_to_closure(kind, people, session, app_conte
     if kind == "preservation":
         pass  # the hold comes with the holds area; the case is recorded and closed here
     elif kind == "exigent":
-        service.record_exigent_waiver(session, director, case, counsel_name="Morgan Reyes", advised_at=clock.now(),
-                                      advice="Release the sign-up log for PC 3 only.", by_phone=True,
-                                      emergency="Bomb threat e-mailed from a library computer", released="One session log")
+        service.record_exigent_waiver(
+            session,
+            director,
+            case,
+            counsel_name="Morgan Reyes",
+            advised_at=clock.now(),
+            advice="Release the sign-up log for PC 3 only.",
+            by_phone=True,
+            emergency="Bomb threat e-mailed from a library computer",
+            released="One session log",
+        )
     else:
         service.assign_counsel(session, director, case, counsel, clock.today() + timedelta(days=5))
         assert load_case(session, counsel, case.id) is case
         checklist = {**ALL_TRUE, "signed": kind != "nsl"}
-        service.record_advice(session, counsel, case, advice="Advice.", recommendation="comply", checklist=checklist)
-        service.decide(session, director, case, ANSWER[kind], "Motion to quash filed." if kind == "fisa_order" else "")
+        service.record_advice(
+            session, counsel, case, advice="Advice.", recommendation="comply", checklist=checklist
+        )
+        service.decide(
+            session,
+            director,
+            case,
+            ANSWER[kind],
+            "Motion to quash filed." if kind == "fisa_order" else "",
+        )
     if case.decision in ("comply", "comply_in_part"):
         criteria = productions.Criteria(kinds=["loan"], card_number=patron.card_number)
-        productions.freeze(session, director, case, criteria, recipient="Det. Hale", authority="the paper")
+        productions.freeze(
+            session, director, case, criteria, recipient="Det. Hale", authority="the paper"
+        )
     if kind == "exigent":
         with pytest.raises(DomainError, match="officer's paper"):
             service.close(session, director, case, "Released one log.")
-        service.attach_document(session, director, case, uploads.Scan("followup.pdf", PDF), "follow_up")
+        service.attach_document(
+            session, director, case, uploads.Scan("followup.pdf", PDF), "follow_up"
+        )
     service.close(session, director, case, "Done.")
     session.flush()
     assert case.status == "closed" and not case.is_open
@@ -82,9 +105,13 @@ def test_each_kind_walks_from_intake_to_closure(kind, people, session, app_conte
 def test_director_cannot_decide_before_counsel_advice(client, login_as, session):
     director = login_as("director")
     case = factories.case(session)
-    service.assign_counsel(session, director, case, factories.user(session, "counsel"), clock.today())
+    service.assign_counsel(
+        session, director, case, factories.user(session, "counsel"), clock.today()
+    )
     session.commit()
-    response = client.submit(f"/cases/{case.id}/decision", {"decision": "comply"}, page=f"/cases/{case.id}")
+    response = client.submit(
+        f"/cases/{case.id}/decision", {"decision": "comply"}, page=f"/cases/{case.id}"
+    )
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 422
     assert "Counsel's advice is not recorded yet, so no decision can be recorded." in html
@@ -96,19 +123,40 @@ def test_exigent_waiver_without_counsels_advice_is_refused(client, login_as, ses
     login_as("director")
     case = factories.case(session, "exigent")
     session.commit()
-    data = {"counsel_name": "", "advised_at": "", "advice": "", "emergency": "Threat to life", "released": "PC log"}
-    html = unescape(client.submit(f"/cases/{case.id}/exigent-waiver", data, page=f"/cases/{case.id}").get_data(as_text=True))
+    data = {
+        "counsel_name": "",
+        "advised_at": "",
+        "advice": "",
+        "emergency": "Threat to life",
+        "released": "PC log",
+    }
+    html = unescape(
+        client.submit(f"/cases/{case.id}/exigent-waiver", data, page=f"/cases/{case.id}").get_data(
+            as_text=True
+        )
+    )
     assert "the Director may waive process only upon counsel's advice" in html
     session.expire_all()
     assert case.waiver is None and case.decision is None and case.paperwork_due_at is None
 
 
-def test_exigent_case_stays_open_and_overdue_until_the_officers_paper_is_attached(people, session, app_context, app):
+def test_exigent_case_stays_open_and_overdue_until_the_officers_paper_is_attached(
+    people, session, app_context, app
+):
     director = people["director"]
     clock.freeze(factories.at(2026, 11, 2, 15))
     case = factories.case(session, "exigent")
-    service.record_exigent_waiver(session, director, case, counsel_name="Morgan Reyes", advised_at=clock.now(),
-                                  advice="Waive.", by_phone=True, emergency="Threat", released="Log")
+    service.record_exigent_waiver(
+        session,
+        director,
+        case,
+        counsel_name="Morgan Reyes",
+        advised_at=clock.now(),
+        advice="Waive.",
+        by_phone=True,
+        emergency="Threat",
+        released="Log",
+    )
     days = app.config["SETTINGS"].exigent_paperwork_days
     assert case.paperwork_due_at == clock.now() + timedelta(days=days)
     assert not queries.is_overdue(case)
@@ -143,12 +191,18 @@ def test_counsel_gets_404_on_a_case_not_assigned_to_them(client, login_as, sessi
     login_as("counsel")
     session.commit()
     doc_id = case.documents[0].id
-    for url in (f"/cases/{case.id}", f"/cases/{case.id}/advice", f"/cases/{case.id}/documents/{doc_id}"):
+    for url in (
+        f"/cases/{case.id}",
+        f"/cases/{case.id}/advice",
+        f"/cases/{case.id}/documents/{doc_id}",
+    ):
         assert client.get(url).status_code == 404
     assert case.reference not in client.get("/cases/reviews").get_data(as_text=True)
 
 
-def test_assigned_counsel_reads_the_case_and_records_advice_with_the_checklist(client, login_as, session):
+def test_assigned_counsel_reads_the_case_and_records_advice_with_the_checklist(
+    client, login_as, session
+):
     director = factories.user(session, "director")
     counsel = login_as("counsel")
     case = factories.case(session)
@@ -156,12 +210,23 @@ def test_assigned_counsel_reads_the_case_and_records_advice_with_the_checklist(c
     session.commit()
     assert case.reference in client.get("/cases/reviews").get_data(as_text=True)
     assert client.get(f"/cases/{case.id}").status_code == 200
-    data = {"advice": "Not signed by the judge.", "recommendation": "refuse", "competent_court": "y", "good_cause": "y",
-            "proper_form": "y", "in_date": "y", "within_jurisdiction": "y"}
+    data = {
+        "advice": "Not signed by the judge.",
+        "recommendation": "refuse",
+        "competent_court": "y",
+        "good_cause": "y",
+        "proper_form": "y",
+        "in_date": "y",
+        "within_jurisdiction": "y",
+    }
     assert client.submit(f"/cases/{case.id}/advice", data).status_code == 302
     session.expire_all()
     advice = case.latest_advice
-    assert advice.recommendation == "refuse" and advice.defects == ["Signed"] and case.status == "advice_recorded"
+    assert (
+        advice.recommendation == "refuse"
+        and advice.defects == ["Signed"]
+        and case.status == "advice_recorded"
+    )
     service.decide(session, director, case, "refuse_improper")
     assert case.decision_reason == "Process not in proper form: signed."
 
@@ -173,7 +238,9 @@ def test_the_administrator_sees_no_case(client, login_as, session):
         assert client.get(url).status_code == 404
 
 
-def test_every_view_of_a_case_page_writes_an_audit_event_without_personal_data(client, login_as, session):
+def test_every_view_of_a_case_page_writes_an_audit_event_without_personal_data(
+    client, login_as, session
+):
     director = login_as("director")
     case = factories.case(session, officer_name="Det. Quinn Rossi", patron_cards=["29000000000077"])
     session.commit()
@@ -184,7 +251,9 @@ def test_every_view_of_a_case_page_writes_an_audit_event_without_personal_data(c
     views = session.scalars(select(AuditEvent).where(AuditEvent.action == "case.viewed")).all()
     assert {v.actor_user_id for v in views} == {director.id}
     assert "Timeline" in html and "Logged at the desk" in html and "Routed to the Director" in html
-    details = " ".join(session.scalars(select(AuditEvent.detail).where(AuditEvent.case_id == case.id)))
+    details = " ".join(
+        session.scalars(select(AuditEvent.detail).where(AuditEvent.case_id == case.id))
+    )
     assert "Rossi" not in details and "29000000000077" not in details
 
 
@@ -199,7 +268,7 @@ def test_queue_puts_urgent_kinds_first_and_marks_overdue(client, login_as, sessi
     html = client.get("/cases").get_data(as_text=True)
     order = [html.index(f">{c.reference}<") for c in (warrant, late, subpoena)]
     assert order == sorted(order)
-    row = html[html.index(f">{late.reference}<"):html.index(f">{subpoena.reference}<")]
+    row = html[html.index(f">{late.reference}<") : html.index(f">{subpoena.reference}<")]
     assert "Overdue" in row
 
 
@@ -232,9 +301,17 @@ def test_acting_director_gets_the_notification_and_opens_the_case(client, login_
 
     director = factories.user(session, "director")
     acting = factories.user(session, "supervisor")
-    auth.name_acting_director(session, director, acting, clock.now() - timedelta(minutes=1), clock.now() + timedelta(days=2))
+    auth.name_acting_director(
+        session,
+        director,
+        acting,
+        clock.now() - timedelta(minutes=1),
+        clock.now() + timedelta(days=2),
+    )
     case = factories.case(session, "subpoena")
-    recipients = set(session.scalars(select(Notification.recipient_id).where(Notification.case_id == case.id)))
+    recipients = set(
+        session.scalars(select(Notification.recipient_id).where(Notification.case_id == case.id))
+    )
     assert recipients == {director.id, acting.id}
     login_as("supervisor", acting)
     assert client.get(f"/cases/{case.id}").status_code == 200
@@ -254,7 +331,9 @@ def test_closed_case_can_be_reopened_with_a_reason(people, session):
 def test_attaching_a_court_order_marks_it_received(people, session, app_context):
     case = factories.case(session, "preservation")
     assert not case.court_order_received
-    service.attach_document(session, people["director"], case, uploads.Scan("order.pdf", PDF), "court_order")
+    service.attach_document(
+        session, people["director"], case, uploads.Scan("order.pdf", PDF), "court_order"
+    )
     assert case.court_order_received
 
 
@@ -281,8 +360,12 @@ def test_document_is_served_only_through_the_checked_route(client, login_as, ses
     director = login_as("director")
     case = factories.case(session)
     session.commit()
-    response = client.submit(f"/cases/{case.id}/documents", {"kind": "legal_process", "scan": (BytesIO(PDF), "s.pdf")},
-                             page=f"/cases/{case.id}", content_type="multipart/form-data")
+    response = client.submit(
+        f"/cases/{case.id}/documents",
+        {"kind": "legal_process", "scan": (BytesIO(PDF), "s.pdf")},
+        page=f"/cases/{case.id}",
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     session.expire_all()
     doc = case.documents[0]
@@ -299,6 +382,8 @@ def test_counsel_can_record_every_recommendation_on_either_database(session, rec
     director, counsel = factories.user(session, "director"), factories.user(session, "counsel")
     case = factories.case(session)
     service.assign_counsel(session, director, case, counsel, clock.today() + timedelta(days=7))
-    service.record_advice(session, counsel, case, advice="Advice.", recommendation=recommendation, checklist={})
+    service.record_advice(
+        session, counsel, case, advice="Advice.", recommendation=recommendation, checklist={}
+    )
     session.commit()  # PostgreSQL checks the column's length here
     assert case.latest_advice.recommendation == recommendation

@@ -1,4 +1,5 @@
 """Reading generated PDFs the way a person would: their text, and a PNG of each page to look at."""
+
 from __future__ import annotations
 
 import io
@@ -24,11 +25,15 @@ def page_count(data: bytes) -> int:
 
 
 def save_png(data: bytes, name: str, backend: str = "", resolution: int = 70) -> list[Path]:
-    """Turn the PDF into PNGs under tests/artifacts/ (when pdftoppm exists) for a person to look at."""
+    """Turn the PDF into PNGs under tests/artifacts/ (when pdftoppm exists) for a person to look
+    at."""
     ARTIFACTS.mkdir(exist_ok=True)
     stem = ARTIFACTS / f"{name}{'-' + backend if backend else ''}"
     stem.with_suffix(".pdf").write_bytes(data)
     if shutil.which("pdftoppm") is None:
         return []
-    subprocess.run(["pdftoppm", "-png", "-r", str(resolution), str(stem.with_suffix(".pdf")), str(stem)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(resolution), str(stem.with_suffix(".pdf")), str(stem)],
+        check=True,
+    )
     return sorted(ARTIFACTS.glob(f"{stem.name}*.png"))

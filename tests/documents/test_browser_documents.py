@@ -1,4 +1,5 @@
 """A real browser: the Director's dashboard and the letter editor, screenshotted to look at."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,12 +22,30 @@ def test_the_director_sees_the_dashboard_and_writes_a_letter(live_server, page, 
         session = db.session
         clerk = factories.user(session, "staff")
         now = clock.now()
-        for days_ago, kind, due in ((2, "subpoena", 3), (40, "informal", None), (75, "court_order", 5), (130, "exigent", None),
-                                    (200, "subpoena", -1), (320, "search_warrant", None)):
-            factories.documents_case(session, received_by=clerk, kind=kind, received_at=now - timedelta(days=days_ago),
-                                     return_date=(clock.today() + timedelta(days=due)) if due is not None else None)
-        case = factories.documents_case(session, received_by=clerk, kind="informal", court=None, docket_number=None,
-                                        issued_on=None, return_date=None)
+        for days_ago, kind, due in (
+            (2, "subpoena", 3),
+            (40, "informal", None),
+            (75, "court_order", 5),
+            (130, "exigent", None),
+            (200, "subpoena", -1),
+            (320, "search_warrant", None),
+        ):
+            factories.documents_case(
+                session,
+                received_by=clerk,
+                kind=kind,
+                received_at=now - timedelta(days=days_ago),
+                return_date=(clock.today() + timedelta(days=due)) if due is not None else None,
+            )
+        case = factories.documents_case(
+            session,
+            received_by=clerk,
+            kind="informal",
+            court=None,
+            docket_number=None,
+            issued_on=None,
+            return_date=None,
+        )
         session.commit()
         case_id = case.id
     page.goto(f"{base_url}/login")

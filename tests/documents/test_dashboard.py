@@ -1,4 +1,6 @@
-"""The Director's dashboard pieces from the documents area: deadlines this week and requests per month."""
+"""The Director's dashboard pieces from the documents area: deadlines this week and requests per
+month."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -15,13 +17,22 @@ def test_deadlines_this_week_show_what_is_due_soon_and_what_was_missed(session, 
     director = factories.user(session, "director")
     soon = factories.documents_case(session, return_date=date(2026, 3, 13))
     later = factories.documents_case(session, return_date=date(2026, 3, 30))
-    missed = factories.documents_case(session, kind="exigent", return_date=None,
-                                      paperwork_due_at=factories.at(2026, 3, 9, 22))
+    missed = factories.documents_case(
+        session, kind="exigent", return_date=None, paperwork_due_at=factories.at(2026, 3, 9, 22)
+    )
     closed = factories.documents_case(session, return_date=date(2026, 3, 12), closed_at=clock.now())
-    counsel_due = factories.documents_case(session, return_date=None, counsel_due_on=date(2026, 3, 17))
+    counsel_due = factories.documents_case(
+        session, return_date=None, counsel_due_on=date(2026, 3, 17)
+    )
     found = dashboard.deadlines_this_week(session, director)
-    assert [(d.case.id, d.overdue) for d in found] == [(missed.id, True), (soon.id, False), (counsel_due.id, False)]
-    assert later.id not in {d.case.id for d in found} and closed.id not in {d.case.id for d in found}
+    assert [(d.case.id, d.overdue) for d in found] == [
+        (missed.id, True),
+        (soon.id, False),
+        (counsel_due.id, False),
+    ]
+    assert later.id not in {d.case.id for d in found} and closed.id not in {
+        d.case.id for d in found
+    }
     assert found[1].what == "Return date (subpoena)" and found[1].days_left == 3
 
 
@@ -36,8 +47,12 @@ def test_counsel_sees_no_deadline_of_a_case_not_assigned(session, app_context):
 def test_requests_per_month_cover_the_past_twelve_months(session, app_context):
     clock.freeze(TODAY)
     director = factories.user(session, "director")
-    for received in (factories.at(2026, 3, 2), factories.at(2026, 3, 9), factories.at(2025, 4, 20),
-                     factories.at(2025, 3, 31)):  # the last is a year ago: outside the chart
+    for received in (
+        factories.at(2026, 3, 2),
+        factories.at(2026, 3, 9),
+        factories.at(2025, 4, 20),
+        factories.at(2025, 3, 31),
+    ):  # the last is a year ago: outside the chart
         factories.documents_case(session, received_at=received)
     points = dashboard.requests_per_month(session, director)
     assert len(points) == 12 and points[0] == ("Apr", 1) and points[-1] == ("Mar", 2)

@@ -1,4 +1,6 @@
-"""The desk card (the intake page's words on one page) and the receipt PDF of what a clerk logged."""
+"""The desk card (the intake page's words on one page) and the receipt PDF of what a clerk
+logged."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +17,9 @@ def _words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def test_desk_card_carries_every_kind_of_visit_in_the_intake_words_on_one_page(client, login_as, session, backend):
+def test_desk_card_carries_every_kind_of_visit_in_the_intake_words_on_one_page(
+    client, login_as, session, backend
+):
     factories.user(session, "director", full_name="Dana Whitfield", phone="(636) 555-0199")
     login_as("staff")
     response = client.get("/documents/desk-card.pdf")
@@ -47,7 +51,11 @@ def test_clerk_prints_the_receipt_of_what_they_logged(client, login_as, session,
     text = pdf_text(response.data)
     save_png(response.data, "receipt", backend)
     assert case.reference in text and "Subpoena" in text and "9 Mar 2026, 10:00 a.m." in text
-    assert "The Director will contact you." in text and "Det. Jordan Hale" in text and clerk.full_name in text
+    assert (
+        "The Director will contact you." in text
+        and "Det. Jordan Hale" in text
+        and clerk.full_name in text
+    )
     kept = session.query(Document).filter_by(case_id=case.id, kind="receipt").one()
     assert kept.is_final and kept.sha256 == sha256(response.data)
     # printed again: the kept copy, not a second one

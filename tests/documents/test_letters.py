@@ -1,7 +1,7 @@
 """The Director's letters: drafted from the case, edited, made final, kept with their SHA-256 and
 never changed; each carries the facts it must (reference, dates, process, names, counts, hashes)."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 
@@ -29,10 +29,19 @@ def _final(session, director, case, kind, **params):
     return document
 
 
-def test_letter_requiring_proper_process_names_the_request_and_the_rule(session, app_context, director, backend):
+def test_letter_requiring_proper_process_names_the_request_and_the_rule(
+    session, app_context, director, backend
+):
     clock.freeze(NOW)
-    case = factories.documents_case(session, kind="informal", number=42, court=None, docket_number=None, issued_on=None,
-                                    received_at=factories.at(2026, 3, 6, 16))
+    case = factories.documents_case(
+        session,
+        kind="informal",
+        number=42,
+        court=None,
+        docket_number=None,
+        issued_on=None,
+        received_at=factories.at(2026, 3, 6, 16),
+    )
     document = _final(session, director, case, K.PROPER_PROCESS_REQUIRED)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "letter-proper-process", backend)
@@ -46,16 +55,29 @@ def test_letter_requiring_proper_process_names_the_request_and_the_rule(session,
     assert document.sha256 == sha256(document.pdf)
 
 
-def test_refusal_lists_why_the_process_is_not_in_proper_form(session, app_context, director, backend):
+def test_refusal_lists_why_the_process_is_not_in_proper_form(
+    session, app_context, director, backend
+):
     clock.freeze(NOW)
-    case = factories.documents_case(session, number=7, decision="refuse_improper",
-                                    decision_reason="It is not signed by a judge.\nIt names no patron, workstation or time window")
+    case = factories.documents_case(
+        session,
+        number=7,
+        decision="refuse_improper",
+        decision_reason="It is not signed by a judge.\nIt names no patron, workstation or time "
+        "window",
+    )
     document = _final(session, director, case, K.REFUSAL_IMPROPER)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "letter-refusal", backend)
     assert "2026-0007" in text
-    assert "the subpoena (docket 26JE-CR00412) issued by the Circuit Court of Jefferson County, Missouri on March 2, 2026" in text
-    assert "It is not signed by a judge." in text and "It names no patron, workstation or time window." in text
+    assert (
+        "the subpoena (docket 26JE-CR00412) issued by the Circuit Court of Jefferson County, "
+        "Missouri on March 2, 2026" in text
+    )
+    assert (
+        "It is not signed by a judge." in text
+        and "It names no patron, workstation or time window." in text
+    )
 
 
 def test_refusal_without_any_reason_is_not_drafted(session, app_context, director):
@@ -74,24 +96,43 @@ def test_no_responsive_records_letter(session, app_context, director, backend):
     assert "Subpoena 26JE-CR00412: no responsive records" in text
 
 
-def test_exigent_follow_up_says_what_is_still_due_and_by_when(session, app_context, director, backend):
+def test_exigent_follow_up_says_what_is_still_due_and_by_when(
+    session, app_context, director, backend
+):
     clock.freeze(NOW)
-    case = factories.documents_case(session, kind="exigent", number=3, court=None, docket_number=None, issued_on=None,
-                                    received_at=factories.at(2026, 3, 4, 2),  # 8 p.m. on March 3 in Missouri
-                                    paperwork_due_at=factories.at(2026, 3, 10, 22))
+    case = factories.documents_case(
+        session,
+        kind="exigent",
+        number=3,
+        court=None,
+        docket_number=None,
+        issued_on=None,
+        received_at=factories.at(2026, 3, 4, 2),  # 8 p.m. on March 3 in Missouri
+        paperwork_due_at=factories.at(2026, 3, 10, 22),
+    )
     from disclosure.cases.models import ExigentWaiver
 
-    session.add(ExigentWaiver(case_id=case.id, counsel_name="R. Okafor", advised_at=factories.at(2026, 3, 4, 2),
-                              advice="Release the session log only.", emergency="A threat against the library",
-                              released="the session log of workstation HB-PC-07 for February 27, 2026",
-                              recorded_by_id=director.id))
+    session.add(
+        ExigentWaiver(
+            case_id=case.id,
+            counsel_name="R. Okafor",
+            advised_at=factories.at(2026, 3, 4, 2),
+            advice="Release the session log only.",
+            emergency="A threat against the library",
+            released="the session log of workstation HB-PC-07 for February 27, 2026",
+            recorded_by_id=director.id,
+        )
+    )
     session.flush()
     session.expire(case)
     document = _final(session, director, case, K.EXIGENT_FOLLOW_UP)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "letter-exigent", backend)
     assert "On March 3, 2026 at 8:00 p.m." in text
-    assert "The library released: the session log of workstation HB-PC-07 for February 27, 2026." in text
+    assert (
+        "The library released: the session log of workstation HB-PC-07 for February 27, 2026."
+        in text
+    )
     assert "subpoena, warrant, court order or other investigatory document" in text
     assert "no later than March 10, 2026 at 5:00 p.m.;" in text  # the due instant, in library time
 
@@ -109,7 +150,11 @@ def test_compliance_cover_letter_lists_what_was_produced(session, app_context, d
     document = _final(session, director, case, K.COMPLIANCE_COVER)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "letter-compliance-cover", backend)
-    assert "Loans (circulation history) 4" in text and "Computer sign-up and session logs 3" in text and "Total 7" in text
+    assert (
+        "Loans (circulation history) 4" in text
+        and "Computer sign-up and session logs 3" in text
+        and "Total 7" in text
+    )
     assert "a3f1" * 16 in text.replace(" ", "")
     assert "Feb 2026" in text  # the time span of the records
 
@@ -120,11 +165,14 @@ def test_compliance_cover_needs_a_production(session, app_context, director):
         service.start_letter(session, director, case, K.COMPLIANCE_COVER)
 
 
-def test_production_certificate_carries_kinds_counts_span_files_and_hashes(session, app_context, director, backend):
+def test_production_certificate_carries_kinds_counts_span_files_and_hashes(
+    session, app_context, director, backend
+):
     clock.freeze(NOW)
     case = factories.documents_case(session, number=5, decision="comply")
-    production = factories.documents_production(session, case, director, loans=4, sessions=3,
-                                                produced_at=factories.at(2026, 3, 6, 17))
+    production = factories.documents_production(
+        session, case, director, loans=4, sessions=3, produced_at=factories.at(2026, 3, 6, 17)
+    )
     document = service.production_certificate(session, director, production)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "certificate-of-production", backend)
@@ -147,7 +195,9 @@ def test_a_final_letter_is_never_changed(session, app_context, director):
     document = _final(session, director, case, K.PROPER_PROCESS_REQUIRED)
     kept, digest = document.pdf, document.sha256
     with pytest.raises(DomainError, match="final"):
-        service.update_draft(session, director, document, addressee="Someone", subject="x", body="Other words")
+        service.update_draft(
+            session, director, document, addressee="Someone", subject="x", body="Other words"
+        )
     with pytest.raises(DomainError, match="final"):
         service.finalize(session, director, document)
     with pytest.raises(DomainError, match="final"):
@@ -173,32 +223,50 @@ def test_documents_of_a_case_follow_the_case_visibility_rule(session, app_contex
     case = factories.documents_case(session, counsel_id=counsel.id, gagged=True, kind="nsl")
     document = _final(session, director, case, K.PROPER_PROCESS_REQUIRED)
     assert service.load_document(session, director, document.id) is not None
-    assert service.load_document(session, counsel, document.id) is not None  # assigned counsel is in the circle
+    assert (
+        service.load_document(session, counsel, document.id) is not None
+    )  # assigned counsel is in the circle
     assert service.load_document(session, other_counsel, document.id) is None
     assert service.load_document(session, factories.user(session, "staff"), document.id) is None
     assert service.documents_of_case(session, other_counsel, case.id) == []
 
 
-def test_the_director_drafts_edits_previews_and_finalizes_a_letter(client, login_as, session, app, backend):
+def test_the_director_drafts_edits_previews_and_finalizes_a_letter(
+    client, login_as, session, app, backend
+):
     director = login_as("director")
-    case = factories.documents_case(session, kind="informal", court=None, docket_number=None, issued_on=None)
+    case = factories.documents_case(
+        session, kind="informal", court=None, docket_number=None, issued_on=None
+    )
     session.commit()
     page = f"/documents/case/{case.id}"
     assert "Write a letter" in client.get(page).get_data(as_text=True)
-    response = client.submit(f"/documents/case/{case.id}/letters", {"kind": "proper_process_required"}, page=page)
+    response = client.submit(
+        f"/documents/case/{case.id}/letters", {"kind": "proper_process_required"}, page=page
+    )
     assert response.status_code == 302
     edit = response.headers["Location"]
     html = client.get(edit).get_data(as_text=True)
     assert "Dear Det. Maria Alvarez:" in html
     body = "Dear Detective Alvarez:\n\nWe need a subpoena first.\n\n- one\n- two"
-    response = client.submit(edit, {"addressee": "Det. Maria Alvarez\nJefferson County Sheriff's Office",
-                                    "subject": "Your request", "body": body})
+    response = client.submit(
+        edit,
+        {
+            "addressee": "Det. Maria Alvarez\nJefferson County Sheriff's Office",
+            "subject": "Your request",
+            "body": body,
+        },
+    )
     assert response.status_code == 302
     document_id = int(edit.split("/")[-2])
     preview = client.get(f"/documents/{document_id}/preview.pdf")
     assert preview.mimetype == "application/pdf" and preview.headers["Cache-Control"] == "no-store"
     text = pdf_text(preview.data)
-    assert "DRAFT" in text and "We need a subpoena first." in text and "Dear Detective Alvarez:" in text
+    assert (
+        "DRAFT" in text
+        and "We need a subpoena first." in text
+        and "Dear Detective Alvarez:" in text
+    )
     response = client.submit(f"/documents/{document_id}/finalize", {}, page=edit)
     assert response.status_code == 302
     kept = client.get(f"/documents/{document_id}.pdf")
@@ -217,7 +285,10 @@ def test_an_empty_letter_is_refused_beside_the_field(client, login_as, session):
     case = factories.documents_case(session)
     document = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED)
     session.commit()
-    html = client.submit(f"/documents/{document.id}/edit", {"addressee": "Det. Alvarez", "subject": "x", "body": "  "}).get_data(as_text=True)
+    html = client.submit(
+        f"/documents/{document.id}/edit",
+        {"addressee": "Det. Alvarez", "subject": "x", "body": "  "},
+    ).get_data(as_text=True)
     assert "Write the letter." in html and "Det. Alvarez" in html
 
 
@@ -229,9 +300,17 @@ def test_a_hidden_case_answers_404_like_a_missing_one(client, login_as, session)
 
 def test_refusal_takes_its_reasons_from_counsels_checklist(session, app_context, director, backend):
     clock.freeze(NOW)
-    checklist = {"competent_court": True, "good_cause": False, "proper_form": True, "signed": False,
-                 "in_date": True, "within_jurisdiction": True}
-    case = factories.advised_case(session, director=director, recommendation="refuse", checklist=checklist)
+    checklist = {
+        "competent_court": True,
+        "good_cause": False,
+        "proper_form": True,
+        "signed": False,
+        "in_date": True,
+        "within_jurisdiction": True,
+    }
+    case = factories.advised_case(
+        session, director=director, recommendation="refuse", checklist=checklist
+    )
     document = _final(session, director, case, K.REFUSAL_IMPROPER)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "letter-refusal-checklist", backend)
@@ -239,15 +318,20 @@ def test_refusal_takes_its_reasons_from_counsels_checklist(session, app_context,
     assert "It is not in proper form." not in text  # counsel ticked that one
 
 
-@pytest.mark.parametrize(("kind", "decision", "produced", "offered"), [
-    ("subpoena", "comply", True, "compliance_cover"),
-    ("subpoena", "comply", False, ""),  # nothing produced yet to cover: no letter fits yet
-    ("subpoena", "challenge", False, ""),
-    ("subpoena", "no_responsive_records", False, "no_responsive_records"),
-    ("informal", "proper_process_required", False, "proper_process_required"),
-    ("preservation", None, False, "preservation_confirmed"),
-])
-def test_the_letters_page_offers_first_the_letter_the_decision_calls_for(client, session, login_as, kind, decision, produced, offered):
+@pytest.mark.parametrize(
+    ("kind", "decision", "produced", "offered"),
+    [
+        ("subpoena", "comply", True, "compliance_cover"),
+        ("subpoena", "comply", False, ""),  # nothing produced yet to cover: no letter fits yet
+        ("subpoena", "challenge", False, ""),
+        ("subpoena", "no_responsive_records", False, "no_responsive_records"),
+        ("informal", "proper_process_required", False, "proper_process_required"),
+        ("preservation", None, False, "preservation_confirmed"),
+    ],
+)
+def test_the_letters_page_offers_first_the_letter_the_decision_calls_for(
+    client, session, login_as, kind, decision, produced, offered
+):
     director = login_as("director")
     case = factories.documents_case(session, kind=kind, decision=decision)
     if produced:

@@ -3,6 +3,7 @@ case's circle signs in to both and walks every page they can reach, with real id
 exports included): no canary string may appear, and every response must equal its twin's.
 
 When a route with a new kind of id is added, add where its ids come from to ID_SOURCES."""
+
 from __future__ import annotations
 
 import contextlib
@@ -29,7 +30,10 @@ ID_SOURCES = {
     "consent_id": "SELECT id FROM consent_releases",
     "hold_id": "SELECT id FROM holds",
 }
-FIXED_VALUES = {"fmt": ["pdf", "json", "csv"], "name": ["records.csv", "records.json", "manifest.json"]}
+FIXED_VALUES = {
+    "fmt": ["pdf", "json", "csv"],
+    "name": ["records.csv", "records.json", "manifest.json"],
+}
 SKIP_ENDPOINTS = {"static", "auth.logout"}
 
 
@@ -51,7 +55,9 @@ def twins(backend, server_for):
 def _values(apps, name: str) -> list:
     if name in FIXED_VALUES:
         return FIXED_VALUES[name]
-    assert name in ID_SOURCES, f"the twin test does not know where ids for <{name}> come from: add it to ID_SOURCES"
+    assert name in ID_SOURCES, (
+        f"the twin test does not know where ids for <{name}> come from: add it to ID_SOURCES"
+    )
     found = set()
     for app in apps:
         with db.engine_for(app).connect() as connection:
@@ -70,7 +76,9 @@ def _urls(apps) -> list[tuple[str, str]]:
             with apps[0].test_request_context():
                 from flask import url_for
 
-                urls.append((rule.endpoint, url_for(rule.endpoint, **dict(zip(names, combo)))))
+                urls.append(
+                    (rule.endpoint, url_for(rule.endpoint, **dict(zip(names, combo, strict=True))))
+                )
     return urls
 
 
@@ -93,7 +101,9 @@ def _diff(plain: tuple, gagged: tuple) -> str:
 
     if plain[:3] != gagged[:3]:
         return f"plain {plain[:3]} vs gagged {gagged[:3]}"
-    lines = difflib.unified_diff(plain[3].splitlines(), gagged[3].splitlines(), "plain", "gagged", n=1, lineterm="")
+    lines = difflib.unified_diff(
+        plain[3].splitlines(), gagged[3].splitlines(), "plain", "gagged", n=1, lineterm=""
+    )
     return "\n".join(list(lines)[:30])
 
 
@@ -125,7 +135,9 @@ def _walk_at_one_instant(apps, who: str, *, must_equal: bool) -> int:
             assert canary not in seen[3], f"{who} saw the gagged case at {url}"
         if must_equal:
             twin = _normalise(plain.get(url))
-            assert seen == twin, f"{who}: {url} differs between the twins ({endpoint}):\n{_diff(twin, seen)}"
+            assert seen == twin, (
+                f"{who}: {url} differs between the twins ({endpoint}):\n{_diff(twin, seen)}"
+            )
         walked += 1
     return walked
 
@@ -147,9 +159,12 @@ def test_no_notification_or_email_carries_the_gagged_case(twins):
     rows = {}
     for label, app in (("plain", plain), ("gagged", gagged)):
         with db.engine_for(app).connect() as connection:
-            rows[label] = connection.execute(text(
-                "SELECT u.username, n.subject, n.body, n.link FROM notifications n JOIN users u ON u.id = n.recipient_id "
-                "ORDER BY u.username, n.id")).all()
+            rows[label] = connection.execute(
+                text(
+                    "SELECT u.username, n.subject, n.body, n.link FROM notifications n JOIN users "
+                    "u ON u.id = n.recipient_id ORDER BY u.username, n.id"
+                )
+            ).all()
     for row in rows["gagged"]:
         assert not any(canary in " ".join(str(v) for v in row) for canary in world.CANARIES), row
     outside = set(world.World.outside)
@@ -161,7 +176,9 @@ def test_the_circle_sees_the_case_in_full(twins):
     """(Last in this file: it signs in to the gagged twin only.)"""
     _plain, gagged = twins
     with db.engine_for(gagged).connect() as connection:
-        case_id = connection.execute(select(text("id")).select_from(text("cases")).where(text("gagged"))).scalar_one()
+        case_id = connection.execute(
+            select(text("id")).select_from(text("cases")).where(text("gagged"))
+        ).scalar_one()
     for who in world.World.circle:
         html = _sign_in(gagged, who).get(f"/cases/{case_id}").get_data(as_text=True)
         assert world.CANARY_OFFICER in html and world.CANARY_DOCKET in html, who

@@ -1,5 +1,6 @@
 """A small library built through the real services, twice: once plain, once with one gagged
 case (and everything hanging off it) added. The twin test compares what people see in both."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,7 +20,17 @@ CANARIES = ("CANARY",)  # every canary contains this
 FROZEN_AT = factories.at(2026, 11, 16, 15)
 PASSWORD = factories.PASSWORD
 PIN = factories.PIN
-CHECKLIST = {name: True for name in ("competent_court", "good_cause", "proper_form", "signed", "in_date", "within_jurisdiction")}
+CHECKLIST = {
+    name: True
+    for name in (
+        "competent_court",
+        "good_cause",
+        "proper_form",
+        "signed",
+        "in_date",
+        "within_jurisdiction",
+    )
+}
 PDF_SCAN = b"%PDF-1.4\n% " + CANARY_CAPTION.encode() + b"\n%%EOF\n"
 
 
@@ -28,13 +39,17 @@ class World:
     """Usernames and card numbers, the same in both twins."""
 
     outside: tuple[str, ...] = ("clerk_other", "sup_other", "counsel_other", "admin")
-    told_by_design: tuple[str, ...] = ("clerk_logger", "sup_logger")  # the receipt; 'a restricted matter was routed'
+    told_by_design: tuple[str, ...] = (
+        "clerk_logger",
+        "sup_logger",
+    )  # the receipt; 'a restricted matter was routed'
     circle: tuple[str, ...] = ("director", "counsel_gag", "member")
     patrons: tuple[str, ...] = ("21000000000501", "21000000000502")
 
 
 def build(session, *, with_gag: bool) -> None:
-    """Fill an empty database; the gagged case is made last, so every other id is the same in both."""
+    """Fill an empty database; the gagged case is made last, so every other id is the same in
+    both."""
     import itertools
 
     clock.freeze(FROZEN_AT)
@@ -52,11 +67,32 @@ def build(session, *, with_gag: bool) -> None:
 
 def _users(session) -> dict:
     u = {}
-    for name, role in (("director", "director"), ("counsel_gag", "counsel"), ("counsel_other", "counsel"),
-                       ("sup_logger", "supervisor"), ("sup_other", "supervisor"), ("admin", "admin"), ("member", "supervisor")):
-        u[name] = factories.user(session, role, username=name, full_name=name.replace("_", " ").title())
-    u["clerk_logger"] = factories.user(session, "staff", username="clerk_logger", full_name="Clerk Logger", supervisor_id=u["sup_logger"].id)
-    u["clerk_other"] = factories.user(session, "staff", username="clerk_other", full_name="Clerk Other", supervisor_id=u["sup_other"].id)
+    for name, role in (
+        ("director", "director"),
+        ("counsel_gag", "counsel"),
+        ("counsel_other", "counsel"),
+        ("sup_logger", "supervisor"),
+        ("sup_other", "supervisor"),
+        ("admin", "admin"),
+        ("member", "supervisor"),
+    ):
+        u[name] = factories.user(
+            session, role, username=name, full_name=name.replace("_", " ").title()
+        )
+    u["clerk_logger"] = factories.user(
+        session,
+        "staff",
+        username="clerk_logger",
+        full_name="Clerk Logger",
+        supervisor_id=u["sup_logger"].id,
+    )
+    u["clerk_other"] = factories.user(
+        session,
+        "staff",
+        username="clerk_other",
+        full_name="Clerk Other",
+        supervisor_id=u["sup_other"].id,
+    )
     return u
 
 
@@ -74,50 +110,141 @@ def _records(session):
 
 def _plain_cases(session, u, other) -> None:
     """A closed subpoena with a production, and an informal request still with the Director."""
-    subpoena = intake.log_request(session, u["clerk_other"], intake.Intake(
-        kind="subpoena", officer_name="Det. Ray Plain", officer_agency="Hillsboro Police Department",
-        records_sought="Loans of one patron in October", patron_cards=[other.card_number],
-        court="Circuit Court of Jefferson County", docket_number="26JE-CR00777"))
-    service.assign_counsel(session, u["director"], subpoena, u["counsel_other"], clock.today() + timedelta(days=5))
-    service.record_advice(session, u["counsel_other"], subpoena, advice="Valid; comply.", recommendation="comply", checklist=CHECKLIST)
+    subpoena = intake.log_request(
+        session,
+        u["clerk_other"],
+        intake.Intake(
+            kind="subpoena",
+            officer_name="Det. Ray Plain",
+            officer_agency="Hillsboro Police Department",
+            records_sought="Loans of one patron in October",
+            patron_cards=[other.card_number],
+            court="Circuit Court of Jefferson County",
+            docket_number="26JE-CR00777",
+        ),
+    )
+    service.assign_counsel(
+        session, u["director"], subpoena, u["counsel_other"], clock.today() + timedelta(days=5)
+    )
+    service.record_advice(
+        session,
+        u["counsel_other"],
+        subpoena,
+        advice="Valid; comply.",
+        recommendation="comply",
+        checklist=CHECKLIST,
+    )
     service.decide(session, u["director"], subpoena, "comply")
-    productions.freeze(session, u["director"], subpoena, productions.Criteria(kinds=["loan"], card_number=other.card_number),
-                       recipient="Hillsboro Police Department", authority="Subpoena 26JE-CR00777")
+    productions.freeze(
+        session,
+        u["director"],
+        subpoena,
+        productions.Criteria(kinds=["loan"], card_number=other.card_number),
+        recipient="Hillsboro Police Department",
+        authority="Subpoena 26JE-CR00777",
+    )
     service.close(session, u["director"], subpoena, "Complied with the subpoena.")
-    intake.log_request(session, u["clerk_other"], intake.Intake(
-        kind="informal", officer_name="Officer Lee Plain", officer_agency="Festus Police", records_sought="Who used PC 2 yesterday"))
-    preservation = intake.log_request(session, u["clerk_other"], intake.Intake(
-        kind="preservation", officer_name="Det. Ray Plain", officer_agency="Hillsboro Police Department",
-        records_sought="Preserve one patron's loans", patron_cards=[other.card_number]))
-    _hold(session, u["director"], preservation, "Det. Ray Plain, Hillsboro Police Department", [other.card_number], ["loans"])
+    intake.log_request(
+        session,
+        u["clerk_other"],
+        intake.Intake(
+            kind="informal",
+            officer_name="Officer Lee Plain",
+            officer_agency="Festus Police",
+            records_sought="Who used PC 2 yesterday",
+        ),
+    )
+    preservation = intake.log_request(
+        session,
+        u["clerk_other"],
+        intake.Intake(
+            kind="preservation",
+            officer_name="Det. Ray Plain",
+            officer_agency="Hillsboro Police Department",
+            records_sought="Preserve one patron's loans",
+            patron_cards=[other.card_number],
+        ),
+    )
+    _hold(
+        session,
+        u["director"],
+        preservation,
+        "Det. Ray Plain, Hillsboro Police Department",
+        [other.card_number],
+        ["loans"],
+    )
 
 
 def _gagged_case(session, u, touched) -> None:
     """An NSL naming the touched patron: counsel, a scan, a member, a production, closed."""
-    case = intake.log_request(session, u["clerk_logger"], intake.Intake(
-        kind="nsl", officer_name=CANARY_OFFICER, officer_agency="FBI " + CANARY_CAPTION,
-        records_sought=f"All records of the patron in {CANARY_CAPTION}", patron_cards=[touched.card_number],
-        workstation_codes=["HQ-PC01"], docket_number=CANARY_DOCKET, scans=[Scan("nsl.pdf", PDF_SCAN)]))
-    _hold(session, u["director"], case, CANARY_OFFICER, [touched.card_number], ["loans", "computer_sessions", "patrons"])
-    service.assign_counsel(session, u["director"], case, u["counsel_gag"], clock.today() + timedelta(days=3))
-    service.record_advice(session, u["counsel_gag"], case, advice=f"Comply narrowly ({CANARY_CAPTION}).", recommendation="comply",
-                          checklist=CHECKLIST)
+    case = intake.log_request(
+        session,
+        u["clerk_logger"],
+        intake.Intake(
+            kind="nsl",
+            officer_name=CANARY_OFFICER,
+            officer_agency="FBI " + CANARY_CAPTION,
+            records_sought=f"All records of the patron in {CANARY_CAPTION}",
+            patron_cards=[touched.card_number],
+            workstation_codes=["HQ-PC01"],
+            docket_number=CANARY_DOCKET,
+            scans=[Scan("nsl.pdf", PDF_SCAN)],
+        ),
+    )
+    _hold(
+        session,
+        u["director"],
+        case,
+        CANARY_OFFICER,
+        [touched.card_number],
+        ["loans", "computer_sessions", "patrons"],
+    )
+    service.assign_counsel(
+        session, u["director"], case, u["counsel_gag"], clock.today() + timedelta(days=3)
+    )
+    service.record_advice(
+        session,
+        u["counsel_gag"],
+        case,
+        advice=f"Comply narrowly ({CANARY_CAPTION}).",
+        recommendation="comply",
+        checklist=CHECKLIST,
+    )
     gag.add_member(session, u["director"], case, u["member"])
     service.decide(session, u["director"], case, "comply")
-    productions.freeze(session, u["director"], case, productions.Criteria(kinds=["loan", "computer_session"], card_number=touched.card_number),
-                       recipient=CANARY_OFFICER, authority=f"NSL {CANARY_DOCKET}")
+    productions.freeze(
+        session,
+        u["director"],
+        case,
+        productions.Criteria(kinds=["loan", "computer_session"], card_number=touched.card_number),
+        recipient=CANARY_OFFICER,
+        authority=f"NSL {CANARY_DOCKET}",
+    )
     service.close(session, u["director"], case, f"Complied ({CANARY_CAPTION}).")
 
 
-def _hold(session, director, case, requested_by: str, cards: list[str], categories: list[str]) -> None:
+def _hold(
+    session, director, case, requested_by: str, cards: list[str], categories: list[str]
+) -> None:
     from disclosure.holds.service import HoldRequest, place_hold
 
-    place_hold(session, director, case, HoldRequest(categories=categories, requested_on=clock.today(), requested_by=requested_by,
-                                                    patron_cards=cards, workstation_codes=[]))
+    place_hold(
+        session,
+        director,
+        case,
+        HoldRequest(
+            categories=categories,
+            requested_on=clock.today(),
+            requested_by=requested_by,
+            patron_cards=cards,
+            workstation_codes=[],
+        ),
+    )
 
 
 def _patron_reports(session, u, touched, other) -> None:
-    """Both patrons asked for their records and staff verified them: reports compiled after the gagged case."""
+    """Both patrons asked for their records and staff verified them: reports compiled after the
+    gagged case."""
     from disclosure.patrons import service as patrons
 
     for who in (touched, other):

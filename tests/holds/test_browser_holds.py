@@ -1,5 +1,6 @@
 """A real browser: the Director places a hold from a case, sees what it covers, and the purge
 history, retention settings and the public schedule read well."""
+
 import pytest
 
 from disclosure.db import db
@@ -11,7 +12,9 @@ pytestmark = pytest.mark.browser
 
 def test_the_director_places_a_hold_and_reads_the_retention_pages(live_server, page, backend):
     base_url, app = live_server
-    assert app.test_cli_runner().invoke(args=["demo", "--scale", "0.01", "--no-cases"]).exit_code == 0
+    assert (
+        app.test_cli_runner().invoke(args=["demo", "--scale", "0.01", "--no-cases"]).exit_code == 0
+    )
     with db.new_session(app) as s:
         case = f.held_case(s, officer_agency="Jefferson County Sheriff's Office")
         patron = f.patron(s)

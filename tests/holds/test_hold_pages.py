@@ -1,4 +1,5 @@
 """The Director's holds pages: place from a case, see what a hold covers, renew, release."""
+
 from datetime import timedelta
 from html import unescape
 
@@ -12,8 +13,13 @@ START = f.at(2026, 3, 2, 15)
 
 
 def place(client, case, **fields):
-    data = {"case_id": case.id, "requested_by": "Det. R. Vance, County Sheriff", "requested_on": "2026-03-02",
-            "categories": ["loans", "computer_sessions"], "branch_id": 0}
+    data = {
+        "case_id": case.id,
+        "requested_by": "Det. R. Vance, County Sheriff",
+        "requested_on": "2026-03-02",
+        "categories": ["loans", "computer_sessions"],
+        "branch_id": 0,
+    }
     data.update(fields)
     return client.submit("/holds/new", data, page=f"/holds/new?case_id={case.id}")
 
@@ -32,16 +38,23 @@ def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Hold placed. It covers now: 2 × loans" in page
-    assert "Loans (circulation history)</td><td class=\"num\">2</td>" in page
+    assert 'Loans (circulation history)</td><td class="num">2</td>' in page
     assert "31 May 2026" in page  # 90 days from 2 March
     assert patron.card_number not in response.headers["Location"]
     timeline = page.split('id="timeline-h"', 1)[1]
-    assert "Preservation hold placed" in timeline and f"{director.full_name} · 2 Mar 2026, 9:00 a.m." in timeline
-    assert ("Scope: named patrons. When placed it covered 2 records: Loans (circulation history): 2; "
-            "Computer sign-up and session logs: 0.") in unescape(timeline)
+    assert (
+        "Preservation hold placed" in timeline
+        and f"{director.full_name} · 2 Mar 2026, 9:00 a.m." in timeline
+    )
+    assert (
+        "Scope: named patrons. When placed it covered 2 records: Loans (circulation history): 2; "
+        "Computer sign-up and session logs: 0."
+    ) in unescape(timeline)
 
 
-def test_a_refused_hold_says_why_beside_the_field_and_keeps_what_was_typed(client, login_as, session):
+def test_a_refused_hold_says_why_beside_the_field_and_keeps_what_was_typed(
+    client, login_as, session
+):
     clock.freeze(START)
     login_as("director")
     case = f.held_case(session)
@@ -59,12 +72,18 @@ def test_renewing_past_180_days_is_refused_with_the_reason(client, login_as, ses
     director = login_as("director")
     hold = f.hold(session, placed_by=director)
     session.commit()
-    response = client.submit(f"/holds/{hold.id}/renew", {"requested_by": "Det. R. Vance", "requested_on": "2026-03-02",
-                                                         "days": 120}, page=f"/holds/{hold.id}")
+    response = client.submit(
+        f"/holds/{hold.id}/renew",
+        {"requested_by": "Det. R. Vance", "requested_on": "2026-03-02", "days": 120},
+        page=f"/holds/{hold.id}",
+    )
     assert response.status_code == 422
     assert "180 days in all" in response.get_data(as_text=True)
-    response = client.submit(f"/holds/{hold.id}/renew", {"requested_by": "Det. R. Vance", "requested_on": "2026-03-02",
-                                                         "days": 90}, page=f"/holds/{hold.id}")
+    response = client.submit(
+        f"/holds/{hold.id}/renew",
+        {"requested_by": "Det. R. Vance", "requested_on": "2026-03-02", "days": 90},
+        page=f"/holds/{hold.id}",
+    )
     assert response.status_code == 302
     page = client.get(f"/holds/{hold.id}").get_data(as_text=True)
     assert "renewed once already" in page and "Det. R. Vance" in page
@@ -77,9 +96,13 @@ def test_releasing_needs_a_reason_and_moves_the_hold_to_released(client, login_a
     session.commit()
     refused = client.submit(f"/holds/{hold.id}/release", {"reason": ""}, page=f"/holds/{hold.id}")
     assert refused.status_code == 422 and "Give the reason" in refused.get_data(as_text=True)
-    client.submit(f"/holds/{hold.id}/release", {"reason": "Agency withdrew the request."}, page=f"/holds/{hold.id}")
+    client.submit(
+        f"/holds/{hold.id}/release",
+        {"reason": "Agency withdrew the request."},
+        page=f"/holds/{hold.id}",
+    )
     index = client.get("/holds").get_data(as_text=True)
-    released = index[index.index('id="released-h"'):]
+    released = index[index.index('id="released-h"') :]
     assert f"Case {hold.case.reference}" in released
 
 
@@ -90,8 +113,8 @@ def test_the_holds_list_sorts_active_expiring_expired_and_released(client, login
     old = f.hold(session, placed_by=director, requested_at=START - timedelta(days=100))
     session.commit()
     html = client.get("/holds").get_data(as_text=True)
-    expiring = html[html.index('id="expiring-h"'):html.index('id="active-h"')]
-    expired = html[html.index('id="expired-h"'):html.index('id="released-h"')]
+    expiring = html[html.index('id="expiring-h"') : html.index('id="active-h"')]
+    expired = html[html.index('id="expired-h"') : html.index('id="released-h"')]
     assert f"Case {soon.case.reference}" in expiring and f"Case {old.case.reference}" in expired
     assert f"Case {old.case.reference}" not in expiring
 
@@ -102,7 +125,9 @@ def test_a_case_the_user_may_not_see_cannot_take_a_hold(client, login_as, sessio
     login_as("director")
     case = f.held_case(session, gagged=True)
     session.commit()
-    assert f'value="{case.id}"' in client.get("/holds/new").get_data(as_text=True)  # the Director sees all
+    assert f'value="{case.id}"' in client.get("/holds/new").get_data(
+        as_text=True
+    )  # the Director sees all
     assert client.get("/holds/999999").status_code == 404
 
 

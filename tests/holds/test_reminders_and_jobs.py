@@ -1,5 +1,6 @@
 """The scheduler's jobs: the nightly purge, hold expiry, reminders to the Director. Each safe to
 run twice."""
+
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -19,8 +20,13 @@ def run(app, job_id):
 
 
 def notes(session, director):
-    return list(session.scalars(select(Notification.subject).where(Notification.recipient_id == director.id)
-                                .order_by(Notification.id)))
+    return list(
+        session.scalars(
+            select(Notification.subject)
+            .where(Notification.recipient_id == director.id)
+            .order_by(Notification.id)
+        )
+    )
 
 
 def test_the_director_is_reminded_14_7_and_1_days_before_a_hold_expires(app, session):
@@ -57,14 +63,27 @@ def test_a_renewal_arms_new_reminders(app, session):
     assert second.endswith("ends in 10 days (29 Aug 2026).")  # renewed: no second renewal offered
 
 
-def test_reminders_about_a_gagged_case_say_only_that_a_restricted_matter_needs_attention(app, session):
+def test_reminders_about_a_gagged_case_say_only_that_a_restricted_matter_needs_attention(
+    app, session
+):
     clock.freeze(START + timedelta(days=85))
     director = f.user(session, "director")
-    f.hold(session, f.held_case(session, kind="nsl", gagged=True), placed_by=director, requested_at=START)
+    f.hold(
+        session,
+        f.held_case(session, kind="nsl", gagged=True),
+        placed_by=director,
+        requested_at=START,
+    )
     session.commit()
     run(app, "reminders")
-    note = session.scalars(select(Notification).where(Notification.recipient_id == director.id)).one()
-    assert (note.subject, note.body, note.link) == ("A restricted matter needs your attention. Sign in to view it.", "", "/")
+    note = session.scalars(
+        select(Notification).where(Notification.recipient_id == director.id)
+    ).one()
+    assert (note.subject, note.body, note.link) == (
+        "A restricted matter needs your attention. Sign in to view it.",
+        "",
+        "/",
+    )
 
 
 def test_an_ended_hold_is_noted_once_and_the_director_told(app, session):
@@ -78,7 +97,11 @@ def test_an_ended_hold_is_noted_once_and_the_director_told(app, session):
     run(app, "hold-expiry")
     run(app, "hold-expiry")
     assert len(notes(session, director)) == 1 and "has ended" in notes(session, director)[0]
-    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "hold", AuditEvent.object_id == hold.id))
+    actions = session.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.object_type == "hold", AuditEvent.object_id == hold.id
+        )
+    )
     assert list(actions) == ["hold.expired"]
 
 
@@ -105,7 +128,12 @@ def test_the_nightly_purge_job_purges_and_a_second_run_finds_nothing(app, sessio
     run(app, "purge")
     run(app, "purge")
     assert session.scalar(select(func.count()).select_from(m.ComputerSession)) == 0
-    assert session.scalar(select(func.count()).select_from(PurgeRun).where(PurgeRun.status == "finished")) == 2
+    assert (
+        session.scalar(
+            select(func.count()).select_from(PurgeRun).where(PurgeRun.status == "finished")
+        )
+        == 2
+    )
 
 
 def test_the_scheduler_runs_the_purge_at_the_configured_hour_and_never_drops_a_late_run(app):
@@ -113,5 +141,9 @@ def test_the_scheduler_runs_the_purge_at_the_configured_hour_and_never_drops_a_l
     job = scheduler.get_job("purge")
     assert str(job.trigger.fields[5]) == str(app.config["SETTINGS"].purge_hour)  # the hour field
     defaults = scheduler._job_defaults  # applied to each job when the scheduler starts
-    assert defaults["coalesce"] and defaults["max_instances"] == 1 and defaults["misfire_grace_time"] >= 3600
+    assert (
+        defaults["coalesce"]
+        and defaults["max_instances"] == 1
+        and defaults["misfire_grace_time"] >= 3600
+    )
     assert {"purge", "hold-expiry", "reminders"} <= {j.id for j in scheduler.get_jobs()}

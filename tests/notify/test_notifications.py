@@ -1,4 +1,5 @@
 """Notifications: the outbox always, e-mail when SMTP is configured, an inbox for each user."""
+
 import dataclasses
 
 import pytest
@@ -39,11 +40,22 @@ def smtp_server():
 def test_outbox_is_emailed_once_when_smtp_is_configured(app, session, smtp_server):
     controller, handler = smtp_server
     director = factories.user(session, "director", email="director@library.invalid")
-    service.notify(session, director, "A new subpoena needs your attention", "Reference 2026-0001.", link="/cases/1")
+    service.notify(
+        session,
+        director,
+        "A new subpoena needs your attention",
+        "Reference 2026-0001.",
+        link="/cases/1",
+    )
     session.commit()
     original = app.config["SETTINGS"]
-    app.config["SETTINGS"] = dataclasses.replace(original, smtp_host="127.0.0.1", smtp_port=controller.port,
-                                                 smtp_starttls=False, base_url="https://records.library.invalid")
+    app.config["SETTINGS"] = dataclasses.replace(
+        original,
+        smtp_host="127.0.0.1",
+        smtp_port=controller.port,
+        smtp_starttls=False,
+        base_url="https://records.library.invalid",
+    )
     try:
         with app.app_context():
             from disclosure.db import db
@@ -59,7 +71,12 @@ def test_outbox_is_emailed_once_when_smtp_is_configured(app, session, smtp_serve
     text = message.content.decode()
     assert "Subject: A new subpoena needs your attention" in text
     assert "https://records.library.invalid/cases/1" in text
-    assert session.scalar(select(Notification.emailed_at).where(Notification.recipient_id == director.id)) is not None
+    assert (
+        session.scalar(
+            select(Notification.emailed_at).where(Notification.recipient_id == director.id)
+        )
+        is not None
+    )
 
 
 def test_without_smtp_nothing_is_sent_and_the_outbox_keeps_the_row(app, session):
@@ -70,7 +87,12 @@ def test_without_smtp_nothing_is_sent_and_the_outbox_keeps_the_row(app, session)
         from disclosure.db import db
 
         assert service.send_pending_email(db.session) == 0
-    assert session.scalar(select(Notification.emailed_at).where(Notification.recipient_id == director.id)) is None
+    assert (
+        session.scalar(
+            select(Notification.emailed_at).where(Notification.recipient_id == director.id)
+        )
+        is None
+    )
 
 
 def test_each_user_reads_only_their_own_notifications(client, session, login_as):
@@ -83,7 +105,10 @@ def test_each_user_reads_only_their_own_notifications(client, session, login_as)
     assert "Mine to read" in html and "Someone else's" not in html
     response = client.submit("/notifications/read", page="/notifications/", follow_redirects=True)
     assert "1 notification marked as read." in response.get_data(as_text=True)
-    assert session.scalar(select(Notification.read_at).where(Notification.recipient_id == other.id)) is None
+    assert (
+        session.scalar(select(Notification.read_at).where(Notification.recipient_id == other.id))
+        is None
+    )
 
 
 def test_an_urgent_notification_says_urgent_once_in_the_inbox(client, session, login_as):
@@ -91,16 +116,28 @@ def test_an_urgent_notification_says_urgent_once_in_the_inbox(client, session, l
     service.notify(session, me, "URGENT: Search warrant 2026-0009 logged at the desk", urgent=True)
     session.commit()
     html = client.get("/notifications/").get_data(as_text=True)
-    assert '<span class="badge danger">Urgent</span> Search warrant 2026-0009 logged at the desk' in html
+    assert (
+        '<span class="badge danger">Urgent</span> Search warrant 2026-0009 logged at the desk'
+        in html
+    )
     assert "URGENT:" not in html
-    assert session.scalar(select(Notification.subject)).startswith("URGENT: ")  # the e-mail subject keeps it
+    assert session.scalar(select(Notification.subject)).startswith(
+        "URGENT: "
+    )  # the e-mail subject keeps it
 
 
 def _smtp_settings(app, controller):
-    return dataclasses.replace(app.config["SETTINGS"], smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False)
+    return dataclasses.replace(
+        app.config["SETTINGS"],
+        smtp_host="127.0.0.1",
+        smtp_port=controller.port,
+        smtp_starttls=False,
+    )
 
 
-def test_an_email_queued_before_a_gag_goes_out_blank_and_none_goes_to_someone_who_left_the_circle(app, session, smtp_server):
+def test_an_email_queued_before_a_gag_goes_out_blank_and_none_goes_to_someone_who_left_the_circle(
+    app, session, smtp_server
+):
     from disclosure.cases import gag
 
     controller, handler = smtp_server
@@ -108,7 +145,13 @@ def test_an_email_queued_before_a_gag_goes_out_blank_and_none_goes_to_someone_wh
     member = factories.user(session, "supervisor", email="member@library.invalid")
     case = factories.case(session, kind="subpoena", officer_name="Det. Unique Name")
     session.query(Notification).delete()
-    service.notify(session, director, f"Subpoena {case.reference} from Det. Unique Name", link=f"/cases/{case.id}", case_id=case.id)
+    service.notify(
+        session,
+        director,
+        f"Subpoena {case.reference} from Det. Unique Name",
+        link=f"/cases/{case.id}",
+        case_id=case.id,
+    )
     gag.impose_gag(session, director, case, issued_by="U.S. District Court", issued_on=None)
     gag.add_member(session, director, case, member)
     gag.notify_about_case(session, member, case, "anything")
@@ -127,7 +170,11 @@ def test_an_email_queued_before_a_gag_goes_out_blank_and_none_goes_to_someone_wh
     [message] = handler.messages
     assert message.rcpt_tos == ["dir@library.invalid"]
     text = message.content.decode()
-    assert "A restricted matter needs your attention" in text and "Unique Name" not in text and case.reference not in text
+    assert (
+        "A restricted matter needs your attention" in text
+        and "Unique Name" not in text
+        and case.reference not in text
+    )
 
 
 def test_mark_all_read_counts_only_what_the_user_may_still_see(client, session, login_as):

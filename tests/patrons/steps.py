@@ -1,4 +1,5 @@
 """Steps the patron tests share: sign a patron in, ask, have staff check ID, read the report."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,11 @@ def ask(client, data: dict | None = None):
 
 
 def latest_request(session, requester) -> PatronRequest:
-    return session.scalars(select(PatronRequest).where(PatronRequest.requester_id == requester.id)
-                           .order_by(PatronRequest.id.desc())).first()
+    return session.scalars(
+        select(PatronRequest)
+        .where(PatronRequest.requester_id == requester.id)
+        .order_by(PatronRequest.id.desc())
+    ).first()
 
 
 def verify(app, session, request: PatronRequest, staff=None, **kwargs):
@@ -31,7 +35,9 @@ def verify(app, session, request: PatronRequest, staff=None, **kwargs):
         staff = staff or factories.user(session, "staff")
         if request.for_minor:
             kwargs.setdefault("guardianship_proof", "birth_certificate")
-        report = service.verify_and_compile(session, staff, request, id_kind="drivers_license", **kwargs)
+        report = service.verify_and_compile(
+            session, staff, request, id_kind="drivers_license", **kwargs
+        )
         session.commit()
     return report
 

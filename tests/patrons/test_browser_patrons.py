@@ -1,5 +1,6 @@
 """A real browser: a patron signs in and asks for their records; staff check photo ID; the
 patron downloads the PDF, which is turned into PNG pages under tests/artifacts/ to look at."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,9 +17,15 @@ pytestmark = pytest.mark.browser
 
 def _library(app):
     session = db.new_session(app)
-    patron = factories.patron_with_every_kind(session, name="Jordan Ellis", email="jordan.ellis@example.org")
+    patron = factories.patron_with_every_kind(
+        session, name="Jordan Ellis", email="jordan.ellis@example.org"
+    )
     case = factories.case_row(session)
-    factories.production(session, case, [("loans", patron.id), ("loans", patron.id), ("computer_sessions", patron.id)])
+    factories.production(
+        session,
+        case,
+        [("loans", patron.id), ("loans", patron.id), ("computer_sessions", patron.id)],
+    )
     staff = factories.user(session, "staff")
     session.commit()
     session.close()
@@ -77,5 +84,15 @@ def test_a_patron_asks_staff_verify_and_the_patron_downloads_the_pdf(live_server
     if shutil.which("pdftoppm"):
         for old in ARTIFACTS.glob(f"patron-report-{backend}-page-*.png"):
             old.unlink()
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf_path), str(ARTIFACTS / f"patron-report-{backend}-page")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                str(pdf_path),
+                str(ARTIFACTS / f"patron-report-{backend}-page"),
+            ],
+            check=True,
+        )
         assert list(ARTIFACTS.glob(f"patron-report-{backend}-page-*.png"))

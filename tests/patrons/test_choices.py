@@ -1,5 +1,6 @@
 """The patron's choices (seed 004 II.2-3): remove the e-mail address at once; ask for a
 correction, a task for staff. A record under a hold is not changed: "cannot be changed now"."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -30,14 +31,23 @@ def test_email_removal_under_a_hold_is_refused(client, session):
     patron = factories.patron(session)
     # a hold of a gagged matter: the refusal must not hint at it
     gagged = factories.case_row(session, kind="nsl", closed=False, gagged=True)
-    factories.hold(session, gagged, categories=("patrons",), patrons=[patron])  # the holds area's factory
+    factories.hold(
+        session, gagged, categories=("patrons",), patrons=[patron]
+    )  # the holds area's factory
     session.commit()
     sign_in_patron(client, patron)
-    html = client.submit("/patron/email/remove", {}, page="/patron", follow_redirects=True).get_data(as_text=True)
+    html = client.submit(
+        "/patron/email/remove", {}, page="/patron", follow_redirects=True
+    ).get_data(as_text=True)
     # refused, and never told why: no word of a hold or a preservation (the page's own "what the
     # library holds" is the ordinary verb)
     page = html.lower()
-    assert CANNOT_CHANGE_NOW in html and "preserv" not in page and " hold " not in page and "a hold" not in page
+    assert (
+        CANNOT_CHANGE_NOW in html
+        and "preserv" not in page
+        and " hold " not in page
+        and "a hold" not in page
+    )
     session.refresh(patron)
     assert patron.email is not None
 
@@ -52,8 +62,14 @@ def test_a_correction_request_becomes_a_task_for_staff(app, client, session, log
     login_as("staff", the_client=desk)
     queue = desk.get("/desk/patron-requests").get_data(as_text=True)
     assert "14 Oak St" in queue and patron.card_number in queue
-    correction = session.scalar(select(CorrectionRequest).where(CorrectionRequest.patron_id == patron.id))
-    desk.submit(f"/desk/corrections/{correction.id}/done", {"staff_note": "Address updated"}, page="/desk/patron-requests")
+    correction = session.scalar(
+        select(CorrectionRequest).where(CorrectionRequest.patron_id == patron.id)
+    )
+    desk.submit(
+        f"/desk/corrections/{correction.id}/done",
+        {"staff_note": "Address updated"},
+        page="/desk/patron-requests",
+    )
     session.refresh(correction)
     assert correction.done_at is not None and correction.staff_note == "Address updated"
     assert "14 Oak St" not in desk.get("/desk/patron-requests").get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Releases with the patron's written consent: only what it covers, once, while valid; the scan
 is checked by its content; the release appears in the patron's own report."""
+
 from __future__ import annotations
 
 import io
@@ -21,10 +22,14 @@ PDF = b"%PDF-1.4\n% a scanned consent\n"
 def _consent_form(patron, **overrides):
     today = clock.today()
     data = {
-        "card_number": patron.card_number, "recipient": "Ozark Legal Aid, on the patron's behalf",
-        "not_government": "y", "kinds": ["loans"],
-        "covers_from": (today - timedelta(days=20)).isoformat(), "covers_to": (today - timedelta(days=5)).isoformat(),
-        "signed_on": (today - timedelta(days=1)).isoformat(), "valid_from": today.isoformat(),
+        "card_number": patron.card_number,
+        "recipient": "Ozark Legal Aid, on the patron's behalf",
+        "not_government": "y",
+        "kinds": ["loans"],
+        "covers_from": (today - timedelta(days=20)).isoformat(),
+        "covers_to": (today - timedelta(days=5)).isoformat(),
+        "signed_on": (today - timedelta(days=1)).isoformat(),
+        "valid_from": today.isoformat(),
         "valid_until": (today + timedelta(days=30)).isoformat(),
         "scan": (io.BytesIO(PDF), "consent.pdf"),
     }
@@ -33,11 +38,15 @@ def _consent_form(patron, **overrides):
 
 
 def _record(client, patron, **overrides):
-    return client.submit("/desk/consents/new", _consent_form(patron, **overrides), content_type="multipart/form-data")
+    return client.submit(
+        "/desk/consents/new", _consent_form(patron, **overrides), content_type="multipart/form-data"
+    )
 
 
 def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
-    patron = factories.patron_with_every_kind(session)  # loans 30, 10 and 2 days ago; sessions, ILL, ...
+    patron = factories.patron_with_every_kind(
+        session
+    )  # loans 30, 10 and 2 days ago; sessions, ILL, ...
     session.commit()
     login_as("staff")
     response = _record(client, patron)
@@ -93,10 +102,18 @@ def test_the_scan_must_be_a_pdf_jpeg_or_png_by_its_content(app, client, session,
     login_as("staff")
     fake = _record(client, patron, scan=(io.BytesIO(b"MZ\x90\x00 not a pdf at all"), "consent.pdf"))
     assert "The scan must be a PDF, JPEG or PNG file." in fake.get_data(as_text=True)
-    assert session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id)) is None
-    assert _record(client, patron, scan=(io.BytesIO(PNG), "photo-of-consent.txt")).status_code == 302
+    assert (
+        session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id)) is None
+    )
+    assert (
+        _record(client, patron, scan=(io.BytesIO(PNG), "photo-of-consent.txt")).status_code == 302
+    )
     consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
-    assert consent.scan_type == "image/png" and consent.scan_name.endswith(".png") and "photo" not in consent.scan_name
+    assert (
+        consent.scan_type == "image/png"
+        and consent.scan_name.endswith(".png")
+        and "photo" not in consent.scan_name
+    )
     stored = Path(app.config["SETTINGS"].upload_folder) / "consents" / consent.scan_name
     assert stored.read_bytes() == PNG
     assert client.get(f"/desk/consents/{consent.id}/scan").data == PNG
@@ -108,7 +125,9 @@ def test_a_government_agency_cannot_use_a_consent_form(app, client, session, log
     login_as("staff")
     refused = _record(client, patron, not_government="")
     assert "needs legal process" in refused.get_data(as_text=True)
-    assert session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id)) is None
+    assert (
+        session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id)) is None
+    )
 
 
 def test_a_consent_never_committed_after_its_scan_was_written_leaves_no_file(app, session):
@@ -117,10 +136,20 @@ def test_a_consent_never_committed_after_its_scan_was_written_leaves_no_file(app
     patron = factories.patron(session)
     today = clock.today()
     with app.app_context():
-        recorded = consent.record_consent(session, factories.user(session, "staff"), card_number=patron.card_number,
-                                          recipient="Ozark Legal Aid", kinds=["loans"], covers_from=None, covers_to=None,
-                                          signed_on=today, valid_from=today, valid_until=today, signed_by_guardian=False,
-                                          scan=PDF)
+        recorded = consent.record_consent(
+            session,
+            factories.user(session, "staff"),
+            card_number=patron.card_number,
+            recipient="Ozark Legal Aid",
+            kinds=["loans"],
+            covers_from=None,
+            covers_to=None,
+            signed_on=today,
+            valid_from=today,
+            valid_until=today,
+            signed_by_guardian=False,
+            scan=PDF,
+        )
         written = consent.scan_folder() / recorded.scan_name
     assert written.read_bytes() == PDF
     session.close()  # what the end of a request that failed does: no commit, no explicit rollback

@@ -1,4 +1,5 @@
 """The patron portal: sign-in with card and PIN, asking, and nobody reaching anyone else's."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,12 +26,18 @@ def test_an_unknown_card_and_a_wrong_pin_get_the_same_message(client, session):
     patron = factories.patron(session)
     session.commit()
     wrong_pin = sign_in_patron(client, patron, pin="0000")
-    unknown = client.submit("/patron/login", {"card_number": "29999999999999", "pin": factories.PIN})
+    unknown = client.submit(
+        "/patron/login", {"card_number": "29999999999999", "pin": factories.PIN}
+    )
     assert wrong_pin.status_code == unknown.status_code == 200
-    assert NO_MATCH in wrong_pin.get_data(as_text=True) and NO_MATCH in unknown.get_data(as_text=True)
+    assert NO_MATCH in wrong_pin.get_data(as_text=True) and NO_MATCH in unknown.get_data(
+        as_text=True
+    )
 
 
-def test_a_card_is_locked_after_five_failed_attempts_and_the_patron_is_told_when_to_try_again(client, session):
+def test_a_card_is_locked_after_five_failed_attempts_and_the_patron_is_told_when_to_try_again(
+    client, session
+):
     clock.freeze(factories.at(2026, 3, 2, 15))  # 9:00 a.m. at the library
     patron = factories.patron(session)
     session.commit()
@@ -47,7 +54,9 @@ def test_a_card_is_locked_after_five_failed_attempts_and_the_patron_is_told_when
 def test_an_unknown_card_is_locked_the_same_way(client, session):
     clock.freeze(factories.at(2026, 3, 2, 15))
     for _ in range(5):
-        html = client.submit("/patron/login", {"card_number": "29999999999998", "pin": "0000"}).get_data(as_text=True)
+        html = client.submit(
+            "/patron/login", {"card_number": "29999999999998", "pin": "0000"}
+        ).get_data(as_text=True)
     assert "try again after 9:15 a.m." in html
 
 
@@ -66,19 +75,31 @@ def test_patron_a_can_never_reach_patron_b_anything(app, client, session):
 
     sign_in_patron(client, a)
     for req in (b_ready, b_waiting):
-        for url in (f"/patron/requests/{req.id}", *(f"/patron/requests/{req.id}/report.{f}" for f in ("pdf", "json", "csv"))):
+        for url in (
+            f"/patron/requests/{req.id}",
+            *(f"/patron/requests/{req.id}/report.{f}" for f in ("pdf", "json", "csv")),
+        ):
             assert client.get(url).status_code == 404, url
     home = client.get("/patron").get_data(as_text=True)
     assert b.name not in home and b_ready.reference not in home and b_waiting.reference not in home
     # and B's id in A's form makes no request for B
     assert ask(client, {"subject_id": b.id}).status_code == 200
-    assert session.scalar(select(func.count()).select_from(PatronRequest).where(PatronRequest.requester_id == a.id)) == 0
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(PatronRequest)
+            .where(PatronRequest.requester_id == a.id)
+        )
+        == 0
+    )
 
 
 def test_a_guardian_gets_the_minors_report_and_not_another_childs(app, client, session):
     guardian, other_parent = factories.patron(session), factories.patron(session)
     minor = factories.patron(session, guardian_id=guardian.id, birth_year=clock.today().year - 10)
-    other_child = factories.patron(session, guardian_id=other_parent.id, birth_year=clock.today().year - 9)
+    other_child = factories.patron(
+        session, guardian_id=other_parent.id, birth_year=clock.today().year - 9
+    )
     factories.loan(session, minor)
     factories.loan(session, other_child)
     session.commit()
@@ -100,11 +121,18 @@ def test_a_guardian_gets_the_minors_report_and_not_another_childs(app, client, s
     verify(app, session, request)
 
     pdf = client.get(f"/patron/requests/{request.id}/report.pdf")
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert (
+        pdf.status_code == 200
+        and pdf.mimetype == "application/pdf"
+        and pdf.data.startswith(b"%PDF")
+    )
     data = client.get(f"/patron/requests/{request.id}/report.json").get_json()
     assert data["patron"] == {"name": minor.name, "card_number": minor.card_number}
     assert data["counts"]["loans"] == 1
-    for url in (f"/patron/requests/{other_request.id}", f"/patron/requests/{other_request.id}/report.pdf"):
+    for url in (
+        f"/patron/requests/{other_request.id}",
+        f"/patron/requests/{other_request.id}/report.pdf",
+    ):
         assert client.get(url).status_code == 404
 
 
@@ -117,7 +145,9 @@ def test_a_guardian_must_show_proof_of_guardianship(app, session):
 
         request = service.ask_for_records(session, guardian, subject_id=minor.id)
         try:
-            service.verify_and_compile(session, factories.user(session, "staff"), request, id_kind="passport")
+            service.verify_and_compile(
+                session, factories.user(session, "staff"), request, id_kind="passport"
+            )
         except DomainError as err:
             assert err.field == "guardianship_proof"
         else:
@@ -135,14 +165,20 @@ def test_nothing_is_compiled_before_verification(app, client, session, login_as)
     assert request.status == "awaiting_id" and request.compiled_at is None
     assert session.scalar(select(func.count()).select_from(FrozenReport)) == 0
     assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 404
-    assert "show photo ID at any branch desk" in client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    assert "show photo ID at any branch desk" in client.get(
+        f"/patron/requests/{request.id}"
+    ).get_data(as_text=True)
     staff_client = app.test_client()
     login_as("staff", the_client=staff_client)
     assert staff_client.get(f"/desk/patron-requests/{request.id}/report.pdf").status_code == 404
 
-    staff_client.submit(f"/desk/patron-requests/{request.id}", {"id_kind": "passport", "confirmed": "y"})
+    staff_client.submit(
+        f"/desk/patron-requests/{request.id}", {"id_kind": "passport", "confirmed": "y"}
+    )
     session.refresh(request)
-    assert request.status == "ready" and request.id_kind == "passport" and request.report is not None
+    assert (
+        request.status == "ready" and request.id_kind == "passport" and request.report is not None
+    )
     assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 200
 
 
@@ -156,31 +192,41 @@ def test_verification_records_the_kind_of_id_and_never_its_number(app, client, s
     login_as("staff", the_client=desk)
     page = desk.get(f"/desk/patron-requests/{request.id}").get_data(as_text=True)
     assert "Kind of photo ID seen" in page and "never write down its number" in page
-    assert "number" not in " ".join(c.name for c in PatronRequest.__table__.columns if c.name.startswith("id_"))
+    assert "number" not in " ".join(
+        c.name for c in PatronRequest.__table__.columns if c.name.startswith("id_")
+    )
     refused = desk.submit(f"/desk/patron-requests/{request.id}", {"id_kind": "passport"})
     assert "Confirm that you saw the ID in person." in refused.get_data(as_text=True)
 
 
-def test_staff_log_a_written_request_made_at_the_desk_for_a_patron_or_a_minors_guardian(app, client, session, login_as):
+def test_staff_log_a_written_request_made_at_the_desk_for_a_patron_or_a_minors_guardian(
+    app, client, session, login_as
+):
     guardian = factories.patron(session)
     minor = factories.patron(session, guardian_id=guardian.id)
     adult = factories.patron(session)
     session.commit()
     login_as("staff")
-    response = client.submit("/desk/patron-requests/new", {"card_number": adult.card_number, "kinds": ["loans"]})
+    response = client.submit(
+        "/desk/patron-requests/new", {"card_number": adult.card_number, "kinds": ["loans"]}
+    )
     assert response.status_code == 302
     own = latest_request(session, adult)
     assert own.channel == "desk" and own.kinds == ["loans"] and own.logged_by_id is not None
     client.submit("/desk/patron-requests/new", {"card_number": minor.card_number, "for_minor": "y"})
     for_minor = latest_request(session, guardian)
     assert for_minor.subject_id == minor.id and for_minor.for_minor
-    refused = client.submit("/desk/patron-requests/new", {"card_number": adult.card_number, "for_minor": "y"})
+    refused = client.submit(
+        "/desk/patron-requests/new", {"card_number": adult.card_number, "for_minor": "y"}
+    )
     assert "no guardian on file" in refused.get_data(as_text=True)
     unknown = client.submit("/desk/patron-requests/new", {"card_number": "00000000000000"})
     assert "No patron has that card number" in unknown.get_data(as_text=True)
 
 
-def test_the_nightly_job_forgets_old_sign_in_failures_and_expired_report_copies(app, client, session):
+def test_the_nightly_job_forgets_old_sign_in_failures_and_expired_report_copies(
+    app, client, session
+):
     clock.freeze(factories.at(2026, 3, 2, 15))
     patron = factories.patron(session)
     session.commit()

@@ -1,5 +1,6 @@
 """The report: every kind of record with the right counts, the disclosures a patron may be told
 of (never a gagged matter), what the library does not keep; frozen; downloadable for a while."""
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,15 @@ from tests import factories
 from tests.conftest import ARTIFACTS
 from tests.patrons.steps import ask, latest_request, pdf_text, report_json, sign_in_patron, verify
 
-EVERY_KIND = {"Registration details": 1, "Loans": 3, "Computer sessions": 2, "Interlibrary loans": 1,
-              "Program registrations": 1, "E-mails about interlibrary loans": 2, "Mailing-list subscriptions": 1}
+EVERY_KIND = {
+    "Registration details": 1,
+    "Loans": 3,
+    "Computer sessions": 2,
+    "Interlibrary loans": 1,
+    "Program registrations": 1,
+    "E-mails about interlibrary loans": 2,
+    "Mailing-list subscriptions": 1,
+}
 
 
 def _compiled_for(app, session, patron):
@@ -32,17 +40,29 @@ def test_the_report_lists_every_kind_of_record_with_the_right_counts(app, sessio
     request, report = _compiled_for(app, session, patron)
     data = report_json(report)
     assert {kind: len(rows) for kind, rows in data["records"].items()} == EVERY_KIND
-    assert report.counts == {"registration": 1, "loans": 3, "computer_sessions": 2, "interlibrary_loans": 1,
-                             "program_registrations": 1, "ill_emails": 2, "mailing_lists": 1, "disclosures": 0}
+    assert report.counts == {
+        "registration": 1,
+        "loans": 3,
+        "computer_sessions": 2,
+        "interlibrary_loans": 1,
+        "program_registrations": 1,
+        "ill_emails": 2,
+        "mailing_lists": 1,
+        "disclosures": 0,
+    }
     assert data["records"]["Registration details"][0]["E-mail"] == patron.email
     rows = list(csv.DictReader(io.StringIO(report.csv_data.decode("utf-8-sig"))))
-    assert len({(r["section"], r["number"]) for r in rows if r["section"] in EVERY_KIND}) == sum(EVERY_KIND.values())
+    assert len({(r["section"], r["number"]) for r in rows if r["section"] in EVERY_KIND}) == sum(
+        EVERY_KIND.values()
+    )
     text = pdf_text(report.pdf)
-    for label, count in EVERY_KIND.items():
+    for label in EVERY_KIND:
         assert label in text
     assert "There are no releases of your records to report." in text
     assert "What the library does not keep" in text and "3 days" in text
-    assert report.pdf_sha256 == sha256(report.pdf) and report.json_sha256 == sha256(report.json_data)
+    assert report.pdf_sha256 == sha256(report.pdf) and report.json_sha256 == sha256(
+        report.json_data
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"patron-report-every-kind-{backend}.pdf").write_bytes(report.pdf)
 
@@ -50,12 +70,25 @@ def test_the_report_lists_every_kind_of_record_with_the_right_counts(app, sessio
 def test_the_report_lists_releases_in_closed_cases_and_never_a_gagged_or_open_one(app, session):
     patron = factories.patron(session)
     factories.loan(session, patron)
-    shown = factories.production(session, factories.case_row(session), [("loans", patron.id), ("loans", patron.id),
-                                                                         ("computer_sessions", patron.id)])
-    factories.production(session, factories.case_row(session, kind="nsl", gagged=True), [("loans", patron.id)],
-                         recipient="Federal Bureau of Investigation", authority="National Security Letter")
-    factories.production(session, factories.case_row(session, closed=False), [("loans", patron.id)],
-                         recipient="State Highway Patrol", authority="Search warrant still being handled")
+    shown = factories.production(
+        session,
+        factories.case_row(session),
+        [("loans", patron.id), ("loans", patron.id), ("computer_sessions", patron.id)],
+    )
+    factories.production(
+        session,
+        factories.case_row(session, kind="nsl", gagged=True),
+        [("loans", patron.id)],
+        recipient="Federal Bureau of Investigation",
+        authority="National Security Letter",
+    )
+    factories.production(
+        session,
+        factories.case_row(session, closed=False),
+        [("loans", patron.id)],
+        recipient="State Highway Patrol",
+        authority="Search warrant still being handled",
+    )
     request, report = _compiled_for(app, session, patron)
     data = report_json(report)
     assert report.counts["disclosures"] == 1
@@ -63,12 +96,19 @@ def test_the_report_lists_releases_in_closed_cases_and_never_a_gagged_or_open_on
     assert release["to_whom"] == shown.recipient and release["authority"] == shown.authority
     assert release["what"] == {"Loans": 2, "Computer sessions": 1}
     everything = report.json_data + report.csv_data + pdf_text(report.pdf).encode()
-    for secret in (b"Federal Bureau", b"National Security", b"Highway Patrol", b"still being handled"):
+    for secret in (
+        b"Federal Bureau",
+        b"National Security",
+        b"Highway Patrol",
+        b"still being handled",
+    ):
         assert secret not in everything
     assert "Hillsboro Police Department" in pdf_text(report.pdf)
 
 
-def test_a_gag_imposed_after_compiling_ends_the_download_of_a_report_that_lists_the_case(app, client, session):
+def test_a_gag_imposed_after_compiling_ends_the_download_of_a_report_that_lists_the_case(
+    app, client, session
+):
     from disclosure.cases import gag, queries
 
     patron, neighbour = factories.patron(session), factories.patron(session)
@@ -86,15 +126,23 @@ def test_a_gag_imposed_after_compiling_ends_the_download_of_a_report_that_lists_
     session.commit()
 
     assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 404
-    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(
+        as_text=True
+    )
     session.refresh(report)
     assert report.pdf is None and report.json_data is None and report.csv_data is None
     assert report.counts["disclosures"] == 0  # the desk sees counts: the gagged matter leaves them
     session.refresh(other_report)
     assert other_report.json_data is not None  # a patron the case never touched keeps their copy
-    told = [e.detail for e in queries.timeline(session, director, case.id) if e.action == "Patron reports withdrawn"]
-    assert told == ["Because of the gag order: 1 patron report listing this case's production withdrawn "
-                    "(its download ended, the matter left its counts)."]
+    told = [
+        e.detail
+        for e in queries.timeline(session, director, case.id)
+        if e.action == "Patron reports withdrawn"
+    ]
+    assert told == [
+        "Because of the gag order: 1 patron report listing this case's production withdrawn (its "
+        "download ended, the matter left its counts)."
+    ]
     with app.app_context():
         again = service.ask_for_records(session, patron)
     assert b"Canary County Sheriff" not in verify(app, session, again).json_data
@@ -106,15 +154,25 @@ def test_a_report_that_does_not_list_the_gagged_case_keeps_its_download(app, cli
     patron = factories.patron(session)
     request, report = _compiled_for(app, session, patron)
     case = factories.case_row(session)  # its production comes after the report was compiled
-    factories.production(session, case, [("loans", patron.id)], produced_at=clock.now() + timedelta(minutes=1))
+    factories.production(
+        session, case, [("loans", patron.id)], produced_at=clock.now() + timedelta(minutes=1)
+    )
     with app.app_context():
-        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
+        gag.impose_gag(
+            session,
+            factories.user(session, "director"),
+            case,
+            issued_by="U.S. District Court",
+            issued_on=None,
+        )
     session.commit()
     sign_in_patron(client, patron)
     assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 200
 
 
-def test_a_report_compiled_while_its_case_was_being_gagged_is_withdrawn_when_shown_or_at_night(app, client, session):
+def test_a_report_compiled_while_its_case_was_being_gagged_is_withdrawn_when_shown_or_at_night(
+    app, client, session
+):
     """The gag commits after the report's compilation read the case as un-gagged, but before the
     report itself committed: the hook on the gag cannot see the report."""
     from disclosure.cases.models import Case
@@ -122,10 +180,17 @@ def test_a_report_compiled_while_its_case_was_being_gagged_is_withdrawn_when_sho
 
     shown, unseen = factories.patron(session), factories.patron(session)
     case = factories.case_row(session)
-    factories.production(session, case, [("loans", shown.id), ("loans", unseen.id)], recipient="Canary County Sheriff")
+    factories.production(
+        session,
+        case,
+        [("loans", shown.id), ("loans", unseen.id)],
+        recipient="Canary County Sheriff",
+    )
     request, report = _compiled_for(app, session, shown)
     _, unseen_report = _compiled_for(app, session, unseen)
-    session.execute(update(Case).where(Case.id == case.id).values(gagged=True))  # as the other transaction did
+    session.execute(
+        update(Case).where(Case.id == case.id).values(gagged=True)
+    )  # as the other transaction did
     session.commit()
 
     sign_in_patron(client, shown)
@@ -154,14 +219,30 @@ def test_a_gag_takes_the_matter_out_of_the_counts_of_reports_already_expired(app
     with app.app_context():
         clock.freeze(clock.now() + timedelta(days=15))
         service.drop_expired_report_content(session)
-        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
-        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
+        gag.impose_gag(
+            session,
+            factories.user(session, "director"),
+            case,
+            issued_by="U.S. District Court",
+            issued_on=None,
+        )
+        gag.impose_gag(
+            session,
+            factories.user(session, "director"),
+            case,
+            issued_by="U.S. District Court",
+            issued_on=None,
+        )
     session.commit()
     session.refresh(report)
-    assert report.counts["disclosures"] == 0 and report.production_ids == []  # twice: still 0, not -1
+    assert (
+        report.counts["disclosures"] == 0 and report.production_ids == []
+    )  # twice: still 0, not -1
 
 
-def test_a_report_from_before_the_list_was_kept_is_withdrawn_and_loses_its_uncorrectable_count(app, session):
+def test_a_report_from_before_the_list_was_kept_is_withdrawn_and_loses_its_uncorrectable_count(
+    app, session
+):
     from disclosure.cases import gag
 
     patron = factories.patron(session)
@@ -171,7 +252,13 @@ def test_a_report_from_before_the_list_was_kept_is_withdrawn_and_loses_its_uncor
     report.production_ids = None  # as migration 0009 left older reports
     session.commit()
     with app.app_context():
-        gag.impose_gag(session, factories.user(session, "director"), case, issued_by="U.S. District Court", issued_on=None)
+        gag.impose_gag(
+            session,
+            factories.user(session, "director"),
+            case,
+            issued_by="U.S. District Court",
+            issued_on=None,
+        )
     session.commit()
     session.refresh(report)
     assert report.json_data is None and "disclosures" not in report.counts
@@ -188,7 +275,9 @@ def test_the_delivered_report_does_not_change_when_the_records_are_purged(app, s
     assert report_json(report)["counts"]["loans"] == 3
 
 
-def test_the_report_can_be_downloaded_for_report_download_days_then_its_copy_is_deleted(app, client, session):
+def test_the_report_can_be_downloaded_for_report_download_days_then_its_copy_is_deleted(
+    app, client, session
+):
     clock.freeze(factories.at(2026, 3, 2, 15))
     patron = factories.patron(session)
     session.commit()
@@ -201,16 +290,24 @@ def test_the_report_can_be_downloaded_for_report_download_days_then_its_copy_is_
 
     clock.freeze(factories.at(2026, 3, 16, 15) + timedelta(minutes=1))
     assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 404
-    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(
+        as_text=True
+    )
     with app.app_context():
         assert service.drop_expired_report_content(session) == 1
         assert service.drop_expired_report_content(session) == 0  # safe to run twice
     session.commit()
     session.refresh(request.report)
-    assert request.report.pdf is None and request.report.json_data is None and len(request.report.pdf_sha256) == 64
+    assert (
+        request.report.pdf is None
+        and request.report.json_data is None
+        and len(request.report.pdf_sha256) == 64
+    )
 
 
-def test_each_request_is_due_in_patron_request_days_and_the_queue_marks_due_soon_and_overdue(app, client, session, login_as):
+def test_each_request_is_due_in_patron_request_days_and_the_queue_marks_due_soon_and_overdue(
+    app, client, session, login_as
+):
     clock.freeze(factories.at(2026, 3, 2, 15))
     patron = factories.patron(session)
     with app.app_context():

@@ -1,4 +1,5 @@
 """CSV import: documented columns, all or nothing, errors that name the line and column."""
+
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -22,20 +23,38 @@ def test_import_of_each_kind_writes_the_rows(app, session, tmp_path):
     files = [
         ("branches", "code,name\nHQ,Headquarters\nNW,Northwest"),
         ("workstations", "code,branch_code\nHQ-PC01,HQ\nNW-PC01,NW"),
-        ("patrons", "card_number,name,address,phone,email,birth_year,card_expires_on,amount_owed,guardian_card_number,home_branch_code\n"
-                    "21001,Ada Parent,1 Oak St,555-1000,ada@example.org,1980,2027-01-01,0,,HQ\n"
-                    "21002,Ben Child,1 Oak St,,,2015,2027-01-01,1.50,21001,HQ"),
-        ("loans", "card_number,branch_code,item_barcode,item_title,checked_out_at,due_at,returned_at,fine_settled\n"
-                  "21001,HQ,3100001,Gilead,2026-10-01T10:00,2026-10-22T10:00,2026-10-10T09:00,yes"),
-        ("computer_sessions", "workstation_code,card_number,signup_name,started_at,ended_at\n"
-                              "HQ-PC01,21001,,2026-11-20T10:00,2026-11-20T11:00\nNW-PC01,,Walk In,2026-11-21T10:00,"),
-        ("interlibrary_loans", "reference,card_number,title,lending_library,status,department,requested_at,completed_at\n"
-                               "ILL-1,21001,Circe,County Library,Returned,Reference,2026-09-01T10:00,2026-09-20T10:00"),
-        ("ill_emails", "ill_reference,sent_at,to_address,subject,body\nILL-1,2026-09-02T10:00,ada@example.org,Your request,Hello"),
-        ("programs", "code,branch_code,title,starts_on,ends_on\nP1,HQ,Storytime,2026-12-01,2026-12-01"),
-        ("program_registrations", "program_code,card_number,registered_at\nP1,21002,2026-11-01T10:00"),
-        ("mailing_list_subscriptions", "list_name,card_number,email,subscribed_at,last_activity_at\n"
-                                       "Events,21001,ada@example.org,2025-01-01T00:00,2026-10-01T00:00"),
+        (
+            "patrons",
+            "card_number,name,address,phone,email,birth_year,card_expires_on,amount_owed,guardian_card_number,home_branch_code\n21001,Ada Parent,1 Oak St,555-1000,ada@example.org,1980,2027-01-01,0,,HQ\n21002,Ben Child,1 Oak St,,,2015,2027-01-01,1.50,21001,HQ",
+        ),
+        (
+            "loans",
+            "card_number,branch_code,item_barcode,item_title,checked_out_at,due_at,returned_at,fine_settled\n21001,HQ,3100001,Gilead,2026-10-01T10:00,2026-10-22T10:00,2026-10-10T09:00,yes",
+        ),
+        (
+            "computer_sessions",
+            "workstation_code,card_number,signup_name,started_at,ended_at\nHQ-PC01,21001,,2026-11-20T10:00,2026-11-20T11:00\nNW-PC01,,Walk In,2026-11-21T10:00,",
+        ),
+        (
+            "interlibrary_loans",
+            "reference,card_number,title,lending_library,status,department,requested_at,completed_at\nILL-1,21001,Circe,County Library,Returned,Reference,2026-09-01T10:00,2026-09-20T10:00",
+        ),
+        (
+            "ill_emails",
+            "ill_reference,sent_at,to_address,subject,body\nILL-1,2026-09-02T10:00,ada@example.org,Your request,Hello",
+        ),
+        (
+            "programs",
+            "code,branch_code,title,starts_on,ends_on\nP1,HQ,Storytime,2026-12-01,2026-12-01",
+        ),
+        (
+            "program_registrations",
+            "program_code,card_number,registered_at\nP1,21002,2026-11-01T10:00",
+        ),
+        (
+            "mailing_list_subscriptions",
+            "list_name,card_number,email,subscribed_at,last_activity_at\nEvents,21001,ada@example.org,2025-01-01T00:00,2026-10-01T00:00",
+        ),
     ]
     for kind, text in files:
         result = runner.invoke(args=["import", kind, str(_write(tmp_path, f"{kind}.csv", text))])
@@ -54,14 +73,20 @@ def test_import_of_each_kind_writes_the_rows(app, session, tmp_path):
 def test_a_bad_row_stops_the_import_and_leaves_the_database_unchanged(app, session, tmp_path):
     branch = factories.branch(session, code="HQ")
     session.commit()
-    rows = ["card_number,branch_code,item_barcode,item_title,checked_out_at,due_at,returned_at,fine_settled"]
+    rows = [
+        "card_number,branch_code,item_barcode,item_title,checked_out_at,due_at,returned_at,fine_settled"
+    ]
     patron = factories.patron(session)
     session.commit()
     for n in range(2500):  # past one insert batch, so the bad row comes after rows were written
-        rows.append(f"{patron.card_number},HQ,31{n:06d},Gilead,2026-10-01T10:00,2026-10-22T10:00,,yes")
+        rows.append(
+            f"{patron.card_number},HQ,31{n:06d},Gilead,2026-10-01T10:00,2026-10-22T10:00,,yes"
+        )
     rows.append(f"{patron.card_number},HQ,3199999,Gilead,yesterday,2026-10-22T10:00,,yes")
     before = _count(session, m.Loan)
-    result = app.test_cli_runner().invoke(args=["import", "loans", str(_write(tmp_path, "loans.csv", "\n".join(rows)))])
+    result = app.test_cli_runner().invoke(
+        args=["import", "loans", str(_write(tmp_path, "loans.csv", "\n".join(rows)))]
+    )
     assert result.exit_code != 0
     assert "line 2502, column checked_out_at" in result.output
     assert "Nothing was imported" in result.output

@@ -1,7 +1,9 @@
 """The purge is crash-safe (a run that dies after any batch, run again, ends as an uninterrupted
 run would) and race-free (a hold committed while it runs protects its records)."""
+
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -20,13 +22,22 @@ from disclosure.holds.service import HoldRequest, place_hold
 from disclosure.records import models as m
 from disclosure.retention import purge
 from disclosure.retention.models import ComputerSessionStatistic, LoanStatistic
-from tests.conftest import committed_app
 from tests import factories as f
+from tests.conftest import committed_app
 
 pytestmark = pytest.mark.committing
 NOW = f.at(2026, 6, 15)
-COMPARED = [m.Patron, m.Loan, m.ComputerSession, m.InterlibraryLoan, m.IllEmail, m.ProgramRegistration,
-            m.MailingListSubscription, LoanStatistic, ComputerSessionStatistic]
+COMPARED = [
+    m.Patron,
+    m.Loan,
+    m.ComputerSession,
+    m.InterlibraryLoan,
+    m.IllEmail,
+    m.ProgramRegistration,
+    m.MailingListSubscription,
+    LoanStatistic,
+    ComputerSessionStatistic,
+]
 
 
 def load_library(app) -> None:
@@ -41,65 +52,163 @@ def load_library(app) -> None:
         stations = [m.Workstation(code=f"PC{i}", branch_id=branches[i % 3].id) for i in range(6)]
         s.add_all(stations)
         s.flush()
-        patrons = [m.Patron(card_number=f"2100{i:010d}", name=f"P {i}", address="1 Main St",
-                            card_expires_on=date(2026, 6, 1) if i % 4 == 0 else date(2027, 1, 1),
-                            amount_owed=Decimal("1.00") if i % 8 == 0 else Decimal("0"), registered_at=NOW - timedelta(days=900))
-                   for i in range(40)]
+        patrons = [
+            m.Patron(
+                card_number=f"2100{i:010d}",
+                name=f"P {i}",
+                address="1 Main St",
+                card_expires_on=date(2026, 6, 1) if i % 4 == 0 else date(2027, 1, 1),
+                amount_owed=Decimal("1.00") if i % 8 == 0 else Decimal("0"),
+                registered_at=NOW - timedelta(days=900),
+            )
+            for i in range(40)
+        ]
         s.add_all(patrons)
         s.flush()
         for i in range(160):
             out = NOW - timedelta(days=rng.randint(5, 300), hours=rng.randint(0, 23))
             back = out + timedelta(days=rng.randint(1, 30))
-            s.add(m.Loan(patron_id=rng.choice(patrons).id, branch_id=rng.choice(branches).id, item_barcode=f"I{i}",
-                         item_title="T", checked_out_at=out, due_at=out + timedelta(days=21),
-                         returned_at=back if back < NOW and i % 10 else None, fine_settled=True))
+            s.add(
+                m.Loan(
+                    patron_id=rng.choice(patrons).id,
+                    branch_id=rng.choice(branches).id,
+                    item_barcode=f"I{i}",
+                    item_title="T",
+                    checked_out_at=out,
+                    due_at=out + timedelta(days=21),
+                    returned_at=back if back < NOW and i % 10 else None,
+                    fine_settled=True,
+                )
+            )
             start = NOW - timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 23))
-            s.add(m.ComputerSession(workstation_id=rng.choice(stations).id, patron_id=rng.choice(patrons).id if i % 3 else None,
-                                    signup_name=None if i % 3 else "Walk In", started_at=start, ended_at=start + timedelta(hours=1)))
+            s.add(
+                m.ComputerSession(
+                    workstation_id=rng.choice(stations).id,
+                    patron_id=rng.choice(patrons).id if i % 3 else None,
+                    signup_name=None if i % 3 else "Walk In",
+                    started_at=start,
+                    ended_at=start + timedelta(hours=1),
+                )
+            )
         for i in range(24):
-            ill = m.InterlibraryLoan(reference=f"ILL{i}", patron_id=rng.choice(patrons).id, title="X", lending_library="Y",
-                                     status="returned" if i % 3 else "pending", department="Reference",
-                                     requested_at=NOW - timedelta(days=60), completed_at=NOW - timedelta(days=i) if i % 3 else None)
+            ill = m.InterlibraryLoan(
+                reference=f"ILL{i}",
+                patron_id=rng.choice(patrons).id,
+                title="X",
+                lending_library="Y",
+                status="returned" if i % 3 else "pending",
+                department="Reference",
+                requested_at=NOW - timedelta(days=60),
+                completed_at=NOW - timedelta(days=i) if i % 3 else None,
+            )
             s.add(ill)
             s.flush()
-            s.add(m.IllEmail(ill_id=ill.id, sent_at=NOW - timedelta(days=50), to_address="a@b.c", subject="s", body="b"))
-        program = m.Program(code="PRG", branch_id=branches[0].id, title="Storytime", starts_on=date(2026, 5, 1), ends_on=date(2026, 5, 2))
+            s.add(
+                m.IllEmail(
+                    ill_id=ill.id,
+                    sent_at=NOW - timedelta(days=50),
+                    to_address="a@b.c",
+                    subject="s",
+                    body="b",
+                )
+            )
+        program = m.Program(
+            code="PRG",
+            branch_id=branches[0].id,
+            title="Storytime",
+            starts_on=date(2026, 5, 1),
+            ends_on=date(2026, 5, 2),
+        )
         mailing = m.MailingList(name="News")
         s.add_all([program, mailing])
         s.flush()
         for i, p in enumerate(patrons[:20]):
-            s.add(m.ProgramRegistration(program_id=program.id, patron_id=p.id, registered_at=NOW - timedelta(days=60)))
-            s.add(m.MailingListSubscription(list_id=mailing.id, patron_id=p.id, email="x@y.z", subscribed_at=NOW - timedelta(days=400),
-                                            last_activity_at=NOW - timedelta(days=100 + 10 * i)))
-        case = Case(year=2026, number=1, kind="preservation", status="with_director", received_at=NOW, received_by_id=director.id,
-                    routed_at=NOW, officer_name="Officer", officer_agency="Sheriff")
+            s.add(
+                m.ProgramRegistration(
+                    program_id=program.id, patron_id=p.id, registered_at=NOW - timedelta(days=60)
+                )
+            )
+            s.add(
+                m.MailingListSubscription(
+                    list_id=mailing.id,
+                    patron_id=p.id,
+                    email="x@y.z",
+                    subscribed_at=NOW - timedelta(days=400),
+                    last_activity_at=NOW - timedelta(days=100 + 10 * i),
+                )
+            )
+        case = Case(
+            year=2026,
+            number=1,
+            kind="preservation",
+            status="with_director",
+            received_at=NOW,
+            received_by_id=director.id,
+            routed_at=NOW,
+            officer_name="Officer",
+            officer_agency="Sheriff",
+        )
         s.add(case)
         s.flush()
 
         def hold(scope, categories, **kw):
-            h = Hold(case_id=case.id, requested_at=NOW, requested_by="Det.", expires_at=NOW + timedelta(days=90),
-                     placed_at=NOW, placed_by_id=director.id, scope=scope, **kw)
+            h = Hold(
+                case_id=case.id,
+                requested_at=NOW,
+                requested_by="Det.",
+                expires_at=NOW + timedelta(days=90),
+                placed_at=NOW,
+                placed_by_id=director.id,
+                scope=scope,
+                **kw,
+            )
             h.set_categories(categories)
             return h
 
-        every = ["loans", "computer_sessions", "interlibrary_loans", "program_registrations", "mailing_list_subscriptions", "patrons"]
+        every = [
+            "loans",
+            "computer_sessions",
+            "interlibrary_loans",
+            "program_registrations",
+            "mailing_list_subscriptions",
+            "patrons",
+        ]
         by_patron = hold("patrons", every)
         by_patron.patrons = [HoldPatron(patron_id=patrons[i].id) for i in (0, 5, 9)]
         by_station = hold("workstations", ["computer_sessions"])
         by_station.workstations = [HoldWorkstation(workstation_id=stations[1].id)]
-        s.add_all([by_patron, by_station, hold("branch", ["loans"], branch_id=branches[2].id),
-                   hold("library", ["computer_sessions", "loans"], window_start=NOW - timedelta(days=20), window_end=NOW - timedelta(days=15))])
+        s.add_all(
+            [
+                by_patron,
+                by_station,
+                hold("branch", ["loans"], branch_id=branches[2].id),
+                hold(
+                    "library",
+                    ["computer_sessions", "loans"],
+                    window_start=NOW - timedelta(days=20),
+                    window_end=NOW - timedelta(days=15),
+                ),
+            ]
+        )
         s.commit()
 
 
 def state(app) -> dict:
     """Every row of the records and statistics (statistics without their surrogate ids, which a
     rolled-back PostgreSQL sequence does not give back)."""
+
     def columns(model):
-        return [c for c in model.__table__.c if not (c.name == "id" and model in (LoanStatistic, ComputerSessionStatistic))]
+        return [
+            c
+            for c in model.__table__.c
+            if not (c.name == "id" and model in (LoanStatistic, ComputerSessionStatistic))
+        ]
 
     with db.new_session(app) as s:
-        return {model.__tablename__: sorted(tuple(r) for r in s.execute(select(*columns(model))).all()) for model in COMPARED}
+        return {
+            model.__tablename__: sorted(tuple(r) for r in s.execute(select(*columns(model))).all())
+            for model in COMPARED
+        }
 
 
 @pytest.fixture
@@ -140,7 +249,9 @@ def test_a_purge_that_dies_after_any_batch_ends_like_an_uninterrupted_run(fresh_
     assert expected != state(fresh_app)  # the purge did something
     for k, inside in [(1, False), (3, True), (6, False), (9, True), (14, False)]:
         with pytest.raises(Crash):
-            purge.run_purge(db.engine_for(fresh_app), batch_size=4, hooks=crash_at(k, inside=inside))
+            purge.run_purge(
+                db.engine_for(fresh_app), batch_size=4, hooks=crash_at(k, inside=inside)
+            )
     purge.run_purge(db.engine_for(fresh_app), batch_size=4)
     assert state(fresh_app) == expected
     with db.new_session(fresh_app) as s:
@@ -148,8 +259,7 @@ def test_a_purge_that_dies_after_any_batch_ends_like_an_uninterrupted_run(fresh_
     assert statuses == ["failed"] * 5 + ["finished"]
 
 
-import os
-REPETITIONS = int(os.environ.get('RACE_REPS', 100))
+REPETITIONS = int(os.environ.get("RACE_REPS", 100))
 
 
 def test_a_hold_committed_while_the_purge_runs_protects_its_records(fresh_app, backend):
@@ -159,7 +269,9 @@ def test_a_hold_committed_while_the_purge_runs_protects_its_records(fresh_app, b
     purge is done, every time. (Without the lock the hold counts the loans the batch is about
     to commit the deletion of, and they are lost: this test fails at once.)"""
     if backend != "postgresql":
-        pytest.skip("the race test is for PostgreSQL (SQLite has one writer at a time: BEGIN IMMEDIATE)")
+        pytest.skip(
+            "the race test is for PostgreSQL (SQLite has one writer at a time: BEGIN IMMEDIATE)"
+        )
     clock.freeze(NOW)
     engine = db.engine_for(fresh_app)
     with db.new_session(fresh_app) as s:
@@ -194,8 +306,10 @@ def race_once(app, engine, director_id, case_id, card) -> dict:
         with engine.connect() as watcher:
             deadline = time.monotonic() + 30
             while not hold_done.is_set() and time.monotonic() < deadline:
-                waiting = watcher.scalar(text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"),
-                                         {"pid": hold_pid["pid"]})
+                waiting = watcher.scalar(
+                    text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"),
+                    {"pid": hold_pid["pid"]},
+                )
                 watcher.rollback()
                 if waiting == "Lock":
                     return
@@ -221,8 +335,13 @@ def race_once(app, engine, director_id, case_id, card) -> dict:
                 barrier.wait()
                 director = s.get(User, director_id)
                 case = s.get(Case, case_id)
-                request = HoldRequest(categories=["loans"], requested_on=clock.today(), requested_by="Det.",
-                                      patron_cards=[card], workstation_codes=[])
+                request = HoldRequest(
+                    categories=["loans"],
+                    requested_on=clock.today(),
+                    requested_by="Det.",
+                    patron_cards=[card],
+                    workstation_codes=[],
+                )
                 _, counts = place_hold(s, director, case, request)
                 s.commit()
                 outcome["covered"] = counts["loans"]

@@ -1,5 +1,6 @@
 """The purge deletes what is past its retention and skips everything under an active hold
 (DOMAIN.md, "Retention and purges"; seeds 000, 003, 004)."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,7 +10,12 @@ from sqlalchemy import func, select
 from disclosure import clock
 from disclosure.records import models as m
 from disclosure.retention import purge
-from disclosure.retention.models import ComputerSessionStatistic, LoanStatistic, PurgeRun, PurgeRunCount
+from disclosure.retention.models import (
+    ComputerSessionStatistic,
+    LoanStatistic,
+    PurgeRun,
+    PurgeRunCount,
+)
 from tests import factories as f
 
 NOW = f.at(2026, 6, 15)
@@ -40,20 +46,32 @@ def old_records(session, patron):
         "computer_sessions": f.computer_session(session, station, patron, days_ago=10),
         "interlibrary_loans": ill,
         "ill_emails": f.ill_email(session, ill, sent_at=clock.now() - timedelta(days=20)),
-        "program_registrations": f.registration(session, program, patron, registered_at=clock.now() - timedelta(days=30)),
+        "program_registrations": f.registration(
+            session, program, patron, registered_at=clock.now() - timedelta(days=30)
+        ),
         "mailing_list_subscriptions": f.subscription(session, patron, inactive_days=200),
     }
 
 
-MODELS = {"loans": m.Loan, "computer_sessions": m.ComputerSession, "interlibrary_loans": m.InterlibraryLoan,
-          "ill_emails": m.IllEmail, "program_registrations": m.ProgramRegistration,
-          "mailing_list_subscriptions": m.MailingListSubscription}
+MODELS = {
+    "loans": m.Loan,
+    "computer_sessions": m.ComputerSession,
+    "interlibrary_loans": m.InterlibraryLoan,
+    "ill_emails": m.IllEmail,
+    "program_registrations": m.ProgramRegistration,
+    "mailing_list_subscriptions": m.MailingListSubscription,
+}
 CATEGORY = {"ill_emails": "interlibrary_loans"}
 
 
 def gone(session, kind, record) -> bool:
     if kind == "interlibrary_loans":
-        return session.scalar(select(m.InterlibraryLoan.patron_id).where(m.InterlibraryLoan.id == record.id)) is None
+        return (
+            session.scalar(
+                select(m.InterlibraryLoan.patron_id).where(m.InterlibraryLoan.id == record.id)
+            )
+            is None
+        )
     return record.id not in ids(session, MODELS[kind])
 
 
@@ -79,7 +97,10 @@ def test_the_purge_skips_held_records_of_each_kind(session, kind):
 
 def test_the_purge_skips_records_held_by_patron(session):
     named, other = f.patron(session), f.patron(session)
-    kept, lost = f.loan(session, named, days_ago=100, returned_days_ago=90), f.loan(session, other, days_ago=100, returned_days_ago=90)
+    kept, lost = (
+        f.loan(session, named, days_ago=100, returned_days_ago=90),
+        f.loan(session, other, days_ago=100, returned_days_ago=90),
+    )
     f.hold(session, patrons=[named], categories=["loans"])
     run(session)
     assert ids(session, m.Loan) == {kept.id}
@@ -116,17 +137,27 @@ def test_the_purge_skips_records_held_by_time_window(session):
     f.hold(session, window=window, categories=["computer_sessions"])
     in_window = f.loan(session, days_ago=95, returned_days_ago=85)
     after_window = f.loan(session, days_ago=80, returned_days_ago=70)
-    f.hold(session, window=(clock.now() - timedelta(days=100), clock.now() - timedelta(days=90)), categories=["loans"])
+    f.hold(
+        session,
+        window=(clock.now() - timedelta(days=100), clock.now() - timedelta(days=90)),
+        categories=["loans"],
+    )
     run(session)
     assert ids(session, m.ComputerSession) == {inside.id}
-    assert before.id not in ids(session, m.ComputerSession) and after.id not in ids(session, m.ComputerSession)
+    assert before.id not in ids(session, m.ComputerSession) and after.id not in ids(
+        session, m.ComputerSession
+    )
     assert ids(session, m.Loan) == {in_window.id}
     assert after_window.id not in ids(session, m.Loan)
 
 
 def test_a_loan_spanning_the_window_is_held(session):
     spanning = f.loan(session, days_ago=200, returned_days_ago=100)
-    f.hold(session, window=(clock.now() - timedelta(days=150), clock.now() - timedelta(days=140)), categories=["loans"])
+    f.hold(
+        session,
+        window=(clock.now() - timedelta(days=150), clock.now() - timedelta(days=140)),
+        categories=["loans"],
+    )
     run(session)
     assert spanning.id in ids(session, m.Loan)
 
@@ -152,15 +183,23 @@ def test_a_released_hold_no_longer_protects(session):
 
 def test_ill_anonymisation_keeps_status_and_department(session):
     patron = f.patron(session)
-    done = f.interlibrary_loan(session, patron, completed_days_ago=1, status="received copy", department="Genealogy")
+    done = f.interlibrary_loan(
+        session, patron, completed_days_ago=1, status="received copy", department="Genealogy"
+    )
     f.ill_email(session, done)
     open_request = f.interlibrary_loan(session, patron, completed_days_ago=None)
     f.ill_email(session, open_request)
     run(session)
-    row = session.execute(select(m.InterlibraryLoan).where(m.InterlibraryLoan.id == done.id)).scalar_one()
+    row = session.execute(
+        select(m.InterlibraryLoan).where(m.InterlibraryLoan.id == done.id)
+    ).scalar_one()
     session.refresh(row)
     assert (row.patron_id, row.title, row.lending_library) == (None, None, None)
-    assert (row.status, row.department, row.reference) == ("received copy", "Genealogy", done.reference)
+    assert (row.status, row.department, row.reference) == (
+        "received copy",
+        "Genealogy",
+        done.reference,
+    )
     assert row.anonymised_at == NOW
     assert set(session.scalars(select(m.IllEmail.ill_id))) == {open_request.id}
     session.refresh(open_request)
@@ -172,16 +211,26 @@ def test_statistics_survive_the_purge(session):
     station = f.workstation(session, branch)
     march = f.at(2026, 3, 10)
     for _ in range(3):
-        f.loan(session, branch_obj=branch, checked_out_at=march, due_at=march, returned_at=march + timedelta(days=7))
+        f.loan(
+            session,
+            branch_obj=branch,
+            checked_out_at=march,
+            due_at=march,
+            returned_at=march + timedelta(days=7),
+        )
     f.computer_session(session, station, started_at=f.at(2026, 6, 1, 18), ended_at=None)
-    f.computer_session(session, station, started_at=f.at(2026, 6, 2, 3), ended_at=None)  # 1 June at 10 p.m. in Missouri
+    f.computer_session(
+        session, station, started_at=f.at(2026, 6, 2, 3), ended_at=None
+    )  # 1 June at 10 p.m. in Missouri
     run(session)
     run(session)  # a second run finds nothing more to count
     assert session.scalar(select(func.count()).select_from(m.Loan)) == 0
-    assert session.execute(select(LoanStatistic.branch_id, LoanStatistic.month, LoanStatistic.loans)).all() == [
-        (branch.id, date(2026, 3, 1), 3)]
-    assert session.execute(select(ComputerSessionStatistic.day, ComputerSessionStatistic.sessions)).all() == [
-        (date(2026, 6, 1), 2)]
+    assert session.execute(
+        select(LoanStatistic.branch_id, LoanStatistic.month, LoanStatistic.loans)
+    ).all() == [(branch.id, date(2026, 3, 1), 3)]
+    assert session.execute(
+        select(ComputerSessionStatistic.day, ComputerSessionStatistic.sessions)
+    ).all() == [(date(2026, 6, 1), 2)]
 
 
 def test_an_expired_card_with_nothing_owed_is_deleted_unless_held_or_on_loan(session):
@@ -192,7 +241,9 @@ def test_an_expired_card_with_nothing_owed_is_deleted_unless_held_or_on_loan(ses
     f.loan(session, borrowing, returned_days_ago=None)
     held_elsewhere = f.patron(session, **expired)
     f.computer_session(session, patron_obj=held_elsewhere, days_ago=1)
-    f.hold(session, categories=["computer_sessions"], window=(clock.now() - timedelta(days=2), None))
+    f.hold(
+        session, categories=["computer_sessions"], window=(clock.now() - timedelta(days=2), None)
+    )
     returned_loan = f.loan(session, plain, days_ago=20, returned_days_ago=10)
     current = f.patron(session)
     run(session)
@@ -211,14 +262,20 @@ def test_a_purge_run_is_recorded_with_counts_only(session):
     f.hold(session, patrons=[patron], categories=["loans"])
     report = run(session, trigger="scheduler")
     runs = session.scalars(select(PurgeRun)).all()
-    assert [(r.status, r.trigger, r.started_at, r.finished_at) for r in runs] == [("finished", "scheduler", NOW, NOW)]
+    assert [(r.status, r.trigger, r.started_at, r.finished_at) for r in runs] == [
+        ("finished", "scheduler", NOW, NOW)
+    ]
     loans = session.scalars(select(PurgeRunCount).where(PurgeRunCount.kind == "loans")).one()
     assert (loans.deleted, loans.anonymised, loans.kept_held) == (1, 0, 2)
     assert report.results["loans"].kept_held == 2
 
 
 def test_only_one_purge_runs_at_a_time(session):
-    session.add(PurgeRun(started_at=clock.now(), heartbeat_at=clock.now(), status="running", trigger="scheduler"))
+    session.add(
+        PurgeRun(
+            started_at=clock.now(), heartbeat_at=clock.now(), status="running", trigger="scheduler"
+        )
+    )
     with pytest.raises(purge.PurgeBusy):
         run(session)
     clock.freeze(NOW + purge.STALE_AFTER + timedelta(seconds=1))  # that run died without a word

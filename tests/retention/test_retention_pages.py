@@ -12,36 +12,68 @@ from tests import factories as f
 def test_the_public_schedule_needs_no_sign_in_and_states_each_rule(client):
     html = client.get("/retention").get_data(as_text=True)
     assert "Computer sign-up and session logs are deleted 3 days after the session." in html
-    assert "Circulation history (loans once returned and settled) is deleted 60 days after the item is returned." in html
+    assert (
+        "Circulation history (loans once returned and settled) is deleted 60 days after the item "
+        "is returned." in html
+    )
     assert "Program registrations are deleted when the program ends." in html
     assert "Their status and department are kept" in html
 
 
-def test_the_director_changes_a_rule_and_the_public_page_and_an_audit_event_follow(client, login_as, session):
+def test_the_director_changes_a_rule_and_the_public_page_and_an_audit_event_follow(
+    client, login_as, session
+):
     login_as("director")
     page = client.get("/retention/settings").get_data(as_text=True)
     assert 'name="computer_sessions"' in page and 'value="3"' in page
-    data = {kind: days for kind, days in [("loans", 60), ("computer_sessions", 2), ("program_registrations", 0),
-                                          ("interlibrary_loans", 0), ("ill_emails", 0),
-                                          ("mailing_list_subscriptions", 183), ("patrons", 0)]}
+    data = {
+        kind: days
+        for kind, days in [
+            ("loans", 60),
+            ("computer_sessions", 2),
+            ("program_registrations", 0),
+            ("interlibrary_loans", 0),
+            ("ill_emails", 0),
+            ("mailing_list_subscriptions", 183),
+            ("patrons", 0),
+        ]
+    }
     response = client.submit("/retention/settings", data)
     assert response.status_code == 302
-    assert "are deleted 2 days after the session." in client.get("/retention").get_data(as_text=True)
-    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.changed")).one()
+    assert "are deleted 2 days after the session." in client.get("/retention").get_data(
+        as_text=True
+    )
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "retention.changed")
+    ).one()
     assert event.detail == "kind=computer_sessions days=3->2"
 
 
 def test_a_negative_number_of_days_is_refused_beside_the_field(client, login_as):
     login_as("director")
-    response = client.submit("/retention/settings", {"loans": -1, "computer_sessions": 3, "program_registrations": 0,
-                                                     "interlibrary_loans": 0, "ill_emails": 0,
-                                                     "mailing_list_subscriptions": 183, "patrons": 0})
-    assert 'id="loans-error">Give a whole number of days from 0 to 3650.' in response.get_data(as_text=True)
+    response = client.submit(
+        "/retention/settings",
+        {
+            "loans": -1,
+            "computer_sessions": 3,
+            "program_registrations": 0,
+            "interlibrary_loans": 0,
+            "ill_emails": 0,
+            "mailing_list_subscriptions": 183,
+            "patrons": 0,
+        },
+    )
+    assert 'id="loans-error">Give a whole number of days from 0 to 3650.' in response.get_data(
+        as_text=True
+    )
 
 
 def test_the_patrons_area_gets_a_plain_sentence_per_kind(session):
     sentences = dict(retention_sentences(session))
-    assert sentences["computer_sessions"] == "Computer sign-up and session logs are deleted 3 days after the session."
+    assert (
+        sentences["computer_sessions"]
+        == "Computer sign-up and session logs are deleted 3 days after the session."
+    )
     assert len(sentences) == 7
 
 
@@ -56,8 +88,11 @@ def test_the_purge_history_shows_counts_and_what_holds_kept(client, login_as, se
     purge.run_purge(session.connection())
     session.commit()
     html = client.get("/retention/purges").get_data(as_text=True)
-    assert "Computer sign-up and session logs</td><td class=\"num\">1</td>" in html
-    assert "Loans (circulation history)</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td>" in html
+    assert 'Computer sign-up and session logs</td><td class="num">1</td>' in html
+    assert (
+        'Loans (circulation history)</td><td class="num">0</td><td class="num">0</td><td '
+        'class="num">1</td>' in html
+    )
     home = client.get("/").get_data(as_text=True)
     assert "kept because of holds: 1" in home
 
@@ -69,7 +104,10 @@ def test_purge_dry_run_command_prints_per_kind_and_changes_nothing(app, session)
     session.commit()
     result = app.test_cli_runner().invoke(args=["purge", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "Computer sign-up and session logs: 2 would be deleted, 0 kept because of holds" in result.output
+    assert (
+        "Computer sign-up and session logs: 2 would be deleted, 0 kept because of holds"
+        in result.output
+    )
     result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0, result.output
     assert "Computer sign-up and session logs: 2 deleted" in result.output
