@@ -241,7 +241,7 @@ def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
     return datetime(year, month, day, hour, tzinfo=clock.UTC)
 
 
-# ---- cases (issue 3) ---------------------------------------------------------------------------
+# ---- cases -------------------------------------------------------------------------------------
 
 
 def case(session, kind: str = "subpoena", clerk=None, **fields):
@@ -395,7 +395,7 @@ def patron_with_every_kind(session, **fields) -> m.Patron:
     return who
 
 
-# ---- documents area (issue 7): a realistic case and production to draw letters from ----------
+# ---- documents area: a realistic case and production to draw letters from ---------------------
 
 
 def documents_case(

@@ -13,7 +13,7 @@ from disclosure.db import Base, UTCDateTime
 
 
 class Role(str, enum.Enum):
-    """The staff roles of DOMAIN.md ("People"); patrons sign in separately."""
+    """The staff roles (README, "Who uses it"); patrons sign in separately."""
 
     DIRECTOR = "director"
     STAFF = "staff"
@@ -79,7 +79,8 @@ class User(Base):
 
 
 class ActingDirector(Base):
-    """The Director names someone to act with the Director's powers for a period (DOMAIN.md)."""
+    """The Director names someone to act with the Director's powers for a period
+    (docs/rules.md R-acting-director)."""
 
     __tablename__ = "acting_directors"
 

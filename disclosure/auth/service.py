@@ -23,7 +23,7 @@ def _check_password(password: str) -> None:
         )
 
 
-# Accounts that read case contents. Separation of duties (DOMAIN.md, "People"): the IT
+# Accounts that read case contents. Separation of duties (docs/rules.md R-admin-no-takeover): the IT
 # administrator must never read cases, so from the web pages the administrator may not make a
 # Director, nor change the role or password of a Director's or counsel's account (which would let
 # them sign in as it). Those are done on the server (`flask --app wsgi users ...`, actor None) or,

@@ -157,7 +157,7 @@ def toggle_user(user_id: int):
     return redirect(url_for("auth.users"))
 
 
-# ---- the acting Director (built with the cases area, issue 3) --------------------------------
+# ---- the acting Director (built with the cases area) ----------------------------------------
 
 
 def _acting_form():

@@ -200,7 +200,7 @@ class ProductionForm(FlaskForm):
     preview_digest = HiddenField()
 
 
-# ---- gag orders (issue 5) --------------------------------------------------------------------
+# ---- gag orders -------------------------------------------------------------------------------
 
 
 class GagForm(FlaskForm):

@@ -1,6 +1,6 @@
 """Gag orders (nondisclosure): the words and the counting that keep a gagged matter hidden.
 Who may SEE a case is decided in cases/visibility.py, the one choke point; this module holds
-what everyone else may be told (DOMAIN.md, "Gag orders")."""
+what everyone else may be told (docs/rules.md, "Gag orders")."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from disclosure.notify import service as notify
 # Notifications and e-mail subjects about a gagged matter say this and nothing more.
 RESTRICTED_NOTICE = "A restricted matter needs your attention. Sign in to view it."
 
-# Transparency reports count gagged matters in bands, never exactly (DOMAIN.md).
+# docs/rules.md R-gag-bands: reports count gagged matters in bands, never exactly.
 BAND_WIDTH = 250
 
 
@@ -187,8 +187,8 @@ def notify_about_case(
 ):
     """THE way to notify anyone about a case: for a gagged case the subject and body become the
     restricted notice and the link goes to the home page, so no notification or e-mail can
-    carry what the case is (DOMAIN.md: notifications say only that a restricted matter needs
-    attention)."""
+    carry what the case is (docs/rules.md R-gag-notices: notifications say only that a restricted
+    matter needs attention)."""
     if case.gagged:
         return notify.notify(
             session, recipient, RESTRICTED_NOTICE, "", link="/", urgent=urgent, case_id=case.id

@@ -1,8 +1,8 @@
 """What to do at the desk, per kind of request: THE ONE SOURCE for the intake page and the
-printable desk card (issue 7), so the two can never disagree.
+printable desk card (documents/desk.py), so the two can never disagree.
 
-The words follow seed 004, section III.3 (the Board's procedure) and DOMAIN.md ("Kinds of
-request"): no library employee but the Director gives out anything from a patron's record; it is
+The words follow the library's procedure (docs/rules.md, "Requests and cases" and "Gag
+orders"): no library employee but the Director gives out anything from a patron's record; it is
 lawful to refer an officer to the Director even when the Director is not there; a search
 warrant is executed without interference; a FISA order or an NSL carries a gag order."""
 

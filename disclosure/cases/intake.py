@@ -1,4 +1,4 @@
-"""Desk intake and routing (DOMAIN.md, "Case life": received -> with the Director at once).
+"""Desk intake and routing (docs/rules.md R-route-to-director: with the Director at once).
 
 The clerk logs what the officer presented; the request becomes a case numbered per year and is
 routed to everyone who holds the Director's powers now. After that the clerk sees only a receipt,
@@ -274,7 +274,7 @@ def route(session: Session, clerk: User, case: Case) -> None:
         and supervisor.is_enabled
         and supervisor not in directors
     ):
-        # The supervisor is told this and nothing more (seed 004, last paragraph): no link, no case
+        # The supervisor is told this and nothing more (R-gag-desk-and-supervisor): no link, no case
         # id, so the notice is not "about" a case they could ask for.
         notify.notify(
             session,

@@ -1,4 +1,4 @@
-"""Cases: one law-enforcement request each, from the desk to closure (DOMAIN.md, "Case life")."""
+"""Cases: one law-enforcement request each, from the desk to closure (docs/rules.md)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from disclosure.db import Base, UTCDateTime
 
 
 class CaseKind(str, enum.Enum):
-    """What the officer presented (DOMAIN.md, "Kinds of request")."""
+    """What the officer presented (docs/rules.md, "Requests and cases")."""
 
     INFORMAL = "informal"
     SUBPOENA = "subpoena"
@@ -174,7 +174,7 @@ class Case(Base):
     def has_counsel_advice(self) -> bool:
         """True once counsel has advised: a review recorded, or the advice an exigent waiver
         carries.
-        The Director decides only after this (seed 004, III.3: 'will confer with legal counsel')."""
+        The Director decides only after this (docs/rules.md R-counsel-before-decision)."""
         return bool(self.advice) or self.waiver is not None
 
     @property
@@ -310,8 +310,8 @@ class Recommendation(str, enum.Enum):
     REQUIRE_PROCESS = "require_process"
 
 
-# The legal-process checklist (seed 004, III.3: "issued by a court of competent jurisdiction that
-# shows good cause and is in proper form"), one column each so a refusal can name the defect.
+# The legal-process checklist (docs/rules.md R-process-in-proper-form: a competent court, good
+# cause, proper form), one column each so a refusal can name the defect.
 CHECKLIST = (
     ("competent_court", "Issued by a court of competent jurisdiction"),
     ("good_cause", "Shows good cause"),
@@ -351,8 +351,8 @@ class CounselAdvice(Base):
 
 class ExigentWaiver(Base):
     """The Director's waiver of legal process in an emergency, made only upon counsel's advice
-    (seed 004, III.3): who advised, when, what, the officer's stated emergency, what was
-    released."""
+    (docs/rules.md R-exigent-on-counsels-advice): who advised, when, what, the officer's stated
+    emergency, what was released."""
 
     __tablename__ = "exigent_waivers"
 

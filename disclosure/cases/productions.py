@@ -1,4 +1,4 @@
-"""Productions (DOMAIN.md, "Case life": records produced -- exactly which records, to whom, under
+"""Productions (docs/rules.md R-production-exact: exactly which records, to whom, under
 what authority, by whom, when). The Director picks records from the records store by patron,
 workstation, time window and kind, previews them, and freezes them: each released record is
 copied into the production, since the originals may later be purged. The CSV and JSON exports

@@ -31,8 +31,8 @@ class Deadline:
 
 
 def deadlines(case: Case) -> list[Deadline]:
-    """The case's deadlines (DOMAIN.md, "Case life"): the return date of the process, counsel's
-    review date, the exigent follow-up paper."""
+    """The case's deadlines (docs/rules.md R-case-deadlines): the return date of the process,
+    counsel's review date, the exigent follow-up paper."""
     found = []
     if case.return_date:
         found.append(Deadline("Return date", case.return_date, case.decision is not None))

@@ -1,4 +1,4 @@
-"""The Director's and counsel's work on a case (DOMAIN.md, "Case life"): counsel review, advice,
+"""The Director's and counsel's work on a case (docs/rules.md): counsel review, advice,
 decision, exigent waiver, documents, close and reopen. Every change writes an audit event with the
 case's id in the caller's transaction; nothing here commits.
 
@@ -78,7 +78,7 @@ def _require_director(session: Session, user: User) -> None:
 
 
 def record_view(session: Session, user: User, case: Case) -> None:
-    """Every view of a case page is in its audit trail (DOMAIN.md: every step records who and when);
+    """Every view of a case page is in its audit trail (docs/rules.md R-audit-case-views);
     the viewer's notifications about the case are then read."""
     _event(session, user, "case.viewed", case)
     session.execute(
@@ -179,9 +179,9 @@ def record_advice(
 
 
 def decide(session: Session, director: User, case: Case, decision: str, reason: str = "") -> None:
-    """The Director's answer; only after counsel's advice is recorded (seed 004, III.3: the
-    Director 'will confer with the library's legal counsel before determining the proper
-    response')."""
+    """The Director's answer; only after counsel's advice is recorded (docs/rules.md
+    R-counsel-before-decision: the Director confers with the library's counsel before
+    answering)."""
     _require_director(session, director)
     _require_open(case)
     if decision not in DECISION_LABELS:
@@ -233,8 +233,8 @@ def record_exigent_waiver(
     emergency: str,
     released: str,
 ) -> ExigentWaiver:
-    """The Director waives legal process in an emergency, upon counsel's advice only (seed 004,
-    III.3); the officer's paper must follow within the configured days."""
+    """The Director waives legal process in an emergency, upon counsel's advice only (docs/rules.md
+    R-exigent-on-counsels-advice); the officer's paper must follow within the configured days."""
     _require_director(session, director)
     _require_open(case)
     if CaseKind(case.kind) != CaseKind.EXIGENT:

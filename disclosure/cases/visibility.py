@@ -1,4 +1,4 @@
-"""THE ONE CHOKE POINT for who may see a case (DOMAIN.md, "People" and "Gag orders").
+"""THE ONE CHOKE POINT for who may see a case (docs/rules.md R-gag-invisible, R-gag-circle).
 
 Every query of cases, and of everything hanging off a case (holds, productions, documents,
 audit events, notifications), joins through `case_filter`. Do not write a second version of

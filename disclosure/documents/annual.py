@@ -1,9 +1,9 @@
-"""The annual report to the board (issue 7, item 4): requests by kind and outcome, holds placed,
+"""The annual report to the board (README, "Documents"): requests by kind and outcome, holds placed,
 renewed and expired, purges (records deleted per kind), patrons' requests and their turnaround.
 
 Every figure is one aggregate query (GROUP BY), never a walk over rows, so a year with millions
 of purged records costs no more than a quiet one. Gagged matters are counted only in bands
-(DOMAIN.md, "Gag orders": "reports count such cases only in bands"): exact counts come only
+(docs/rules.md R-gag-bands): exact counts come only
 from cases that pass `visibility.not_gagged()`, and the gagged ones are one banded line."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The certificate of production (issue 7, item 3): what was produced (record kinds and counts,
+"""The certificate of production (README, "Documents"): what was produced (record kinds and counts,
 time span, the files and their SHA-256), to whom, under what authority, by whom and when, with the
-Director's signature line (DOMAIN.md, "Case life": records produced)."""
+Director's signature line (docs/rules.md R-production-exact)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Director's dashboard panels from the documents area (issue 7, item 6): deadlines this
+"""The Director's dashboard panels from the documents area (README, "Documents"): deadlines this
 week and requests per month over the past year. The other areas register their own panels: open
 cases by kind and urgency (cases), holds expiring and the last purge (holds), patron requests due
 (patrons).

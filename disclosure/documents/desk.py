@@ -39,7 +39,7 @@ def receipt(session: Session, user, case_id: int) -> Document | None:
     if found is None:
         return None
     # Authorised by the lookup above (the clerk logged this request), not by case_filter: the
-    # receipt is the one thing about a case its clerk may keep seeing (DOMAIN.md, "People").
+    # receipt is the one thing about a case its clerk keeps seeing (docs/rules.md R-receipt-only).
     kept = session.scalar(
         select(Document)
         .where(

@@ -1,5 +1,5 @@
-"""A preservation hold in words, for the letters that confirm or renew it (DOMAIN.md,
-"Preservation holds": a hold names record categories and any of a patron, a workstation or
+"""A preservation hold in words, for the letters that confirm or renew it (docs/rules.md
+R-hold-names-its-scope: a hold names record categories and any of a patron, a workstation or
 branch, a time window). Patrons are named only by the last digits of their card, as an officer
 already knows them; the letter never carries a patron's name or address."""
 

@@ -1,6 +1,6 @@
 """The Director's letters: what each needs to know, the text a draft starts with, and what its
-template is drawn from. The prefilled text says only what the records and the law say (seed 004,
-III.3; DOMAIN.md "Kinds of request" and "Preservation holds"); the Director edits it before
+template is drawn from. The prefilled text says only what the records and the law say
+(docs/rules.md, "Counsel and decisions" and "Preservation holds"); the Director edits it before
 signing. Facts a letter must get right (dates, counts, hashes) come from the database at drawing
 time and are not part of the editable text."""
 
@@ -20,7 +20,8 @@ from disclosure.web.filters import local_date, local_datetime
 
 K = DocumentKind
 
-# Seed 004, III.3: the library's rule for any government agency, quoted in several letters.
+# docs/rules.md R-process-in-proper-form: the library's rule for any government agency, in
+# several letters.
 PROCESS_RULE = (
     "Library records, including any record that identifies a person as having requested, used or "
     "borrowed library materials or services, are confidential under state law and the policy of "

@@ -1,6 +1,6 @@
 """Generated documents: letters from the Director, certificates of production, receipts, the
 annual report. A draft may be edited; a final document is kept as its PDF bytes with their
-SHA-256 and never changed again (issue 7: "the final one is kept and never changed")."""
+SHA-256 and never changed again (docs/rules.md R-final-documents-unchanged)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from disclosure.web.views import register_panel
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 
-# The Director's home page: the pieces of the dashboard this area draws (issue 7, item 6). The
+# The Director's home page: the pieces of the dashboard this area draws (README, "Documents"). The
 # cases, holds and patrons areas register open cases, holds expiring, the last purge and patron
 # requests due.
 register_panel("director", "documents/_home_deadlines.html", dashboard.deadlines_panel)

@@ -1,1 +1,1 @@
-"""Preservation holds (DOMAIN.md, "Preservation holds"; seed 004: 90 + 90 days)."""
+"""Preservation holds (docs/rules.md, "Preservation holds": 90 + 90 days)."""

@@ -1,4 +1,4 @@
-"""THE ONE CHOKE POINT for the hold rule (DOMAIN.md, "Preservation holds"): while an active
+"""THE ONE CHOKE POINT for the hold rule (docs/rules.md R-hold-keeps-records): while an active
 hold covers a record, no purge, anonymisation or patron-initiated deletion may touch it.
 
 `held(kind, row)` is a set-based SQL predicate, "this row is covered by an active hold", that

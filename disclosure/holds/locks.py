@@ -1,5 +1,5 @@
 """Serialising what widens the holds with what deletes records, so that a hold committed while
-a purge runs protects its records (issue 4, "race-free").
+a purge runs protects its records (docs/rules.md R-hold-keeps-records).
 
 - PostgreSQL: a transaction-scoped advisory lock, taken by each purge batch before it selects
   and by hold placement and renewal before they count what they cover. Whoever comes second

@@ -1,4 +1,5 @@
-"""Preservation holds: what an agency asked the library to keep, for how long (seed 004)."""
+"""Preservation holds: what an agency asked the library to keep, for how long (docs/rules.md
+R-hold-90-90)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from disclosure.records.models import Branch, Patron, Workstation
 
 
 class Category(str, enum.Enum):
-    """The record categories a hold can name (DOMAIN.md, "Preservation holds")."""
+    """The record categories a hold can name (docs/rules.md R-hold-names-its-scope)."""
 
     LOANS = "loans"
     COMPUTER_SESSIONS = "computer_sessions"
@@ -74,7 +75,7 @@ class Hold(Base):
     window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     window_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    # the one renewal (seed 004: "up to an additional 90 days")
+    # the one renewal (docs/rules.md R-hold-90-90: up to 90 more days)
     renewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     renewal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     renewal_requested_by: Mapped[str | None] = mapped_column(String(200))
@@ -113,7 +114,7 @@ class Hold(Base):
 
     @property
     def until_case_closed(self) -> bool:
-        """True while the case's court order keeps the hold past its dates (DOMAIN.md)."""
+        """True while the case's court order keeps the hold past its dates (R-hold-court-order)."""
         return bool(self.case.court_order_received and self.case.closed_at is None)
 
     def is_active(self, at: datetime | None = None) -> bool:

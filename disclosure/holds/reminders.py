@@ -1,5 +1,5 @@
-"""Reminders to the Director: a hold ending in 14, 7 and 1 days (DOMAIN.md: "The Director is
-reminded before a hold expires"), holds that have ended, and case deadlines (return date,
+"""Reminders to the Director: a hold ending in 14, 7 and 1 days (docs/rules.md R-hold-reminders),
+holds that have ended, and case deadlines (return date,
 counsel's review date, an exigent case's paperwork). Each job is safe to run twice: a reminder
 is sent once per deadline (SentReminder keys name the deadline, so a renewal arms new ones)."""
 
@@ -21,7 +21,7 @@ from disclosure.holds.models import Hold, SentReminder
 
 HOLD_REMINDER_DAYS = (14, 7, 1)
 CASE_REMINDER_DAYS = (7, 1, 0)
-# Gag orders (DOMAIN.md): a notification about a gagged case says only this.
+# docs/rules.md R-gag-notices: a reminder about a gagged case says only the restricted notice.
 DEADLINES = {
     "return_date": "the return date",
     "counsel_due_on": "counsel's review is due",

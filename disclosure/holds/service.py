@@ -1,6 +1,5 @@
-"""Preservation holds: place, renew once, release (DOMAIN.md, "Preservation holds"; seed 004:
-"the library shall preserve ... for 90 days pending the issuance of a court order ... up to an
-additional 90 days for a total time period of maintenance of the records of 180 days")."""
+"""Preservation holds: place, renew once, release (docs/rules.md R-hold-90-90: 90 days pending a
+court order, one renewal of up to 90 more, 180 days in all)."""
 
 from __future__ import annotations
 
@@ -112,7 +111,7 @@ def place_hold(
 
 def _first_end(session: Session, case: Case, requested_at):
     """90 days from the request, but never past 180 days from the agency's FIRST preservation
-    request in this case (seed 004): a second hold must not restart the clock. With a court
+    request in this case (R-hold-90-90): a second hold must not restart the clock. With a court
     order the hold lasts until the case is closed anyway (Hold.is_active)."""
     end = requested_at + timedelta(days=HOLD_DAYS)
     first = session.scalar(select(func.min(Hold.requested_at)).where(Hold.case_id == case.id))

@@ -1,5 +1,5 @@
-"""Releases with the patron's written consent (seed 004 III.2: no release to any other party
-without the express written consent of the person identified, or of a minor's guardian).
+"""Releases with the patron's written consent (docs/rules.md R-consent-release: no release to
+anyone else without the written consent of the person identified, or of a minor's guardian).
 Staff record the consent and its scan, then release exactly what it covers, once."""
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 A report is frozen when it is compiled, with the productions it lists as disclosures. If the
 case of one of them is gagged later, the copy still waiting in the portal would go on telling
-the patron of a matter that, from now on, does not exist for them (DOMAIN.md, "Gag orders").
-So its download ends, as when the download period runs out: the patron sees the usual "the
-download period has ended" and may ask again; a new report leaves the matter out.
+the patron of a matter that, from now on, does not exist for them (docs/rules.md
+R-gag-patron-reports). So its download ends, as when the download period runs out: the patron
+sees the usual "the download period has ended" and may ask again; a new report leaves the
+matter out.
 
 Three paths, so that no order of events lets a copy through: cases/gag.py calls case_gagged
 when the gag is recorded; download_open asks lists_a_gagged_matter before every download (a

@@ -1,4 +1,4 @@
-"""Everything the library holds that identifies a patron (seed 004 III.1, "library records"),
+"""Everything the library holds that identifies a patron (docs/rules.md R-patron-sees-own),
 and the disclosures of those records that a patron may be told about."""
 
 from __future__ import annotations
@@ -339,9 +339,9 @@ def kind_label(kind: str) -> str:
 
 
 def case_disclosures_of(session: Session, patron_id: int) -> list[dict]:
-    """Releases of the patron's records in CLOSED cases that are NOT gagged (DOMAIN.md, "Gag
-    orders": a gagged matter is not in the patron's own records, not even as a count): to whom,
-    when, under what authority, and what (kinds and counts)."""
+    """Releases of the patron's records in CLOSED cases that are NOT gagged (docs/rules.md
+    R-gag-patron-reports: a gagged matter is not in the patron's own records, not even as a
+    count): to whom, when, under what authority, and what (kinds and counts)."""
     query = (
         select(
             Production.id,

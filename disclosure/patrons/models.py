@@ -1,4 +1,4 @@
-"""Patrons' own records (DOMAIN.md, "Patrons' own records"; seed 004 III.2 and II.2-3): requests
+"""Patrons' own records (docs/rules.md, "Patrons' own records"): requests
 for one's own (or a minor's) records, the frozen reports, consent releases to a third party,
 corrections, and the per-card sign-in lockout of the portal."""
 
@@ -23,8 +23,8 @@ class RequestStatus(str, enum.Enum):
     WITHDRAWN = "withdrawn"
 
 
-# The kinds of photo ID staff may record. Only the kind: never its number (seed 004 II.3 asks
-# to *see* ID, not to keep a copy of it).
+# The kinds of photo ID staff may record. Only the kind: never its number (R-patron-id-checked:
+# staff *see* ID, they keep no copy of it).
 ID_KINDS = {
     "drivers_license": "Driver's license",
     "state_id": "State ID card",
@@ -93,7 +93,7 @@ class PatronRequest(Base):
 
 
 class ConsentRelease(Base):
-    """A third party brings the patron's signed consent (seed 004 III.2): staff record what it
+    """A third party brings the patron's signed consent (R-consent-release): staff record what it
     covers and release exactly that, once, as a frozen copy."""
 
     __tablename__ = "consent_releases"
@@ -159,7 +159,7 @@ class FrozenReport(Base):
 
 
 class CorrectionRequest(Base):
-    """A patron asks staff to correct their registration details (seed 004 II.3: updates are
+    """A patron asks staff to correct their registration details (R-patron-choices: updates are
     done in person, subject to verification): a task on the desk queue."""
 
     __tablename__ = "patron_corrections"

@@ -1,5 +1,5 @@
-"""'What the library does not keep': the retention schedule in a patron's words (seed 004 II.1,
-notice: how long the library keeps information and how it disposes of it).
+"""'What the library does not keep': the retention schedule in a patron's words (docs/rules.md
+R-retention-public, notice: how long the library keeps information and how it disposes of it).
 
 `current_sentences(session)` is THE one place that asks the retention area for its sentences,
 so the report says what the public schedule says and the purge does."""

@@ -1,4 +1,4 @@
-"""Patrons' own records (DOMAIN.md; seed 004 III.2): portal sign-in, asking, verification by
+"""Patrons' own records (docs/rules.md): portal sign-in, asking, verification by
 staff, compiling and delivering the report, the patron's choices (e-mail, corrections)."""
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def ask_for_records(
     channel: str = "portal",
     logged_by=None,
 ) -> PatronRequest:
-    """A patron asks for their own records, or a guardian for a minor's (seed 004 III.2). It
+    """A patron asks for their own records, or a guardian for a minor's (R-patron-sees-own). It
     waits for staff to see photo ID; it is due in settings.patron_request_days."""
     subject = requester
     if subject_id not in (None, requester.id):
@@ -396,16 +396,16 @@ def print_at_desk(session: Session, staff, request: PatronRequest) -> bytes | No
 
 
 def registration_is_held(session: Session, patron: Patron) -> bool:
-    """True when a preservation hold covers this patron's records (DOMAIN.md, "Preservation
-    holds": no patron-initiated deletion while a hold covers a record). THE one call site of the
-    holds area's predicate. It takes the holds-versus-purge lock first, so a hold being placed
-    at this moment cannot slip between this check and the change that follows it."""
+    """True when a preservation hold covers this patron's records (docs/rules.md
+    R-hold-keeps-records: no patron-initiated deletion while a hold covers a record). THE one
+    call site of the holds area's predicate. It takes the holds-versus-purge lock first, so a
+    hold being placed now cannot slip between this check and the change that follows it."""
     hold_lock(session)
     return patron_is_held(session, patron.id)
 
 
 def remove_email(session: Session, patron: Patron) -> None:
-    """Remove the patron's e-mail address at once (seed 004 II.2) unless a hold covers the
+    """Remove the patron's e-mail address at once (R-patron-choices) unless a hold covers the
     record; the patron is then told only that it cannot be changed now (never why: the hold
     may belong to a gagged matter)."""
     if patron.email is None:
@@ -417,7 +417,7 @@ def remove_email(session: Session, patron: Patron) -> None:
 
 
 def ask_for_correction(session: Session, patron: Patron, details: str) -> CorrectionRequest:
-    """A patron asks staff to correct their details (seed 004 II.3): a task on the desk queue."""
+    """A patron asks staff to correct their details (R-patron-choices): a task on the desk queue."""
     details = (details or "").strip()
     if not details:
         raise DomainError("Say what is wrong and what it should be.", field="details")

@@ -1,4 +1,4 @@
-"""The library records (DOMAIN.md, "Retention and purges"): the data a law-enforcement request
+"""The library records (docs/rules.md, "Retention and purges"): the data a law-enforcement request
 asks for, a hold preserves, and the retention schedule deletes."""
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ class Patron(Base):
 
 
 class Loan(Base):
-    """A checkout. Once returned and settled it is circulation history, kept 60 days (seed 004)."""
+    """A checkout. Once returned and settled it is circulation history, kept 60 days
+    (docs/rules.md R-retention-loans-60d)."""
 
     __tablename__ = "loans"
     __table_args__ = (Index("ix_loans_returned_at", "returned_at"),)
@@ -90,8 +91,8 @@ class Loan(Base):
 
 
 class ComputerSession(Base):
-    """A sign-up and use of a public computer; kept 3 days (seed 003). A walk-in may give only
-    a name at sign-up, so `patron_id` is optional."""
+    """A sign-up and use of a public computer; kept 3 days (R-retention-sessions-3d). A walk-in
+    may give only a name at sign-up, so `patron_id` is optional."""
 
     __tablename__ = "computer_sessions"
     __table_args__ = (Index("ix_computer_sessions_started_at", "started_at"),)
@@ -112,7 +113,7 @@ ILL_COMPLETED_STATUSES = ("cancelled", "returned", "received copy", "rejected")
 
 class InterlibraryLoan(Base):
     """A request to borrow from another library. Once completed its personal data is removed,
-    keeping status and department for statistics (seed 000, Clio's cleanup tools)."""
+    keeping status and department for statistics (docs/rules.md R-retention-ill-completed)."""
 
     __tablename__ = "interlibrary_loans"
 
@@ -174,7 +175,7 @@ class ProgramRegistration(Base):
 
 
 class MailingList(Base):
-    """A list patrons sign up to separately, for news of programs (seed 004)."""
+    """A list patrons sign up to separately, for news of programs (R-retention-mailing-lists-6m)."""
 
     __tablename__ = "mailing_lists"
 
@@ -183,7 +184,7 @@ class MailingList(Base):
 
 
 class MailingListSubscription(Base):
-    """A subscription; deleted after six months without activity (seed 004)."""
+    """A subscription; deleted after six months without activity (R-retention-mailing-lists-6m)."""
 
     __tablename__ = "mailing_list_subscriptions"
 

@@ -1,5 +1,5 @@
 """Retention rules (one per record kind), the record of each purge run, and the statistics the
-purge keeps before it deletes (DOMAIN.md, "Retention and purges")."""
+purge keeps before it deletes (docs/rules.md, "Retention and purges")."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from disclosure.db import Base, UTCDateTime
 
 class RetentionRule(Base):
     """How many days a kind of record is kept after the event that starts its clock. A kind with
-    no row uses the default of DOMAIN.md (retention.rules.DEFAULTS)."""
+    no row uses the default of docs/rules.md (retention.rules.DEFAULTS)."""
 
     __tablename__ = "retention_rules"
 

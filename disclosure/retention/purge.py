@@ -1,4 +1,4 @@
-"""The purge (DOMAIN.md, "Retention and purges"): for each kind, the records past their retention
+"""The purge (docs/rules.md, "Retention and purges"): for each kind, the records past retention
 and not covered by an active hold are deleted (completed interlibrary loans are anonymised).
 
 - By criteria, in batches: each batch selects the next ids past the last one that meet the
@@ -298,7 +298,7 @@ def _apply(conn, step: Step, going, at) -> int:
     the same statement that deletes. Returns how many went."""
     table = step.table
     if step.anonymise:
-        # seed 000: remove personal data, keep status and department for statistics
+        # R-retention-ill-completed: remove personal data, keep status and department for statistics
         return conn.execute(
             update(table)
             .where(going)

@@ -1,4 +1,4 @@
-"""The retention rules, one per kind of record (DOMAIN.md, "Retention and purges"): how many
+"""The retention rules, one per kind of record (docs/rules.md, "Retention and purges"): how many
 days a record is kept after the event that starts its clock. The purge, the public schedule and
 the Director's settings all read `current_rules`, so what the library says is what it does."""
 
@@ -28,7 +28,7 @@ class RuleSpec:
     action: str  # "deleted" or what anonymisation does
     plural: bool = True
     source: str = (
-        ""  # the policy the default comes from, in words a Director knows (seeds 000, 003, 004)
+        ""  # the policy the default comes from, in words a Director knows (docs/rules.md, "why")
     )
     footnote: str = ""
 

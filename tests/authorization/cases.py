@@ -1,4 +1,4 @@
-"""The cases area's routes (issue 3), and the acting-Director page it adds to auth."""
+"""The cases area's routes, and the acting-Director page it adds to auth."""
 
 DESK = {"staff", "supervisor", "director"}
 DIRECTOR = {"director"}
@@ -26,7 +26,7 @@ TABLE = {
     "auth.acting": DIRECTOR,
     "auth.acting_revoke": DIRECTOR,
     "auth.staff": DIRECTOR,
-    # gag orders (issue 5)
+    # gag orders
     "cases.impose_gag": DIRECTOR,
     "cases.lift_gag": DIRECTOR,
     "cases.add_to_circle": DIRECTOR,

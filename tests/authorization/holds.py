@@ -1,4 +1,4 @@
-"""Holds and retention (issue 4)."""
+"""Holds and retention."""
 
 DIRECTOR = {"director"}
 

@@ -1,4 +1,4 @@
-"""Benchmark (issue 7): the annual report for a year with 500 cases and 2,000,000 purged records
+"""Benchmark: the annual report for a year with 500 cases and 2,000,000 purged records
 renders in under 5 seconds. Not collected by pytest; run it:
 
     .venv/bin/python -m tests.benchmarks.annual_report            # SQLite, a fresh temporary file

@@ -1,4 +1,5 @@
-"""The acting Director page (issue 3, item 2): the Director names someone for a period."""
+"""The acting Director page (docs/rules.md R-acting-director): the Director names someone for a
+period."""
 
 from __future__ import annotations
 

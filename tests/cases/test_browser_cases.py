@@ -1,4 +1,4 @@
-"""A real browser walks a subpoena from the desk to closure (issue 3, "Done when")."""
+"""A real browser walks a subpoena from the desk to closure."""
 
 from __future__ import annotations
 

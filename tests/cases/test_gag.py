@@ -1,4 +1,4 @@
-"""Gag orders: the circle sees the case; to everyone else it does not exist (DOMAIN.md)."""
+"""Gag orders: the circle sees the case; to everyone else it does not exist (docs/rules.md)."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Reports count gagged matters only in bands (DOMAIN.md, "Gag orders")."""
+"""Reports count gagged matters only in bands (docs/rules.md R-gag-bands)."""
 
 import pytest
 

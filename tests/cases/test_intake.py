@@ -1,4 +1,4 @@
-"""Desk intake and routing (issue 3, items 1, 2 and 6)."""
+"""Desk intake and routing (docs/rules.md, "Requests and cases")."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_intake_first_asks_what_the_officer_presented_with_every_kind(client, lo
         r'type="radio"[^>]*value="([a-z_]+)"|value="([a-z_]+)"[^>]*type="radio"', html
     )
     values = {a or b for a, b in radios}
-    assert {k.value for k in CaseKind} <= values  # every law-enforcement kind of DOMAIN.md
+    assert {k.value for k in CaseKind} <= values  # every law-enforcement kind of request
     assert {
         "patron_self",
         "guardian",

@@ -1,4 +1,5 @@
-"""Case numbers per year stay unique when clerks log at the same moment (issue 3, item 2)."""
+"""Case numbers per year stay unique when clerks log at the same moment (docs/rules.md
+R-case-numbers)."""
 
 from __future__ import annotations
 

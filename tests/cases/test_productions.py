@@ -1,4 +1,5 @@
-"""Productions: exactly which records were released, frozen, with a manifest (issue 3, item 8)."""
+"""Productions: exactly which records were released, frozen, with a manifest (docs/rules.md
+R-production-exact)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The life of a case, from the desk to closure (issue 3, items 3-5, 7, 9-11)."""
+"""The life of a case, from the desk to closure (docs/rules.md, "Counsel and decisions")."""
 
 from __future__ import annotations
 

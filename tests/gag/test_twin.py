@@ -1,6 +1,7 @@
-"""THE TWIN TEST (issue 5): two libraries identical but for one gagged case. Everyone outside the
-case's circle signs in to both and walks every page they can reach, with real ids (downloads and
-exports included): no canary string may appear, and every response must equal its twin's.
+"""THE TWIN TEST (docs/rules.md R-gag-invisible): two libraries identical but for one gagged
+case. Everyone outside the case's circle signs in to both and walks every page they can reach,
+with real ids (downloads and exports included): no canary string may appear, and every response
+must equal its twin's.
 
 When a route with a new kind of id is added, add where its ids come from to ID_SOURCES."""
 

@@ -1,4 +1,5 @@
-"""Preservation holds: 90 days, one renewal of up to 90 more, never beyond 180 (seed 004)."""
+"""Preservation holds: 90 days, one renewal of up to 90 more, never beyond 180 (docs/rules.md
+R-hold-90-90)."""
 
 from datetime import date, timedelta
 

@@ -1,5 +1,6 @@
-"""The patron's choices (seed 004 II.2-3): remove the e-mail address at once; ask for a
-correction, a task for staff. A record under a hold is not changed: "cannot be changed now"."""
+"""The patron's choices (docs/rules.md R-patron-choices): remove the e-mail address at once;
+ask for a correction, a task for staff. A record under a hold is not changed: "cannot be
+changed now"."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The purge deletes what is past its retention and skips everything under an active hold
-(DOMAIN.md, "Retention and purges"; seeds 000, 003, 004)."""
+(docs/rules.md, "Retention and purges")."""
 
 from datetime import date, timedelta
 from decimal import Decimal
