@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from html import unescape
 
+import pytest
 from sqlalchemy import select
 
 from disclosure import clock
 from disclosure.auth import service as auth
 from disclosure.auth.models import ActingDirector
+from disclosure.errors import DomainError
 from tests import factories
 
 
@@ -67,3 +69,29 @@ def test_an_acting_director_does_not_name_others(client, login_as, session):
     end = clock.local(clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     client.submit("/acting-director", {"user_id": other.id, "starts_at": start, "ends_at": end})
     assert [a.user_id for a in session.scalars(select(ActingDirector))] == [deputy.id]
+
+
+def _appointed(session, deputy_role: str = "staff"):
+    director = factories.user(session, "director")
+    deputy = factories.user(session, deputy_role)
+    appointment = auth.name_acting_director(
+        session,
+        director,
+        deputy,
+        clock.now() - timedelta(minutes=1),
+        clock.now() + timedelta(days=1),
+    )
+    return director, deputy, appointment
+
+
+def test_only_the_director_names_or_ends_an_appointment_in_the_service(session):
+    _director, deputy, appointment = _appointed(session)
+    other = factories.user(session, "supervisor")
+    with pytest.raises(DomainError, match="Only the Director may name an acting Director"):
+        auth.name_acting_director(
+            session, deputy, other, clock.now(), clock.now() + timedelta(days=1)
+        )
+    with pytest.raises(DomainError, match="Only the Director may end"):
+        auth.revoke_acting_director(session, deputy, appointment)
+    assert appointment.revoked_at is None
+    assert auth.may_appoint(deputy) is False and auth.may_appoint(other) is False
