@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     DateTimeLocalField,
     EmailField,
     PasswordField,
@@ -57,12 +56,6 @@ class UserForm(FlaskForm):
     password = PasswordField(
         "Password", validators=[Optional(), Length(min=12, message="Use at least 12 characters.")]
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A POST that only needs its CSRF token (disable, sign out, ...)."""
-
-    confirm = BooleanField("Confirm", default=True)
 
 
 class PasswordChangeForm(FlaskForm):

@@ -230,10 +230,34 @@ def directors_now(session: Session) -> list[User]:
     return users
 
 
+def may_appoint(user) -> bool:
+    """Whether `user` may name or end acting Directors: the Director, never an acting one."""
+    return getattr(user, "role", None) == Role.DIRECTOR.value
+
+
+def _require_appointer(actor, doing: str) -> None:
+    if not may_appoint(actor):
+        raise DomainError(f"Only the Director may {doing}; an acting Director may not.")
+
+
+def appointments_ahead(session: Session) -> list[ActingDirector]:
+    """Acting-Director appointments in force now and to come, earliest first."""
+    return list(
+        session.scalars(
+            select(ActingDirector)
+            .where(ActingDirector.ends_at > clock.now(), ActingDirector.revoked_at.is_(None))
+            .order_by(ActingDirector.starts_at)
+        )
+    )
+
+
 def name_acting_director(
-    session: Session, actor: User, user: User, starts_at: datetime, ends_at: datetime
+    session: Session, actor: User, user: User | None, starts_at: datetime, ends_at: datetime
 ) -> ActingDirector:
     """The Director names `user` to act as Director from `starts_at` to `ends_at`."""
+    _require_appointer(actor, "name an acting Director")
+    if user is None:
+        raise DomainError("Choose who will act as Director.", field="user_id")
     if ends_at <= starts_at:
         raise DomainError("The period must end after it starts.", field="ends_at")
     if user.role in (Role.ADMIN.value, Role.COUNSEL.value):
@@ -264,7 +288,10 @@ def name_acting_director(
 
 
 def revoke_acting_director(session: Session, actor: User, appointment: ActingDirector) -> None:
-    """End an acting-Director appointment early."""
+    """The Director ends an acting-Director appointment early."""
+    _require_appointer(actor, "end an acting Director's appointment")
+    if appointment.revoked_at is not None:
+        raise DomainError("That appointment has already ended.")
     appointment.revoked_at = clock.now()
     audit.record(session, actor, "acting_director.revoked", "acting_director", appointment.id)
 

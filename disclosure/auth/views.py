@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
+from disclosure import clock
 from disclosure.auth import service
 from disclosure.auth.access import allow
-from disclosure.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, UserForm
-from disclosure.auth.models import User
+from disclosure.auth.forms import ActingDirectorForm, LoginForm, PasswordChangeForm, UserForm
+from disclosure.auth.models import ActingDirector, User
 from disclosure.db import db
 from disclosure.errors import DomainError
-from disclosure.web.forms import options
+from disclosure.web.forms import ConfirmForm, options
+from disclosure.web.lifecycle import confirm, found, submit
 from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
-from disclosure.web.util import confirmed_action, safe_next, show_domain_error
+from disclosure.web.util import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -28,14 +29,23 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = service.authenticate(db.session, form.username.data, form.password.data)
-        if user is not None:
-            db.session.commit()
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
-        form.password.errors.append("That username and password do not match an active account.")
-    return render_template("auth/login.html", form=form)
+    return submit(
+        form,
+        lambda: _signed_in(form),
+        done=None,
+        to=safe_next(request.args.get("next")) or url_for("web.home"),
+        then=login_user,
+        page=lambda: render_template("auth/login.html", form=form),
+    )
+
+
+def _signed_in(form: LoginForm) -> User:
+    user = service.authenticate(db.session, form.username.data, form.password.data)
+    if user is None:
+        raise DomainError(
+            "That username and password do not match an active account.", field="password"
+        )
+    return user
 
 
 @bp.route("/logout", methods=["POST"])
@@ -43,11 +53,13 @@ def login():
 def logout():
     """Sign out, ending every session of this account (a copied cookie stops working too)."""
     user = db.session.merge(current_user._get_current_object())
-    service.end_sessions(user)
-    db.session.commit()
-    logout_user()
-    flash("You are signed out.", "info")
-    return redirect(url_for("auth.login") if user.kind == "staff" else url_for("patrons.login"))
+    return confirm(
+        lambda: service.end_sessions(user),
+        done="You are signed out.",
+        category="info",
+        to=url_for("auth.login") if user.kind == "staff" else url_for("patrons.login"),
+        then=lambda _: logout_user(),
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -57,19 +69,20 @@ def change_password():
     form = PasswordChangeForm()
     if current_user.must_change_password:
         form.current.label.text = "The password you were given"
-    if form.validate_on_submit():
-        user = db.session.merge(current_user._get_current_object())
-        try:
-            service.change_own_password(db.session, user, form.current.data, form.new.data)
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-        else:
-            db.session.commit()
-            login_user(user)  # a fresh cookie with the new session version
-            flash("Your password is changed. Any other sessions of yours have ended.", "success")
-            return redirect(url_for("web.home"))
-    return render_template("auth/password.html", form=form)
+    return submit(
+        form,
+        lambda: _own_password_changed(form),
+        then=login_user,  # a fresh cookie with the new session version
+        done="Your password is changed. Any other sessions of yours have ended.",
+        to=url_for("web.home"),
+        page=lambda: render_template("auth/password.html", form=form),
+    )
+
+
+def _own_password_changed(form: PasswordChangeForm) -> User:
+    user = db.session.merge(current_user._get_current_object())
+    service.change_own_password(db.session, user, form.current.data, form.new.data)
+    return user
 
 
 def _user_form(user: User | None = None) -> UserForm:
@@ -105,64 +118,61 @@ def staff():
 def new_user():
     """Create a staff account."""
     form = _user_form()
-    if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors.append("Set a first password of at least 12 characters.")
-        else:
-            try:
-                data = {k: v for k, v in form.data.items() if k not in {"csrf_token"}}
-                data["supervisor_id"] = data["supervisor_id"] or None
-                service.create_user(db.session, current_user, **data)
-                db.session.commit()
-                flash(f"Account “{data['username']}” created.", "success")
-                return redirect(url_for("auth.users"))
-            except DomainError as err:
-                db.session.rollback()
-                show_domain_error(form, err)
-    return render_template("auth/user_form.html", form=form, user=None)
+    return submit(
+        form,
+        lambda: service.create_user(db.session, current_user, **_first_password(_account(form))),
+        done=f"Account “{form.username.data}” created.",
+        to=url_for("auth.users"),
+        page=lambda: render_template("auth/user_form.html", form=form, user=None),
+    )
+
+
+def _account(form: UserForm, *leave_out: str) -> dict:
+    data = {k: v for k, v in form.data.items() if k not in {"csrf_token", *leave_out}}
+    data["supervisor_id"] = data["supervisor_id"] or None
+    return data
+
+
+def _first_password(data: dict) -> dict:
+    if not data["password"]:
+        raise DomainError("Set a first password of at least 12 characters.", field="password")
+    return data
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @allow("admin")
 def edit_user(user_id: int):
     """Edit a staff account."""
-    user = db.session.get(User, user_id) or abort(404)
+    user = found(db.session.get(User, user_id))
     form = _user_form(user)
-    if form.validate_on_submit():
-        try:
-            data = {k: v for k, v in form.data.items() if k not in {"csrf_token", "username"}}
-            data["supervisor_id"] = data["supervisor_id"] or None
-            service.update_user(db.session, current_user, user, **data)
-            db.session.commit()
-            flash("Account saved.", "success")
-            return redirect(url_for("auth.users"))
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-    return render_template("auth/user_form.html", form=form, user=user)
+    return submit(
+        form,
+        lambda: service.update_user(db.session, current_user, user, **_account(form, "username")),
+        done="Account saved.",
+        to=url_for("auth.users"),
+        page=lambda: render_template("auth/user_form.html", form=form, user=user),
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/enabled", methods=["POST"])
 @allow("admin")
 def toggle_user(user_id: int):
     """Disable (ending its sessions at once) or re-enable an account."""
-    user = db.session.get(User, user_id) or abort(404)
-    confirmed_action(
+    user = found(db.session.get(User, user_id))
+    return confirm(
         lambda: service.set_enabled(db.session, current_user, user, not user.is_enabled),
-        lambda _: (
+        done=lambda _: (
             f"Account “{user.username}” "
             f"{'enabled' if user.is_enabled else 'disabled; its sessions have ended'}."
         ),
+        to=url_for("auth.users"),
     )
-    return redirect(url_for("auth.users"))
 
 
-# ---- the acting Director (built with the cases area) ----------------------------------------
+# ---- the acting Director -----------------------------------------------------------------------
 
 
-def _acting_form():
-    from disclosure.auth.forms import ActingDirectorForm
-
+def _acting_form() -> ActingDirectorForm:
     form = ActingDirectorForm()
     candidates = service.staff_by_role(db.session, "supervisor", "staff")
     form.user_id.choices = options(
@@ -175,46 +185,31 @@ def _acting_form():
 @allow("director")
 def acting():
     """The Director names an acting Director for a period; the appointments in force and to come."""
-    from disclosure import clock
-    from disclosure.auth.models import ActingDirector
-
     form = _acting_form()
-    may_name = current_user.role == "director"  # an acting Director does not appoint others
-    if form.validate_on_submit():
-        try:
-            if not may_name:
-                raise DomainError("Only the Director may name an acting Director.")
-            zone = clock.library_zone()
-            user = db.session.get(User, form.user_id.data) if form.user_id.data else None
-            if user is None:
-                raise DomainError("Choose who will act as Director.", field="user_id")
-            service.name_acting_director(
-                db.session,
-                current_user,
-                user,
-                form.starts_at.data.replace(tzinfo=zone),
-                form.ends_at.data.replace(tzinfo=zone),
-            )
-            db.session.commit()
-            flash(
-                f"{user.full_name} will act as Director for that period, and gets the Director's "
-                "notifications.",
-                "success",
-            )
-            return redirect(url_for("auth.acting"))
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-    appointments = db.session.scalars(
-        select(ActingDirector)
-        .where(ActingDirector.ends_at > clock.now(), ActingDirector.revoked_at.is_(None))
-        .order_by(ActingDirector.starts_at)
-    ).all()
+    return submit(
+        form,
+        lambda: service.name_acting_director(
+            db.session,
+            current_user,
+            db.session.get(User, form.user_id.data) if form.user_id.data else None,
+            form.starts_at.data.replace(tzinfo=clock.library_zone()),
+            form.ends_at.data.replace(tzinfo=clock.library_zone()),
+        ),
+        done=lambda named: (
+            f"{named.user.full_name} will act as Director for that period, and gets the "
+            "Director's notifications."
+        ),
+        to=url_for("auth.acting"),
+        page=lambda: _acting_page(form),
+    )
+
+
+def _acting_page(form: ActingDirectorForm):
     return render_template(
         "auth/acting.html",
         form=form,
-        appointments=appointments,
-        may_name=may_name,
+        appointments=service.appointments_ahead(db.session),
+        may_name=service.may_appoint(current_user),
         in_force=service.acting_director_now(db.session),
         confirm=ConfirmForm(),
     )
@@ -224,11 +219,9 @@ def acting():
 @allow("director")
 def acting_revoke(appointment_id: int):
     """End an acting-Director appointment early."""
-    from disclosure.auth.models import ActingDirector
-
-    appointment = db.session.get(ActingDirector, appointment_id) or abort(404)
-    if ConfirmForm().validate_on_submit() and current_user.role == "director":
-        service.revoke_acting_director(db.session, current_user, appointment)
-        db.session.commit()
-        flash("The appointment has ended.", "success")
-    return redirect(url_for("auth.acting"))
+    appointment = found(db.session.get(ActingDirector, appointment_id))
+    return confirm(
+        lambda: service.revoke_acting_director(db.session, current_user, appointment),
+        done="The appointment has ended.",
+        to=url_for("auth.acting"),
+    )

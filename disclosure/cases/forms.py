@@ -42,11 +42,6 @@ def to_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=clock.library_zone()).astimezone(clock.UTC)
 
 
-def lines(text: str | None) -> list[str]:
-    """One entry per line (or comma), blanks dropped."""
-    return [part.strip() for part in (text or "").replace(",", "\n").splitlines() if part.strip()]
-
-
 class KindForm(FlaskForm):
     """Step 1 at the desk: what did the officer present? (A GET form: no CSRF needed, nothing
     changes.)"""

@@ -1,8 +1,9 @@
-"""Productions on the case page: pick records, preview, release (freeze), download the exports."""
+"""Productions on the case page: pick records, preview, release (freeze), download the exports.
+Routes on the cases blueprint (cases/view_helpers.py)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_login import current_user
 
 from disclosure import clock
@@ -11,10 +12,9 @@ from disclosure.auth.access import allow
 from disclosure.cases import productions
 from disclosure.cases.forms import ProductionForm, to_utc
 from disclosure.cases.models import SubjectKind
-from disclosure.cases.views import _case_or_404, bp
+from disclosure.cases.view_helpers import bp, case_or_404
 from disclosure.db import db
-from disclosure.errors import DomainError
-from disclosure.web.util import show_domain_error
+from disclosure.web.lifecycle import found, keep, shown, submit
 
 MANIFEST = "manifest.json"
 
@@ -56,39 +56,50 @@ def _criteria(form: ProductionForm) -> productions.Criteria:
 @allow("director")
 def production_new(case_id: int):
     """Pick the records released and preview them; then release: they are frozen into the case."""
-    case = _case_or_404(case_id)
+    case = case_or_404(case_id)
     form = ProductionForm() if request.method == "POST" else _prefilled(case)
-    preview = None
-    try:
-        productions.require_release_allowed(case)
-        if form.validate_on_submit():
-            if request.form.get("action") == "release":
-                production = productions.freeze(
-                    db.session,
-                    current_user,
-                    case,
-                    _criteria(form),
-                    recipient=form.recipient.data,
-                    authority=form.authority.data,
-                    note=form.note.data,
-                    expected_digest=form.preview_digest.data or None,
-                )
-                db.session.commit()
-                flash(
-                    f"Production recorded: {production.manifest['total']} record(s) frozen into "
-                    f"case {case.reference}.",
-                    "success",
-                )
-                return redirect(
-                    url_for("cases.production", case_id=case.id, production_id=production.id)
-                )
-            preview = productions.select_records(db.session, _criteria(form))
-            form.preview_digest.data = productions.digest(
-                sorted(preview, key=lambda r: (r.kind, r.record_id))
-            )
-    except DomainError as err:
-        db.session.rollback()
-        show_domain_error(form, err)
+    if request.form.get("action") == "release":
+        return submit(
+            form,
+            lambda: _freeze(case, form),
+            done=lambda production: (
+                f"Production recorded: {production.manifest['total']} record(s) frozen into "
+                f"case {case.reference}."
+            ),
+            to=lambda production: url_for(
+                "cases.production", case_id=case.id, production_id=production.id
+            ),
+            page=lambda: _new_page(case, form),
+        )
+    return _new_page(case, form, shown(form, lambda: _preview(case, form)))
+
+
+def _freeze(case, form: ProductionForm):
+    return productions.freeze(
+        db.session,
+        current_user,
+        case,
+        _criteria(form),
+        recipient=form.recipient.data,
+        authority=form.authority.data,
+        note=form.note.data,
+        expected_digest=form.preview_digest.data or None,
+    )
+
+
+def _preview(case, form: ProductionForm):
+    """The records the form picks (None until it is sent and valid), once release is allowed."""
+    productions.require_release_allowed(case)
+    if not form.validate_on_submit():
+        return None
+    preview = productions.select_records(db.session, _criteria(form))
+    form.preview_digest.data = productions.digest(
+        sorted(preview, key=lambda r: (r.kind, r.record_id))
+    )
+    return preview
+
+
+def _new_page(case, form: ProductionForm, preview=None):
     return render_template(
         "cases/production_new.html",
         case=case,
@@ -102,21 +113,36 @@ def production_new(case_id: int):
 @allow("director")
 def production(case_id: int, production_id: int):
     """A recorded production: what was released, to whom, under what authority, by whom, when."""
-    case = _case_or_404(case_id)
-    found = productions.load_production(db.session, case, production_id) or abort(404)
-    audit.record(
-        db.session, current_user, "case.production_viewed", "production", found.id, case_id=case.id
+    case = case_or_404(case_id)
+    made = found(productions.load_production(db.session, case, production_id))
+    keep(
+        audit.record(
+            db.session,
+            current_user,
+            "case.production_viewed",
+            "production",
+            made.id,
+            case_id=case.id,
+        )
     )
-    db.session.commit()
     return render_template(
         "cases/production.html",
         case=case,
-        production=found,
+        production=made,
         kinds=productions.RECORD_KINDS,
-        items=productions.oldest_first(found.items),
+        items=productions.oldest_first(made.items),
         when_of=productions.when_of,
         files=[*productions.EXPORTS, MANIFEST],
     )
+
+
+def _export(case, made, name: str) -> tuple[str, str] | None:
+    if name == MANIFEST:
+        return "application/json", productions.export_manifest(case, made)
+    if name in productions.EXPORTS:
+        mimetype, make = productions.EXPORTS[name]
+        return mimetype, make(case, made)
+    return None
 
 
 @bp.route("/cases/<int:case_id>/productions/<int:production_id>/files/<name>")
@@ -124,26 +150,21 @@ def production(case_id: int, production_id: int):
 def production_file(case_id: int, production_id: int, name: str):
     """records.csv, records.json or manifest.json of a production, generated from the frozen
     copy."""
-    case = _case_or_404(case_id)
-    found = productions.load_production(db.session, case, production_id) or abort(404)
-    if name == MANIFEST:
-        mimetype, body = "application/json", productions.export_manifest(case, found)
-    elif name in productions.EXPORTS:
-        mimetype, make = productions.EXPORTS[name]
-        body = make(case, found)
-    else:
-        abort(404)
-    audit.record(
-        db.session,
-        current_user,
-        "case.production_downloaded",
-        "production",
-        found.id,
-        case_id=case.id,
-        detail=f"file={name}",
+    case = case_or_404(case_id)
+    made = found(productions.load_production(db.session, case, production_id))
+    mimetype, body = found(_export(case, made, name))
+    keep(
+        audit.record(
+            db.session,
+            current_user,
+            "case.production_downloaded",
+            "production",
+            made.id,
+            case_id=case.id,
+            detail=f"file={name}",
+        )
     )
-    db.session.commit()
-    filename = f"{case.reference}-production-{found.id}-{name}"
+    filename = f"{case.reference}-production-{made.id}-{name}"
     return Response(
         body,
         mimetype=mimetype,

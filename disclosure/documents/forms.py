@@ -52,10 +52,6 @@ class LetterForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes something (CSRF only)."""
-
-
 class ReportYearForm(FlaskForm):
     """The year of an annual report."""
 

@@ -4,7 +4,7 @@ what a person may not see answers 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from disclosure import clock
@@ -13,10 +13,10 @@ from disclosure.cases import visibility
 from disclosure.cases.service import DECISION_LABELS
 from disclosure.db import db
 from disclosure.documents import dashboard, desk, facts, letters, service
-from disclosure.documents.forms import ConfirmForm, LetterForm, NewLetterForm, ReportYearForm
+from disclosure.documents.forms import LetterForm, NewLetterForm, ReportYearForm
 from disclosure.documents.models import DocumentKind
-from disclosure.errors import DomainError
-from disclosure.web.util import show_domain_error
+from disclosure.web.forms import ConfirmForm
+from disclosure.web.lifecycle import confirm, found, keep, submit
 from disclosure.web.views import register_panel
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -29,17 +29,11 @@ register_panel("director", "documents/_home_chart.html", dashboard.chart_panel)
 
 
 def _case_or_404(case_id: int):
-    case = visibility.load_case(db.session, current_user, case_id)
-    if case is None:
-        abort(404)
-    return case
+    return found(visibility.load_case(db.session, current_user, case_id))
 
 
 def _document_or_404(document_id: int):
-    document = service.load_document(db.session, current_user, document_id)
-    if document is None:
-        abort(404)
-    return document
+    return found(service.load_document(db.session, current_user, document_id))
 
 
 def pdf_response(data: bytes, file_name: str, *, download: bool = False) -> Response:
@@ -79,19 +73,13 @@ def letter_new(case_id: int):
     """Start a draft letter, prefilled from the case."""
     case = _case_or_404(case_id)
     form = NewLetterForm()
-    if not form.validate_on_submit():
-        flash("Choose a letter.", "error")
-        return redirect(url_for(".case_documents", case_id=case.id))
-    try:
-        document = service.start_letter(
-            db.session, current_user, case, DocumentKind(form.kind.data)
-        )
-    except DomainError as err:
-        flash(err.message, "error")
-        return redirect(url_for(".case_documents", case_id=case.id))
-    db.session.commit()
-    flash("Draft started from the case. Edit it, preview it, then make it final.", "success")
-    return redirect(url_for(".letter_edit", document_id=document.id))
+    return confirm(
+        lambda: service.start_letter(db.session, current_user, case, DocumentKind(form.kind.data)),
+        form=form,
+        done="Draft started from the case. Edit it, preview it, then make it final.",
+        to=lambda document: url_for(".letter_edit", document_id=document.id),
+        back=url_for(".case_documents", case_id=case.id),
+    )
 
 
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
@@ -102,24 +90,21 @@ def letter_edit(document_id: int):
     if document.is_final or not document.kind_enum.is_letter:
         return redirect(url_for(".download", document_id=document.id))
     form = LetterForm(obj=document)
-    if form.validate_on_submit():
-        try:
-            service.update_draft(
-                db.session,
-                current_user,
-                document,
-                addressee=form.addressee.data,
-                subject=form.subject.data,
-                body=form.body.data,
-            )
-            db.session.commit()
-            flash("Draft saved.", "success")
-            return redirect(url_for(".letter_edit", document_id=document.id))
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-    return render_template(
-        "documents/letter_edit.html", document=document, form=form, confirm=ConfirmForm()
+    return submit(
+        form,
+        lambda: service.update_draft(
+            db.session,
+            current_user,
+            document,
+            addressee=form.addressee.data,
+            subject=form.subject.data,
+            body=form.body.data,
+        ),
+        done="Draft saved.",
+        to=url_for(".letter_edit", document_id=document.id),
+        page=lambda: render_template(
+            "documents/letter_edit.html", document=document, form=form, confirm=ConfirmForm()
+        ),
     )
 
 
@@ -130,10 +115,9 @@ def letter_preview(document_id: int):
     document = _document_or_404(document_id)
     if document.is_final:
         return redirect(url_for(".download", document_id=document.id))
-    try:
-        data = service.render(db.session, document, signer=current_user)
-    except DomainError:
-        abort(404)
+    if not document.kind_enum.is_letter:
+        abort(404)  # only a letter has a draft to preview
+    data = service.render(db.session, document, signer=current_user)
     return pdf_response(data, f"DRAFT-{document.file_name}")
 
 
@@ -142,20 +126,14 @@ def letter_preview(document_id: int):
 def letter_finalize(document_id: int):
     """Make the draft final: kept as PDF with its SHA-256, never changed again."""
     document = _document_or_404(document_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        service.finalize(db.session, current_user, document)
-    except DomainError as err:
-        flash(err.message, "error")
-        return redirect(url_for(".case_documents", case_id=document.case_id))
-    db.session.commit()
-    flash(
-        f"Final. The letter is kept with case {document.case.reference}; SHA-256 "
-        f"{document.sha256[:16]}…",
-        "success",
+    return confirm(
+        lambda: service.finalize(db.session, current_user, document),
+        done=lambda final: (
+            f"Final. The letter is kept with case {final.case.reference}; SHA-256 "
+            f"{final.sha256[:16]}…"
+        ),
+        to=url_for(".case_documents", case_id=document.case_id),
     )
-    return redirect(url_for(".case_documents", case_id=document.case_id))
 
 
 @bp.route("/<int:document_id>/delete", methods=["POST"])
@@ -163,17 +141,11 @@ def letter_finalize(document_id: int):
 def letter_delete(document_id: int):
     """Throw away a draft."""
     document = _document_or_404(document_id)
-    case_id = document.case_id
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        service.delete_draft(db.session, current_user, document)
-    except DomainError as err:
-        flash(err.message, "error")
-        return redirect(url_for(".case_documents", case_id=case_id))
-    db.session.commit()
-    flash("Draft deleted.", "success")
-    return redirect(url_for(".case_documents", case_id=case_id))
+    return confirm(
+        lambda: service.delete_draft(db.session, current_user, document),
+        done="Draft deleted.",
+        to=url_for(".case_documents", case_id=document.case_id),
+    )
 
 
 @bp.route("/<int:document_id>.pdf")
@@ -191,20 +163,15 @@ def download(document_id: int):
 def certificate(case_id: int, production_id: int):
     """Issue (once) the certificate of a production, and open it."""
     case = _case_or_404(case_id)
-    production = facts.production_of(db.session, case, production_id)
-    if (
-        production is None
-        or production.id != production_id
-        or not ConfirmForm().validate_on_submit()
-    ):
+    production = found(facts.production_of(db.session, case, production_id))
+    if production.id != production_id:
         abort(404)
-    try:
-        document = service.production_certificate(db.session, current_user, production)
-    except DomainError as err:
-        flash(err.message, "error")
-        return redirect(url_for(".case_documents", case_id=case.id))
-    db.session.commit()
-    return redirect(url_for(".download", document_id=document.id))
+    return confirm(
+        lambda: service.production_certificate(db.session, current_user, production),
+        done=None,
+        to=lambda document: url_for(".download", document_id=document.id),
+        back=url_for(".case_documents", case_id=case.id),
+    )
 
 
 @bp.route("/annual-report", methods=["GET", "POST"])
@@ -214,16 +181,17 @@ def annual_report():
     form = ReportYearForm()
     if not form.is_submitted():
         form.year.data = clock.today().year - 1  # in January the board wants last year
-    if form.validate_on_submit():
-        try:
-            document = service.annual_report(db.session, current_user, form.year.data)
-            db.session.commit()
-            return redirect(url_for(".download", document_id=document.id))
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-    reports = service.annual_reports(db.session, current_user)
-    return render_template("documents/annual_report_form.html", form=form, reports=reports)
+    return submit(
+        form,
+        lambda: service.annual_report(db.session, current_user, form.year.data),
+        done=None,
+        to=lambda document: url_for(".download", document_id=document.id),
+        page=lambda: render_template(
+            "documents/annual_report_form.html",
+            form=form,
+            reports=service.annual_reports(db.session, current_user),
+        ),
+    )
 
 
 @bp.route("/desk-card.pdf")
@@ -238,8 +206,5 @@ def desk_card():
 @allow("staff", "supervisor", "director")
 def receipt_pdf(case_id: int):
     """The receipt of a request the signed-in person logged, as PDF (kept with the case)."""
-    document = desk.receipt(db.session, current_user, case_id)
-    if document is None:
-        abort(404)
-    db.session.commit()  # the receipt is kept the first time it is drawn
+    document = keep(found(desk.receipt(db.session, current_user, case_id)))  # kept when first drawn
     return pdf_response(document.pdf, f"receipt-{document.case.reference}.pdf")

@@ -84,8 +84,3 @@ class ReleaseForm(FlaskForm):
             Length(max=2000),
         ],
     )
-
-
-def lines(text: str | None) -> list[str]:
-    """Card numbers or codes typed one per line (commas and spaces also separate them)."""
-    return [part for part in (text or "").replace(",", " ").split() if part]

@@ -3,19 +3,18 @@ release."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from disclosure import clock
 from disclosure.auth.access import allow
 from disclosure.cases.visibility import load_case
 from disclosure.db import db
-from disclosure.errors import DomainError
 from disclosure.holds import coverage, locks, service
-from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm, lines
+from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm
 from disclosure.holds.models import CATEGORY_LABELS
-from disclosure.web.forms import options
-from disclosure.web.util import show_domain_error
+from disclosure.web.forms import lines, options
+from disclosure.web.lifecycle import found, submit
 from disclosure.web.views import register_panel
 
 bp = Blueprint("holds", __name__)
@@ -50,30 +49,33 @@ def _hold_form() -> HoldForm:
 def new():
     """Place a hold for a case."""
     form = _hold_form()
-    if form.validate_on_submit():
-        case = load_case(db.session, current_user, form.case_id.data) or abort(404)
-        hold_request = service.HoldRequest(
-            categories=form.categories.data,
-            requested_on=form.requested_on.data,
-            requested_by=form.requested_by.data,
-            patron_cards=lines(form.patron_cards.data),
-            workstation_codes=lines(form.workstation_codes.data),
-            branch_id=form.branch_id.data or None,
-            window_from=form.window_from.data,
-            window_to=form.window_to.data,
-            note=form.note.data,
-        )
-        try:
-            locks.begin_hold_change(db.session)
-            hold, counts = service.place_hold(db.session, current_user, case, hold_request)
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Hold placed. It covers now: {covers_text(counts)}.", "success")
-            return redirect(url_for("holds.detail", hold_id=hold.id))
-    return render_template("holds/new.html", form=form)
+    return submit(
+        form,
+        lambda: service.place_hold(
+            db.session,
+            current_user,
+            found(load_case(db.session, current_user, form.case_id.data)),
+            _hold_request(form),
+        ),
+        lock=locks.begin_hold_change,
+        done=lambda placed: f"Hold placed. It covers now: {covers_text(placed[1])}.",
+        to=lambda placed: url_for("holds.detail", hold_id=placed[0].id),
+        page=lambda: render_template("holds/new.html", form=form),
+    )
+
+
+def _hold_request(form: HoldForm) -> service.HoldRequest:
+    return service.HoldRequest(
+        categories=form.categories.data,
+        requested_on=form.requested_on.data,
+        requested_by=form.requested_by.data,
+        patron_cards=lines(form.patron_cards.data),
+        workstation_codes=lines(form.workstation_codes.data),
+        branch_id=form.branch_id.data or None,
+        window_from=form.window_from.data,
+        window_to=form.window_to.data,
+        note=form.note.data,
+    )
 
 
 def _detail(hold, renew_form=None, release_form=None, status=200):
@@ -102,58 +104,50 @@ def _renew_form(formdata=None) -> RenewForm:
 @allow("director")
 def detail(hold_id: int):
     """A hold's scope, what it covers now, its timeline; renew and release."""
-    hold = service.load_hold(db.session, current_user, hold_id) or abort(404)
-    return _detail(hold)
+    return _detail(_hold_or_404(hold_id))
+
+
+def _hold_or_404(hold_id: int):
+    return found(service.load_hold(db.session, current_user, hold_id))
 
 
 @bp.route("/holds/<int:hold_id>/renew", methods=["POST"])
 @allow("director")
 def renew(hold_id: int):
     """Record the agency's renewal request."""
-    hold = service.load_hold(db.session, current_user, hold_id) or abort(404)
+    hold = _hold_or_404(hold_id)
     form = _renew_form(request.form)
-    if form.validate_on_submit():
-        try:
-            locks.begin_hold_change(db.session)
-            hold = service.load_hold(db.session, current_user, hold_id)
-            service.renew_hold(
-                db.session,
-                current_user,
-                hold,
-                requested_on=form.requested_on.data,
-                requested_by=form.requested_by.data,
-                days=form.days.data,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Hold renewed: it now ends {service.end_of_hold(hold)}.", "success")
-            return redirect(url_for("holds.detail", hold_id=hold.id))
-    return _detail(hold, renew_form=form, status=422)
+    return submit(
+        form,
+        # visibility checked again, inside the transaction the lock began
+        lambda: service.renew_hold(
+            db.session,
+            current_user,
+            _hold_or_404(hold_id),
+            requested_on=form.requested_on.data,
+            requested_by=form.requested_by.data,
+            days=form.days.data,
+        ),
+        lock=locks.begin_hold_change,
+        done=lambda renewed: f"Hold renewed: it now ends {service.end_of_hold(renewed)}.",
+        to=url_for("holds.detail", hold_id=hold.id),
+        page=lambda: _detail(hold, renew_form=form, status=422),
+    )
 
 
 @bp.route("/holds/<int:hold_id>/release", methods=["POST"])
 @allow("director")
 def release(hold_id: int):
     """Release a hold early, with a reason."""
-    hold = service.load_hold(db.session, current_user, hold_id) or abort(404)
+    hold = _hold_or_404(hold_id)
     form = ReleaseForm()
-    if form.validate_on_submit():
-        try:
-            service.release_hold(db.session, current_user, hold, form.reason.data)
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-        else:
-            db.session.commit()
-            flash(
-                "Hold released. The normal retention schedule applies to its records again.",
-                "success",
-            )
-            return redirect(url_for("holds.detail", hold_id=hold.id))
-    return _detail(hold, release_form=form, status=422)
+    return submit(
+        form,
+        lambda: service.release_hold(db.session, current_user, hold, form.reason.data),
+        done="Hold released. The normal retention schedule applies to its records again.",
+        to=url_for("holds.detail", hold_id=hold.id),
+        page=lambda: _detail(hold, release_form=form, status=422),
+    )
 
 
 # ---- helpers for templates and the home panel ---------------------------------------------------

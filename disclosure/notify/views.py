@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from disclosure.auth.access import allow
-from disclosure.auth.forms import ConfirmForm
 from disclosure.db import db
 from disclosure.notify import service
 from disclosure.notify.models import Notification
+from disclosure.web.forms import ConfirmForm
+from disclosure.web.lifecycle import confirm
 
 bp = Blueprint("notify", __name__, url_prefix="/notifications")
 
@@ -35,8 +36,8 @@ def inbox():
 @allow("staff-any")
 def mark_all_read():
     """Mark every notification of the signed-in user read."""
-    if ConfirmForm().validate_on_submit():
-        count = service.mark_all_read(db.session, current_user)
-        db.session.commit()
-        flash(f"{count} notification{'s' if count != 1 else ''} marked as read.", "success")
-    return redirect(url_for("notify.inbox"))
+    return confirm(
+        lambda: service.mark_all_read(db.session, current_user),
+        done=lambda count: f"{count} notification{'s' if count != 1 else ''} marked as read.",
+        to=url_for("notify.inbox"),
+    )

@@ -1,9 +1,10 @@
 """The desk's side of patrons' own records: the queue (due soon, overdue), written requests
-logged at the desk, ID verification, printing a report, corrections, consent releases."""
+logged at the desk, ID verification, printing a report, corrections, consent releases. Routes on
+the patrons blueprint (patrons/view_helpers.py)."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 
 from disclosure.auth.access import allow
@@ -11,16 +12,11 @@ from disclosure.db import db
 from disclosure.patrons import consent as consents
 from disclosure.patrons import report as reports
 from disclosure.patrons import service
-from disclosure.patrons.forms import (
-    ConfirmForm,
-    ConsentForm,
-    CorrectionDoneForm,
-    DeskRequestForm,
-    VerifyForm,
-)
+from disclosure.patrons.forms import ConsentForm, CorrectionDoneForm, DeskRequestForm, VerifyForm
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
-from disclosure.patrons.views import bp, send_file_content
-from disclosure.web.util import confirmed_action, form_action
+from disclosure.patrons.view_helpers import bp, send_file_content
+from disclosure.web.forms import ConfirmForm
+from disclosure.web.lifecycle import confirm, found, keep, submit
 from disclosure.web.views import register_panel
 
 DESK = ("staff", "supervisor", "director")
@@ -63,7 +59,7 @@ def desk_queue():
 def desk_new():
     """Log a written request a patron (or a minor's guardian) made at the desk."""
     form = DeskRequestForm()
-    return form_action(
+    return submit(
         form,
         lambda: service.log_desk_request(
             db.session,
@@ -74,21 +70,22 @@ def desk_new():
             covers_from=form.covers_from.data,
             covers_to=form.covers_to.data,
         ),
-        lambda logged: (
+        done=lambda logged: (
             f"Request {logged.reference} logged. Check photo ID now to compile the report."
         ),
-        lambda logged: url_for("patrons.desk_request", request_id=logged.id),
-    ) or render_template("patrons/desk_new.html", form=form)
+        to=lambda logged: url_for("patrons.desk_request", request_id=logged.id),
+        page=lambda: render_template("patrons/desk_new.html", form=form),
+    )
 
 
 @bp.route("/desk/patron-requests/<int:request_id>", methods=["GET", "POST"])
 @allow(*DESK)
 def desk_request(request_id: int):
     """One request; while it waits, the ID check that compiles the report."""
-    asked = service.load_request_at_desk(db.session, request_id) or abort(404)
-    db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
+    # a report withdrawn on the way (patrons/gagging.py) is kept
+    asked = keep(found(service.load_request_at_desk(db.session, request_id)))
     form = VerifyForm()
-    return form_action(
+    return submit(
         form,
         lambda: service.verify_and_compile(
             db.session,
@@ -97,10 +94,15 @@ def desk_request(request_id: int):
             id_kind=form.id_kind.data,
             guardianship_proof=form.guardianship_proof.data,
         ),
-        f"ID checked. The report for {asked.reference} is ready: the patron can download it, or "
-        "print it now.",
-        url_for("patrons.desk_request", request_id=asked.id),
-    ) or render_template(
+        done=f"ID checked. The report for {asked.reference} is ready: the patron can download it, "
+        "or print it now.",
+        to=url_for("patrons.desk_request", request_id=asked.id),
+        page=lambda: _request_page(asked, form),
+    )
+
+
+def _request_page(asked: PatronRequest, form: VerifyForm):
+    return render_template(
         "patrons/desk_request.html",
         req=asked,
         form=form,
@@ -114,22 +116,21 @@ def desk_request(request_id: int):
 @allow(*DESK)
 def desk_withdraw(request_id: int):
     """Close a request that will not be answered."""
-    asked = db.session.get(PatronRequest, request_id) or abort(404)
-    confirmed_action(
+    asked = found(db.session.get(PatronRequest, request_id))
+    return confirm(
         lambda: service.withdraw(db.session, current_user, asked),
-        f"Request {asked.reference} withdrawn.",
+        done=f"Request {asked.reference} withdrawn.",
+        to=url_for("patrons.desk_request", request_id=request_id),
     )
-    return redirect(url_for("patrons.desk_request", request_id=request_id))
 
 
 @bp.route("/desk/patron-requests/<int:request_id>/report.pdf")
 @allow(*DESK)
 def desk_print(request_id: int):
     """The frozen PDF, to print for the patron at the desk."""
-    asked = service.load_request_at_desk(db.session, request_id) or abort(404)
-    db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
-    pdf = service.print_at_desk(db.session, current_user, asked) or abort(404)
-    db.session.commit()
+    # a report withdrawn on the way (patrons/gagging.py) is kept, even when there is none to print
+    asked = keep(found(service.load_request_at_desk(db.session, request_id)))
+    pdf = keep(found(service.print_at_desk(db.session, current_user, asked)))
     return send_file_content(
         pdf, "application/pdf", f"library-records-{asked.reference}.pdf", inline=True
     )
@@ -139,14 +140,14 @@ def desk_print(request_id: int):
 @allow(*DESK)
 def desk_correction_done(correction_id: int):
     """Mark a patron's correction done."""
-    item = db.session.get(CorrectionRequest, correction_id) or abort(404)
+    item = found(db.session.get(CorrectionRequest, correction_id))
     form = CorrectionDoneForm()
-    confirmed_action(
+    return confirm(
         lambda: service.complete_correction(db.session, current_user, item, form.staff_note.data),
-        "Correction marked done.",
         form=form,
+        done="Correction marked done.",
+        to=url_for("patrons.desk_queue"),
     )
-    return redirect(url_for("patrons.desk_queue"))
 
 
 @bp.route("/desk/consents/new", methods=["GET", "POST"])
@@ -154,7 +155,7 @@ def desk_correction_done(correction_id: int):
 def consent_new():
     """Record a signed consent brought by a third party, with its scan."""
     form = ConsentForm()
-    return form_action(
+    return submit(
         form,
         lambda: consents.record_consent(
             db.session,
@@ -170,18 +171,19 @@ def consent_new():
             signed_by_guardian=form.signed_by_guardian.data,
             scan=form.scan.data.read() if form.scan.data else b"",
         ),
-        lambda recorded: (
+        done=lambda recorded: (
             f"Consent {recorded.reference} recorded. Check what it covers, then release."
         ),
-        lambda recorded: url_for("patrons.consent_detail", consent_id=recorded.id),
-    ) or render_template("patrons/consent_new.html", form=form)
+        to=lambda recorded: url_for("patrons.consent_detail", consent_id=recorded.id),
+        page=lambda: render_template("patrons/consent_new.html", form=form),
+    )
 
 
 @bp.route("/desk/consents/<int:consent_id>")
 @allow(*DESK)
 def consent_detail(consent_id: int):
     """A recorded consent: what it covers; release it, or download what was released."""
-    consent = db.session.get(ConsentRelease, consent_id) or abort(404)
+    consent = found(db.session.get(ConsentRelease, consent_id))
     return render_template(
         "patrons/consent_detail.html",
         consent=consent,
@@ -194,23 +196,23 @@ def consent_detail(consent_id: int):
 @allow(*DESK)
 def consent_release(consent_id: int):
     """Release exactly what the consent covers, as a frozen copy."""
-    consent = db.session.get(ConsentRelease, consent_id) or abort(404)
-    confirmed_action(
+    consent = found(db.session.get(ConsentRelease, consent_id))
+    return confirm(
         lambda: consents.release(db.session, current_user, consent),
-        f"Released to {consent.recipient}. Print the PDF and hand it over.",
+        done=f"Released to {consent.recipient}. Print the PDF and hand it over.",
+        to=url_for("patrons.consent_detail", consent_id=consent_id),
     )
-    return redirect(url_for("patrons.consent_detail", consent_id=consent_id))
 
 
 @bp.route("/desk/consents/<int:consent_id>/scan")
 @allow(*DESK)
 def consent_scan(consent_id: int):
     """The scan of the signed consent."""
-    consent = db.session.get(ConsentRelease, consent_id) or abort(404)
-    found = consents.scan_of(consent) or abort(404)
+    consent = found(db.session.get(ConsentRelease, consent_id))
+    scan = found(consents.scan_of(consent))
     extension = consent.scan_name.rsplit(".", 1)[-1]
     return send_file_content(
-        *found, filename=f"consent-{consent.reference}.{extension}", inline=True
+        *scan, filename=f"consent-{consent.reference}.{extension}", inline=True
     )
 
 
@@ -218,8 +220,8 @@ def consent_scan(consent_id: int):
 @allow(*DESK)
 def consent_file(consent_id: int, fmt: str):
     """What was released, frozen, as PDF, JSON or CSV."""
-    consent = db.session.get(ConsentRelease, consent_id) or abort(404)
-    found = (reports.file_of(consent.report, fmt) if consent.report else None) or abort(404)
+    consent = found(db.session.get(ConsentRelease, consent_id))
+    released = found(reports.file_of(consent.report, fmt) if consent.report else None)
     return send_file_content(
-        *found, filename=f"released-{consent.reference}.{fmt}", inline=fmt == "pdf"
+        *released, filename=f"released-{consent.reference}.{fmt}", inline=fmt == "pdf"
     )

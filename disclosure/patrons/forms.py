@@ -136,10 +136,6 @@ class ConsentForm(_ScopeMixin, FlaskForm):
     scan = FileField("Scan of the signed consent (PDF, JPEG or PNG, up to 20 MiB)")
 
 
-class ConfirmForm(FlaskForm):
-    """A POST that needs only its CSRF token."""
-
-
 def guardian_choices(patron, minors):
     return options(
         [(patron.id, "My own records")]

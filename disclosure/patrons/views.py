@@ -4,49 +4,21 @@ The desk's pages are in desk_views (same blueprint)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from disclosure.auth.access import allow
 from disclosure.db import db
-from disclosure.errors import DomainError
-from disclosure.patrons import service
-from disclosure.patrons.forms import (
-    AskForm,
-    ConfirmForm,
-    CorrectionForm,
-    PatronLoginForm,
-    guardian_choices,
-)
-from disclosure.patrons.gather import KINDS
+from disclosure.patrons import desk_views, service
+from disclosure.patrons.forms import AskForm, CorrectionForm, PatronLoginForm, guardian_choices
+from disclosure.patrons.view_helpers import bp, me, send_file_content
+from disclosure.web.forms import ConfirmForm
+from disclosure.web.lifecycle import confirm, found, keep, submit
 from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
-from disclosure.web.util import confirmed_action, form_action, safe_next, show_domain_error
+from disclosure.web.util import safe_next
 
-bp = Blueprint("patrons", __name__)
-
-
-@bp.context_processor
-def _record_kinds():
-    return {"kinds": KINDS}
-
-
-def _me():
-    return current_user._get_current_object()
-
-
-def send_file_content(
-    content: bytes, mimetype: str, filename: str, *, inline: bool = False
-) -> Response:
-    """A frozen file as a download; never cached (it is a patron's records)."""
-    disposition = "inline" if inline else "attachment"
-    return Response(
-        content,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+# The desk's routes, put on this blueprint (patrons/view_helpers.py) by their module.
+ROUTES_ELSEWHERE = (desk_views,)
 
 
 @bp.route("/patron/login", methods=["GET", "POST"])
@@ -58,26 +30,23 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("patrons.home" if current_user.kind == "patron" else "web.home"))
     form = PatronLoginForm()
-    if form.validate_on_submit():
-        try:
-            patron = service.sign_in(db.session, form.card_number.data, form.pin.data)
-        except DomainError as err:
-            db.session.commit()  # the failure counts toward this card's lockout
-            show_domain_error(form, err)
-        else:
-            db.session.commit()
-            login_user(patron)
-            return redirect(safe_next(request.args.get("next")) or url_for("patrons.home"))
-    return render_template("patrons/login.html", form=form)
+    return submit(
+        form,
+        lambda: service.sign_in(db.session, form.card_number.data, form.pin.data),
+        keep_refused=True,  # a failure counts toward this card's lockout
+        then=login_user,
+        done=None,
+        to=safe_next(request.args.get("next")) or url_for("patrons.home"),
+        page=lambda: render_template("patrons/login.html", form=form),
+    )
 
 
 @bp.route("/patron")
 @allow("patron")
 def home():
     """The patron's requests and their status, their details on file, their choices."""
-    patron = _me()
-    requests = service.requests_of(db.session, patron)
-    db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
+    patron = me()
+    requests = keep(service.requests_of(db.session, patron))  # a report withdrawn on the way
     return render_template(
         "patrons/home.html",
         patron=patron,
@@ -93,11 +62,11 @@ def home():
 @allow("patron")
 def ask():
     """Ask for one's records (or, for a guardian, a minor's)."""
-    patron = _me()
+    patron = me()
     minors = service.minors_of(db.session, patron)
     form = AskForm(subject_id=patron.id)  # one's own records unless a guardian chooses a minor
     form.subject_id.choices = guardian_choices(patron, minors)
-    return form_action(
+    return submit(
         form,
         lambda: service.ask_for_records(
             db.session,
@@ -107,19 +76,20 @@ def ask():
             covers_from=form.covers_from.data,
             covers_to=form.covers_to.data,
         ),
-        lambda asked: (
+        done=lambda asked: (
             f"Your request {asked.reference} is received. Bring photo ID to any branch desk."
         ),
-        lambda asked: url_for("patrons.request_detail", request_id=asked.id),
-    ) or render_template("patrons/ask.html", form=form, minors=minors, patron=patron)
+        to=lambda asked: url_for("patrons.request_detail", request_id=asked.id),
+        page=lambda: render_template("patrons/ask.html", form=form, minors=minors, patron=patron),
+    )
 
 
 @bp.route("/patron/requests/<int:request_id>")
 @allow("patron")
 def request_detail(request_id: int):
     """One request: where it stands and, when ready, the downloads."""
-    asked = service.load_request_for_patron(db.session, _me(), request_id) or abort(404)
-    db.session.commit()  # a report withdrawn on the way (patrons/gagging.py)
+    # a report withdrawn on the way (patrons/gagging.py) is kept
+    asked = keep(found(service.load_request_for_patron(db.session, me(), request_id)))
     return render_template(
         "patrons/request.html",
         req=asked,
@@ -133,22 +103,21 @@ def request_detail(request_id: int):
 def download(request_id: int, fmt: str):
     """The frozen report as PDF, JSON or CSV: for the patron who asked, within the download
     period."""
-    patron = _me()
-    asked = service.load_request_for_patron(db.session, patron, request_id) or abort(404)
-    found = service.download_for_patron(db.session, patron, asked, fmt) or abort(404)
-    db.session.commit()
-    return send_file_content(*found, filename=f"library-records-{asked.reference}.{fmt}")
+    patron = me()
+    asked = found(service.load_request_for_patron(db.session, patron, request_id))
+    report = keep(found(service.download_for_patron(db.session, patron, asked, fmt)))
+    return send_file_content(*report, filename=f"library-records-{asked.reference}.{fmt}")
 
 
 @bp.route("/patron/email/remove", methods=["POST"])
 @allow("patron")
 def remove_email():
     """Remove the e-mail address from the patron's card at once."""
-    confirmed_action(
-        lambda: service.remove_email(db.session, _me()),
-        "Your e-mail address has been removed from your card.",
+    return confirm(
+        lambda: service.remove_email(db.session, me()),
+        done="Your e-mail address has been removed from your card.",
+        to=url_for("patrons.home"),
     )
-    return redirect(url_for("patrons.home"))
 
 
 @bp.route("/patron/correction", methods=["GET", "POST"])
@@ -156,12 +125,10 @@ def remove_email():
 def correction():
     """Ask staff to correct the details on one's card."""
     form = CorrectionForm()
-    return form_action(
+    return submit(
         form,
-        lambda: service.ask_for_correction(db.session, _me(), form.details.data),
-        "Thank you. Staff will check and correct your details; they may ask to see photo ID.",
-        url_for("patrons.home"),
-    ) or render_template("patrons/correction.html", form=form, patron=_me())
-
-
-from disclosure.patrons import desk_views  # noqa: E402,F401  (the desk's routes on this blueprint)
+        lambda: service.ask_for_correction(db.session, me(), form.details.data),
+        done="Thank you. Staff will check and correct your details; they may ask to see photo ID.",
+        to=url_for("patrons.home"),
+        page=lambda: render_template("patrons/correction.html", form=form, patron=me()),
+    )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
 from disclosure.auth.access import allow
 from disclosure.db import db
-from disclosure.errors import DomainError
 from disclosure.holds.coverage import RECORD_KINDS
 from disclosure.retention import rules, service
 from disclosure.retention.forms import settings_form
-from disclosure.web.util import show_domain_error
+from disclosure.web.lifecycle import submit
 
 bp = Blueprint("retention", __name__)
 
@@ -29,28 +28,23 @@ def settings():
     """The Director sets how many days each kind of record is kept."""
     current = rules.current_rules(db.session)
     form = settings_form(current)
-    if form.validate_on_submit():
-        try:
-            changed = rules.update_rules(
-                db.session, current_user, {s.kind: form[s.kind].data for s in rules.SPECS}
-            )
-        except DomainError as err:
-            db.session.rollback()
-            show_domain_error(form, err)
-        else:
-            db.session.commit()
-            flash(
-                f"Retention schedule saved ({len(changed)} "
-                f"change{'s' if len(changed) != 1 else ''}). The next purge applies it.",
-                "success",
-            )
-            return redirect(url_for("retention.settings"))
-    return render_template(
-        "retention/settings.html",
-        form=form,
-        specs=rules.SPECS,
-        current=current,
-        sentence_for=rules.sentence,
+    return submit(
+        form,
+        lambda: rules.update_rules(
+            db.session, current_user, {s.kind: form[s.kind].data for s in rules.SPECS}
+        ),
+        done=lambda changed: (
+            f"Retention schedule saved ({len(changed)} "
+            f"change{'s' if len(changed) != 1 else ''}). The next purge applies it."
+        ),
+        to=url_for("retention.settings"),
+        page=lambda: render_template(
+            "retention/settings.html",
+            form=form,
+            specs=rules.SPECS,
+            current=current,
+            sentence_for=rules.sentence,
+        ),
     )
 
 

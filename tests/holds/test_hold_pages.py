@@ -139,3 +139,20 @@ def test_the_director_home_shows_holds_ending_soon_and_the_last_purge(client, lo
     html = client.get("/").get_data(as_text=True)
     assert "Holds ending within 14 days" in html and f"Case {hold.case.reference}" in html
     assert "No purge has run yet" in html
+
+
+def test_cards_and_codes_are_typed_one_per_line_or_between_commas(client, login_as, session):
+    clock.freeze(START)
+    login_as("director")
+    first, second = f.patron(session), f.patron(session)
+    f.loan(session, first)
+    f.loan(session, second)
+    case = f.held_case(session)
+    session.commit()
+    refused = place(client, case, patron_cards=first.card_number, workstation_codes="HQ PC 03")
+    assert 'id="workstation_codes-error">No public computer is called HQ PC 03.' in unescape(
+        refused.get_data(as_text=True)
+    )
+    placed = place(client, case, patron_cards=f"{first.card_number},\r\n {second.card_number}\n")
+    page = client.get(placed.headers["Location"]).get_data(as_text=True)
+    assert "Hold placed. It covers now: 2 × loans" in page
