@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import Flask, render_template
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -54,7 +56,8 @@ def _configure(app: Flask, settings: Settings) -> None:
         RATELIMIT_ENABLED=settings.extra.get("ratelimit", True),
         TESTING=settings.extra.get("testing", False),
     )
-    clock.set_library_zone(settings.timezone)
+    # The library's own facts belong to its app: clock.library_zone() reads this one's zone.
+    app.config.update(LIBRARY_NAME=settings.library_name, LIBRARY_ZONE=ZoneInfo(settings.timezone))
     app.jinja_env.globals.update(
         library_name=settings.library_name, clock=clock, url_map_endpoints=app.view_functions
     )

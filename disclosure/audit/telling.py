@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from disclosure import areas
 from disclosure.audit.models import AuditEvent
-from disclosure.web.filters import local_date
+from disclosure.dates import local_date
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ def figures(session: Session, year: int) -> AnnualFigures:
 
 def render(session: Session, year: int, signer) -> bytes:
     """The annual report as PDF bytes."""
-    from disclosure.documents.pdf import render_pdf
+    from disclosure.pdf import render_pdf
 
     data = figures(session, year)
     return render_pdf(

@@ -11,7 +11,7 @@ from disclosure import clock
 from disclosure.cases.models import Case
 from disclosure.documents.facts import kind_label
 from disclosure.documents.models import Document, DocumentKind
-from disclosure.documents.pdf import render_pdf
+from disclosure.pdf import render_pdf
 
 
 def desk_card() -> bytes:

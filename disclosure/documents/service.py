@@ -15,8 +15,8 @@ from disclosure.cases.models import Case, Production
 from disclosure.cases.visibility import case_filter
 from disclosure.documents import letters
 from disclosure.documents.models import Document, DocumentKind, DocumentStatus
-from disclosure.documents.pdf import render_pdf, sha256
 from disclosure.errors import DomainError
+from disclosure.pdf import render_pdf, sha256
 
 FINAL_REFUSAL = (
     "This document is final and is kept exactly as it was issued. Start a new draft to say "

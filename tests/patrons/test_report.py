@@ -10,8 +10,8 @@ from datetime import timedelta
 from sqlalchemy import delete, update
 
 from disclosure import clock
-from disclosure.documents.pdf import sha256
 from disclosure.patrons import service
+from disclosure.pdf import sha256
 from disclosure.records import models as m
 from tests import factories
 from tests.conftest import ARTIFACTS
