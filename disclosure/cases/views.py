@@ -41,7 +41,6 @@ from disclosure.records.models import Workstation
 from disclosure.web.filters import local_datetime
 from disclosure.web.forms import options
 from disclosure.web.util import show_domain_error
-from disclosure.web.views import register_panel
 
 bp = Blueprint("cases", __name__)
 
@@ -432,10 +431,5 @@ def _desk_panel(session, user):
 def _counsel_panel(session, user):
     return {"cases_reviews": queries.counsel_reviews(session, user), "cases_q": queries}
 
-
-register_panel("director", "cases/_home_director.html", _director_panel)
-register_panel("staff", "cases/_home_desk.html", _desk_panel)
-register_panel("supervisor", "cases/_home_desk.html", _desk_panel)
-register_panel("counsel", "cases/_home_counsel.html", _counsel_panel)
 
 from disclosure.cases import gag_views, production_views  # noqa: E402,F401  (routes on the same blueprint)

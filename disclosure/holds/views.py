@@ -16,7 +16,6 @@ from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm, lines
 from disclosure.holds.models import CATEGORY_LABELS
 from disclosure.web.forms import options
 from disclosure.web.util import show_domain_error
-from disclosure.web.views import register_panel
 
 bp = Blueprint("holds", __name__)
 
@@ -179,12 +178,4 @@ def covers_text(counts: dict[str, int]) -> str:
 
 
 def _panel(session, user) -> dict:
-    from disclosure.retention import service as retention
-
-    return {
-        "expiring_holds": service.expiring_soon(session, user),
-        "last_purge": retention.last_run(session),
-    }
-
-
-register_panel("director", "holds/_home_panel.html", _panel)
+    return {"expiring_holds": service.expiring_soon(session, user)}

@@ -21,7 +21,6 @@ from disclosure.patrons.forms import (
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
 from disclosure.patrons.views import bp, send_file_content
 from disclosure.web.util import confirmed_action, form_action
-from disclosure.web.views import register_panel
 
 DESK = ("staff", "supervisor", "director")
 
@@ -36,10 +35,6 @@ def _panel_context(session, _user) -> dict:
             "corrections": len(service.open_corrections(session)),
         }
     }
-
-
-for _role in DESK:
-    register_panel(_role, "patrons/_home_desk.html", _panel_context)
 
 
 @bp.route("/desk/patron-requests")
