@@ -43,10 +43,12 @@ scheduler: migrate
 test: lint system-deps
 	$(BIN)/pytest
 
-# ruff lints and checks the formatting (line length 100; `ruff format .` applies it).
+# ruff lints and checks the formatting (line length 100; `ruff format .` applies it);
+# import-linter checks the layers written down in pyproject.toml ([tool.importlinter]).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 benchmark: setup system-deps
 	$(BIN)/python -m tests.benchmarks

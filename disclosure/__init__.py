@@ -1,16 +1,47 @@
-"""Disclosure: law-enforcement requests for library records, handled by the rules."""
+"""Disclosure: law-enforcement requests for library records, handled by the rules.
+
+This module is the wiring at the top of the layers (pyproject.toml, [tool.importlinter]): it
+may import every area, and no area imports it."""
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from disclosure import clock
+from disclosure import areas, cli, clock, jobs
+from disclosure import db as database
+from disclosure.auth import access
+from disclosure.auth import area as auth_area
+from disclosure.auth.service import load_user
+from disclosure.cases import area as cases_area
 from disclosure.config import PROJECT_ROOT, Settings
+from disclosure.documents import area as documents_area
+from disclosure.holds import area as holds_area
+from disclosure.notify import area as notify_area
+from disclosure.patrons import area as patrons_area
+from disclosure.retention import area as retention_area
+from disclosure.web import area as web_area
+from disclosure.web import filters, security
+from disclosure.web.limits import limiter
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
+
+# The areas, in the order of their blueprints and home panels; each one's area.py says what it
+# adds (pages, commands, jobs, panels, timeline words, answers to lower areas' hooks).
+AREAS = (
+    web_area.AREA,
+    auth_area.AREA,
+    notify_area.AREA,
+    cases_area.AREA,
+    holds_area.AREA,
+    retention_area.AREA,
+    patrons_area.AREA,
+    documents_area.AREA,
+)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,16 +55,14 @@ def create_app(config: dict | None = None) -> Flask:
     for key, value in (config or {}).items():
         setattr(settings, key.lower(), value)
     _configure(app, settings)
-    from disclosure.db import db  # not at module level: it would shadow the disclosure.db module
-
-    db.init_app(app)
+    database.db.init_app(app)
     _init_login(app)  # before CSRF: a refused person gets the same 404 on GET and POST
     csrf.init_app(app)
-    _register_blueprints(app)
+    limiter.init_app(app)
+    areas.connect(app, AREAS)
     _register_errors(app)
-    from disclosure import cli
-
     cli.init_app(app)
+    jobs.init_cli(app)
     return app
 
 
@@ -54,45 +83,20 @@ def _configure(app: Flask, settings: Settings) -> None:
         RATELIMIT_ENABLED=settings.extra.get("ratelimit", True),
         TESTING=settings.extra.get("testing", False),
     )
-    clock.set_library_zone(settings.timezone)
+    # The library's own facts belong to its app: clock.library_zone() reads this one's zone.
+    app.config.update(LIBRARY_NAME=settings.library_name, LIBRARY_ZONE=ZoneInfo(settings.timezone))
     app.jinja_env.globals.update(
         library_name=settings.library_name, clock=clock, url_map_endpoints=app.view_functions
     )
-    from disclosure.web import filters, security
-
     filters.init_app(app)
     security.init_app(app)
 
 
 def _init_login(app: Flask) -> None:
-    from disclosure.auth import access
-    from disclosure.auth.service import load_user
-
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
-    from disclosure.db import db
-
-    login_manager.user_loader(lambda cookie_id: load_user(db.session, cookie_id))
+    login_manager.user_loader(lambda cookie_id: load_user(database.db.session, cookie_id))
     access.init_app(app)
-
-
-def _register_blueprints(app: Flask) -> None:
-    from disclosure.auth.views import bp as auth_bp
-    from disclosure.web.limits import limiter
-    from disclosure.web.views import bp as web_bp
-
-    limiter.init_app(app)
-    for blueprint in (web_bp, auth_bp, *_area_blueprints()):
-        app.register_blueprint(blueprint)
-
-
-def _area_blueprints():
-    """The blueprints of the domain areas that have views, in area order."""
-    from disclosure import areas
-
-    return [
-        module.bp for module in areas.modules("views") if module.__name__ != "disclosure.auth.views"
-    ]
 
 
 def _register_errors(app: Flask) -> None:

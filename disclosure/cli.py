@@ -6,11 +6,17 @@ import sys
 from pathlib import Path
 
 import click
+from alembic import command as alembic
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 
+from disclosure import demo, migrate
+from disclosure.auth import service
+from disclosure.auth.models import User
 from disclosure.db import db
 from disclosure.errors import DomainError
+from disclosure.records import importer
 
 db_cli = AppGroup("db", help="The database schema (Alembic).")
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -20,8 +26,6 @@ users_cli = AppGroup("users", help="Staff accounts.")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Upgrade the database to REVISION (default: head)."""
-    from disclosure import migrate
-
     migrate.upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"Database upgraded to {revision}.")
 
@@ -30,11 +34,7 @@ def db_upgrade(revision: str) -> None:
 @click.option("-m", "--message", required=True)
 def db_revision(message: str) -> None:
     """Write a new migration from the difference between models and database."""
-    from alembic import command
-
-    from disclosure import migrate
-
-    command.revision(
+    alembic.revision(
         migrate.alembic_config(current_app.config["DATABASE_URL"]),
         message=message,
         autogenerate=True,
@@ -44,8 +44,6 @@ def db_revision(message: str) -> None:
 @db_cli.command("check")
 def db_check() -> None:
     """Fail when the models and the migrated database disagree."""
-    from disclosure import migrate
-
     diff = migrate.differences(db.engine_for())
     for line in diff:
         click.echo(f"  {line}")
@@ -70,11 +68,6 @@ def db_check() -> None:
 @click.password_option(help="at least 12 characters; asked for when not given")
 def users_create(username, full_name, role, email, phone, supervisor_username, password) -> None:
     """Create a staff account."""
-    from sqlalchemy import select
-
-    from disclosure.auth import service
-    from disclosure.auth.models import User
-
     session = db.session
     supervisor_id = None
     if supervisor_username:
@@ -105,8 +98,6 @@ def users_create(username, full_name, role, email, phone, supervisor_username, p
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(kind: str, file: Path) -> None:
     """Import library records of KIND from a CSV FILE, all or nothing (see README for columns)."""
-    from disclosure.records import importer
-
     if kind not in importer.KINDS:
         raise click.ClickException(f"unknown kind {kind!r}; one of: {', '.join(importer.KINDS)}")
     session = db.session
@@ -139,8 +130,6 @@ def import_command(kind: str, file: Path) -> None:
 )
 def demo_command(scale: float, if_empty: bool, no_cases: bool) -> None:
     """Fill an empty database with a realistic demo library and one account per role."""
-    from disclosure import demo
-
     if if_empty and not demo.is_empty(db.session):
         click.echo("The database has data already; the demo library was not loaded.")
         return
@@ -153,11 +142,6 @@ def demo_command(scale: float, if_empty: bool, no_cases: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the commands, and each area's own from its cli.py (init_app(app))."""
+    """Register the commands of the whole app (an area's own come with its Area.commands)."""
     for command in (db_cli, users_cli, import_command, demo_command):
         app.cli.add_command(command)
-    from disclosure import areas, jobs
-
-    for module in areas.modules("cli"):
-        module.init_app(app)
-    jobs.init_cli(app)

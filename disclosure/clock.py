@@ -1,14 +1,21 @@
-"""The one source of time. Everything asks clock.now(); tests freeze it."""
+"""The one source of time. Everything asks clock.now(); tests freeze it.
+
+The library's time zone belongs to the app (create_app keeps it in app.config["LIBRARY_ZONE"]),
+so one process can serve two libraries; outside an app the configured default applies."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
+
+from disclosure import config
+
 UTC = UTC
 _frozen: datetime | None = None
-_library_zone: ZoneInfo = ZoneInfo("America/Chicago")
 
 
 def now() -> datetime:
@@ -16,20 +23,21 @@ def now() -> datetime:
     return _frozen if _frozen is not None else datetime.now(UTC)
 
 
-def set_library_zone(name: str) -> None:
-    """Set the library's time zone, used only to show times and to find 'today'."""
-    global _library_zone
-    _library_zone = ZoneInfo(name)
-
-
 def library_zone() -> ZoneInfo:
-    """The library's time zone."""
-    return _library_zone
+    """The library's time zone: the current app's, else (outside an app) the configured one."""
+    if has_app_context():
+        return current_app.config["LIBRARY_ZONE"]
+    return _configured_zone()
+
+
+@functools.cache
+def _configured_zone() -> ZoneInfo:
+    return ZoneInfo(config.configured_timezone())
 
 
 def local(moment: datetime) -> datetime:
     """A stored UTC instant as the library's wall-clock time."""
-    return moment.astimezone(_library_zone)
+    return moment.astimezone(library_zone())
 
 
 def today() -> date:
@@ -39,7 +47,7 @@ def today() -> date:
 
 def start_of_local_day(day: date) -> datetime:
     """Midnight at the library on `day`, as a UTC instant."""
-    return datetime(day.year, day.month, day.day, tzinfo=_library_zone).astimezone(UTC)
+    return datetime(day.year, day.month, day.day, tzinfo=library_zone()).astimezone(UTC)
 
 
 def end_of_local_day(day: date) -> datetime:

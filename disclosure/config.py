@@ -26,6 +26,11 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def configured_timezone() -> str:
+    """The library's time zone as configured (DISCLOSURE_TIMEZONE), for times outside an app."""
+    return _env("TIMEZONE", "America/Chicago")
+
+
 def _secret_key(instance: Path) -> str:
     """The secret key from the environment, else one generated once into instance/ (never in
     code)."""
@@ -74,7 +79,7 @@ class Settings:
             database_url=_env("DATABASE_URL") or f"sqlite:///{instance / 'disclosure.sqlite3'}",
             secret_key=_secret_key(instance),
             library_name=_env("LIBRARY_NAME", "Jefferson County Library"),
-            timezone=_env("TIMEZONE", "America/Chicago"),
+            timezone=configured_timezone(),
             upload_folder=Path(_env("UPLOAD_FOLDER", str(instance / "uploads"))),
             smtp_host=_env("SMTP_HOST") or None,
             smtp_port=_env_int("SMTP_PORT", 587),

@@ -15,7 +15,10 @@ from disclosure import clock
 from disclosure.auth import service as accounts
 from disclosure.auth.models import User
 from disclosure.auth.passwords import hash_secret
+from disclosure.cases import gag, intake, productions, service
 from disclosure.errors import DomainError
+from disclosure.holds.service import HoldRequest, place_hold
+from disclosure.notify.models import Notification
 from disclosure.records import models as m
 
 DEMO_PASSWORD = "demo-password"
@@ -477,10 +480,6 @@ def _mailing_lists(session, rng, patrons, count, now) -> int:
 def _cases(session: Session, now) -> int:
     """A Director's desk as a library might have it: cases in every state, made through the real
     services (numbered, routed, audited) at the times they would have happened."""
-    from disclosure.cases import gag, intake, productions, service
-    from disclosure.holds.service import HoldRequest, place_hold
-    from disclosure.notify.models import Notification
-
     staff = {u.username: u for u in session.scalars(select(User))}
     director, counsel, clerk = staff["director"], staff["counsel"], staff["clerk"]
     ticks = {

@@ -8,6 +8,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
 from disclosure.config import PROJECT_ROOT
+from disclosure.models import metadata
 
 
 def alembic_config(url: str) -> Config:
@@ -26,8 +27,6 @@ def upgrade(url: str, revision: str = "head") -> None:
 def differences(engine) -> list:
     """What the models have that the migrated database lacks (or the reverse): [] when they
     agree."""
-    from disclosure.models import metadata
-
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, metadata)

@@ -68,8 +68,8 @@ def server_for(request):
     return find
 
 
-def make_app(url: str, **extra):
-    """An app on `url` configured for tests."""
+def make_app(url: str, settings: dict | None = None, **extra):
+    """An app on `url` configured for tests; `settings` overrides others (a library's zone)."""
     settings_extra = {"testing": True, "ratelimit": False, "insecure_cookies": True, **extra}
     return create_app(
         {
@@ -77,6 +77,7 @@ def make_app(url: str, **extra):
             "upload_folder": _TMP / "uploads",
             "smtp_host": None,
             "extra": settings_extra,
+            **(settings or {}),
         }
     )
 

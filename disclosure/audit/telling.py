@@ -1,6 +1,7 @@
 """How an audit event reads on a case's timeline: a plain label, and a short sentence made from
 its detail. Each area that records events on a case says how to tell them, in its own
-`timeline.py` (EVENTS: action -> Telling); the cases area gathers them (cases/queries.py).
+`timeline.py` (EVENTS: action -> Telling), which its `area.py` gives to the app (Area.tellings);
+the case and hold pages tell their events through `told`.
 
 An event's detail is stored as `key=value` words (ids and counts, never personal data), so the
 sentence is made when the timeline is shown: a name looked up from an id is a staff member's,
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from disclosure import areas
 from disclosure.audit.models import AuditEvent
-from disclosure.web.filters import local_date
+from disclosure.dates import local_date
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,7 @@ class TimelineEntry:
 
 def told(session: Session, rows: Iterable[tuple[AuditEvent, str | None]]) -> list[TimelineEntry]:
     """(audit event, its actor's name) rows, in order, told in their areas' words."""
-    tellings: dict[str, Telling] = {}
-    for module in areas.modules("timeline"):
-        tellings.update(module.EVENTS)
+    tellings = areas.current().tellings
     entries = []
     for event, name in rows:
         telling = tellings.get(event.action, Telling(event.action))

@@ -6,7 +6,7 @@ staff account), and the staff roles of auth.models.Role. An acting Director hold
 
 from __future__ import annotations
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from disclosure.auth import service
@@ -47,8 +47,6 @@ def has_role(*roles: str) -> bool:
 def _guard():
     if request.endpoint is None:
         return None  # no such URL: the router answers 404
-    from flask import current_app
-
     view = current_app.view_functions.get(request.endpoint)
     allowed = getattr(view, "allowed_roles", None)
     if allowed is None:

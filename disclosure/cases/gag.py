@@ -9,19 +9,26 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from disclosure import areas, clock
+from disclosure import clock
+from disclosure.areas import Hook
 from disclosure.audit import service as audit
 from disclosure.auth import service as auth
 from disclosure.auth.models import Role, User
 from disclosure.cases.models import Case, CaseMember
 from disclosure.errors import DomainError
 from disclosure.notify import service as notify
+from disclosure.notify.models import Notification
 
 # Notifications and e-mail subjects about a gagged matter say this and nothing more.
 RESTRICTED_NOTICE = "A restricted matter needs your attention. Sign in to view it."
 
 # docs/rules.md R-gag-bands: reports count gagged matters in bands, never exactly.
 BAND_WIDTH = 250
+
+# case_gagged(session, case): a gag was just imposed on `case`. Answered by the areas that keep
+# copies made before it (patrons/area.py: a patron's report waiting in the portal), which sit
+# above this one.
+case_gagged = Hook("cases.case_gagged", many=True)
 
 
 def band(count: int, width: int = BAND_WIDTH) -> str:
@@ -57,8 +64,8 @@ def impose_gag(
     case.gag_lifted_at = None
     case.gag_lift_reason = None
     # Copies made before the gag (a patron's report waiting in the portal) stop telling of it.
-    for area in areas.modules("gagging"):
-        area.case_gagged(session, case)
+    for answer in case_gagged.answers():
+        answer(session, case)
     audit.record(
         session,
         actor,
@@ -196,6 +203,24 @@ def notify_about_case(
     return notify.notify(
         session, recipient, subject, body, link=link, urgent=urgent, case_id=case.id
     )
+
+
+def tell_directors(
+    session: Session, case: Case, subject: str, *, link: str | None = None, urgent: bool = False
+) -> None:
+    """Notify everyone with the Director's powers now about `case` (through notify_about_case,
+    so a gagged matter is told only as restricted)."""
+    for director in directors_for(session):
+        notify_about_case(session, director, case, subject, link=link, urgent=urgent)
+
+
+def as_sent_now(session: Session, note: Notification) -> None:
+    """At sending time, a queued notification about a case gagged since says only the
+    restricted notice (the notify area asks this through notify.service.as_sent_now)."""
+    if note.case_id is not None and session.scalar(
+        select(Case.gagged).where(Case.id == note.case_id)
+    ):
+        note.subject, note.body, note.link = RESTRICTED_NOTICE, "", "/"
 
 
 def directors_for(session: Session) -> list[User]:

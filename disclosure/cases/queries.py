@@ -15,6 +15,7 @@ from disclosure.audit.models import AuditEvent
 from disclosure.auth.models import User
 from disclosure.cases.models import URGENT_KINDS, Case, CaseKind
 from disclosure.cases.visibility import case_filter
+from disclosure.records.models import Patron, Workstation
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,6 @@ def subjects_not_in_records(session: Session, case: Case) -> set[str]:
     """The card numbers and computer codes the officer named that match no record: a typo at
     the desk, or someone the library does not know. The Director checks them against the paper
     before anything is searched or held."""
-    from disclosure.records.models import Patron, Workstation
-
     cards = {s.value for s in case.subjects if s.kind == "patron"}
     codes = {s.value for s in case.subjects if s.kind == "workstation"}
     known = (

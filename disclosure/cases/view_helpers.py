@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from disclosure.areas import Hook
 from disclosure.auth import service as auth
 from disclosure.auth.models import Role, User
 from disclosure.cases import gag, queries, service
@@ -37,6 +38,10 @@ from disclosure.web.forms import options
 from disclosure.web.lifecycle import found, submit
 
 bp = Blueprint("cases", __name__)
+
+# The case page shows the case's preservation holds, which belong to the holds area (above this
+# one in the layers): it answers with the page's holds section, (session, user, case) -> dict.
+case_page_holds = Hook("case_page_holds", default=lambda session, user, case: {})
 
 
 @bp.app_template_filter("case_kind")
@@ -102,9 +107,6 @@ def detail_page(case, status: int = 200, **forms):
 
 
 def _director_forms(case, given: dict) -> dict:
-    # the case page shows the case's holds: holds sits above cases in the layering
-    from disclosure.holds.service import end_of_hold, holds_of_case
-
     forms = {
         "assign_form": AssignCounselForm(
             due_on=case.counsel_due_on, counsel_id=case.counsel_id or 0
@@ -118,13 +120,7 @@ def _director_forms(case, given: dict) -> dict:
     }
     with_counsel_choices(forms["assign_form"])
     forms.update(gag_forms(case, **forms))
-    case_holds = holds_of_case(db.session, current_user, case.id)
-    return {
-        **forms,
-        "case_holds": case_holds,
-        "end_of_hold": end_of_hold,
-        "active_holds": [h for h in case_holds if h.is_active()],
-    }
+    return {**forms, **case_page_holds.answer()(db.session, current_user, case)}
 
 
 def _seized(case):

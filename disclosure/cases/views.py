@@ -41,7 +41,6 @@ from disclosure.errors import DomainError
 from disclosure.records.models import Workstation
 from disclosure.web.forms import lines, options
 from disclosure.web.lifecycle import found, keep, submit
-from disclosure.web.views import register_panel
 
 # The case page's other routes, put on this blueprint (cases/view_helpers.py) by their modules.
 ROUTES_ELSEWHERE = (gag_views, production_views)
@@ -358,9 +357,3 @@ def _desk_panel(session, user):
 
 def _counsel_panel(session, user):
     return {"cases_reviews": queries.counsel_reviews(session, user), "cases_q": queries}
-
-
-register_panel("director", "cases/_home_director.html", _director_panel)
-register_panel("staff", "cases/_home_desk.html", _desk_panel)
-register_panel("supervisor", "cases/_home_desk.html", _desk_panel)
-register_panel("counsel", "cases/_home_counsel.html", _counsel_panel)

@@ -15,12 +15,16 @@ from datetime import date, datetime
 from sqlalchemy import Integer, String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
-from disclosure import areas, clock
+from disclosure import clock
 from disclosure.cases.gag import band
 from disclosure.cases.models import Case, CaseKind, Decision
 from disclosure.cases.visibility import not_gagged
 from disclosure.documents import charts
 from disclosure.documents import facts as F
+from disclosure.holds.models import Hold
+from disclosure.patrons.models import PatronRequest
+from disclosure.pdf import render_pdf
+from disclosure.retention.models import PurgeRun, PurgeRunCount
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 OUTCOME_LABELS = {
@@ -121,10 +125,6 @@ def request_figures(session: Session, year: int) -> dict:
 def hold_figures(session: Session, year: int) -> Section:
     """Holds placed, renewed, expired and released early in `year` (holds of gagged matters left
     out)."""
-    models = areas.optional_module("holds", "models")
-    if models is None:
-        return Section(available=False)
-    Hold = models.Hold
     start, end = year_bounds(year)
     now = clock.now()
 
@@ -162,10 +162,7 @@ def hold_figures(session: Session, year: int) -> Section:
 def purge_figures(session: Session, year: int) -> Section:
     """Records deleted (and anonymised, and kept because of a hold) per kind by the purges of
     `year`."""
-    models = areas.optional_module("retention", "models")
-    if models is None:
-        return Section(available=False)
-    Run, Count = models.PurgeRun, models.PurgeRunCount
+    Run, Count = PurgeRun, PurgeRunCount
     start, end = year_bounds(year)
     in_year = and_(Run.started_at >= start, Run.started_at < end)
     rows = session.execute(
@@ -181,7 +178,7 @@ def purge_figures(session: Session, year: int) -> Section:
         .order_by(func.sum(Count.deleted).desc(), Count.kind)
     ).all()
     runs = session.scalar(select(func.count()).select_from(Run).where(in_year)) or 0
-    deleted_per_month = _purge_months(session, models, year)
+    deleted_per_month = _purge_months(session, year)
     table = [
         (F.purge_kind_label(kind), int(d or 0), int(a or 0), int(k or 0)) for kind, d, a, k in rows
     ]
@@ -198,8 +195,8 @@ def purge_figures(session: Session, year: int) -> Section:
     )
 
 
-def _purge_months(session: Session, models, year: int) -> list[tuple[str, int]]:
-    Run, Count = models.PurgeRun, models.PurgeRunCount
+def _purge_months(session: Session, year: int) -> list[tuple[str, int]]:
+    Run, Count = PurgeRun, PurgeRunCount
     start, end = year_bounds(year)
     rows = session.execute(
         select(Run.started_at, func.sum(Count.deleted))
@@ -216,10 +213,7 @@ def _purge_months(session: Session, models, year: int) -> list[tuple[str, int]]:
 def patron_figures(session: Session, year: int) -> Section:
     """Patrons' requests for their own records received in `year`, and how fast they were
     answered."""
-    models = areas.optional_module("patrons", "models")
-    if models is None:
-        return Section(available=False)
-    Request = models.PatronRequest
+    Request = PatronRequest
     start, end = year_bounds(year)
     rows = session.execute(
         select(
@@ -268,7 +262,6 @@ def figures(session: Session, year: int) -> AnnualFigures:
 
 def render(session: Session, year: int, signer) -> bytes:
     """The annual report as PDF bytes."""
-    from disclosure.documents.pdf import render_pdf
 
     data = figures(session, year)
     return render_pdf(

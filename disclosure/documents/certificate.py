@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.cases.models import Production
 from disclosure.documents import facts as F
-from disclosure.documents.pdf import render_pdf
+from disclosure.pdf import render_pdf
 
 
 def render(session: Session, production: Production, signer) -> bytes:

@@ -1,7 +1,7 @@
-"""The Director's dashboard panels from the documents area (README, "Documents"): deadlines this
-week and requests per month over the past year. The other areas register their own panels: open
-cases by kind and urgency (cases), holds expiring and the last purge (holds), patron requests due
-(patrons).
+"""The Director's dashboard panels from the documents area (documents/area.py): deadlines this
+week and requests per month over the past year. The other areas give their own panels in their
+area.py: open cases by kind and urgency (cases), holds expiring (holds), the last purge
+(retention), patron requests due (patrons).
 Every case query goes through cases/visibility.case_filter."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.cases import queries
 from disclosure.cases.models import Case
 from disclosure.cases.visibility import case_filter
 from disclosure.documents import charts
@@ -41,8 +42,6 @@ class Deadline:
 def deadlines_this_week(session: Session, user) -> list[Deadline]:
     """Open cases' deadlines not yet met from today to seven days ahead, and any already missed,
     soonest first. Which dates a case must meet is the cases area's rule (queries.deadlines)."""
-    from disclosure.cases import queries
-
     horizon = clock.today() + timedelta(days=WEEK)
     found = [
         Deadline(d.due, case, f"{d.label} ({F.kind_label(case.kind).lower()})")

@@ -8,18 +8,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.cases import intake
+from disclosure.cases.guidance import GUIDANCE, directors_to_call
 from disclosure.cases.models import Case
+from disclosure.db import db
 from disclosure.documents.facts import kind_label
 from disclosure.documents.models import Document, DocumentKind
-from disclosure.documents.pdf import render_pdf
+from disclosure.documents.service import issue_final
+from disclosure.pdf import render_pdf
 
 
 def desk_card() -> bytes:
     """The desk card as PDF bytes (not kept: it names no case and is printed again when the
     guidance or the Director's phone changes)."""
-    from disclosure.cases.guidance import GUIDANCE, directors_to_call
-    from disclosure.db import db
-
     return render_pdf(
         "documents/desk_card.html",
         guidance=GUIDANCE,
@@ -33,8 +34,6 @@ def receipt(session: Session, user, case_id: int) -> Document | None:
     """The receipt PDF of a request `user` logged (None when the cases area's lookup says it is not
     theirs: the view answers 404). Drawn once and kept with the case; a gagged case's receipt
     carries only what the desk may know (reference, kind, when routed)."""
-    from disclosure.cases import intake
-
     found = intake.receipt_for(session, user, case_id)
     if found is None:
         return None
@@ -59,8 +58,6 @@ def receipt(session: Session, user, case_id: int) -> Document | None:
         logged_by=user,
         kind_label=kind_label(found.kind),
     )
-    from disclosure.documents.service import issue_final
-
     case = session.get(Case, found.case_id)
     return issue_final(
         session,

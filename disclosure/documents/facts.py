@@ -10,9 +10,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from disclosure import areas
 from disclosure.cases import guidance
-from disclosure.cases.models import Case, Production, ProductionItem
+from disclosure.cases.models import CHECKLIST, Case, Production, ProductionItem
+from disclosure.documents import holdwords
+from disclosure.holds.models import Hold
 
 # How the board report and the cover letter name kinds of released record beyond the cases
 # area's production kinds (cases.productions.RECORD_KINDS is the first source).
@@ -166,11 +167,9 @@ def refusal_reasons(session: Session, case: Case) -> list[str]:
     reasons = []
     advice = getattr(case, "latest_advice", None)
     if advice is not None:
-        from disclosure.cases.models import CHECKLIST  # the cases area's checklist
-
         reasons += [
             DEFECT_WORDS.get(name, f"Not met: {label}.")
-            for name, label in CHECKLIST
+            for name, label in CHECKLIST  # the cases area's checklist
             if not getattr(advice, name)
         ]
     for line in (case.decision_reason or "").splitlines():
@@ -183,16 +182,8 @@ def refusal_reasons(session: Session, case: Case) -> list[str]:
 # ---- holds ----------------------------------------------------------------------------------
 
 
-def _holds():
-    return areas.optional_module("holds", "models")
-
-
 def hold_of(session: Session, case: Case, hold_id):
     """The hold `hold_id` of `case` (the newest when no id is given), or None."""
-    models = _holds()
-    if models is None:
-        return None
-    Hold = models.Hold
     query = select(Hold).where(Hold.case_id == case.id)
     if hold_id:
         query = query.where(Hold.id == int(hold_id))
@@ -218,6 +209,4 @@ def hold_until(hold) -> datetime:
 
 def hold_summary(session: Session, hold) -> dict:
     """What a hold preserves, in words, for the preservation letters."""
-    from disclosure.documents import holdwords
-
     return holdwords.summary(session, hold)

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from disclosure import clock
 from disclosure.cases.models import Case, CaseKind, Decision, Production
+from disclosure.dates import local_date, local_datetime
 from disclosure.documents import facts as F
 from disclosure.documents.models import Document, DocumentKind
 from disclosure.errors import DomainError
-from disclosure.web.filters import local_date, local_datetime
 
 K = DocumentKind
 

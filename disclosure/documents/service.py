@@ -13,10 +13,10 @@ from disclosure.audit import service as audit
 from disclosure.auth import service as auth
 from disclosure.cases.models import Case, Production
 from disclosure.cases.visibility import case_filter
-from disclosure.documents import letters
+from disclosure.documents import annual, certificate, letters
 from disclosure.documents.models import Document, DocumentKind, DocumentStatus
-from disclosure.documents.pdf import render_pdf, sha256
 from disclosure.errors import DomainError
+from disclosure.pdf import render_pdf, sha256
 
 FINAL_REFUSAL = (
     "This document is final and is kept exactly as it was issued. Start a new draft to say "
@@ -209,8 +209,6 @@ def issue_final(
 
 def production_certificate(session: Session, actor, production: Production) -> Document:
     """The certificate of production for `production` (the one kept already, if issued before)."""
-    from disclosure.documents import certificate
-
     _require_director(session, actor)
     existing = session.scalar(
         select(Document).where(
@@ -235,8 +233,6 @@ def production_certificate(session: Session, actor, production: Production) -> D
 
 def annual_report(session: Session, actor, year: int) -> Document:
     """Draw the annual report for `year` and keep it (each issue is kept; the newest is current)."""
-    from disclosure.documents import annual
-
     _require_director(session, actor)
     if year > clock.today().year:
         raise DomainError(

@@ -12,20 +12,13 @@ from disclosure.auth.access import allow
 from disclosure.cases import visibility
 from disclosure.cases.service import DECISION_LABELS
 from disclosure.db import db
-from disclosure.documents import dashboard, desk, facts, letters, service
+from disclosure.documents import desk, facts, letters, service
 from disclosure.documents.forms import LetterForm, NewLetterForm, ReportYearForm
 from disclosure.documents.models import DocumentKind
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm, found, keep, submit
-from disclosure.web.views import register_panel
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
-
-# The Director's home page: the pieces of the dashboard this area draws (README, "Documents"). The
-# cases, holds and patrons areas register open cases, holds expiring, the last purge and patron
-# requests due.
-register_panel("director", "documents/_home_deadlines.html", dashboard.deadlines_panel)
-register_panel("director", "documents/_home_chart.html", dashboard.chart_panel)
 
 
 def _case_or_404(case_id: int):

@@ -155,14 +155,3 @@ class HoldWorkstation(Base):
     workstation_id: Mapped[int] = mapped_column(ForeignKey("workstations.id"), index=True)
 
     workstation: Mapped[Workstation] = relationship()
-
-
-class SentReminder(Base):
-    """A reminder already sent, so that a job run twice sends it once. The key names the thing
-    and its deadline ('hold:12:2026-05-01:7'), so a renewal arms new reminders."""
-
-    __tablename__ = "sent_reminders"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), unique=True)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

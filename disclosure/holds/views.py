@@ -15,7 +15,6 @@ from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm
 from disclosure.holds.models import CATEGORY_LABELS
 from disclosure.web.forms import lines, options
 from disclosure.web.lifecycle import found, submit
-from disclosure.web.views import register_panel
 
 bp = Blueprint("holds", __name__)
 
@@ -172,13 +171,15 @@ def covers_text(counts: dict[str, int]) -> str:
     )
 
 
-def _panel(session, user) -> dict:
-    from disclosure.retention import service as retention
-
+def case_page_section(session, user, case) -> dict:
+    """The holds section of a case page (cases.view_helpers.case_page_holds)."""
+    case_holds = service.holds_of_case(session, user, case.id)
     return {
-        "expiring_holds": service.expiring_soon(session, user),
-        "last_purge": retention.last_run(session),
+        "case_holds": case_holds,
+        "end_of_hold": service.end_of_hold,
+        "active_holds": [h for h in case_holds if h.is_active()],
     }
 
 
-register_panel("director", "holds/_home_panel.html", _panel)
+def _panel(session, user) -> dict:
+    return {"expiring_holds": service.expiring_soon(session, user)}

@@ -1,4 +1,5 @@
-"""The outbox: every notification the system sends, whether or not e-mail is configured."""
+"""The outbox: every notification the system sends, whether or not e-mail is configured; and
+the reminders already sent, so that each is sent once."""
 
 from __future__ import annotations
 
@@ -27,3 +28,14 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_error: Mapped[str | None] = mapped_column(String(300))
+
+
+class SentReminder(Base):
+    """A reminder already sent, so that a job run twice sends it once. The key names the thing
+    and its deadline ('hold:12:2026-05-01:7'), so a renewal arms new reminders."""
+
+    __tablename__ = "sent_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

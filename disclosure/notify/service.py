@@ -10,14 +10,33 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.areas import Hook
 from disclosure.auth.models import User
 from disclosure.notify.models import Notification
 
 log = logging.getLogger(__name__)
+
+
+def _about_no_case(session: Session, user: User):
+    return Notification.case_id.is_(None)
+
+
+def _as_queued(session: Session, note: Notification) -> None:
+    return None
+
+
+# Who may see a case is the cases area's rule (cases/visibility.py), and the cases area sits
+# above this one: it answers these hooks (cases/area.py). Unanswered, only notifications about no
+# case are shown, and a queued one is sent as it was written.
+# case_visibility(session, user) -> a WHERE clause on Notification: what `user` may still see.
+case_visibility = Hook("notify.case_visibility", default=_about_no_case)
+# as_sent_now(session, note): rewrite a queued notification about a case for what may be said of
+# the case now (a case gagged since the note was written).
+as_sent_now = Hook("notify.as_sent_now", default=_as_queued)
 
 
 def notify(
@@ -59,10 +78,8 @@ def unread_for(session: Session, user: User) -> list[Notification]:
 
 
 def visible_to(session: Session, user: User):
-    """The notifications `user` may still see: cases.visibility decides for those about a case."""
-    from disclosure.cases.visibility import notification_filter  # the one rule, in the cases area
-
-    return notification_filter(session, user)
+    """The notifications `user` may still see: the cases area decides for those about a case."""
+    return case_visibility.answer()(session, user)
 
 
 def send_pending_email(session: Session) -> int:
@@ -109,11 +126,7 @@ def _still_sendable(session: Session, note: Notification, recipient: User) -> bo
     ):
         note.email_error = "no longer visible to the recipient"
         return False
-    from disclosure.cases.gag import RESTRICTED_NOTICE
-    from disclosure.cases.models import Case
-
-    if session.scalar(select(Case.gagged).where(Case.id == note.case_id)):
-        note.subject, note.body, note.link = RESTRICTED_NOTICE, "", "/"
+    as_sent_now.answer()(session, note)
     return True
 
 
@@ -134,8 +147,6 @@ def _send_one(settings, address: str, note: Notification) -> None:
 
 def mark_all_read(session: Session, user: User) -> int:
     """Mark the user's unread notifications read; returns how many."""
-    from sqlalchemy import update
-
     result = session.execute(
         update(Notification)
         .where(

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.audit import service as audit
 from disclosure.db import write_file
-from disclosure.documents.pdf import sha256
 from disclosure.errors import DomainError
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import ConsentRelease, FrozenReport
 from disclosure.patrons.service import normalise_card, scope_of
+from disclosure.pdf import sha256
 from disclosure.records.models import Patron
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024

@@ -17,7 +17,6 @@ from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronR
 from disclosure.patrons.view_helpers import bp, send_file_content
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm, found, keep, submit
-from disclosure.web.views import register_panel
 
 DESK = ("staff", "supervisor", "director")
 
@@ -32,10 +31,6 @@ def _panel_context(session, _user) -> dict:
             "corrections": len(service.open_corrections(session)),
         }
     }
-
-
-for _role in DESK:
-    register_panel(_role, "patrons/_home_desk.html", _panel_context)
 
 
 @bp.route("/desk/patron-requests")

@@ -7,9 +7,10 @@ R-gag-patron-reports). So its download ends, as when the download period runs ou
 sees the usual "the download period has ended" and may ask again; a new report leaves the
 matter out.
 
-Three paths, so that no order of events lets a copy through: cases/gag.py calls case_gagged
-when the gag is recorded; download_open asks lists_a_gagged_matter before every download (a
-report compiled while the gag was being recorded); the nightly job withdraws any such report."""
+Three paths, so that no order of events lets a copy through: case_gagged answers the gag's hook
+(cases.gag.case_gagged, connected in patrons/area.py) when the gag is recorded; download_open
+asks lists_a_gagged_matter before every download (a report compiled while the gag was being
+recorded); the nightly job withdraws any such report."""
 
 from __future__ import annotations
 

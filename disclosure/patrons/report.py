@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
-from disclosure.documents.pdf import render_pdf, sha256
+from disclosure.dates import local_date, local_datetime
 from disclosure.patrons import gather, not_kept
 from disclosure.patrons.models import ConsentRelease, FrozenReport
+from disclosure.pdf import render_pdf, sha256
 from disclosure.records.models import Patron
-from disclosure.web.filters import local_date, local_datetime
 
 
 def consent_disclosures_of(session: Session, patron_id: int) -> list[dict]:

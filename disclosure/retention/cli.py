@@ -5,54 +5,45 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from disclosure.db import db
 from disclosure.holds.coverage import RECORD_KINDS
+from disclosure.retention import purge
 
 
-def init_app(app: Flask) -> None:
-    """Register the purge command."""
-
-    @app.cli.command("purge")
-    @with_appcontext
-    @click.option(
-        "--dry-run", is_flag=True, help="count what would go, per kind, and change nothing"
-    )
-    def purge_command(dry_run: bool) -> None:
-        """Delete (or anonymise) every record past its retention that no hold covers."""
-        from disclosure.retention import purge
-
-        engine = db.session.get_bind()  # the engine (a test's pinned connection in tests)
-        if dry_run:
-            report = purge.run_purge(engine, dry_run=True)
-            click.echo("Dry run: nothing was changed.")
-            for kind, result in report.results.items():
-                verb = "would be anonymised" if kind == "interlibrary_loans" else "would be deleted"
-                click.echo(
-                    f"  {RECORD_KINDS[kind].label}: {result.would_go} {verb}, {result.kept_held} "
-                    "kept because of holds"
-                )
-            return
-        total = sum(purge.due_counts(engine).values())
-        with click.progressbar(
-            length=total, label="Purging", file=sys.stderr, show_pos=True
-        ) as bar:
-            try:
-                report = purge.run_purge(
-                    engine, trigger="command", progress=lambda _kind, n: bar.update(n)
-                )
-            except purge.PurgeBusy as busy:
-                raise click.ClickException(str(busy)) from busy
-            bar.update(total - bar.pos)
+@click.command("purge")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="count what would go, per kind, and change nothing")
+def purge_command(dry_run: bool) -> None:
+    """Delete (or anonymise) every record past its retention that no hold covers."""
+    engine = db.session.get_bind()  # the engine (a test's pinned connection in tests)
+    if dry_run:
+        report = purge.run_purge(engine, dry_run=True)
+        click.echo("Dry run: nothing was changed.")
         for kind, result in report.results.items():
-            done = (
-                f"{result.anonymised} anonymised"
-                if kind == "interlibrary_loans"
-                else f"{result.deleted} deleted"
-            )
+            verb = "would be anonymised" if kind == "interlibrary_loans" else "would be deleted"
             click.echo(
-                f"  {RECORD_KINDS[kind].label}: {done}, {result.kept_held} kept because of holds"
+                f"  {RECORD_KINDS[kind].label}: {result.would_go} {verb}, {result.kept_held} "
+                "kept because of holds"
             )
-        click.echo(f"Purge run {report.run_id} finished.")
+        return
+    total = sum(purge.due_counts(engine).values())
+    with click.progressbar(length=total, label="Purging", file=sys.stderr, show_pos=True) as bar:
+        try:
+            report = purge.run_purge(
+                engine, trigger="command", progress=lambda _kind, n: bar.update(n)
+            )
+        except purge.PurgeBusy as busy:
+            raise click.ClickException(str(busy)) from busy
+        bar.update(total - bar.pos)
+    for kind, result in report.results.items():
+        done = (
+            f"{result.anonymised} anonymised"
+            if kind == "interlibrary_loans"
+            else f"{result.deleted} deleted"
+        )
+        click.echo(
+            f"  {RECORD_KINDS[kind].label}: {done}, {result.kept_held} kept because of holds"
+        )
+    click.echo(f"Purge run {report.run_id} finished.")

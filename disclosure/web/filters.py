@@ -1,35 +1,11 @@
-"""Template filters: times are stored in UTC and shown in the library's time zone."""
+"""Template filters: the library's date words (disclosure/dates.py), for the templates."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from disclosure.dates import days_from_today, local_date, local_datetime
 
-from disclosure import clock
-
-
-def local_datetime(value: datetime | None, fmt: str = "%-d %b %Y, %-I:%M %p") -> str:
-    """'23 Nov 2026, 3:04 PM' in the library's zone."""
-    if value is None:
-        return "—"
-    return clock.local(value).strftime(fmt).replace("AM", "a.m.").replace("PM", "p.m.")
-
-
-def local_date(value: datetime | date | None, fmt: str = "%-d %b %Y") -> str:
-    """'23 Nov 2026' (a datetime is first moved to the library's zone)."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = clock.local(value).date()
-    return value.strftime(fmt)
-
-
-def days_from_today(value: datetime | date | None) -> int | None:
-    """Whole days from today at the library until `value` (negative when past)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        value = clock.local(value).date()
-    return (value - clock.today()).days
+# Views may take the same words from here (services take them from disclosure.dates).
+__all__ = ["days_from_today", "init_app", "local_date", "local_datetime"]
 
 
 def init_app(app) -> None:

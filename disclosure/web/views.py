@@ -5,19 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from disclosure import areas
 from disclosure.auth.access import allow, current_roles
 from disclosure.db import db
 from disclosure.notify import service as notify
 
 bp = Blueprint("web", __name__)
-
-# Home-page panels from the areas: role -> [(template, context(session, user) -> dict)], in order.
-HOME_PANELS: dict[str, list[tuple[str, object]]] = {}
-
-
-def register_panel(role: str, template: str, context=lambda session, user: {}) -> None:
-    """An area adds a panel to a role's home page (called when its views module is imported)."""
-    HOME_PANELS.setdefault(role, []).append((template, context))
 
 
 @bp.route("/")
@@ -30,10 +23,11 @@ def home():
         return redirect(url_for("patrons.home"))
     roles = current_roles()
     role = "director" if "director" in roles else current_user.role
+    # Each area's panels for this role, in area order (their Area.panels, joined in create_app).
     context, panels = {}, []
-    for template, make_context in HOME_PANELS.get(role, []):
-        context.update(make_context(db.session, current_user))
-        panels.append(template)
+    for panel in areas.current().panels.get(role, []):
+        context.update(panel.context(db.session, current_user))
+        panels.append(panel.template)
     unread = notify.unread_for(db.session, current_user)
     return render_template(
         f"home/{role}.html", role=role, panels=panels, notifications=unread, **context

@@ -7,7 +7,7 @@ renders in under 5 seconds. Not collected by pytest; run it:
 
 The purged records exist the way the purge leaves them: as per-run, per-kind counts (the records
 themselves are gone). The year gets a nightly purge run (365 runs), 500 cases of every kind (some
-gagged), holds and patrons' requests when those areas are installed."""
+gagged), holds and patrons' requests."""
 
 from __future__ import annotations
 
@@ -25,8 +25,11 @@ os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", str(_TMP))
 
 from sqlalchemy import insert  # noqa: E402
 
-from disclosure import areas, clock, create_app, migrate  # noqa: E402
+from disclosure import clock, create_app, migrate  # noqa: E402
 from disclosure.db import db  # noqa: E402
+from disclosure.holds import models as holds_models  # noqa: E402
+from disclosure.patrons import models as patrons_models  # noqa: E402
+from disclosure.retention import models as retention_models  # noqa: E402
 
 YEAR = 2025
 CASES = 500
@@ -122,10 +125,7 @@ def fill(session, rng: random.Random) -> dict:
 
 
 def _fill_purges(session, rng: random.Random) -> int:
-    models = areas.optional_module("retention", "models")
-    if models is None:
-        return 0
-    Run, Count = models.PurgeRun, models.PurgeRunCount
+    Run, Count = retention_models.PurgeRun, retention_models.PurgeRunCount
     days = [
         clock.start_of_local_day(date(YEAR, 1, 1) + timedelta(days=d)) + timedelta(hours=2)
         for d in range(365)
@@ -169,9 +169,6 @@ def _fill_purges(session, rng: random.Random) -> int:
 
 
 def _fill_holds(session, rng, director) -> dict:
-    models = areas.optional_module("holds", "models")
-    if models is None:
-        return {}
     from sqlalchemy import select
 
     from disclosure.cases.models import Case
@@ -193,14 +190,11 @@ def _fill_holds(session, rng, director) -> dict:
             )
         )
     if holds:
-        session.execute(insert(models.Hold), holds)
+        session.execute(insert(holds_models.Hold), holds)
     return {"holds": len(holds)}
 
 
 def _fill_patron_requests(session, rng) -> dict:
-    models = areas.optional_module("patrons", "models")
-    if models is None:
-        return {}
     from disclosure.records.models import Patron
 
     patron = Patron(
@@ -228,7 +222,7 @@ def _fill_patron_requests(session, rng) -> dict:
                 compiled_at=answered,
             )
         )
-    session.execute(insert(models.PatronRequest), requests)
+    session.execute(insert(patrons_models.PatronRequest), requests)
     return {"patron_requests": len(requests)}
 
 

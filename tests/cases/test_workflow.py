@@ -272,7 +272,7 @@ def test_queue_puts_urgent_kinds_first_and_marks_overdue(client, login_as, sessi
     assert "Overdue" in row
 
 
-def test_gagged_case_is_invisible_outside_its_circle_and_its_timeline_too(session):
+def test_gagged_case_is_invisible_outside_its_circle_and_its_timeline_too(session, app_context):
     director = factories.user(session, "director")
     counsel, named = factories.user(session, "counsel"), factories.user(session, "supervisor")
     case = factories.case(session, "fisa_order")

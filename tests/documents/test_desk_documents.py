@@ -8,7 +8,7 @@ import re
 from disclosure import clock
 from disclosure.cases.guidance import GUIDANCE
 from disclosure.documents.models import Document
-from disclosure.documents.pdf import sha256
+from disclosure.pdf import sha256
 from tests import factories
 from tests.documents.helpers import page_count, pdf_text, save_png
 

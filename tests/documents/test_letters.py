@@ -8,8 +8,8 @@ import pytest
 from disclosure import clock
 from disclosure.documents import service
 from disclosure.documents.models import DocumentKind, FinalDocumentChanged
-from disclosure.documents.pdf import sha256
 from disclosure.errors import DomainError
+from disclosure.pdf import sha256
 from tests import factories
 from tests.documents.helpers import pdf_text, save_png
 

@@ -16,7 +16,7 @@ START = f.at(2026, 3, 2, 15)
 
 
 def run(app, job_id):
-    jobs.run_job(app, next(j for j in jobs.JOBS if j.id == job_id))
+    jobs.run_job(app, jobs.job_named(app, job_id))
 
 
 def notes(session, director):
@@ -113,7 +113,7 @@ def test_case_deadlines_are_reminded_a_week_before_the_day_before_and_on_the_day
     session.commit()
     for day in range(1, 12):
         clock.freeze(f.at(2026, 3, day, 15))
-        run(app, "reminders")
+        run(app, "case-reminders")
     assert notes(session, director) == [
         f"Case {case.reference}: the return date is in 7 days (10 Mar 2026).",
         f"Case {case.reference}: the return date is tomorrow (10 Mar 2026).",
@@ -146,4 +146,6 @@ def test_the_scheduler_runs_the_purge_at_the_configured_hour_and_never_drops_a_l
         and defaults["max_instances"] == 1
         and defaults["misfire_grace_time"] >= 3600
     )
-    assert {"purge", "hold-expiry", "reminders"} <= {j.id for j in scheduler.get_jobs()}
+    assert {"purge", "hold-expiry", "reminders", "case-reminders"} <= {
+        j.id for j in scheduler.get_jobs()
+    }

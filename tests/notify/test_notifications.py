@@ -152,7 +152,8 @@ def test_an_email_queued_before_a_gag_goes_out_blank_and_none_goes_to_someone_wh
         link=f"/cases/{case.id}",
         case_id=case.id,
     )
-    gag.impose_gag(session, director, case, issued_by="U.S. District Court", issued_on=None)
+    with app.app_context():  # the gag asks the app's other areas (a patron's report) to hear it
+        gag.impose_gag(session, director, case, issued_by="U.S. District Court", issued_on=None)
     gag.add_member(session, director, case, member)
     gag.notify_about_case(session, member, case, "anything")
     gag.remove_member(session, director, case, member)

@@ -232,7 +232,7 @@ def test_the_nightly_job_forgets_old_sign_in_failures_and_expired_report_copies(
     session.commit()
     sign_in_patron(client, patron, pin="0000")
     clock.freeze(factories.at(2026, 3, 4, 15))
-    from disclosure.patrons.cli import drop_expired_reports
+    from disclosure.patrons.area import drop_expired_reports
     from disclosure.patrons.models import PatronSignInLock
 
     with app.app_context():

@@ -10,8 +10,8 @@ from datetime import timedelta
 from sqlalchemy import delete, update
 
 from disclosure import clock
-from disclosure.documents.pdf import sha256
 from disclosure.patrons import service
+from disclosure.pdf import sha256
 from disclosure.records import models as m
 from tests import factories
 from tests.conftest import ARTIFACTS
@@ -134,11 +134,9 @@ def test_a_gag_imposed_after_compiling_ends_the_download_of_a_report_that_lists_
     assert report.counts["disclosures"] == 0  # the desk sees counts: the gagged matter leaves them
     session.refresh(other_report)
     assert other_report.json_data is not None  # a patron the case never touched keeps their copy
-    told = [
-        e.detail
-        for e in queries.timeline(session, director, case.id)
-        if e.action == "Patron reports withdrawn"
-    ]
+    with app.app_context():  # each area's words for its events are the app's
+        timeline = queries.timeline(session, director, case.id)
+    told = [e.detail for e in timeline if e.action == "Patron reports withdrawn"]
     assert told == [
         "Because of the gag order: 1 patron report listing this case's production withdrawn (its "
         "download ended, the matter left its counts)."
@@ -176,7 +174,7 @@ def test_a_report_compiled_while_its_case_was_being_gagged_is_withdrawn_when_sho
     """The gag commits after the report's compilation read the case as un-gagged, but before the
     report itself committed: the hook on the gag cannot see the report."""
     from disclosure.cases.models import Case
-    from disclosure.patrons.cli import drop_expired_reports
+    from disclosure.patrons.area import drop_expired_reports
 
     shown, unseen = factories.patron(session), factories.patron(session)
     case = factories.case_row(session)

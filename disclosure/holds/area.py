@@ -1,0 +1,31 @@
+"""What the holds area adds to the app: its pages, the Director's panel of holds ending soon,
+its events on a case's timeline, and the jobs that note ended holds and remind of ending ones."""
+
+from __future__ import annotations
+
+from disclosure.areas import Area, Job, Panel
+from disclosure.cases import view_helpers
+from disclosure.holds import reminders, timeline, views
+
+
+def hold_expiry(session) -> str:
+    """Record holds that have ended (and tell the Director); their records rejoin the schedule."""
+    return f"{reminders.note_ended_holds(session)} hold(s) ended"
+
+
+def hold_reminders(session) -> str:
+    """Remind the Director of holds ending in 14, 7 and 1 days."""
+    return f"{reminders.send_hold_reminders(session)} hold reminder(s)"
+
+
+AREA = Area(
+    "holds",
+    blueprints=(views.bp,),
+    jobs=(
+        Job("hold-expiry", "cron", {"minute": 5}, hold_expiry),
+        Job("reminders", "cron", {"minute": 10}, hold_reminders),
+    ),
+    panels=(Panel("director", "holds/_home_panel.html", views._panel),),
+    tellings=timeline.EVENTS,
+    hooks={view_helpers.case_page_holds: views.case_page_section},
+)

@@ -1,0 +1,37 @@
+"""What the patrons area adds to the app: the portal and the desk's pages, the desk's panel, its
+events on a case's timeline, the nightly housekeeping of reports, and what a gag imposed later
+means for a report already compiled (cases.gag.case_gagged)."""
+
+from __future__ import annotations
+
+from disclosure.areas import Area, Job, Panel
+from disclosure.cases import gag
+from disclosure.patrons import desk_views, gagging, service, timeline, views
+
+
+def drop_expired_reports(session) -> str:
+    """Delete the content of frozen reports whose download period is over (hashes stay), and of
+    any that lists a matter gagged since it was compiled; forget sign-in failure counts older
+    than a day."""
+    withdrawn = gagging.withdraw_reports_listing_gagged_matters(session)
+    emptied = service.drop_expired_report_content(session)
+    forgotten = service.forget_old_sign_in_failures(session)
+    return (
+        f"{emptied} expired patron report(s) emptied, {withdrawn} withdrawn, {forgotten} old "
+        "sign-in failure count(s) forgotten"
+    )
+
+
+AREA = Area(
+    "patrons",
+    blueprints=(views.bp,),
+    jobs=(
+        Job("drop-expired-patron-reports", "cron", {"hour": 3, "minute": 15}, drop_expired_reports),
+    ),
+    panels=tuple(
+        Panel(role, "patrons/_home_desk.html", desk_views._panel_context)
+        for role in desk_views.DESK
+    ),
+    tellings=timeline.EVENTS,
+    hooks={gag.case_gagged: gagging.case_gagged},
+)

@@ -1,0 +1,38 @@
+"""What the retention area adds to the app: the schedule and settings pages, the nightly purge
+(a job and a command), and the Director's panel of the last purge."""
+
+from __future__ import annotations
+
+from disclosure.areas import Area, Job, Panel
+from disclosure.retention import cli, service, views
+from disclosure.retention.purge import PurgeBusy, run_purge
+
+
+def purge(session) -> str:
+    """The nightly purge (retention.purge): batches of its own, one run at a time across every
+    scheduler process (a claim under the database lock)."""
+    try:
+        report = run_purge(session.get_bind(), trigger="scheduler")
+    except PurgeBusy as busy:
+        return f"skipped: {busy}"
+    gone = sum(r.deleted + r.anonymised for r in report.results.values())
+    kept = sum(r.kept_held for r in report.results.values())
+    return (
+        f"run {report.run_id}: {gone} record(s) deleted or anonymised, {kept} kept because of holds"
+    )
+
+
+def last_purge_panel(session, user) -> dict:
+    """The Director's panel: the most recent purge run, whatever its outcome."""
+    return {"last_purge": service.last_run(session)}
+
+
+AREA = Area(
+    "retention",
+    blueprints=(views.bp,),
+    commands=(cli.purge_command,),
+    jobs=(
+        Job("purge", "cron", lambda settings: {"hour": settings.purge_hour, "minute": 0}, purge),
+    ),
+    panels=(Panel("director", "retention/_home_panel.html", last_purge_panel),),
+)
