@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from disclosure import clock
 from disclosure.config import PROJECT_ROOT, Settings
@@ -24,6 +25,12 @@ def create_app(config: dict | None = None) -> Flask:
     for key, value in (config or {}).items():
         setattr(settings, key.lower(), value)
     _configure(app, settings)
+    if settings.proxy_hops:
+        # Behind a reverse proxy the client's address and scheme arrive in X-Forwarded-*;
+        # trusting exactly as many hops as there are proxies keeps a visitor from forging them
+        # (the sign-in limits count attempts per address).
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from disclosure.db import db  # not at module level: it would shadow the disclosure.db module
 
     db.init_app(app)

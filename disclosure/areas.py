@@ -15,6 +15,7 @@ AREAS = (
     "retention",
     "patrons",
     "documents",
+    "ops",
 )
 
 

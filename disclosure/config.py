@@ -63,6 +63,7 @@ class Settings:
     exigent_paperwork_days: int
     patron_request_days: int
     report_download_days: int
+    proxy_hops: int = 0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -89,4 +90,5 @@ class Settings:
             exigent_paperwork_days=_env_int("EXIGENT_PAPERWORK_DAYS", 7),
             patron_request_days=_env_int("PATRON_REQUEST_DAYS", 30),
             report_download_days=_env_int("REPORT_DOWNLOAD_DAYS", 14),
+            proxy_hops=_env_int("PROXY_HOPS", 0),
         )

@@ -74,7 +74,16 @@ def gag_expiry(session) -> str:
     return f"{lift_expired_gags(session)} gag order(s) expired"
 
 
+def heartbeat(session) -> str:
+    """Tell /healthz that the scheduler is running."""
+    from disclosure.ops.service import beat
+
+    beat(session)
+    return "beat"
+
+
 JOBS: list[Job] = [
+    Job("heartbeat", "interval", {"minutes": 1}, heartbeat),
     Job("send-email", "interval", {"minutes": 1}, send_email),
     Job("purge", "cron", lambda settings: {"hour": settings.purge_hour, "minute": 0}, purge),
     Job("hold-expiry", "cron", {"minute": 5}, hold_expiry),

@@ -3,6 +3,7 @@ PUBLIC = {"public"}
 TABLE = {
     "static": PUBLIC,
     "web.home": PUBLIC,
+    "ops.healthz": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": {"staff-any", "patron"},
     "auth.users": {"admin"},
