@@ -64,6 +64,13 @@ class Settings:
     patron_request_days: int
     report_download_days: int
     proxy_hops: int = 0
+    sip2_host: str | None = None
+    sip2_port: int = 6001
+    sip2_login: str = ""
+    sip2_password: str = ""
+    sip2_institution: str = ""
+    sip2_location: str = ""
+    sip2_tls: bool = False
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -91,4 +98,11 @@ class Settings:
             patron_request_days=_env_int("PATRON_REQUEST_DAYS", 30),
             report_download_days=_env_int("REPORT_DOWNLOAD_DAYS", 14),
             proxy_hops=_env_int("PROXY_HOPS", 0),
+            sip2_host=_env("SIP2_HOST") or None,
+            sip2_port=_env_int("SIP2_PORT", 6001),
+            sip2_login=_env("SIP2_LOGIN", ""),
+            sip2_password=_env("SIP2_PASSWORD", ""),
+            sip2_institution=_env("SIP2_INSTITUTION", ""),
+            sip2_location=_env("SIP2_LOCATION", ""),
+            sip2_tls=_env_bool("SIP2_TLS", False),
         )
