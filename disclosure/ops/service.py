@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import smtplib
 import socket
 import stat
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from disclosure import clock, migrate
+from disclosure.notify import service as notify
 from disclosure.ops.models import SchedulerHeartbeat
 
 SCHEDULER = "scheduler"
@@ -166,9 +166,4 @@ def send_test_mail(settings, address: str) -> None:
         "This is a test of the e-mail settings. Notifications from Disclosure will arrive "
         f"the same way.\n\nSent from host {socket.gethostname()}, process {os.getpid()}.\n"
     )
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
-        if settings.smtp_starttls:
-            smtp.starttls()
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password or "")
-        smtp.send_message(message)
+    notify.deliver(settings, message)
