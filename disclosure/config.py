@@ -64,6 +64,7 @@ class Settings:
     patron_request_days: int
     report_download_days: int
     proxy_hops: int = 0
+    ratelimit_storage_url: str = "memory://"
     sip2_host: str | None = None
     sip2_port: int = 6001
     sip2_login: str = ""
@@ -98,6 +99,7 @@ class Settings:
             patron_request_days=_env_int("PATRON_REQUEST_DAYS", 30),
             report_download_days=_env_int("REPORT_DOWNLOAD_DAYS", 14),
             proxy_hops=_env_int("PROXY_HOPS", 0),
+            ratelimit_storage_url=_env("RATELIMIT_STORAGE_URL", "memory://"),
             sip2_host=_env("SIP2_HOST") or None,
             sip2_port=_env_int("SIP2_PORT", 6001),
             sip2_login=_env("SIP2_LOGIN", ""),

@@ -29,12 +29,19 @@ def login():
         return redirect(url_for("web.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(db.session, form.username.data, form.password.data)
+        try:
+            user = service.authenticate(db.session, form.username.data, form.password.data)
+        except DomainError as err:
+            user = None
+            show_domain_error(form, err)
+        db.session.commit()  # a failure counts toward the account's lock
         if user is not None:
-            db.session.commit()
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
-        form.password.errors.append("That username and password do not match an active account.")
+        if not form.password.errors:
+            form.password.errors.append(
+                "That username and password do not match an active account."
+            )
     return render_template("auth/login.html", form=form)
 
 

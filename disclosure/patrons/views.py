@@ -60,7 +60,9 @@ def login():
     form = PatronLoginForm()
     if form.validate_on_submit():
         try:
-            patron = service.sign_in(db.session, form.card_number.data, form.pin.data)
+            patron = service.sign_in(
+                db.session, form.card_number.data, form.pin.data, address=request.remote_addr
+            )
         except DomainError as err:
             db.session.commit()  # the failure counts toward this card's lockout
             show_domain_error(form, err)

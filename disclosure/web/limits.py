@@ -7,7 +7,10 @@ from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# Storage comes from DISCLOSURE_RATELIMIT_STORAGE_URL (RATELIMIT_STORAGE_URI, set in
+# create_app): memory:// suits one process; with several workers name a shared store such as
+# redis://. The limits that must hold across workers (auth.throttle) live in the database.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 PER_ACCOUNT = "10 per minute; 30 per hour"
 PER_ADDRESS = "200 per hour"

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from sqlalchemy import select
 
-from disclosure.patrons.models import PatronSignInLock
+from disclosure.auth.models import SignInLock
 from disclosure.patrons.service import NO_MATCH, SIP2_DOWN
 from tests import factories
 from tests.patrons.sip2_server import Sip2Server
@@ -80,7 +80,7 @@ def test_with_the_sip2_server_stopped_the_patron_is_told_plainly_and_nothing_cou
         answer = sign_in_patron(client, patron, pin=ILS_PIN)
     assert answer.status_code == 200
     assert SIP2_DOWN.replace("'", "&#39;") in answer.get_data(as_text=True)
-    assert session.scalars(select(PatronSignInLock)).all() == []
+    assert session.scalars(select(SignInLock)).all() == []
 
 
 def test_a_wrong_sip2_account_is_a_system_fault_not_a_wrong_pin(app, client, session, ils):
