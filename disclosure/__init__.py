@@ -58,7 +58,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=21 * 1024 * 1024,  # a 20 MiB scan plus the form around it
         WTF_CSRF_TIME_LIMIT=None,  # a clerk may keep the intake form open a long time
-        RATELIMIT_ENABLED=settings.extra.get("ratelimit", True),
+        RATE_LIMITS=settings.extra.get("ratelimit", True),
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
         TESTING=settings.extra.get("testing", False),
     )
