@@ -73,7 +73,7 @@ def _configure(app: Flask, settings: Settings) -> None:
 
 
 def _init_login(app: Flask) -> None:
-    from disclosure.auth import access
+    from disclosure.auth import access, idle
     from disclosure.auth.service import load_user
 
     login_manager.init_app(app)
@@ -81,6 +81,7 @@ def _init_login(app: Flask) -> None:
     from disclosure.db import db
 
     login_manager.user_loader(lambda cookie_id: load_user(db.session, cookie_id))
+    idle.init_app(app)  # before the access guard: an ended session has no roles left
     access.init_app(app)
 
 

@@ -64,6 +64,9 @@ class Settings:
     patron_request_days: int
     report_download_days: int
     proxy_hops: int = 0
+    staff_idle_minutes: float = 15
+    patron_idle_minutes: float = 10
+    session_max_hours: int = 12
     ratelimit_storage_url: str = "memory://"
     sip2_host: str | None = None
     sip2_port: int = 6001
@@ -99,6 +102,9 @@ class Settings:
             patron_request_days=_env_int("PATRON_REQUEST_DAYS", 30),
             report_download_days=_env_int("REPORT_DOWNLOAD_DAYS", 14),
             proxy_hops=_env_int("PROXY_HOPS", 0),
+            staff_idle_minutes=_env_int("STAFF_IDLE_MINUTES", 15),
+            patron_idle_minutes=_env_int("PATRON_IDLE_MINUTES", 10),
+            session_max_hours=_env_int("SESSION_MAX_HOURS", 12),
             ratelimit_storage_url=_env("RATELIMIT_STORAGE_URL", "memory://"),
             sip2_host=_env("SIP2_HOST") or None,
             sip2_port=_env_int("SIP2_PORT", 6001),

@@ -11,4 +11,5 @@ TABLE = {
     "auth.edit_user": {"admin"},
     "auth.toggle_user": {"admin"},
     "auth.change_password": {"staff-any"},
+    "session_keep.keep": {"staff-any", "patron"},
 }
