@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 from flask import Flask, render_template
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from disclosure import areas, cli, clock, jobs
 from disclosure import db as database
-from disclosure.auth import access
+from disclosure.auth import access, idle
 from disclosure.auth import area as auth_area
 from disclosure.auth.service import load_user
 from disclosure.cases import area as cases_area
@@ -21,6 +22,7 @@ from disclosure.config import PROJECT_ROOT, Settings
 from disclosure.documents import area as documents_area
 from disclosure.holds import area as holds_area
 from disclosure.notify import area as notify_area
+from disclosure.ops import area as ops_area
 from disclosure.patrons import area as patrons_area
 from disclosure.retention import area as retention_area
 from disclosure.web import area as web_area
@@ -41,6 +43,7 @@ AREAS = (
     retention_area.AREA,
     patrons_area.AREA,
     documents_area.AREA,
+    ops_area.AREA,
 )
 
 
@@ -55,6 +58,12 @@ def create_app(config: dict | None = None) -> Flask:
     for key, value in (config or {}).items():
         setattr(settings, key.lower(), value)
     _configure(app, settings)
+    if settings.proxy_hops:
+        # Behind a reverse proxy the client's address and scheme arrive in X-Forwarded-*;
+        # trusting exactly as many hops as there are proxies keeps a visitor from forging them
+        # (the sign-in limits count attempts per address).
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     database.db.init_app(app)
     _init_login(app)  # before CSRF: a refused person gets the same 404 on GET and POST
     csrf.init_app(app)
@@ -80,7 +89,8 @@ def _configure(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=21 * 1024 * 1024,  # a 20 MiB scan plus the form around it
         WTF_CSRF_TIME_LIMIT=None,  # a clerk may keep the intake form open a long time
-        RATELIMIT_ENABLED=settings.extra.get("ratelimit", True),
+        RATE_LIMITS=settings.extra.get("ratelimit", True),
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
         TESTING=settings.extra.get("testing", False),
     )
     # The library's own facts belong to its app: clock.library_zone() reads this one's zone.
@@ -96,6 +106,7 @@ def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
     login_manager.user_loader(lambda cookie_id: load_user(database.db.session, cookie_id))
+    idle.init_app(app)  # before the access guard: an ended session has no roles left
     access.init_app(app)
 
 

@@ -68,6 +68,18 @@ class Settings:
     exigent_paperwork_days: int
     patron_request_days: int
     report_download_days: int
+    proxy_hops: int = 0
+    staff_idle_minutes: float = 15
+    patron_idle_minutes: float = 10
+    session_max_hours: int = 12
+    ratelimit_storage_url: str = "memory://"
+    sip2_host: str | None = None
+    sip2_port: int = 6001
+    sip2_login: str = ""
+    sip2_password: str = ""
+    sip2_institution: str = ""
+    sip2_location: str = ""
+    sip2_tls: bool = False
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -94,4 +106,16 @@ class Settings:
             exigent_paperwork_days=_env_int("EXIGENT_PAPERWORK_DAYS", 7),
             patron_request_days=_env_int("PATRON_REQUEST_DAYS", 30),
             report_download_days=_env_int("REPORT_DOWNLOAD_DAYS", 14),
+            proxy_hops=_env_int("PROXY_HOPS", 0),
+            staff_idle_minutes=_env_int("STAFF_IDLE_MINUTES", 15),
+            patron_idle_minutes=_env_int("PATRON_IDLE_MINUTES", 10),
+            session_max_hours=_env_int("SESSION_MAX_HOURS", 12),
+            ratelimit_storage_url=_env("RATELIMIT_STORAGE_URL", "memory://"),
+            sip2_host=_env("SIP2_HOST") or None,
+            sip2_port=_env_int("SIP2_PORT", 6001),
+            sip2_login=_env("SIP2_LOGIN", ""),
+            sip2_password=_env("SIP2_PASSWORD", ""),
+            sip2_institution=_env("SIP2_INSTITUTION", ""),
+            sip2_location=_env("SIP2_LOCATION", ""),
+            sip2_tls=_env_bool("SIP2_TLS", False),
         )

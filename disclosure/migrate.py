@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from disclosure.config import PROJECT_ROOT
 from disclosure.models import metadata
@@ -17,6 +20,12 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+@functools.cache
+def heads() -> frozenset[str]:
+    """The newest revision(s) in migrations/ (read once: they change only with a new release)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config("")).get_heads())
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -7,6 +7,7 @@ from disclosure.db import Base
 from disclosure.documents import models as documents_models  # noqa: F401
 from disclosure.holds import models as holds_models  # noqa: F401
 from disclosure.notify import models as notify_models  # noqa: F401
+from disclosure.ops import models as ops_models  # noqa: F401
 from disclosure.patrons import models as patrons_models  # noqa: F401
 from disclosure.records import models as records_models  # noqa: F401
 from disclosure.retention import models as retention_models  # noqa: F401

@@ -69,15 +69,16 @@ def server_for(request):
 
 
 def make_app(url: str, settings: dict | None = None, **extra):
-    """An app on `url` configured for tests; `settings` overrides others (a library's zone)."""
+    """An app on `url` configured for tests (`settings` overrides Settings fields, `extra` goes
+    to Settings.extra)."""
     settings_extra = {"testing": True, "ratelimit": False, "insecure_cookies": True, **extra}
     return create_app(
         {
+            **(settings or {}),
             "database_url": url,
             "upload_folder": _TMP / "uploads",
             "smtp_host": None,
             "extra": settings_extra,
-            **(settings or {}),
         }
     )
 
@@ -203,6 +204,36 @@ def login_as(app, session, client):
         return user
 
     return sign_in
+
+
+# ---- a real SMTP server ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a loopback port that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Keep:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
 
 
 # ---- a live server and a real browser ---------------------------------------------------------

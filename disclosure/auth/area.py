@@ -1,8 +1,9 @@
-"""What the auth area adds to the app: sign-in, accounts and the acting Director's pages."""
+"""What the auth area adds to the app: sign-in, accounts and the acting Director's pages, and
+the 'stay signed in' answer of a session about to end."""
 
 from __future__ import annotations
 
 from disclosure.areas import Area
-from disclosure.auth import views
+from disclosure.auth import idle, views
 
-AREA = Area("auth", blueprints=(views.bp,))
+AREA = Area("auth", blueprints=(views.bp, idle.bp))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure import clock
@@ -94,3 +94,32 @@ class ActingDirector(Base):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     named_by: Mapped[User] = relationship(foreign_keys=[named_by_id])
+
+
+class SignInLock(Base):
+    """Failed sign-ins of one subject: a staff account name ('staff') or a patron card ('card'),
+    kept only as a keyed hash. `locked_until` is set when the failures reach the limit."""
+
+    __tablename__ = "sign_in_locks"
+    __table_args__ = (UniqueConstraint("scope", "subject_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    subject_key: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInAddressCard(Base):
+    """A card number tried from an address (both as keyed hashes), for the cards-per-address
+    limit of the patron portal."""
+
+    __tablename__ = "sign_in_address_cards"
+    __table_args__ = (UniqueConstraint("address_key", "card_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_key: Mapped[str] = mapped_column(String(64), index=True)
+    card_key: Mapped[str] = mapped_column(String(64))
+    tried_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from disclosure import clock
+from disclosure import clock, dates
 from disclosure.areas import Hook
 from disclosure.audit import service as audit
+from disclosure.auth import throttle
 from disclosure.auth.models import ActingDirector, Role, User
 from disclosure.auth.passwords import hash_secret, verify_secret
 from disclosure.dates import local_date
@@ -170,13 +171,46 @@ def end_sessions(user: User) -> None:
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The enabled user with this username and password, or None (same effort either way)."""
+    """The enabled user with this username and password, or None (same effort either way).
+    After STAFF_ACCOUNT's failures the name is refused for a while, whatever the address and
+    the password (a DomainError saying until when); the caller commits either way."""
+    key = throttle.keyed(username)
+    until = throttle.locked_until(session, throttle.STAFF_ACCOUNT, key)
+    if until is not None:
+        raise DomainError(_account_locked_message(until), field="password")
     user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     ok = verify_secret(user.password_hash if user else None, password)
-    if not ok or user is None or not user.is_enabled:
+    if ok and user is not None and user.is_enabled:
+        throttle.succeed(session, throttle.STAFF_ACCOUNT, key)
+        user.last_login_at = clock.now()
+        return user
+    until = throttle.fail(session, throttle.STAFF_ACCOUNT, key)
+    if until is None:
         return None
-    user.last_login_at = clock.now()
-    return user
+    if user is not None:
+        _tell_of_lock(session, user)
+    raise DomainError(_account_locked_message(until), field="password")
+
+
+def _account_locked_message(until: datetime) -> str:
+    return (
+        "Too many failed sign-ins with this username. Try again after "
+        f"{dates.local_datetime(until, '%-I:%M %p')}, or ask the administrator."
+    )
+
+
+def _tell_of_lock(session: Session, user: User) -> None:
+    """The account's owner and everyone with the Director's powers hear of a locked account
+    (its number only: no names in e-mails)."""
+    body = (
+        f"Staff account no. {user.id} was locked for 15 minutes after "
+        f"{throttle.STAFF_ACCOUNT.limit} failed sign-ins. If that was not its owner, someone is "
+        "guessing its password."
+    )
+    for person in {user, *directors_now(session)}:
+        tell.answer()(
+            session, person, "A staff account was locked", body, link=f"/staff#account-{user.id}"
+        )
 
 
 def load_user(session: Session, cookie_id: str):

@@ -35,6 +35,7 @@ def login():
         done=None,
         to=safe_next(request.args.get("next")) or url_for("web.home"),
         then=login_user,
+        keep_refused=True,  # a failure counts toward the account's lock
         page=lambda: render_template("auth/login.html", form=form),
     )
 

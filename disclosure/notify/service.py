@@ -137,6 +137,11 @@ def _send_one(settings, address: str, note: Notification) -> None:
     message["Subject"] = note.subject
     link = f"\n\n{settings.base_url}{note.link}" if note.link else ""
     message.set_content(f"{note.body}{link}\n")
+    deliver(settings, message)
+
+
+def deliver(settings, message: EmailMessage) -> None:
+    """Hand one message to the configured SMTP server (STARTTLS and login as configured)."""
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
         if settings.smtp_starttls:
             smtp.starttls()

@@ -174,17 +174,3 @@ class CorrectionRequest(Base):
 
     patron: Mapped[Patron] = relationship()
     done_by: Mapped[User | None] = relationship()
-
-
-class PatronSignInLock(Base):
-    """Failed portal sign-ins per card number typed. The card number is stored only as a keyed
-    hash, and unknown cards are counted like real ones, so the lockout says nothing about
-    whether a card exists."""
-
-    __tablename__ = "patron_sign_in_locks"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    card_key: Mapped[str] = mapped_column(String(64), unique=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

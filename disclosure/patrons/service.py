@@ -3,22 +3,21 @@ staff, compiling and delivering the report, the patron's choices (e-mail, correc
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
-from disclosure import clock
+from disclosure import clock, dates
 from disclosure.audit import service as audit
+from disclosure.auth import throttle
 from disclosure.auth.passwords import verify_secret
 from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.holds.coverage import patron_is_held
 from disclosure.holds.locks import hold_lock
-from disclosure.patrons import gagging
+from disclosure.patrons import gagging, sip2
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import (
@@ -27,14 +26,15 @@ from disclosure.patrons.models import (
     CorrectionRequest,
     FrozenReport,
     PatronRequest,
-    PatronSignInLock,
     RequestStatus,
 )
 from disclosure.records.models import Patron
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 NO_MATCH = "That card number and PIN do not match. Check both and try again."
+TOO_MANY_CARDS = (
+    "Too many different card numbers have been tried from this computer. Try again in an hour, "
+    "or ask at the desk."
+)
 CANNOT_CHANGE_NOW = "Your e-mail address cannot be changed now."
 
 
@@ -50,51 +50,63 @@ def normalise_card(card_number: str) -> str:
     return "".join(ch for ch in (card_number or "") if ch.isalnum())
 
 
-def _card_key(card: str) -> str:
-    # Keyed hash: the lock table never holds a card number, even one typed wrongly.
-    return hmac.new(
-        current_app.config["SECRET_KEY"].encode(), card.encode(), hashlib.sha256
-    ).hexdigest()
-
-
-def sign_in(session: Session, card_number: str, pin: str) -> Patron:
+def sign_in(session: Session, card_number: str, pin: str, address: str | None = None) -> Patron:
     """The patron with this card and PIN. Raises DomainError with one message for an unknown
-    card and a wrong PIN; after MAX_FAILURES failures a card is locked for LOCKOUT, and the
-    message says when to try again. The caller commits in both cases (failures count)."""
-    card, now = normalise_card(card_number), clock.now()
-    lock = session.scalar(
-        select(PatronSignInLock).where(PatronSignInLock.card_key == _card_key(card))
-    )
-    if lock is not None and lock.locked_until is not None and lock.locked_until > now:
-        raise DomainError(_locked_message(lock), field="pin")
+    card and a wrong PIN. A card is locked after PATRON_CARD's failures, and an address may try
+    only so many different cards an hour (auth.throttle); the message says when to try again.
+    The caller commits in both cases (failures count)."""
+    card = normalise_card(card_number)
+    card_key = throttle.keyed(card)
+    until = throttle.locked_until(session, throttle.PATRON_CARD, card_key)
+    if until is not None:
+        raise DomainError(_locked_message(until), field="pin")
+    if not throttle.card_allowed_from(session, address, card_key):
+        raise DomainError(TOO_MANY_CARDS, field="card_number")
     patron = session.scalar(select(Patron).where(Patron.card_number == card)) if card else None
-    # verify_secret spends the same effort without a hash, so time does not tell a card exists
-    if verify_secret(patron.pin_hash if patron else None, pin or "") and patron is not None:
-        if lock is not None:
-            session.delete(lock)
+    if _pin_matches(patron, card, pin) and patron is not None:
+        throttle.succeed(session, throttle.PATRON_CARD, card_key)
         audit.record(session, patron, "patron.signed_in", "patron", patron.id)
         return patron
-    lock = lock or PatronSignInLock(card_key=_card_key(card), failures=0)
-    if lock.locked_until is not None or (
-        lock.last_failed_at and now - lock.last_failed_at > LOCKOUT
-    ):
-        lock.failures, lock.locked_until = 0, None  # an old run of failures is forgotten
-    lock.failures += 1
-    lock.last_failed_at = now
-    session.add(lock)
-    if lock.failures >= MAX_FAILURES:
-        lock.locked_until = now + LOCKOUT
-        raise DomainError(_locked_message(lock), field="pin")
+    until = throttle.fail(session, throttle.PATRON_CARD, card_key)
+    if until is not None:
+        raise DomainError(_locked_message(until), field="pin")
     raise DomainError(NO_MATCH, field="pin")
 
 
-def _locked_message(lock: PatronSignInLock) -> str:
-    when = (
-        clock.local(lock.locked_until)
-        .strftime("%-I:%M %p")
-        .replace("AM", "a.m.")
-        .replace("PM", "p.m.")
+SIP2_DOWN = (
+    "The library's system cannot check your PIN just now. Try again in a few minutes, or ask "
+    "at the desk."
+)
+
+
+def _pin_matches(patron: Patron | None, card: str, pin: str) -> bool:
+    """The PIN check: by the library's own system over SIP2 when one is configured (patrons
+    keep the PIN they already have), else against the PIN hash kept here. Either way the
+    question is asked for an unknown card too, so the time taken does not tell a card exists."""
+    settings = _settings()
+    if not settings.sip2_host:
+        return verify_secret(patron.pin_hash if patron else None, pin or "")
+    try:
+        return sip2.Sip2Client(_sip2_settings(settings)).check_patron(card, pin or "", clock.now())
+    except sip2.Sip2Unavailable as err:
+        # Not the patron's failure: it neither counts towards the lock nor says 'wrong PIN'.
+        raise DomainError(SIP2_DOWN, field="pin") from err
+
+
+def _sip2_settings(settings) -> sip2.Sip2Settings:
+    return sip2.Sip2Settings(
+        host=settings.sip2_host,
+        port=settings.sip2_port,
+        login=settings.sip2_login,
+        password=settings.sip2_password,
+        institution=settings.sip2_institution,
+        location=settings.sip2_location,
+        tls=settings.sip2_tls,
     )
+
+
+def _locked_message(until) -> str:
+    when = dates.local_datetime(until, "%-I:%M %p")
     return (
         f"Too many attempts with this card number. For your safety, try again after {when}, or ask "
         "at the desk."
@@ -475,11 +487,9 @@ def drop_expired_report_content(session: Session) -> int:
 
 
 def forget_old_sign_in_failures(session: Session, older_than: timedelta = timedelta(days=1)) -> int:
-    """Delete failure counts nobody has added to for a day (they exist only to slow guessing)."""
-    result = session.execute(
-        delete(PatronSignInLock).where(PatronSignInLock.last_failed_at < clock.now() - older_than)
-    )
-    return result.rowcount or 0
+    """Delete sign-in counts nobody has added to for a day (they exist only to slow guessing),
+    staff accounts' included."""
+    return throttle.forget_old(session, older_than)
 
 
 # ---- the desk queue ------------------------------------------------------------------------------

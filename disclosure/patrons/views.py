@@ -32,7 +32,9 @@ def login():
     form = PatronLoginForm()
     return submit(
         form,
-        lambda: service.sign_in(db.session, form.card_number.data, form.pin.data),
+        lambda: service.sign_in(
+            db.session, form.card_number.data, form.pin.data, address=request.remote_addr
+        ),
         keep_refused=True,  # a failure counts toward this card's lockout
         then=login_user,
         done=None,

@@ -22,6 +22,8 @@ CSP = "; ".join(
     ]
 )
 
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 def _headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
@@ -29,6 +31,10 @@ def _headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        # Served over HTTPS (directly or behind a proxy that says so): browsers must never
+        # fall back to plain HTTP for this host, where a sign-in could be read on the wire.
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
     return response

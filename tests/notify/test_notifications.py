@@ -2,39 +2,11 @@
 
 import dataclasses
 
-import pytest
 from sqlalchemy import select
 
 from disclosure.notify import service
 from disclosure.notify.models import Notification
 from tests import factories
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on a loopback port that keeps what it receives."""
-    from aiosmtpd.controller import Controller
-
-    class Keep:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append(envelope)
-            return "250 OK"
-
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
 
 
 def test_outbox_is_emailed_once_when_smtp_is_configured(app, session, smtp_server):

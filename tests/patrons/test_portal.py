@@ -232,9 +232,11 @@ def test_the_nightly_job_forgets_old_sign_in_failures_and_expired_report_copies(
     session.commit()
     sign_in_patron(client, patron, pin="0000")
     clock.freeze(factories.at(2026, 3, 4, 15))
+    from disclosure.auth.models import SignInAddressCard, SignInLock
     from disclosure.patrons.area import drop_expired_reports
-    from disclosure.patrons.models import PatronSignInLock
 
     with app.app_context():
-        assert "1 old sign-in failure count(s) forgotten" in drop_expired_reports(session)
-    assert session.scalar(select(func.count()).select_from(PatronSignInLock)) == 0
+        # the card's failure, and the address's record of having tried that card
+        assert "2 old sign-in failure count(s) forgotten" in drop_expired_reports(session)
+    assert session.scalar(select(func.count()).select_from(SignInLock)) == 0
+    assert session.scalar(select(func.count()).select_from(SignInAddressCard)) == 0

@@ -287,6 +287,7 @@ def test_the_report_can_be_downloaded_for_report_download_days_then_its_copy_is_
     assert request.download_until == clock.now() + timedelta(days=14)
 
     clock.freeze(factories.at(2026, 3, 16, 15) + timedelta(minutes=1))
+    sign_in_patron(client, patron)  # two weeks later: the old session has ended
     assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 404
     assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(
         as_text=True
@@ -312,10 +313,11 @@ def test_each_request_is_due_in_patron_request_days_and_the_queue_marks_due_soon
         request = service.ask_for_records(session, patron)
     session.commit()
     assert request.due_on == clock.today() + timedelta(days=30)
-    login_as("staff")
     clock.freeze(factories.at(2026, 3, 27, 15))
+    clerk = login_as("staff")
     assert "Due in 5 days" in client.get("/desk/patron-requests").get_data(as_text=True)
     clock.freeze(factories.at(2026, 4, 2, 15))
+    login_as("staff", clerk)  # days later: a new session
     html = client.get("/desk/patron-requests").get_data(as_text=True)
     assert "Overdue by 1 day" in html and 'class="overdue"' in html
     assert "1 overdue" in client.get("/").get_data(as_text=True)
