@@ -16,6 +16,7 @@ from disclosure.auth import service as accounts
 from disclosure.auth.models import User
 from disclosure.auth.passwords import hash_secret
 from disclosure.errors import DomainError
+from disclosure.records import kinds
 from disclosure.records import models as m
 
 DEMO_PASSWORD = "demo-password"
@@ -536,7 +537,7 @@ def _cases(session: Session, now) -> int:
             director,
             done,
             productions.Criteria(
-                kinds=["loan"], card_number=card, starts_at=month_start, ends_at=month_end
+                kinds=[kinds.LOANS.key], card_number=card, starts_at=month_start, ends_at=month_end
             ),
             recipient="Det. Ray Alvarez, Arnold Police Department",
             authority="Subpoena 26JE-CR01187",
@@ -623,7 +624,7 @@ def _cases(session: Session, now) -> int:
             director,
             keep,
             HoldRequest(
-                categories=["computer_sessions"],
+                categories=[kinds.COMPUTER_SESSIONS.category.key],
                 requested_on=clock.today(),
                 requested_by="Det. Ana Ruiz, Jefferson County Sheriff's Office",
                 patron_cards=[],

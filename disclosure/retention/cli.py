@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from disclosure.db import db
-from disclosure.holds.coverage import RECORD_KINDS
+from disclosure.records import kinds
 
 
 def init_app(app: Flask) -> None:
@@ -29,9 +29,9 @@ def init_app(app: Flask) -> None:
             report = purge.run_purge(engine, dry_run=True)
             click.echo("Dry run: nothing was changed.")
             for kind, result in report.results.items():
-                verb = "would be anonymised" if kind == "interlibrary_loans" else "would be deleted"
+                verb = "would be anonymised" if purge.STEPS[kind].anonymise else "would be deleted"
                 click.echo(
-                    f"  {RECORD_KINDS[kind].label}: {result.would_go} {verb}, {result.kept_held} "
+                    f"  {kinds.get(kind).label}: {result.would_go} {verb}, {result.kept_held} "
                     "kept because of holds"
                 )
             return
@@ -49,10 +49,10 @@ def init_app(app: Flask) -> None:
         for kind, result in report.results.items():
             done = (
                 f"{result.anonymised} anonymised"
-                if kind == "interlibrary_loans"
+                if purge.STEPS[kind].anonymise
                 else f"{result.deleted} deleted"
             )
             click.echo(
-                f"  {RECORD_KINDS[kind].label}: {done}, {result.kept_held} kept because of holds"
+                f"  {kinds.get(kind).label}: {done}, {result.kept_held} kept because of holds"
             )
         click.echo(f"Purge run {report.run_id} finished.")

@@ -188,12 +188,14 @@ def _fill_holds(session, rng, director) -> dict:
                 placed_at=placed,
                 placed_by_id=director.id,
                 expires_at=placed + timedelta(days=90),
-                covers_loans=True,
                 scope="library",
             )
         )
     if holds:
-        session.execute(insert(models.Hold), holds)
+        ids = session.scalars(insert(models.Hold).returning(models.Hold.id), holds).all()
+        session.execute(
+            insert(models.CoveredCategory), [dict(hold_id=i, category="loans") for i in ids]
+        )
     return {"holds": len(holds)}
 
 
