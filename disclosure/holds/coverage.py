@@ -94,10 +94,16 @@ def covered(
     branch_ok = (
         or_(H.c.branch_id.is_(None), H.c.branch_id == branch) if branch is not None else true()
     )
+    # Tied to the record tested and to the hold: every table but HW comes from outside (left
+    # to itself, SQLAlchemy correlates only the enclosing EXISTS's tables, and the record's
+    # table would become a FROM of its own: a hold naming a patron and a computer then kept
+    # the patron's sessions on every computer).
     station_ok = (
         or_(
-            ~exists().where(HW.c.hold_id == H.c.id),
-            exists().where(HW.c.hold_id == H.c.id, HW.c.workstation_id == station),
+            ~exists().where(HW.c.hold_id == H.c.id).correlate_except(HW),
+            exists()
+            .where(HW.c.hold_id == H.c.id, HW.c.workstation_id == station)
+            .correlate_except(HW),
         )
         if station is not None
         else true()
