@@ -19,6 +19,7 @@ from disclosure.cases import gag, intake, productions, service
 from disclosure.errors import DomainError
 from disclosure.holds.service import HoldRequest, place_hold
 from disclosure.notify.models import Notification
+from disclosure.records import kinds
 from disclosure.records import models as m
 
 DEMO_PASSWORD = "demo-password"
@@ -535,7 +536,7 @@ def _cases(session: Session, now) -> int:
             director,
             done,
             productions.Criteria(
-                kinds=["loan"], card_number=card, starts_at=month_start, ends_at=month_end
+                kinds=[kinds.LOANS.key], card_number=card, starts_at=month_start, ends_at=month_end
             ),
             recipient="Det. Ray Alvarez, Arnold Police Department",
             authority="Subpoena 26JE-CR01187",
@@ -622,7 +623,7 @@ def _cases(session: Session, now) -> int:
             director,
             keep,
             HoldRequest(
-                categories=["computer_sessions"],
+                categories=[kinds.COMPUTER_SESSIONS.category.key],
                 requested_on=clock.today(),
                 requested_by="Det. Ana Ruiz, Jefferson County Sheriff's Office",
                 patron_cards=[],

@@ -457,7 +457,7 @@ def documents_production(
     items = [
         ProductionItem(
             production_id=obj.id,
-            record_kind="loan",
+            record_kind="loans",
             record_id=1000 + i,
             patron_id=None,
             data={
@@ -470,7 +470,7 @@ def documents_production(
     items += [
         ProductionItem(
             production_id=obj.id,
-            record_kind="computer_session",
+            record_kind="computer_sessions",
             record_id=2000 + i,
             patron_id=None,
             data={
@@ -483,7 +483,7 @@ def documents_production(
     session.add_all(items)
     obj.manifest = {
         "files": {"records.csv": "a3f1" * 16, "records.json": "9c0e" * 16},
-        "counts": {"computer_session": sessions, "loan": loans},
+        "counts": {"computer_sessions": sessions, "loans": loans},
         "total": loans + sessions,
     }
     session.flush()

@@ -1,9 +1,15 @@
 """The schema comes only from Alembic, and the models agree with it."""
 
-from sqlalchemy import inspect
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from alembic import command
+from sqlalchemy import MetaData, insert, inspect, text
 
 from disclosure import migrate
-from disclosure.db import db
+from disclosure.db import db, make_engine
+from tests import databases
 
 
 def test_upgrade_head_on_an_empty_database_matches_the_models(app):
@@ -25,3 +31,94 @@ def test_the_app_never_creates_tables_itself():
 
     source = "\n".join(p.read_text() for p in pathlib.Path("disclosure").rglob("*.py"))
     assert "create_all(" not in source
+
+
+# ---- 0010: one key per kind of record ------------------------------------------------------
+
+BEFORE_0010 = "0009_report_productions"
+
+
+def _sample(column):
+    """A value any NOT NULL column of that type accepts (ids point to the rows numbered 1)."""
+    python = column.type.python_type
+    samples = {
+        int: 1,
+        str: "x",
+        bool: False,
+        bytes: b"x",
+        date: date(2026, 6, 1),
+        datetime: datetime(2026, 6, 1, 12, tzinfo=UTC),
+        Decimal: Decimal("0.00"),
+        dict: {},
+        list: [],
+    }
+    return samples[python]
+
+
+def _insert(conn, meta, name: str, **given) -> None:
+    table = meta.tables[name]
+    values = {
+        c.name: given[c.name] if c.name in given else _sample(c)
+        for c in table.columns
+        if c.name in given or not (c.nullable or c.primary_key)
+    }
+    conn.execute(insert(table).values(values))
+
+
+def test_0010_moves_hold_categories_to_rows_and_patrons_kinds_to_the_registrys_keys(
+    backend, server_for, tmp_path
+):
+    server = server_for(backend)
+    url = databases.new_database(backend, server, tmp_path)
+    try:
+        migrate.upgrade(url, BEFORE_0010)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            meta = MetaData()
+            meta.reflect(conn)
+            _insert(conn, meta, "users", id=1)
+            _insert(conn, meta, "cases", id=1)
+            covers = {f"covers_{c}": c in ("loans", "patrons") for c in CATEGORIES_0004}
+            _insert(conn, meta, "holds", id=1, **covers)
+            _insert(conn, meta, "patrons", id=1)
+            _insert(conn, meta, "hold_patrons", id=1, hold_id=1, patron_id=1)
+            _insert(conn, meta, "patron_requests", id=1, kinds=["registration", "mailing_lists"])
+            _insert(conn, meta, "consent_releases", id=1, kinds=["loans", "registration"])
+            _insert(conn, meta, "patron_reports", id=1, request_id=1, counts={"registration": 1})
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            # the holds table is changed in place: the patrons its hold names are still named
+            assert conn.execute(text("SELECT count(*) FROM hold_patrons")).scalar() == 1
+            assert set(conn.execute(text("SELECT category FROM hold_categories")).scalars()) == {
+                "loans",
+                "patrons",
+            }
+            assert _json(conn, "patron_requests", "kinds") == [
+                "patrons",
+                "mailing_list_subscriptions",
+            ]
+            assert _json(conn, "consent_releases", "kinds") == ["loans", "patrons"]
+            assert _json(conn, "patron_reports", "counts") == {"patrons": 1}
+        command.downgrade(migrate.alembic_config(url), BEFORE_0010)
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT * FROM holds")).mappings().one()
+            assert {c for c in CATEGORIES_0004 if row[f"covers_{c}"]} == {"loans", "patrons"}
+            assert _json(conn, "patron_requests", "kinds") == ["registration", "mailing_lists"]
+        engine.dispose()
+    finally:
+        databases.drop_database(url, server)
+
+
+CATEGORIES_0004 = (
+    "loans",
+    "computer_sessions",
+    "interlibrary_loans",
+    "program_registrations",
+    "mailing_list_subscriptions",
+    "patrons",
+)
+
+
+def _json(conn, table: str, column: str):
+    value = conn.execute(text(f"SELECT {column} FROM {table}")).scalar_one()
+    return json.loads(value) if isinstance(value, str) else value

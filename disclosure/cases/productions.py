@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,53 +26,48 @@ from disclosure.auth.models import User
 from disclosure.cases.guidance import kind_label
 from disclosure.cases.models import Case, Decision, Production, ProductionItem
 from disclosure.errors import DomainError
+from disclosure.records import kinds
 from disclosure.records import models as rec
 
 MAX_RECORDS = 2000
 SECRET_COLUMNS = frozenset({"pin_hash", "session_version"})  # never part of a release
 
 
-@dataclass(frozen=True)
-class RecordKind:
-    """A kind of library record a production may release."""
-
-    name: str
-    label: str
-    model: type
-    when: str | None  # the column a time window applies to
-    by_workstation: bool = False
+# What a production does with each kind of record (records/kinds.py), keyed by its key:
+# - a patron's registration is released whole, only for a named patron, whatever the window;
+WHOLE_FOR_A_NAMED_PATRON = frozenset({kinds.PATRONS.key})
+# - e-mails about interlibrary loans are not offered, as they never were: offering them would
+#   change what the Director may release, a decision of its own.
+NOT_OFFERED = frozenset({kinds.ILL_EMAILS.key})
 
 
-# The Director's words for each kind, the same on holds (holds/coverage.py) and productions.
-RECORD_KINDS = {
-    k.name: k
-    for k in (
-        RecordKind("patron", "Patron registration records", rec.Patron, None),
-        RecordKind("loan", "Loans (circulation history)", rec.Loan, "checked_out_at"),
-        RecordKind(
-            "computer_session",
-            "Computer sign-up and session logs",
-            rec.ComputerSession,
-            "started_at",
-            by_workstation=True,
-        ),
-        RecordKind(
-            "interlibrary_loan", "Interlibrary-loan requests", rec.InterlibraryLoan, "requested_at"
-        ),
-        RecordKind(
-            "program_registration",
-            "Program registrations",
-            rec.ProgramRegistration,
-            "registered_at",
-        ),
-        RecordKind(
-            "mailing_list_subscription",
-            "Mailing-list subscriptions",
-            rec.MailingListSubscription,
-            "subscribed_at",
-        ),
-    )
-}
+class _Offered(Mapping):
+    """The kinds a production may release, key -> kind, in display order, always as registered
+    (a former key, in a production frozen before the registry, finds its kind too)."""
+
+    def __getitem__(self, name: str) -> kinds.RecordKind:
+        found = kinds.REGISTRY[name]
+        if found.key in NOT_OFFERED:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self):
+        return iter([k for k in kinds.every_key() if k not in NOT_OFFERED])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+RECORD_KINDS = _Offered()
+
+
+def dated_by(kind: str) -> str | None:
+    """The column a production's time window applies to for `kind` (None: released whatever
+    the window)."""
+    found = kinds.named(kind)
+    if found is None or found.key in WHOLE_FOR_A_NAMED_PATRON:
+        return None
+    return found.starts
 
 
 @dataclass
@@ -86,12 +82,10 @@ class Criteria:
     ends_at: datetime | None = None
 
 
-_WHEN_COLUMNS = tuple(k.when for k in RECORD_KINDS.values() if k.when)
-
-
 def when_of(item: ProductionItem) -> str | None:
     """When the frozen record happened (its checkout, session, request...), as stored (ISO text)."""
-    return next((item.data[c] for c in _WHEN_COLUMNS if item.data.get(c)), None)
+    kind = kinds.named(item.record_kind)
+    return (item.data.get(kind.starts) or None) if kind else None
 
 
 def oldest_first(items: list[ProductionItem]) -> list[ProductionItem]:
@@ -110,7 +104,9 @@ class FrozenRecord:
 
     @property
     def label(self) -> str:
-        return RECORD_KINDS[self.kind].label if self.kind in RECORD_KINDS else self.kind
+        """The library's words for its kind."""
+        kind = kinds.named(self.kind)
+        return kind.label if kind else self.kind
 
 
 def json_safe(value):
@@ -124,12 +120,8 @@ def json_safe(value):
     return value
 
 
-def _copy(row) -> dict:
-    return {
-        c.key: json_safe(getattr(row, c.key))
-        for c in row.__table__.columns
-        if c.key not in SECRET_COLUMNS
-    }
+def _copy(table, row) -> dict:
+    return {c.key: json_safe(row._mapping[c]) for c in table.columns if c.key not in SECRET_COLUMNS}
 
 
 def require_release_allowed(case: Case) -> None:
@@ -145,8 +137,9 @@ def require_release_allowed(case: Case) -> None:
 
 def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:
     """The library records the criteria pick, copied (at most MAX_RECORDS)."""
-    kinds = [k for k in criteria.kinds if k in RECORD_KINDS]
-    if not kinds:
+    offered = list(RECORD_KINDS)
+    wanted = [k for k in criteria.kinds if k in offered]
+    if not wanted:
         raise DomainError("Choose at least one kind of record.", field="kinds")
     card = (criteria.card_number or "").strip()
     code = (criteria.workstation_code or "").strip()
@@ -171,7 +164,7 @@ def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:
         if workstation is None:
             raise DomainError("No workstation has that code.", field="workstation_code")
     found: list[FrozenRecord] = []
-    for name in kinds:
+    for name in wanted:
         found.extend(_pick(session, RECORD_KINDS[name], patron, workstation, criteria))
         if len(found) > MAX_RECORDS:
             raise DomainError(
@@ -184,30 +177,27 @@ def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:
 
 
 def _pick(
-    session: Session, kind: RecordKind, patron, workstation, criteria: Criteria
+    session: Session, kind: kinds.RecordKind, patron, workstation, criteria: Criteria
 ) -> list[FrozenRecord]:
-    model = kind.model
-    query = select(model).order_by(model.id).limit(MAX_RECORDS + 1)
-    if kind.name == "patron":
-        if patron is None:
-            return []  # the patron registration is released only for a named patron
-        query = query.where(model.id == patron.id)
-    elif patron is not None:
-        query = query.where(model.patron_id == patron.id)
+    table = kind.table
+    whose = kind.patron_of(table).label("whose")
+    query = select(table, whose).order_by(table.c.id).limit(MAX_RECORDS + 1)
+    if kind.key in WHOLE_FOR_A_NAMED_PATRON and patron is None:
+        return []
+    if patron is not None:
+        query = query.where(kind.patron_of(table) == patron.id)
     if workstation is not None:
-        if not kind.by_workstation:
-            return []  # only computer sessions are tied to a workstation
-        query = query.where(model.workstation_id == workstation.id)
-    if kind.when and criteria.starts_at:
-        query = query.where(getattr(model, kind.when) >= criteria.starts_at)
-    if kind.when and criteria.ends_at:
-        query = query.where(getattr(model, kind.when) < criteria.ends_at)
-    rows = session.scalars(query)
+        if kind.workstation is None:
+            return []  # only records made on a computer are tied to a workstation
+        query = query.where(kind.workstation_of(table) == workstation.id)
+    when = dated_by(kind.key)
+    if when and criteria.starts_at:
+        query = query.where(table.c[when] >= criteria.starts_at)
+    if when and criteria.ends_at:
+        query = query.where(table.c[when] < criteria.ends_at)
     return [
-        FrozenRecord(
-            kind.name, row.id, row.id if kind.name == "patron" else row.patron_id, _copy(row)
-        )
-        for row in rows
+        FrozenRecord(kind.key, row.id, row.whose, _copy(table, row))
+        for row in session.execute(query)
     ]
 
 
@@ -238,7 +228,7 @@ def _enrich(session: Session, records: list[FrozenRecord]) -> None:
     )
     lists = lookup(rec.MailingList, [r.data.get("list_id") for r in records], rec.MailingList.name)
     for record in records:
-        if record.kind != "patron" and record.patron_id in patrons:
+        if record.kind not in WHOLE_FOR_A_NAMED_PATRON and record.patron_id in patrons:
             record.data["patron_card_number"] = patrons[record.patron_id].card_number
             record.data["patron_name"] = patrons[record.patron_id].name
         if record.data.get("workstation_id") in stations:

@@ -10,23 +10,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from disclosure.cases import guidance
+from disclosure.cases import guidance, productions
 from disclosure.cases.models import CHECKLIST, Case, Production, ProductionItem
 from disclosure.documents import holdwords
 from disclosure.holds.models import Hold
-
-# How the board report and the cover letter name kinds of released record beyond the cases
-# area's production kinds (cases.productions.RECORD_KINDS is the first source).
-RECORD_KIND_LABELS = {"ill_email": "Interlibrary-loan e-mails"}
-# The field of each kind of record that says when it happened (for a production's time span).
-_WHEN = (
-    "checked_out_at",
-    "started_at",
-    "requested_at",
-    "registered_at",
-    "subscribed_at",
-    "sent_at",
-)
+from disclosure.records import kinds
 
 
 def kind_label(kind: str) -> str:
@@ -35,30 +23,25 @@ def kind_label(kind: str) -> str:
 
 
 def record_kind_label(kind: str) -> str:
-    """'Loans (circulation history)' for 'loan', as the cases area's productions name them."""
-    from disclosure.cases.productions import RECORD_KINDS
+    """'Loans (circulation history)' for 'loans' (or a former key such as 'loan'): the
+    library's words from records/kinds.py."""
+    spec = kinds.named(kind)
+    return spec.label if spec else kind.replace("_", " ").capitalize()
 
-    spec = RECORD_KINDS.get(kind)
-    return spec.label if spec else RECORD_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
-
-# The retention area's kinds of purged record, as the board report names them.
+# How the board report names the kinds of purged record where its words differ from the
+# library's usual ones (records/kinds.py), keyed by the registry's key.
 PURGE_KIND_LABELS = {
-    "loans": "Circulation history (returned loans)",
-    "computer_sessions": "Computer sign-ups and sessions",
-    "program_registrations": "Program registrations",
-    "interlibrary_loans": "Interlibrary-loan requests",
-    "ill_emails": "Interlibrary-loan e-mails",
-    "patrons": "Expired patron cards",
-    "mailing_list_subscriptions": "Mailing-list subscriptions",
+    kinds.LOANS.key: "Circulation history (returned loans)",
+    kinds.COMPUTER_SESSIONS.key: "Computer sign-ups and sessions",
+    kinds.ILL_EMAILS.key: "Interlibrary-loan e-mails",
+    kinds.PATRONS.key: "Expired patron cards",
 }
 
 
 def purge_kind_label(kind: str) -> str:
     """'Computer sign-ups and sessions' for 'computer_sessions'."""
-    return (
-        PURGE_KIND_LABELS.get(kind) or PURGE_KIND_LABELS.get(kind + "s") or record_kind_label(kind)
-    )
+    return PURGE_KIND_LABELS.get(kind) or record_kind_label(kind)
 
 
 def director_title(session: Session, user) -> str:
@@ -119,8 +102,6 @@ def production_summary(session: Session, production: Production) -> ProductionSu
         .group_by(ProductionItem.record_kind)
         .order_by(ProductionItem.record_kind)
     ).all()
-    from disclosure.cases.productions import RECORD_KINDS
-
     moments = []
     rows = session.execute(
         select(ProductionItem.record_kind, ProductionItem.data).where(
@@ -130,11 +111,7 @@ def production_summary(session: Session, production: Production) -> ProductionSu
     for kind, data in rows:
         # the field each kind is dated by, as the production picked it (a patron's registration has
         # none)
-        key = (
-            RECORD_KINDS[kind].when
-            if kind in RECORD_KINDS
-            else next((k for k in _WHEN if k in (data or {})), None)
-        )
+        key = productions.dated_by(kind)
         moment = _instant((data or {}).get(key)) if key else None
         if moment is not None:
             moments.append(moment)

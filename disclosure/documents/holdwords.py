@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from disclosure.records import kinds
+
 
 def _card(number: str) -> str:
     return f"library card ending {number[-4:]}"
@@ -14,7 +16,7 @@ def _card(number: str) -> str:
 
 def summary(session: Session, hold) -> dict:
     """What the hold preserves, from when, until when, and after how many days in all."""
-    from disclosure.holds.models import CATEGORY_LABELS, Scope
+    from disclosure.holds.models import Scope
 
     narrowed = []
     if hold.patrons:
@@ -35,7 +37,7 @@ def summary(session: Session, hold) -> dict:
     if hold.scope == Scope.LIBRARY.value and not narrowed:
         narrowed.append("All records of these categories held by the library")
     return {
-        "categories": [CATEGORY_LABELS[c] for c in hold.categories],
+        "categories": [kinds.category(c).label for c in hold.categories],
         "narrowed": narrowed,
         "window": (hold.window_start, hold.window_end)
         if (hold.window_start or hold.window_end)

@@ -4,37 +4,54 @@ R-hold-90-90)."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure import clock
 from disclosure.auth.models import User
 from disclosure.cases.models import Case
 from disclosure.db import Base, UTCDateTime
+from disclosure.records import kinds
 from disclosure.records.models import Branch, Patron, Workstation
 
 
-class Category(str, enum.Enum):
-    """The record categories a hold can name (docs/rules.md R-hold-names-its-scope)."""
+class Category(str):
+    """A record category a hold can name (docs/rules.md R-hold-names-its-scope): the key of a hold
+    category of records.kinds. Refuses (ValueError) a key no kind belongs to."""
 
-    LOANS = "loans"
-    COMPUTER_SESSIONS = "computer_sessions"
-    INTERLIBRARY_LOANS = "interlibrary_loans"  # the requests and their e-mail messages
-    PROGRAM_REGISTRATIONS = "program_registrations"
-    MAILING_LISTS = "mailing_list_subscriptions"
-    PATRONS = "patrons"  # the patron registration record itself
+    def __new__(cls, key: str) -> Category:
+        if key not in {c.key for c in kinds.categories()}:
+            raise ValueError(f"No kind of record belongs to the category {key!r}.")
+        return super().__new__(cls, key)
+
+    @property
+    def value(self) -> str:
+        """The key, as forms and templates read it."""
+        return str(self)
+
+    @property
+    def label(self) -> str:
+        """The library's words: 'Interlibrary-loan requests and their e-mails'."""
+        return kinds.category(self).label
 
 
-CATEGORY_LABELS = {
-    Category.LOANS: "Loans (circulation history)",
-    Category.COMPUTER_SESSIONS: "Computer sign-up and session logs",
-    Category.INTERLIBRARY_LOANS: "Interlibrary-loan requests and their e-mails",
-    Category.PROGRAM_REGISTRATIONS: "Program registrations",
-    Category.MAILING_LISTS: "Mailing-list subscriptions",
-    Category.PATRONS: "Patron registration records",
-}
+class _CategoryLabels(Mapping):
+    """Category -> the library's words, in display order, always as registered."""
+
+    def __getitem__(self, key) -> str:
+        return kinds.category(key).label
+
+    def __iter__(self):
+        return iter([Category(c.key) for c in kinds.categories()])
+
+    def __len__(self) -> int:
+        return len(kinds.categories())
+
+
+CATEGORY_LABELS = _CategoryLabels()
 
 
 class Scope(str, enum.Enum):
@@ -63,13 +80,8 @@ class Hold(Base):
     placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
 
-    # what it covers: categories, narrowed by patrons, workstations or a branch, a time window
-    covers_loans: Mapped[bool] = mapped_column(Boolean, default=False)
-    covers_computer_sessions: Mapped[bool] = mapped_column(Boolean, default=False)
-    covers_interlibrary_loans: Mapped[bool] = mapped_column(Boolean, default=False)
-    covers_program_registrations: Mapped[bool] = mapped_column(Boolean, default=False)
-    covers_mailing_list_subscriptions: Mapped[bool] = mapped_column(Boolean, default=False)
-    covers_patrons: Mapped[bool] = mapped_column(Boolean, default=False)
+    # what it covers: categories (CoveredCategory), narrowed by patrons, workstations or a
+    # branch, a time window
     scope: Mapped[str] = mapped_column(String(20))
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
     window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -100,17 +112,22 @@ class Hold(Base):
     workstations: Mapped[list[HoldWorkstation]] = relationship(
         cascade="all, delete-orphan", order_by="HoldWorkstation.id"
     )
+    covered: Mapped[list[CoveredCategory]] = relationship(
+        cascade="all, delete-orphan", order_by="CoveredCategory.id", lazy="selectin"
+    )
 
     @property
     def categories(self) -> list[Category]:
         """The categories this hold names, in the usual order."""
-        return [c for c in Category if getattr(self, f"covers_{c.value}")]
+        named = {c.category for c in self.covered}
+        return [Category(c.key) for c in kinds.categories() if c.key in named]
 
     def set_categories(self, categories) -> None:
         """Name exactly these categories."""
-        chosen = {Category(c) for c in categories}
-        for category in Category:
-            setattr(self, f"covers_{category.value}", category in chosen)
+        chosen = list(dict.fromkeys(Category(c) for c in categories))
+        kept = [c for c in self.covered if c.category in chosen]
+        have = {c.category for c in kept}
+        self.covered = kept + [CoveredCategory(category=c) for c in chosen if c not in have]
 
     @property
     def until_case_closed(self) -> bool:
@@ -127,6 +144,19 @@ class Hold(Base):
         if self.released_at is not None:
             return "released"
         return "active" if self.is_active(at) else "expired"
+
+
+class CoveredCategory(Base):
+    """A record category a hold names (its key in records.kinds)."""
+
+    __tablename__ = "hold_categories"
+    __table_args__ = (
+        UniqueConstraint("hold_id", "category", name="uq_hold_categories_hold_category"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hold_id: Mapped[int] = mapped_column(ForeignKey("holds.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(40))
 
 
 class HoldPatron(Base):

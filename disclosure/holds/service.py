@@ -371,16 +371,19 @@ def _check_narrowing(categories: list[Category], stations: list, branch) -> None
             "Name workstations or a branch, not both: each computer belongs to one branch.",
             field="branch_id",
         )
-    if stations and set(categories) - coverage.KINDS_WITH_WORKSTATION:
+    with_workstation = coverage.categories_with_workstation()
+    if stations and set(categories) - with_workstation:
+        only = " or ".join(
+            CATEGORY_LABELS[c].lower() for c in CATEGORY_LABELS if c in with_workstation
+        )
         raise DomainError(
-            "Workstations narrow only computer sign-up and session logs. Choose only that kind of "
-            "record, or place a second hold for the others.",
+            f"Workstations narrow only {only}. Choose only that kind of record, or place a "
+            "second hold for the others.",
             field="workstation_codes",
         )
     if branch:
-        without = [
-            CATEGORY_LABELS[c].lower() for c in categories if c not in coverage.KINDS_WITH_BRANCH
-        ]
+        with_branch = coverage.categories_with_branch()
+        without = [CATEGORY_LABELS[c].lower() for c in categories if c not in with_branch]
         if without:
             raise DomainError(
                 f"A branch cannot narrow {' or '.join(without)}: they are not tied to a branch. "

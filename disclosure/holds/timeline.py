@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from disclosure.audit.telling import Telling, count, fields
-from disclosure.holds.coverage import RECORD_KINDS
+from disclosure.records import kinds
 
 _SCOPES = {
     "patrons": "named patrons",
@@ -16,14 +16,14 @@ _SCOPES = {
 def _placed(f, detail, session):
     # "scope=patrons patrons=1 workstations=0 covers loans=3 computer_sessions=2"
     covers = fields(detail.partition(" covers ")[2])
-    kinds = "; ".join(
-        f"{RECORD_KINDS[k].label if k in RECORD_KINDS else k}: {int(n):,}"
+    per_kind = "; ".join(
+        f"{kinds.REGISTRY[k].label if k in kinds.REGISTRY else k}: {int(n):,}"
         for k, n in covers.items()
     )
     total = sum(int(n) for n in covers.values())
     scope = f"Scope: {_SCOPES.get(f.get('scope'), f.get('scope', '—'))}."
     return f"{scope} When placed it covered {count(total, 'record')}" + (
-        f": {kinds}." if total else "."
+        f": {per_kind}." if total else "."
     )
 
 

@@ -3,6 +3,7 @@ and the disclosures of those records that a patron may be told about."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,94 +13,51 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.cases.models import Case, Production, ProductionItem
 from disclosure.cases.visibility import not_gagged
+from disclosure.records import kinds
 from disclosure.records import models as m
 
-# The kinds of record, in the order a report shows them, with the words a patron reads.
-KINDS: dict[str, str] = {
-    "registration": "Registration details",
-    "loans": "Loans",
-    "computer_sessions": "Computer sessions",
-    "interlibrary_loans": "Interlibrary loans",
-    "program_registrations": "Program registrations",
-    "ill_emails": "E-mails about interlibrary loans",
-    "mailing_lists": "Mailing-list subscriptions",
-}
 
-# What each kind is, in one line, for the report's summary.
-KIND_HINTS: dict[str, str] = {
-    "registration": "Your name, address and the other details on your library card.",
-    "loans": "Items you have borrowed, while we still keep the record.",
-    "computer_sessions": "Times you signed up for a public computer.",
-    "interlibrary_loans": "Items you asked us to borrow from another library.",
-    "program_registrations": "Programs and events you signed up for.",
-    "ill_emails": "Messages we sent you about interlibrary loans.",
-    "mailing_lists": "Lists you joined to hear about programs and events.",
-}
+class _PatronWords(Mapping):
+    """Each kind of record (records/kinds.py) in the words a patron reads, key -> words, in the
+    order a report shows them, always as registered."""
 
-# Columns per kind: (key, label). The JSON and CSV carry them all; the PDF shows PDF_COLUMNS.
-COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "registration": [
-        ("card_number", "Library card number"),
-        ("name", "Name"),
-        ("address", "Address"),
-        ("phone", "Phone"),
-        ("email", "E-mail"),
-        ("birth_year", "Year of birth"),
-        ("home_branch", "Home branch"),
-        ("registered_at", "Registered"),
-        ("card_expires_on", "Card expires"),
-        ("amount_owed", "Amount owed"),
-        ("guardian", "Guardian on file"),
-        ("minors", "Minors in your care"),
-    ],
-    "loans": [
-        ("item_title", "Title"),
-        ("item_barcode", "Item barcode"),
-        ("branch", "Branch"),
-        ("checked_out_at", "Borrowed"),
-        ("due_at", "Due"),
-        ("returned_at", "Returned"),
-        ("fine_settled", "Fines settled"),
-    ],
-    "computer_sessions": [
-        ("workstation", "Computer"),
-        ("branch", "Branch"),
-        ("started_at", "Started"),
-        ("ended_at", "Ended"),
-    ],
-    "interlibrary_loans": [
-        ("reference", "Request number"),
-        ("title", "Title"),
-        ("lending_library", "Lent by"),
-        ("status", "Status"),
-        ("requested_at", "Asked for"),
-        ("completed_at", "Completed"),
-    ],
-    "program_registrations": [
-        ("program", "Program"),
-        ("branch", "Branch"),
-        ("starts_on", "Starts"),
-        ("ends_on", "Ends"),
-        ("registered_at", "Signed up"),
-    ],
-    "ill_emails": [
-        ("ill_reference", "About request"),
-        ("sent_at", "Sent"),
-        ("to_address", "To"),
-        ("subject", "Subject"),
-        ("body", "Message"),
-    ],
-    "mailing_lists": [
-        ("list_name", "List"),
-        ("email", "E-mail"),
-        ("subscribed_at", "Joined"),
-        ("last_activity_at", "Last activity"),
-    ],
-}
-PDF_COLUMNS: dict[str, list[str]] = {
-    "loans": ["item_title", "branch", "checked_out_at", "due_at", "returned_at", "fine_settled"],
-    "ill_emails": ["ill_reference", "sent_at", "to_address", "subject"],
-}
+    def __getitem__(self, key: str) -> str:
+        return kinds.get(key).patron_label
+
+    def __iter__(self):
+        return iter(kinds.every_key())
+
+    def __len__(self) -> int:
+        return len(kinds.every_key())
+
+
+KINDS = _PatronWords()
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How a patron's report reads one kind of record: its rows, and their columns in the
+    patron's words."""
+
+    read: Callable[[Session, m.Patron, Scope], list[dict]]
+    columns: list[tuple[str, str]]  # (key, label): the JSON and CSV carry them all
+    pdf_columns: list[str] | None = None  # the PDF shows these (None: all of them)
+    as_facts: bool = False  # one record, shown as a list of facts rather than a one-row table
+
+
+# The readers, keyed by the registry's key (records/kinds.py).
+READERS: kinds.PerKind[Reader] = kinds.PerKind("patron report reader")
+
+
+def register(key: str, reader: Reader) -> Reader:
+    """Give a kind its reader (the built-in ones below; a new kind's, where it is added)."""
+    return READERS.register(key, reader)
+
+
+def reader_of(key: str) -> Reader:
+    """The kind's reader; a kind with none is read plainly, every column of its table, so that
+    no record that identifies the patron is left out of their report."""
+    return READERS[key] if key in READERS else _plain_reader(kinds.get(key))
 
 
 @dataclass(frozen=True)
@@ -158,8 +116,23 @@ def records_of(session: Session, patron: m.Patron, scope: Scope = Scope()) -> di
     """Every record of each kind in `scope` that identifies `patron`, as rows of raw values."""
     found: dict[str, list[dict]] = {}
     for kind in scope.kind_list:
-        found[kind] = _READERS[kind](session, patron, scope)
+        found[kind] = reader_of(kind).read(session, patron, scope)
     return found
+
+
+def _plain_reader(kind: kinds.RecordKind) -> Reader:
+    shown = [c.key for c in kind.table.columns if c.key not in ("id", kind.patron)]
+
+    def read(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
+        table = kind.table
+        query = (
+            select(table)
+            .where(kind.patron_of(table) == patron.id, *_in_range(kind.starts_of(table), scope))
+            .order_by(kind.starts_of(table).desc(), table.c.id)
+        )
+        return [{key: row._mapping[key] for key in shown} for row in session.execute(query)]
+
+    return Reader(read, [(key, key.replace("_", " ").capitalize()) for key in shown])
 
 
 def _registration(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
@@ -312,30 +285,122 @@ def _mailing_lists(session: Session, patron: m.Patron, scope: Scope) -> list[dic
     ]
 
 
-_READERS = {
-    "registration": _registration,
-    "loans": _loans,
-    "computer_sessions": _computer_sessions,
-    "interlibrary_loans": _interlibrary_loans,
-    "program_registrations": _program_registrations,
-    "ill_emails": _ill_emails,
-    "mailing_lists": _mailing_lists,
-}
+register(
+    kinds.PATRONS.key,
+    Reader(
+        _registration,
+        [
+            ("card_number", "Library card number"),
+            ("name", "Name"),
+            ("address", "Address"),
+            ("phone", "Phone"),
+            ("email", "E-mail"),
+            ("birth_year", "Year of birth"),
+            ("home_branch", "Home branch"),
+            ("registered_at", "Registered"),
+            ("card_expires_on", "Card expires"),
+            ("amount_owed", "Amount owed"),
+            ("guardian", "Guardian on file"),
+            ("minors", "Minors in your care"),
+        ],
+        as_facts=True,
+    ),
+)
+register(
+    kinds.LOANS.key,
+    Reader(
+        _loans,
+        [
+            ("item_title", "Title"),
+            ("item_barcode", "Item barcode"),
+            ("branch", "Branch"),
+            ("checked_out_at", "Borrowed"),
+            ("due_at", "Due"),
+            ("returned_at", "Returned"),
+            ("fine_settled", "Fines settled"),
+        ],
+        pdf_columns=[
+            "item_title",
+            "branch",
+            "checked_out_at",
+            "due_at",
+            "returned_at",
+            "fine_settled",
+        ],
+    ),
+)
+register(
+    kinds.COMPUTER_SESSIONS.key,
+    Reader(
+        _computer_sessions,
+        [
+            ("workstation", "Computer"),
+            ("branch", "Branch"),
+            ("started_at", "Started"),
+            ("ended_at", "Ended"),
+        ],
+    ),
+)
+register(
+    kinds.INTERLIBRARY_LOANS.key,
+    Reader(
+        _interlibrary_loans,
+        [
+            ("reference", "Request number"),
+            ("title", "Title"),
+            ("lending_library", "Lent by"),
+            ("status", "Status"),
+            ("requested_at", "Asked for"),
+            ("completed_at", "Completed"),
+        ],
+    ),
+)
+register(
+    kinds.PROGRAM_REGISTRATIONS.key,
+    Reader(
+        _program_registrations,
+        [
+            ("program", "Program"),
+            ("branch", "Branch"),
+            ("starts_on", "Starts"),
+            ("ends_on", "Ends"),
+            ("registered_at", "Signed up"),
+        ],
+    ),
+)
+register(
+    kinds.ILL_EMAILS.key,
+    Reader(
+        _ill_emails,
+        [
+            ("ill_reference", "About request"),
+            ("sent_at", "Sent"),
+            ("to_address", "To"),
+            ("subject", "Subject"),
+            ("body", "Message"),
+        ],
+        pdf_columns=["ill_reference", "sent_at", "to_address", "subject"],
+    ),
+)
+register(
+    kinds.MAILING_LIST_SUBSCRIPTIONS.key,
+    Reader(
+        _mailing_lists,
+        [
+            ("list_name", "List"),
+            ("email", "E-mail"),
+            ("subscribed_at", "Joined"),
+            ("last_activity_at", "Last activity"),
+        ],
+    ),
+)
 
 
 def kind_label(kind: str) -> str:
-    """The patron's words for a record kind, also for kinds named by other areas ('loan')."""
-    aliases = {
-        "loan": "loans",
-        "computer_session": "computer_sessions",
-        "interlibrary_loan": "interlibrary_loans",
-        "program_registration": "program_registrations",
-        "ill_email": "ill_emails",
-        "patron": "registration",
-        "mailing_list_subscription": "mailing_lists",
-    }
-    kind = aliases.get(kind, kind)
-    return KINDS.get(kind, kind.replace("_", " ").capitalize())
+    """The patron's words for a record kind, also for a former key of a production frozen
+    before the registry ('loan')."""
+    found = kinds.named(kind)
+    return found.patron_label if found else kind.replace("_", " ").capitalize()
 
 
 def case_disclosures_of(session: Session, patron_id: int) -> list[dict]:

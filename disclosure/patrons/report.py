@@ -17,6 +17,7 @@ from disclosure.dates import local_date, local_datetime
 from disclosure.patrons import gather, not_kept
 from disclosure.patrons.models import ConsentRelease, FrozenReport
 from disclosure.pdf import render_pdf, sha256
+from disclosure.records import kinds
 from disclosure.records.models import Patron
 
 
@@ -122,7 +123,7 @@ def to_json(document: dict, library_name: str) -> bytes:
         "counts": document["counts"],
         "records": {
             gather.KINDS[kind]: [
-                {label: _machine(row.get(key)) for key, label in gather.COLUMNS[kind]}
+                {label: _machine(row.get(key)) for key, label in gather.reader_of(kind).columns}
                 for row in rows
             ]
             for kind, rows in document["records"].items()
@@ -142,7 +143,7 @@ def to_csv(document: dict) -> bytes:
     writer.writerow(["section", "number", "field", "value"])
     for kind, rows in document["records"].items():
         for n, row in enumerate(rows, 1):
-            for key, label in gather.COLUMNS[kind]:
+            for key, label in gather.reader_of(kind).columns:
                 writer.writerow([gather.KINDS[kind], n, label, _machine(row.get(key))])
     for n, item in enumerate(document["disclosures"], 1):
         writer.writerow(["Disclosures", n, "To whom", item["to_whom"]])
@@ -160,18 +161,19 @@ def pdf_sections(document: dict) -> list[dict]:
     """The records as the PDF shows them: per kind, a heading, a hint, columns and text cells."""
     sections = []
     for kind, rows in document["records"].items():
-        keys = gather.PDF_COLUMNS.get(kind, [key for key, _ in gather.COLUMNS[kind]])
-        labels = dict(gather.COLUMNS[kind])
+        reader = gather.reader_of(kind)
+        keys = reader.pdf_columns or [key for key, _ in reader.columns]
+        labels = dict(reader.columns)
         sections.append(
             {
                 "kind": kind,
                 "title": gather.KINDS[kind],
-                "hint": gather.KIND_HINTS[kind],
+                "hint": kinds.get(kind).patron_hint,
                 "columns": [labels[k] for k in keys],
                 "rows": [[_human(row.get(k)) for k in keys] for row in rows],
                 # registration is one record: shown as a list of facts rather than a one-row table
-                "facts": [(label, _human(rows[0].get(key))) for key, label in gather.COLUMNS[kind]]
-                if kind == "registration" and rows
+                "facts": [(label, _human(rows[0].get(key))) for key, label in reader.columns]
+                if reader.as_facts and rows
                 else None,
             }
         )

@@ -6,129 +6,45 @@ with its line and column named, and the caller rolls back, so the database is un
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
 from disclosure.errors import DomainError
+from disclosure.records import kinds
 from disclosure.records import models as m
 
-
-@dataclass(frozen=True)
-class Column:
-    """One CSV column: its header, how to read it, whether it may be empty, and where it goes."""
-
-    name: str
-    kind: str  # text, int, date, datetime, decimal, bool, or ref:<lookup>
-    required: bool = True
-    target: str | None = None  # model attribute, when it differs from the header
-    help: str = ""
+Column = kinds.ImportColumn
 
 
 @dataclass(frozen=True)
 class Kind:
     """An importable kind of record."""
 
-    model: type
+    table: Table
     columns: tuple[Column, ...]
     description: str
 
 
-KINDS: dict[str, Kind] = {
+# What the library's records refer to, imported first: not kinds of library record (nothing of
+# a patron's is in them), so not in records/kinds.py.
+REFERENCES: dict[str, Kind] = {
     "branches": Kind(
-        m.Branch, (Column("code", "text"), Column("name", "text")), "library buildings"
+        m.Branch.__table__, (Column("code", "text"), Column("name", "text")), "library buildings"
     ),
     "workstations": Kind(
-        m.Workstation,
+        m.Workstation.__table__,
         (Column("code", "text"), Column("branch_code", "ref:branch", target="branch_id")),
         "public computers",
     ),
-    "patrons": Kind(
-        m.Patron,
-        (
-            Column("card_number", "text"),
-            Column("name", "text"),
-            Column("address", "text"),
-            Column("phone", "text", required=False),
-            Column("email", "text", required=False),
-            Column("birth_year", "int", required=False),
-            Column("card_expires_on", "date"),
-            Column("amount_owed", "decimal", required=False),
-            Column(
-                "guardian_card_number",
-                "ref:patron",
-                required=False,
-                target="guardian_id",
-                help="the guardian's card number, for a minor; the guardian must come earlier in "
-                "the file or be imported already",
-            ),
-            Column("home_branch_code", "ref:branch", required=False, target="home_branch_id"),
-        ),
-        "registered borrowers",
-    ),
-    "loans": Kind(
-        m.Loan,
-        (
-            Column("card_number", "ref:patron", target="patron_id"),
-            Column("branch_code", "ref:branch", target="branch_id"),
-            Column("item_barcode", "text"),
-            Column("item_title", "text"),
-            Column("checked_out_at", "datetime"),
-            Column("due_at", "datetime"),
-            Column("returned_at", "datetime", required=False),
-            Column("fine_settled", "bool", required=False),
-        ),
-        "checkouts and circulation history",
-    ),
-    "computer_sessions": Kind(
-        m.ComputerSession,
-        (
-            Column("workstation_code", "ref:workstation", target="workstation_id"),
-            Column("card_number", "ref:patron", required=False, target="patron_id"),
-            Column(
-                "signup_name",
-                "text",
-                required=False,
-                help="a walk-in's name at sign-up, when no card was used",
-            ),
-            Column("started_at", "datetime"),
-            Column("ended_at", "datetime", required=False),
-        ),
-        "computer sign-ups and sessions",
-    ),
-    "interlibrary_loans": Kind(
-        m.InterlibraryLoan,
-        (
-            Column("reference", "text"),
-            Column("card_number", "ref:patron", required=False, target="patron_id"),
-            Column("title", "text", required=False),
-            Column("lending_library", "text", required=False),
-            Column("status", "choice:" + "|".join(m.ILL_OPEN_STATUSES + m.ILL_COMPLETED_STATUSES)),
-            Column("department", "text"),
-            Column("requested_at", "datetime"),
-            Column("completed_at", "datetime", required=False),
-        ),
-        "interlibrary-loan requests",
-    ),
-    "ill_emails": Kind(
-        m.IllEmail,
-        (
-            Column("ill_reference", "ref:ill", target="ill_id"),
-            Column("sent_at", "datetime"),
-            Column("to_address", "text"),
-            Column("subject", "text"),
-            Column("body", "text", required=False),
-        ),
-        "e-mail messages about interlibrary loans",
-    ),
     "programs": Kind(
-        m.Program,
+        m.Program.__table__,
         (
             Column("code", "text"),
             Column("branch_code", "ref:branch", target="branch_id"),
@@ -138,27 +54,32 @@ KINDS: dict[str, Kind] = {
         ),
         "library programs and events",
     ),
-    "program_registrations": Kind(
-        m.ProgramRegistration,
-        (
-            Column("program_code", "ref:program", target="program_id"),
-            Column("card_number", "ref:patron", target="patron_id"),
-            Column("registered_at", "datetime"),
-        ),
-        "registrations for programs",
-    ),
-    "mailing_list_subscriptions": Kind(
-        m.MailingListSubscription,
-        (
-            Column("list_name", "ref:mailing_list", target="list_id", help="created when new"),
-            Column("card_number", "ref:patron", required=False, target="patron_id"),
-            Column("email", "text"),
-            Column("subscribed_at", "datetime"),
-            Column("last_activity_at", "datetime"),
-        ),
-        "mailing-list subscriptions",
-    ),
 }
+# A program's span, checked as a kind of record's is (records/kinds.py: starts and ends).
+REFERENCE_SPANS = {"programs": ("starts_on", "ends_on")}
+
+
+class _Importable(Mapping):
+    """Every importable kind, name -> Kind: the references, then the kinds of record in
+    records/kinds.py (with their CSV columns), always as registered."""
+
+    def __getitem__(self, name: str) -> Kind:
+        if name in REFERENCES:
+            return REFERENCES[name]
+        kind = kinds.get(name)
+        if not kind.import_columns:
+            raise KeyError(name)
+        return Kind(kind.table, kind.import_columns, kind.import_label)
+
+    def __iter__(self):
+        importable = [k.key for k in kinds.every() if k.import_columns]
+        return iter([*REFERENCES, *importable])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+KINDS = _Importable()
 
 LOOKUPS = {
     "branch": (m.Branch, m.Branch.code),
@@ -211,41 +132,42 @@ def import_rows(
             )
         _check_row(kind, values, line)
         batch.append(values)
-        if kind == "patrons":
+        if kind == kinds.PATRONS.key:
             # a guardian earlier in the same file must be found by the minors after it
-            _flush(session, spec.model, batch)
+            _flush(session, spec.table, batch)
             resolver.forget("patron")
             batch = []
         elif len(batch) >= BATCH:
-            _flush(session, spec.model, batch)
+            _flush(session, spec.table, batch)
             batch = []
         progress(1)
-    _flush(session, spec.model, batch)
+    _flush(session, spec.table, batch)
     return len(rows)
 
 
-def _flush(session: Session, model, batch: list[dict]) -> None:
+def _flush(session: Session, table, batch: list[dict]) -> None:
     if batch:
-        session.execute(insert(model), batch)
+        session.execute(insert(table), batch)
 
 
 def _check_row(kind: str, values: dict, line: int) -> None:
     if (
-        kind == "computer_sessions"
+        kind == kinds.COMPUTER_SESSIONS.key
         and not values.get("patron_id")
         and not values.get("signup_name")
     ):
         raise DomainError(f"line {line}, column card_number: give a card number or a signup_name.")
-    ends = {
-        "loans": ("checked_out_at", "returned_at"),
-        "computer_sessions": ("started_at", "ended_at"),
-        "programs": ("starts_on", "ends_on"),
-        "interlibrary_loans": ("requested_at", "completed_at"),
-    }
-    if kind in ends:
-        start, end = ends[kind]
+    span = REFERENCE_SPANS.get(kind) or _span(kind)
+    if span:
+        start, end = span
         if values.get(end) is not None and values[end] < values[start]:
             raise DomainError(f"line {line}, column {end}: it is earlier than {start}.")
+
+
+def _span(kind: str) -> tuple[str, str] | None:
+    """A kind of record's start and end columns, when it has an end."""
+    found = kinds.named(kind)
+    return (found.starts, found.ends) if found and found.ends else None
 
 
 class _Resolver:

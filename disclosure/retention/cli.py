@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from disclosure.db import db
-from disclosure.holds.coverage import RECORD_KINDS
+from disclosure.records import kinds
 from disclosure.retention import purge
 
 
@@ -22,9 +22,9 @@ def purge_command(dry_run: bool) -> None:
         report = purge.run_purge(engine, dry_run=True)
         click.echo("Dry run: nothing was changed.")
         for kind, result in report.results.items():
-            verb = "would be anonymised" if kind == "interlibrary_loans" else "would be deleted"
+            verb = "would be anonymised" if purge.STEPS[kind].anonymise else "would be deleted"
             click.echo(
-                f"  {RECORD_KINDS[kind].label}: {result.would_go} {verb}, {result.kept_held} "
+                f"  {kinds.get(kind).label}: {result.would_go} {verb}, {result.kept_held} "
                 "kept because of holds"
             )
         return
@@ -40,10 +40,8 @@ def purge_command(dry_run: bool) -> None:
     for kind, result in report.results.items():
         done = (
             f"{result.anonymised} anonymised"
-            if kind == "interlibrary_loans"
+            if purge.STEPS[kind].anonymise
             else f"{result.deleted} deleted"
         )
-        click.echo(
-            f"  {RECORD_KINDS[kind].label}: {done}, {result.kept_held} kept because of holds"
-        )
+        click.echo(f"  {kinds.get(kind).label}: {done}, {result.kept_held} kept because of holds")
     click.echo(f"Purge run {report.run_id} finished.")

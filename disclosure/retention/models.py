@@ -14,7 +14,7 @@ from disclosure.db import Base, UTCDateTime
 
 class RetentionRule(Base):
     """How many days a kind of record is kept after the event that starts its clock. A kind with
-    no row uses the default of docs/rules.md (retention.rules.DEFAULTS)."""
+    no row uses the default of docs/rules.md (retention.rules.defaults())."""
 
     __tablename__ = "retention_rules"
 

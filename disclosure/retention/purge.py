@@ -47,6 +47,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from disclosure import clock
 from disclosure.db import UTCDateTime
 from disclosure.holds import coverage, locks
+from disclosure.records import kinds
 from disclosure.records import models as m
 from disclosure.retention.models import (
     ComputerSessionStatistic,
@@ -54,7 +55,7 @@ from disclosure.retention.models import (
     PurgeRun,
     PurgeRunCount,
 )
-from disclosure.retention.rules import SPECS, current_rules
+from disclosure.retention.rules import current_rules
 
 STALE_AFTER = timedelta(minutes=10)
 # ids per batch window. SQLite rewrites every index page a batch touches into the WAL at each
@@ -108,11 +109,37 @@ class PurgeHooks:
 
 @dataclass(frozen=True)
 class Step:
+    """How the purge treats one kind of record (records.kinds): which of its records are past
+    retention, and how they go."""
+
     kind: str
-    table: object
     due: Callable[[datetime, date, int], object]  # (now, today, days) -> WHERE clause
     anonymise: bool = False
+    # 0 runs before the others, 2 after them (within a phase, in the kinds' display order)
+    phase: int = 1
+    # (at) -> WHERE clause on the kind's table: what a hold keeps (default: coverage.held)
+    held: Callable[[datetime], object] | None = None
+    # (conn, going) -> how many went, for kinds that keep statistics as they go
+    delete: Callable[[Connection, object], int] | None = None
     batch_size: int | None = None  # None: BATCH_SIZE for the backend
+
+    @property
+    def table(self):
+        """The kind's table."""
+        return kinds.get(self.kind).table
+
+
+STEPS: kinds.PerKind[Step] = kinds.PerKind("purge step")
+
+
+def register(step: Step) -> Step:
+    """Give a kind its purge step (the built-in ones below; a new kind's, where it is added)."""
+    return STEPS.register(step.kind, step)
+
+
+def steps() -> list[Step]:
+    """The steps in the order the purge runs them."""
+    return sorted(STEPS.values(), key=lambda s: s.phase)
 
 
 def _ill_completed(table, cutoff):
@@ -123,54 +150,99 @@ def _ill_completed(table, cutoff):
     )
 
 
-STEPS = [
-    # e-mails before their requests are anonymised: the hold predicate finds an e-mail's patron
-    # through its request.
+def _delete_counted(conn, table, going, key, moment) -> list[tuple]:
+    """Delete what `going` selects; (key, moment, how many) of what went. Deleted and counted in
+    one statement: grouped per UTC hour on PostgreSQL (a DELETE in a CTE), per row on SQLite
+    (DELETE ... RETURNING)."""
+    statement = table.delete().where(going)
+    if conn.dialect.name == "postgresql":
+        gone = statement.returning(key.label("key"), moment.label("moment")).cte("gone")
+        hour = func.date_trunc(
+            "hour", gone.c.moment, "UTC", type_=UTCDateTime()
+        )  # UTC hours: whole in any zone
+        return conn.execute(select(gone.c.key, hour, func.count()).group_by(gone.c.key, hour)).all()
+    return [(k, t, 1) for k, t in conn.execute(statement.returning(key, _raw(moment)))]
+
+
+def _delete_loans(conn, going) -> int:
+    rows = _delete_counted(conn, L, going, L.c.branch_id, L.c.checked_out_at)
+    _add_loans(conn, rows)
+    return sum(n for _k, _t, n in rows)
+
+
+def _delete_sessions(conn, going) -> int:
+    rows = _delete_counted(conn, S, going, S.c.workstation_id, S.c.started_at)
+    branch_of = dict(conn.execute(select(W.c.id, W.c.branch_id)).all())
+    _add_sessions(conn, [(branch_of[station], t, n) for station, t, n in rows])
+    return sum(n for _k, _t, n in rows)
+
+
+def _delete_patrons(conn, going) -> int:
+    # their loans and sessions go with them (ON DELETE CASCADE): count them first
+    ids = list(conn.scalars(select(P.c.id).where(going)))
+    if not ids:
+        return 0
+    _keep_patrons_statistics(conn, ids)
+    return conn.execute(P.delete().where(_id_in(conn, P.c.id, ids))).rowcount
+
+
+# e-mails before their requests are anonymised: the hold predicate finds an e-mail's patron
+# through its request.
+register(
     Step(
-        "ill_emails",
-        E,
+        kinds.ILL_EMAILS.key,
         lambda now, today, days: exists().where(
             ILL.c.id == E.c.ill_id, _ill_completed(ILL, now - timedelta(days=days))
         ),
-    ),
+        phase=0,
+    )
+)
+register(
     Step(
-        "interlibrary_loans",
-        ILL,
+        kinds.INTERLIBRARY_LOANS.key,
         lambda now, today, days: and_(
             ILL.c.anonymised_at.is_(None), _ill_completed(ILL, now - timedelta(days=days))
         ),
         anonymise=True,
-    ),
+    )
+)
+register(
     Step(
-        "loans",
-        L,
+        kinds.LOANS.key,
         lambda now, today, days: and_(
             L.c.returned_at.is_not(None),
             L.c.fine_settled.is_(True),
             L.c.returned_at <= now - timedelta(days=days),
         ),
-    ),
+        delete=_delete_loans,
+    )
+)
+register(
     Step(
-        "computer_sessions",
-        S,
+        kinds.COMPUTER_SESSIONS.key,
         lambda now, today, days: S.c.started_at <= now - timedelta(days=days),
-    ),
+        delete=_delete_sessions,
+    )
+)
+register(
     Step(
-        "program_registrations",
-        PR,
+        kinds.PROGRAM_REGISTRATIONS.key,
         lambda now, today, days: PR.c.program_id.in_(
             select(PG.c.id).where(PG.c.ends_on < today - timedelta(days=days))
         ),
-    ),
+    )
+)
+register(
     Step(
-        "mailing_list_subscriptions",
-        MS,
+        kinds.MAILING_LIST_SUBSCRIPTIONS.key,
         lambda now, today, days: MS.c.last_activity_at <= now - timedelta(days=days),
-    ),
-    # last: a patron goes only when nothing of theirs is held and nothing is on loan or owed
+    )
+)
+# last: a patron goes only when nothing of theirs is held (their registration or any record of
+# theirs, not only their record) and nothing is on loan or owed
+register(
     Step(
-        "patrons",
-        P,
+        kinds.PATRONS.key,
         lambda now, today, days: and_(
             P.c.card_expires_on < today - timedelta(days=days),
             P.c.amount_owed == 0,
@@ -178,16 +250,18 @@ STEPS = [
                 L.c.patron_id == P.c.id, or_(L.c.returned_at.is_(None), L.c.fine_settled.is_(False))
             ),
         ),
+        phase=2,
+        held=lambda at: coverage.patron_records_held(P.c.id, at=at),
+        delete=_delete_patrons,
         batch_size=5000,
-    ),
-]
-assert {s.kind for s in STEPS} == {s.kind for s in SPECS}, "every retention rule has a purge step"
+    )
+)
 
 
 def not_held(step: Step, at: datetime):
-    """The hold rule for a step (patrons: nothing of theirs held, not only their record)."""
-    if step.kind == "patrons":
-        return not_(coverage.patron_records_held(P.c.id, at=at))
+    """The hold rule for a step: not covered by an active hold (holds.coverage)."""
+    if step.held is not None:
+        return not_(step.held(at))
     return not_(coverage.held(step.kind, step.table, at=at))
 
 
@@ -215,10 +289,10 @@ def run_purge(
         run_id = _claim(conn, trigger, at)
         report = PurgeReport(run_id=run_id, dry_run=False)
         try:
-            for step in STEPS:
+            for step in steps():
                 size = batch_size or step.batch_size or BATCH_SIZE.get(conn.dialect.name, 20_000)
                 report.results[step.kind] = _purge_kind(
-                    conn, run_id, step, rules[step.kind], at, today, progress, hooks, size
+                    conn, run_id, step, _days(rules, step), at, today, progress, hooks, size
                 )
         except BaseException:
             _finish(conn, run_id, "failed")
@@ -234,9 +308,9 @@ def due_counts(bind: Engine | Connection) -> dict[str, int]:
         today = clock.local(at).date()
         return {
             s.kind: conn.scalar(
-                select(func.count()).select_from(s.table).where(s.due(at, today, rules[s.kind]))
+                select(func.count()).select_from(s.table).where(s.due(at, today, _days(rules, s)))
             )
-            for s in STEPS
+            for s in steps()
         }
 
 
@@ -247,8 +321,8 @@ def _count(conn, step, *where) -> int:
 def _dry_run(conn, rules, at, today) -> PurgeReport:
     report = PurgeReport(run_id=None, dry_run=True)
     with _transaction(conn):
-        for step in STEPS:
-            due = step.due(at, today, rules[step.kind])
+        for step in steps():
+            due = step.due(at, today, _days(rules, step))
             going = _count(conn, step, due, not_held(step, at))
             report.results[step.kind] = KindResult(
                 would_go=going, kept_held=_count(conn, step, due) - going
@@ -304,35 +378,8 @@ def _apply(conn, step: Step, going, at) -> int:
             .where(going)
             .values(patron_id=None, title=None, lending_library=None, anonymised_at=at)
         ).rowcount
-    if step.kind in ("loans", "computer_sessions"):
-        # deleted and counted in one statement; the statistics come back grouped per UTC hour
-        # on PostgreSQL (a DELETE in a CTE), per row on SQLite (DELETE ... RETURNING)
-        moment = table.c.checked_out_at if step.kind == "loans" else table.c.started_at
-        key = table.c.branch_id if step.kind == "loans" else table.c.workstation_id
-        statement = table.delete().where(going)
-        if conn.dialect.name == "postgresql":
-            gone = statement.returning(key.label("key"), moment.label("moment")).cte("gone")
-            hour = func.date_trunc(
-                "hour", gone.c.moment, "UTC", type_=UTCDateTime()
-            )  # UTC hours: whole in any zone
-            rows = conn.execute(
-                select(gone.c.key, hour, func.count()).group_by(gone.c.key, hour)
-            ).all()
-        else:
-            rows = [(k, t, 1) for k, t in conn.execute(statement.returning(key, _raw(moment)))]
-        if step.kind == "loans":
-            _add_loans(conn, rows)
-        else:
-            branch_of = dict(conn.execute(select(W.c.id, W.c.branch_id)).all())
-            _add_sessions(conn, [(branch_of[station], t, n) for station, t, n in rows])
-        return sum(n for _k, _t, n in rows)
-    if step.kind == "patrons":
-        # their loans and sessions go with them (ON DELETE CASCADE): count them first
-        ids = list(conn.scalars(select(table.c.id).where(going)))
-        if not ids:
-            return 0
-        _keep_patrons_statistics(conn, ids)
-        return conn.execute(table.delete().where(_id_in(conn, table.c.id, ids))).rowcount
+    if step.delete is not None:
+        return step.delete(conn, going)
     return conn.execute(table.delete().where(going)).rowcount
 
 
@@ -454,7 +501,7 @@ def _claim(conn, trigger: str, at: datetime) -> int:
             insert(COUNTS),
             [
                 {"run_id": run_id, "kind": s.kind, "deleted": 0, "anonymised": 0, "kept_held": 0}
-                for s in STEPS
+                for s in steps()
             ],
         )
     return run_id
@@ -469,6 +516,11 @@ def _finish(conn, run_id: int, status: str) -> None:
 
 def _rules(conn) -> dict[str, int]:
     return current_rules(conn)
+
+
+def _days(rules: dict[str, int], step: Step) -> int:
+    """The days the kind's retention rule keeps it."""
+    return rules[kinds.get(step.kind).retention]
 
 
 # ---- transactions: one per batch; a test's pinned connection gets savepoints ----------------

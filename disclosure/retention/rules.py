@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.audit import service as audit
 from disclosure.errors import DomainError
+from disclosure.records import kinds
 from disclosure.retention.models import RetentionRule
 
 MAX_DAYS = 3650
@@ -21,7 +22,7 @@ MAX_DAYS = 3650
 class RuleSpec:
     """A kind of record as the schedule describes it."""
 
-    kind: str
+    kind: str  # the retention key (records.kinds: RecordKind.retention)
     label: str  # the records, plural: "Computer sign-up and session logs"
     default_days: int
     event: str  # what starts the clock: "the session"
@@ -33,9 +34,29 @@ class RuleSpec:
     footnote: str = ""
 
 
-SPECS: list[RuleSpec] = [
+# One rule per retention key of records.kinds (a kind's `retention`, by default its own key).
+RULES: kinds.PerKind[RuleSpec] = kinds.PerKind("retention rule", kinds.retention_keys)
+SPECS = RULES.values()  # in display order, always as registered
+
+
+def register(spec: RuleSpec) -> RuleSpec:
+    """Give a retention key its rule (the built-in ones below; a new kind's, where it is added)."""
+    return RULES.register(spec.kind, spec)
+
+
+register(
     RuleSpec(
-        "loans",
+        kinds.PATRONS.retention,
+        "Expired library cards with nothing owed and nothing on loan",
+        0,
+        "the card expires",
+        "deleted",
+        source="consortium privacy policy",
+    )
+)
+register(
+    RuleSpec(
+        kinds.LOANS.retention,
         "Circulation history (loans once returned and settled)",
         60,
         "the item is returned",
@@ -43,60 +64,65 @@ SPECS: list[RuleSpec] = [
         plural=False,
         source="library privacy policy",
         footnote="Monthly counts per branch are kept for statistics, without names.",
-    ),
+    )
+)
+register(
     RuleSpec(
-        "computer_sessions",
+        kinds.COMPUTER_SESSIONS.retention,
         "Computer sign-up and session logs",
         3,
         "the session",
         "deleted",
         source="consortium privacy policy",
         footnote="Daily counts per branch are kept for statistics, without names.",
-    ),
+    )
+)
+register(
     RuleSpec(
-        "program_registrations",
-        "Program registrations",
-        0,
-        "the program ends",
-        "deleted",
-        source="library privacy policy",
-    ),
-    RuleSpec(
-        "interlibrary_loans",
+        kinds.INTERLIBRARY_LOANS.retention,
         "Interlibrary-loan requests",
         0,
         "the request is completed",
         "stripped of the patron's name and of what was asked for",
         source="interlibrary-loan service's data policy",
         footnote="Their status and department are kept for statistics.",
-    ),
+    )
+)
+register(
     RuleSpec(
-        "ill_emails",
+        kinds.PROGRAM_REGISTRATIONS.retention,
+        "Program registrations",
+        0,
+        "the program ends",
+        "deleted",
+        source="library privacy policy",
+    )
+)
+register(
+    RuleSpec(
+        kinds.ILL_EMAILS.retention,
         "E-mail messages about interlibrary-loan requests",
         0,
         "the request is completed",
         "deleted",
         source="interlibrary-loan service's data policy",
-    ),
+    )
+)
+register(
     RuleSpec(
-        "mailing_list_subscriptions",
+        kinds.MAILING_LIST_SUBSCRIPTIONS.retention,
         "Mailing-list subscriptions",
         183,
         "the last activity",
         "deleted",
         source="library privacy policy: six months without activity",
-    ),
-    RuleSpec(
-        "patrons",
-        "Expired library cards with nothing owed and nothing on loan",
-        0,
-        "the card expires",
-        "deleted",
-        source="consortium privacy policy",
-    ),
-]
-SPEC_BY_KIND = {s.kind: s for s in SPECS}
-DEFAULTS = {s.kind: s.default_days for s in SPECS}
+    )
+)
+
+
+def defaults() -> dict[str, int]:
+    """Days kept per retention key when the Director has set nothing (DOMAIN.md's defaults)."""
+    return {key: spec.default_days for key, spec in RULES.items()}
 
 
 @dataclass(frozen=True)
@@ -114,7 +140,7 @@ class RetentionLine:
 def current_rules(bind) -> dict[str, int]:
     """Days kept per kind: the Director's settings over the defaults (`bind`: a Session or a
     Connection; the purge reads them through its own connection)."""
-    rules = dict(DEFAULTS)
+    rules = defaults()
     rows = bind.execute(select(RetentionRule.kind, RetentionRule.days)).all()
     rules.update({kind: days for kind, days in rows if kind in rules})
     return rules
@@ -154,7 +180,7 @@ def update_rules(session: Session, actor, days_by_kind: dict[str, int]) -> list[
     rules = current_rules(session)
     changed = []
     for kind, days in days_by_kind.items():
-        if kind not in DEFAULTS:
+        if kind not in RULES:
             raise DomainError(f"Unknown kind of record: {kind}.")
         if days is None or days < 0 or days > MAX_DAYS:
             raise DomainError(f"Give a whole number of days from 0 to {MAX_DAYS}.", field=kind)

@@ -185,12 +185,16 @@ def _fill_holds(session, rng, director) -> dict:
                 placed_at=placed,
                 placed_by_id=director.id,
                 expires_at=placed + timedelta(days=90),
-                covers_loans=True,
                 scope="library",
             )
         )
     if holds:
-        session.execute(insert(holds_models.Hold), holds)
+        ids = session.scalars(
+            insert(holds_models.Hold).returning(holds_models.Hold.id), holds
+        ).all()
+        session.execute(
+            insert(holds_models.CoveredCategory), [dict(hold_id=i, category="loans") for i in ids]
+        )
     return {"holds": len(holds)}
 
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
+COVERS = "EXISTS (SELECT 1 FROM hold_categories hc WHERE hc.hold_id = h.id AND hc.category = '{}')"
 ACTIVE = (
-    "h.released_at IS NULL AND h.{covers} AND (h.expires_at > :now OR (c.court_order_received AND "
+    "h.released_at IS NULL AND {covers} AND (h.expires_at > :now OR (c.court_order_received AND "
     "c.closed_at IS NULL)) AND (h.window_start IS NULL OR {ends} IS NULL OR {ends} >= "
     "h.window_start) AND (h.window_end IS NULL OR {starts} < h.window_end)"
 )
@@ -16,7 +17,7 @@ ACTIVE = (
 # A hold naming workstations cannot narrow loans (the hold form refuses it); if one did, it
 # would keep every loan: evaluated once, not per row.
 ANYWHERE = (
-    "h.released_at IS NULL AND h.{covers} AND (h.expires_at > :now OR (c.court_order_received AND "
+    "h.released_at IS NULL AND {covers} AND (h.expires_at > :now OR (c.court_order_received AND "
     "c.closed_at IS NULL))"
 )
 
@@ -31,9 +32,9 @@ DELETE FROM loans WHERE returned_at IS NOT NULL AND fine_settled AND returned_at
   OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id WHERE h.scope = 'library' AND {active}))
 """.format(
     active=ACTIVE.format(
-        covers="covers_loans", starts="loans.checked_out_at", ends="loans.returned_at"
+        covers=COVERS.format("loans"), starts="loans.checked_out_at", ends="loans.returned_at"
     ),
-    anywhere=ANYWHERE.format(covers="covers_loans"),
+    anywhere=ANYWHERE.format(covers=COVERS.format("loans")),
 )
 
 SESSIONS = """
@@ -51,7 +52,7 @@ DELETE FROM computer_sessions WHERE started_at <= :cutoff AND NOT (
   OR EXISTS (SELECT 1 FROM holds h JOIN cases c ON c.id = h.case_id WHERE h.scope = 'library' AND {active}))
 """.format(
     active=ACTIVE.format(
-        covers="covers_computer_sessions",
+        covers=COVERS.format("computer_sessions"),
         starts="computer_sessions.started_at",
         ends="coalesce(computer_sessions.ended_at, computer_sessions.started_at)",
     )

@@ -9,7 +9,7 @@ from sqlalchemy import insert, text
 
 from disclosure.auth.models import User
 from disclosure.cases.models import Case
-from disclosure.holds.models import Hold, HoldPatron, HoldWorkstation
+from disclosure.holds.models import CoveredCategory, Hold, HoldPatron, HoldWorkstation
 from disclosure.records.models import Branch, Workstation
 
 BRANCHES, WORKSTATIONS, PATRONS, CASES = 10, 200, 50_000, 100
@@ -133,7 +133,7 @@ def _holds(conn, now) -> None:
             for i in range(1, CASES + 1)
         ],
     )
-    holds, patrons, stations = [], [], []
+    holds, categories, patrons, stations = [], [], [], []
     for k in range(1, 1001):
         h = dict(
             id=k,
@@ -143,17 +143,12 @@ def _holds(conn, now) -> None:
             expires_at=now + timedelta(days=80),
             placed_at=now,
             placed_by_id=1,
-            covers_loans=True,
-            covers_computer_sessions=True,
-            covers_interlibrary_loans=False,
-            covers_program_registrations=False,
-            covers_mailing_list_subscriptions=False,
-            covers_patrons=False,
             branch_id=None,
             window_start=None,
             window_end=None,
             scope="library",
         )
+        covers_loans = True
         if k <= 600:
             h["scope"] = "patrons"
             patrons += [
@@ -162,9 +157,9 @@ def _holds(conn, now) -> None:
             ]
         elif k <= 800:
             day = now - timedelta(days=2 + k % 8)
+            covers_loans = False
             h.update(
                 scope="workstations",
-                covers_loans=False,
                 window_start=day,
                 window_end=day + timedelta(days=2),
             )
@@ -176,15 +171,18 @@ def _holds(conn, now) -> None:
                 branch_id=1 + k % BRANCHES,
                 window_start=day,
                 window_end=day + timedelta(days=1),
-                covers_loans=k <= 820,
             )
+            covers_loans = k <= 820
         else:
             moment = now - timedelta(days=k % 10, hours=k % 24)
-            h.update(
-                window_start=moment, window_end=moment + timedelta(minutes=30), covers_loans=False
-            )
+            h.update(window_start=moment, window_end=moment + timedelta(minutes=30))
+            covers_loans = False
         holds.append(h)
+        categories.append(dict(hold_id=k, category="computer_sessions"))
+        if covers_loans:
+            categories.append(dict(hold_id=k, category="loans"))
     conn.execute(insert(Hold.__table__), holds)
+    conn.execute(insert(CoveredCategory.__table__), categories)
     conn.execute(insert(HoldPatron.__table__), patrons)
     conn.execute(insert(HoldWorkstation.__table__), stations)
     if conn.dialect.name == "postgresql":

@@ -48,7 +48,7 @@ def decided(session):
 
 
 def _freeze(session, d, **criteria):
-    values = {"kinds": ["patron", "loan", "computer_session"], **criteria}
+    values = {"kinds": ["patrons", "loans", "computer_sessions"], **criteria}
     return productions.freeze(
         session,
         d["director"],
@@ -71,11 +71,11 @@ def test_production_frozen_copy_survives_deleting_the_original_records(session, 
     session.expire_all()
     frozen = session.get(Production, production.id)
     assert sorted((i.record_kind, i.record_id) for i in frozen.items) == sorted(
-        [("patron", patron.id)]
-        + [("loan", loan.id) for loan in decided["loans"]]
-        + [("computer_session", decided["sessions"][0].id)]
+        [("patrons", patron.id)]
+        + [("loans", loan.id) for loan in decided["loans"]]
+        + [("computer_sessions", decided["sessions"][0].id)]
     )
-    loan_copy = next(i for i in frozen.items if i.record_kind == "loan")
+    loan_copy = next(i for i in frozen.items if i.record_kind == "loans")
     assert (
         loan_copy.patron_id == patron.id
         and loan_copy.data["patron_card_number"] == patron.card_number
@@ -100,9 +100,9 @@ def test_manifest_carries_each_files_sha256_and_the_downloads_match(
         body = client.get(f"{base}/{name}").data
         assert manifest["files"][name] == hashlib.sha256(body).hexdigest()
     assert manifest["case"] == decided["case"].reference and manifest["total"] == 4
-    assert manifest["counts"] == {"computer_session": 1, "loan": 2, "patron": 1}
+    assert manifest["counts"] == {"computer_sessions": 1, "loans": 2, "patrons": 1}
     rows = list(csv.DictReader(io.StringIO(client.get(f"{base}/records.csv").data.decode())))
-    assert {r["kind"] for r in rows} == {"patron", "loan", "computer_session"}
+    assert {r["kind"] for r in rows} == {"patrons", "loans", "computer_sessions"}
     assert "pin_hash" not in rows[0]  # secrets are never part of a release
     assert client.get(f"{base}/../../etc").status_code == 404
 
@@ -115,7 +115,7 @@ def test_production_needs_a_decision_to_comply(session):
             session,
             director,
             case,
-            productions.Criteria(kinds=["loan"], card_number="x"),
+            productions.Criteria(kinds=["loans"], card_number="x"),
             recipient="r",
             authority="a",
         )
@@ -137,7 +137,7 @@ def test_production_by_workstation_and_time_window_picks_only_those_sessions(ses
         workstation_code=station.code,
         starts_at=start,
         ends_at=end,
-        kinds=["computer_session", "loan"],
+        kinds=["computer_sessions", "loans"],
     )
     ids = {i.record_id for i in production.items}
     assert (
@@ -159,7 +159,7 @@ def test_preview_then_release_on_the_page(client, login_as, session, decided):
     url = f"/cases/{case.id}/productions/new"
     form = {
         "card_number": decided["patron"].card_number,
-        "kinds": ["loan"],
+        "kinds": ["loans"],
         "recipient": "Det. Hale",
         "authority": "Subpoena",
         "action": "preview",
@@ -170,7 +170,7 @@ def test_preview_then_release_on_the_page(client, login_as, session, decided):
         sorted(
             productions.select_records(
                 session,
-                productions.Criteria(kinds=["loan"], card_number=decided["patron"].card_number),
+                productions.Criteria(kinds=["loans"], card_number=decided["patron"].card_number),
             ),
             key=lambda r: (r.kind, r.record_id),
         )
@@ -185,7 +185,7 @@ def test_preview_then_release_on_the_page(client, login_as, session, decided):
 
 
 def test_release_refuses_when_the_records_changed_since_the_preview(session, decided):
-    criteria = productions.Criteria(kinds=["loan"], card_number=decided["patron"].card_number)
+    criteria = productions.Criteria(kinds=["loans"], card_number=decided["patron"].card_number)
     seen = productions.digest(
         sorted(productions.select_records(session, criteria), key=lambda r: (r.kind, r.record_id))
     )

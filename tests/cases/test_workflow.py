@@ -83,7 +83,7 @@ def test_each_kind_walks_from_intake_to_closure(kind, people, session, app_conte
             "Motion to quash filed." if kind == "fisa_order" else "",
         )
     if case.decision in ("comply", "comply_in_part"):
-        criteria = productions.Criteria(kinds=["loan"], card_number=patron.card_number)
+        criteria = productions.Criteria(kinds=["loans"], card_number=patron.card_number)
         productions.freeze(
             session, director, case, criteria, recipient="Det. Hale", authority="the paper"
         )

@@ -33,7 +33,7 @@ def _hold(session, case, director, *, renewed: bool = False):
         window_start=factories.at(2026, 2, 27, 20),
         window_end=factories.at(2026, 2, 28, 0),
     )
-    hold.set_categories([holds.Category.COMPUTER_SESSIONS, holds.Category.LOANS])
+    hold.set_categories(["computer_sessions", "loans"])
     hold.patrons = [holds.HoldPatron(patron_id=patron.id)]
     hold.workstations = [holds.HoldWorkstation(workstation_id=station.id)]
     if renewed:

@@ -139,7 +139,7 @@ def _plain_cases(session, u, other) -> None:
         session,
         u["director"],
         subpoena,
-        productions.Criteria(kinds=["loan"], card_number=other.card_number),
+        productions.Criteria(kinds=["loans"], card_number=other.card_number),
         recipient="Hillsboro Police Department",
         authority="Subpoena 26JE-CR00777",
     )
@@ -216,7 +216,7 @@ def _gagged_case(session, u, touched) -> None:
         session,
         u["director"],
         case,
-        productions.Criteria(kinds=["loan", "computer_session"], card_number=touched.card_number),
+        productions.Criteria(kinds=["loans", "computer_sessions"], card_number=touched.card_number),
         recipient=CANARY_OFFICER,
         authority=f"NSL {CANARY_DOCKET}",
     )

@@ -41,13 +41,13 @@ def test_the_report_lists_every_kind_of_record_with_the_right_counts(app, sessio
     data = report_json(report)
     assert {kind: len(rows) for kind, rows in data["records"].items()} == EVERY_KIND
     assert report.counts == {
-        "registration": 1,
+        "patrons": 1,
         "loans": 3,
         "computer_sessions": 2,
         "interlibrary_loans": 1,
         "program_registrations": 1,
         "ill_emails": 2,
-        "mailing_lists": 1,
+        "mailing_list_subscriptions": 1,
         "disclosures": 0,
     }
     assert data["records"]["Registration details"][0]["E-mail"] == patron.email

@@ -116,6 +116,21 @@ def test_the_purge_skips_records_held_by_workstation(session):
     assert ids(session, m.ComputerSession) == {kept.id}
 
 
+def test_a_hold_naming_a_patron_and_a_computer_keeps_only_their_sessions_on_that_computer(
+    session,
+):
+    patron, someone_else = f.patron(session), f.patron(session)
+    named, other = f.workstation(session), f.workstation(session)
+    kept = f.computer_session(session, named, patron, days_ago=10)
+    elsewhere = f.computer_session(session, other, patron, days_ago=10)
+    not_theirs = f.computer_session(session, named, someone_else, days_ago=10)
+    f.hold(session, patrons=[patron], workstations=[named], categories=["computer_sessions"])
+    run(session)
+    assert ids(session, m.ComputerSession) == {kept.id}
+    assert elsewhere.id not in ids(session, m.ComputerSession)
+    assert not_theirs.id not in ids(session, m.ComputerSession)
+
+
 def test_the_purge_skips_records_held_by_branch(session):
     branch, elsewhere = f.branch(session), f.branch(session)
     kept_session = f.computer_session(session, f.workstation(session, branch), days_ago=10)

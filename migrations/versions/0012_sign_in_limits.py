@@ -1,7 +1,7 @@
 """auth: sign-in limits kept in the database for staff accounts, cards and addresses
 
-Revision ID: 0011_sign_in_limits
-Revises: 0010_scheduler_heartbeat
+Revision ID: 0012_sign_in_limits
+Revises: 0011_scheduler_heartbeat
 Create Date: 2026-12-02 16:40:00
 
 The patrons' own lock table gives way to one table for every kind of sign-in; its rows are
@@ -13,8 +13,8 @@ from alembic import op
 
 import disclosure.db
 
-revision = "0011_sign_in_limits"
-down_revision = "0010_scheduler_heartbeat"
+revision = "0012_sign_in_limits"
+down_revision = "0011_scheduler_heartbeat"
 branch_labels = None
 depends_on = None
 

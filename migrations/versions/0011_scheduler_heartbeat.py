@@ -1,7 +1,7 @@
 """ops: the scheduler's heartbeat, read by /healthz
 
-Revision ID: 0010_scheduler_heartbeat
-Revises: 0009_report_productions
+Revision ID: 0011_scheduler_heartbeat
+Revises: 0010_record_kinds
 Create Date: 2026-12-02 17:00:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import disclosure.db
 
-revision = "0010_scheduler_heartbeat"
-down_revision = "0009_report_productions"
+revision = "0011_scheduler_heartbeat"
+down_revision = "0010_record_kinds"
 branch_labels = None
 depends_on = None
 
