@@ -49,7 +49,6 @@ def _configure(app: Flask, settings: Settings) -> None:
         and not settings.extra.get("insecure_cookies", False),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=21 * 1024 * 1024,  # a 20 MiB scan plus the form around it
         WTF_CSRF_TIME_LIMIT=None,  # a clerk may keep the intake form open a long time
         RATELIMIT_ENABLED=settings.extra.get("ratelimit", True),
         TESTING=settings.extra.get("testing", False),
@@ -58,10 +57,11 @@ def _configure(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals.update(
         library_name=settings.library_name, clock=clock, url_map_endpoints=app.view_functions
     )
-    from disclosure.web import filters, security
+    from disclosure.web import boundary, filters, security
 
     filters.init_app(app)
     security.init_app(app)
+    boundary.init_app(app)  # before the blueprints: ids in their URLs are bounded
 
 
 def _init_login(app: Flask) -> None:
@@ -96,6 +96,8 @@ def _area_blueprints():
 
 
 def _register_errors(app: Flask) -> None:
+    from disclosure.web import boundary
+
     # One body for "missing" and "not yours": a 404 must not tell the two apart.
     @app.errorhandler(404)
     def not_found(_err):
@@ -111,9 +113,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_err):
-        return render_template(
-            "errors/400.html", reason="That file is too large: scans may be up to 20 MiB."
-        ), 413
+        return render_template("errors/400.html", reason=boundary.TOO_LARGE), 413
 
     @app.errorhandler(429)
     def too_many(_err):
