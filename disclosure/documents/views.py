@@ -42,6 +42,12 @@ def _document_or_404(document_id: int):
     return document
 
 
+def _documents_page(case_id: int | None) -> str:
+    """Where a document's page of origin is: its case's documents, or (no case: an annual
+    report) the annual reports."""
+    return url_for(".case_documents", case_id=case_id) if case_id else url_for(".annual_report")
+
+
 def pdf_response(data: bytes, file_name: str, *, download: bool = False) -> Response:
     """A PDF answer that no shared cache keeps (these are confidential)."""
     response = Response(data, mimetype="application/pdf")
@@ -148,14 +154,14 @@ def letter_finalize(document_id: int):
         service.finalize(db.session, current_user, document)
     except DomainError as err:
         flash(err.message, "error")
-        return redirect(url_for(".case_documents", case_id=document.case_id))
+        return redirect(_documents_page(document.case_id))
     db.session.commit()
     flash(
         f"Final. The letter is kept with case {document.case.reference}; SHA-256 "
         f"{document.sha256[:16]}…",
         "success",
     )
-    return redirect(url_for(".case_documents", case_id=document.case_id))
+    return redirect(_documents_page(document.case_id))
 
 
 @bp.route("/<int:document_id>/delete", methods=["POST"])
@@ -170,10 +176,10 @@ def letter_delete(document_id: int):
         service.delete_draft(db.session, current_user, document)
     except DomainError as err:
         flash(err.message, "error")
-        return redirect(url_for(".case_documents", case_id=case_id))
+        return redirect(_documents_page(case_id))
     db.session.commit()
     flash("Draft deleted.", "success")
-    return redirect(url_for(".case_documents", case_id=case_id))
+    return redirect(_documents_page(case_id))
 
 
 @bp.route("/<int:document_id>.pdf")
