@@ -26,7 +26,7 @@ from disclosure.ops import area as ops_area
 from disclosure.patrons import area as patrons_area
 from disclosure.retention import area as retention_area
 from disclosure.web import area as web_area
-from disclosure.web import filters, security
+from disclosure.web import boundary, filters, security
 from disclosure.web.limits import limiter
 
 csrf = CSRFProtect()
@@ -87,7 +87,6 @@ def _configure(app: Flask, settings: Settings) -> None:
         and not settings.extra.get("insecure_cookies", False),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        MAX_CONTENT_LENGTH=21 * 1024 * 1024,  # a 20 MiB scan plus the form around it
         WTF_CSRF_TIME_LIMIT=None,  # a clerk may keep the intake form open a long time
         RATE_LIMITS=settings.extra.get("ratelimit", True),
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
@@ -100,6 +99,7 @@ def _configure(app: Flask, settings: Settings) -> None:
     )
     filters.init_app(app)
     security.init_app(app)
+    boundary.init_app(app)  # before the blueprints: ids in their URLs are bounded
 
 
 def _init_login(app: Flask) -> None:
@@ -126,9 +126,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_err):
-        return render_template(
-            "errors/400.html", reason="That file is too large: scans may be up to 20 MiB."
-        ), 413
+        return render_template("errors/400.html", reason=boundary.TOO_LARGE), 413
 
     @app.errorhandler(429)
     def too_many(_err):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     EmailField,
@@ -14,23 +13,26 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from disclosure.auth.models import ROLE_LABELS
-from disclosure.web.forms import options
+from disclosure.web.forms import PASSWORD_MAX, BaseForm, options
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     """Staff sign-in."""
 
     username = StringField(
         "Username", validators=[DataRequired(message="Enter your username."), Length(max=64)]
     )
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(message="Enter your password."), Length(max=PASSWORD_MAX)],
+    )
 
 
 def role_choices():
     return options((role.value, label) for role, label in ROLE_LABELS.items())
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     """Create or edit a staff account (administrator)."""
 
     username = StringField(
@@ -54,25 +56,33 @@ class UserForm(FlaskForm):
     phone = TelField("Phone", validators=[Optional(), Length(max=40)])
     supervisor_id = SelectField("Supervisor", coerce=int, choices=[])
     password = PasswordField(
-        "Password", validators=[Optional(), Length(min=12, message="Use at least 12 characters.")]
+        "Password",
+        validators=[
+            Optional(),
+            Length(min=12, message="Use at least 12 characters."),
+            Length(max=PASSWORD_MAX),
+        ],
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(BaseForm):
     """A signed-in staff member changes their own password."""
 
     current = PasswordField(
-        "Current password", validators=[DataRequired(message="Enter your current password.")]
+        "Current password",
+        validators=[DataRequired(message="Enter your current password."), Length(max=PASSWORD_MAX)],
     )
     new = PasswordField(
         "New password",
         validators=[
             DataRequired(message="Choose a new password."),
             Length(min=12, message="Use at least 12 characters."),
+            Length(max=PASSWORD_MAX),
         ],
     )
     again = PasswordField(
-        "New password again", validators=[DataRequired(message="Type the new password again.")]
+        "New password again",
+        validators=[DataRequired(message="Type the new password again."), Length(max=PASSWORD_MAX)],
     )
 
     def validate_again(self, field):
@@ -82,7 +92,7 @@ class PasswordChangeForm(FlaskForm):
             raise ValidationError("The two new passwords differ.")
 
 
-class ActingDirectorForm(FlaskForm):
+class ActingDirectorForm(BaseForm):
     """The Director names someone to act as Director for a period (library time)."""
 
     user_id = SelectField("Who will act as Director", coerce=int, choices=[])

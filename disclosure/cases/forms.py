@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,7 +24,7 @@ from disclosure.cases.guidance import GUIDANCE
 from disclosure.cases.models import CHECKLIST, DocumentKind
 from disclosure.cases.productions import RECORD_KINDS
 from disclosure.cases.service import DECISION_LABELS, RECOMMENDATION_LABELS
-from disclosure.web.forms import options
+from disclosure.web.forms import BaseForm, MaxLength, options
 
 DOCUMENT_KIND_LABELS = {
     DocumentKind.LEGAL_PROCESS.value: "The legal process presented",
@@ -42,7 +41,7 @@ def to_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=clock.library_zone()).astimezone(clock.UTC)
 
 
-class KindForm(FlaskForm):
+class KindForm(BaseForm):
     """Step 1 at the desk: what did the officer present? (A GET form: no CSRF needed, nothing
     changes.)"""
 
@@ -56,7 +55,7 @@ class KindForm(FlaskForm):
     )
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(BaseForm):
     """Step 2 at the desk: the request itself."""
 
     received_at = DateTimeLocalField("When the officer came to the desk", validators=[Optional()])
@@ -76,10 +75,17 @@ class IntakeForm(FlaskForm):
     )
     records_sought = TextAreaField(
         "What records did the officer ask for?",
-        validators=[DataRequired(message="Say what the officer asked for, in their words.")],
+        validators=[
+            DataRequired(message="Say what the officer asked for, in their words."),
+            MaxLength(10_000),
+        ],
     )
-    patron_cards = TextAreaField("Patron card numbers named", validators=[Optional()])
-    workstation_codes = TextAreaField("Public computers named", validators=[Optional()])
+    patron_cards = TextAreaField(
+        "Patron card numbers named", validators=[Optional(), MaxLength(4_000)]
+    )
+    workstation_codes = TextAreaField(
+        "Public computers named", validators=[Optional(), MaxLength(2_000)]
+    )
     window_starts_at = DateTimeLocalField("Time window named: from", validators=[Optional()])
     window_ends_at = DateTimeLocalField("Time window named: to", validators=[Optional()])
     court = StringField("Court or issuing authority", validators=[Optional(), Length(max=200)])
@@ -89,9 +95,11 @@ class IntakeForm(FlaskForm):
     scans = MultipleFileField("Scans of the paper (PDF, JPEG or PNG, up to 20 MiB each)")
     # search warrant: what happened when it was executed
     executed_at = DateTimeLocalField("When the warrant was executed", validators=[Optional()])
-    areas_searched = TextAreaField("Areas searched", validators=[Optional()])
-    equipment_searched = TextAreaField("Equipment searched", validators=[Optional()])
-    items_seized = TextAreaField("Items seized", validators=[Optional()])
+    areas_searched = TextAreaField("Areas searched", validators=[Optional(), MaxLength(10_000)])
+    equipment_searched = TextAreaField(
+        "Equipment searched", validators=[Optional(), MaxLength(10_000)]
+    )
+    items_seized = TextAreaField("Items seized", validators=[Optional(), MaxLength(10_000)])
     seized_workstations = SelectMultipleField(
         "Public computers seized (they are taken out of service)",
         coerce=int,
@@ -102,19 +110,19 @@ class IntakeForm(FlaskForm):
     )
 
 
-class AssignCounselForm(FlaskForm):
+class AssignCounselForm(BaseForm):
     """The Director asks counsel to review the case."""
 
     counsel_id = SelectField("Counsel", coerce=int, choices=[])
     due_on = DateField("Advice due by", validators=[DataRequired(message="Choose a due date.")])
 
 
-class AdviceForm(FlaskForm):
+class AdviceForm(BaseForm):
     """Counsel's advice, recommendation and the legal-process checklist."""
 
     advice = TextAreaField(
         "Advice to the Director (confidential)",
-        validators=[DataRequired(message="Write your advice to the Director.")],
+        validators=[DataRequired(message="Write your advice to the Director."), MaxLength(20_000)],
     )
     recommendation = RadioField(
         "Recommendation",
@@ -127,7 +135,7 @@ for _name, _label in CHECKLIST:
     setattr(AdviceForm, _name, BooleanField(_label))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     """The Director's answer."""
 
     decision = RadioField(
@@ -137,46 +145,54 @@ class DecisionForm(FlaskForm):
     )
     reason = TextAreaField(
         "Reason (for a refusal the checklist's defects are used when this is blank)",
-        validators=[Optional()],
+        validators=[Optional(), MaxLength(10_000)],
     )
 
 
-class WaiverForm(FlaskForm):
+class WaiverForm(BaseForm):
     """An exigent waiver, made only upon counsel's advice."""
 
     counsel_name = StringField("Counsel who advised", validators=[Optional(), Length(max=120)])
     advised_at = DateTimeLocalField("When counsel advised", validators=[Optional()])
     by_phone = BooleanField("The advice was given by phone")
-    advice = TextAreaField("Counsel's advice", validators=[Optional()])
-    emergency = TextAreaField("The emergency the officer stated", validators=[Optional()])
-    released = TextAreaField("What was released to the officer", validators=[Optional()])
+    advice = TextAreaField("Counsel's advice", validators=[Optional(), MaxLength(10_000)])
+    emergency = TextAreaField(
+        "The emergency the officer stated", validators=[Optional(), MaxLength(10_000)]
+    )
+    released = TextAreaField(
+        "What was released to the officer", validators=[Optional(), MaxLength(10_000)]
+    )
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(BaseForm):
     """Attach a scan to the case."""
 
     kind = SelectField("What is it?", choices=options(DOCUMENT_KIND_LABELS.items()))
     scan = MultipleFileField("Scan (PDF, JPEG or PNG, up to 20 MiB)")
 
 
-class CloseForm(FlaskForm):
+class CloseForm(BaseForm):
     """Close the case with its outcome."""
 
     outcome = TextAreaField(
         "Outcome",
-        validators=[DataRequired(message="Write the outcome: what was decided and done.")],
+        validators=[
+            DataRequired(message="Write the outcome: what was decided and done."),
+            MaxLength(10_000),
+        ],
     )
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(BaseForm):
     """Reopen a closed case."""
 
     reason = TextAreaField(
-        "Why reopen it?", validators=[DataRequired(message="Say why the case is reopened.")]
+        "Why reopen it?",
+        validators=[DataRequired(message="Say why the case is reopened."), MaxLength(2_000)],
     )
 
 
-class ProductionForm(FlaskForm):
+class ProductionForm(BaseForm):
     """Pick the records released, preview, then release (freeze)."""
 
     card_number = StringField("Patron card number", validators=[Optional(), Length(max=32)])
@@ -191,14 +207,14 @@ class ProductionForm(FlaskForm):
     )
     recipient = StringField("Released to", validators=[Optional(), Length(max=300)])
     authority = StringField("Under what authority", validators=[Optional(), Length(max=300)])
-    note = TextAreaField("Note", validators=[Optional()])
-    preview_digest = HiddenField()
+    note = TextAreaField("Note", validators=[Optional(), MaxLength(2_000)])
+    preview_digest = HiddenField(validators=[Length(max=64)])
 
 
 # ---- gag orders -------------------------------------------------------------------------------
 
 
-class GagForm(FlaskForm):
+class GagForm(BaseForm):
     """The Director records a nondisclosure order's terms."""
 
     issued_by = StringField(
@@ -209,12 +225,12 @@ class GagForm(FlaskForm):
     until = DateField("In force until", validators=[Optional()])
 
 
-class LiftGagForm(FlaskForm):
+class LiftGagForm(BaseForm):
     """The Director lifts a gag: why, and on what authority."""
 
     reason = TextAreaField(
         "Why the gag is lifted",
-        validators=[DataRequired(message="Say why the gag is lifted."), Length(max=1000)],
+        validators=[DataRequired(message="Say why the gag is lifted."), MaxLength(1_000)],
     )
     authority = StringField(
         "On what authority",
@@ -222,8 +238,14 @@ class LiftGagForm(FlaskForm):
     )
 
 
-class CircleForm(FlaskForm):
+class CircleForm(BaseForm):
     """The Director adds a person to a gagged case's need-to-know circle."""
 
     # choices are drawn for the page; on POST the service checks the person (enabled, not an admin)
-    user_id = SelectField("Person to add", coerce=int, choices=[], validate_choice=False)
+    user_id = SelectField(
+        "Person to add",
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        validators=[InputRequired(message="Choose a person to add.")],
+    )

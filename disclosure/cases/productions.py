@@ -7,7 +7,6 @@ manifest can be checked at any time."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -19,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import clock
+from disclosure import clock, csvsafe
 from disclosure.audit import service as audit
 from disclosure.auth import service as auth
 from disclosure.auth.models import User
@@ -372,7 +371,7 @@ def export_csv(case: Case, production: Production) -> bytes:
     items = _items(production)
     columns = sorted({key for item in items for key in item.data})
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csvsafe.writer(out, lineterminator="\r\n")
     writer.writerow(["kind", "record_id", *columns])
     for item in items:
         writer.writerow(

@@ -3,12 +3,11 @@ year."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from disclosure.documents.models import KIND_LABELS, LETTER_KINDS, DocumentKind
-from disclosure.web.forms import options
+from disclosure.web.forms import BaseForm, MaxLength, options
 
 LETTER_ORDER = [
     DocumentKind.PROPER_PROCESS_REQUIRED,
@@ -22,7 +21,7 @@ LETTER_ORDER = [
 assert set(LETTER_ORDER) == LETTER_KINDS
 
 
-class NewLetterForm(FlaskForm):
+class NewLetterForm(BaseForm):
     """Which letter to draft for a case."""
 
     kind = SelectField(
@@ -38,21 +37,21 @@ class NewLetterForm(FlaskForm):
     )
 
 
-class LetterForm(FlaskForm):
+class LetterForm(BaseForm):
     """The parts of a draft letter the Director may change."""
 
     addressee = TextAreaField(
         "To",
-        validators=[DataRequired(message="Say to whom the letter goes."), Length(max=1000)],
+        validators=[DataRequired(message="Say to whom the letter goes."), MaxLength(1_000)],
         render_kw={"rows": 5},
     )
     subject = StringField("Re (subject line)", validators=[Length(max=300)])
     body = TextAreaField(
-        "Letter text", validators=[DataRequired(message="Write the letter."), Length(max=20000)]
+        "Letter text", validators=[DataRequired(message="Write the letter."), MaxLength(20_000)]
     )
 
 
-class ReportYearForm(FlaskForm):
+class ReportYearForm(BaseForm):
     """The year of an annual report."""
 
     year = IntegerField(

@@ -29,6 +29,12 @@ def _document_or_404(document_id: int):
     return found(service.load_document(db.session, current_user, document_id))
 
 
+def _documents_page(case_id: int | None) -> str:
+    """Where a document's page of origin is: its case's documents, or (no case: an annual
+    report) the annual reports."""
+    return url_for(".case_documents", case_id=case_id) if case_id else url_for(".annual_report")
+
+
 def pdf_response(data: bytes, file_name: str, *, download: bool = False) -> Response:
     """A PDF answer that no shared cache keeps (these are confidential)."""
     response = Response(data, mimetype="application/pdf")
@@ -125,7 +131,7 @@ def letter_finalize(document_id: int):
             f"Final. The letter is kept with case {final.case.reference}; SHA-256 "
             f"{final.sha256[:16]}…"
         ),
-        to=url_for(".case_documents", case_id=document.case_id),
+        to=_documents_page(document.case_id),
     )
 
 
@@ -137,7 +143,7 @@ def letter_delete(document_id: int):
     return confirm(
         lambda: service.delete_draft(db.session, current_user, document),
         done="Draft deleted.",
-        to=url_for(".case_documents", case_id=document.case_id),
+        to=_documents_page(document.case_id),
     )
 
 

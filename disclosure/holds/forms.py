@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -15,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from disclosure.holds.models import CATEGORY_LABELS
-from disclosure.web.forms import options
+from disclosure.web.forms import BaseForm, MaxLength, options
 
 
 class CheckboxesField(SelectMultipleField):
@@ -25,7 +24,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class HoldForm(FlaskForm):
+class HoldForm(BaseForm):
     """Place a preservation hold for a case."""
 
     case_id = SelectField(
@@ -47,16 +46,16 @@ class HoldForm(FlaskForm):
         validators=[DataRequired(message="Choose at least one kind of record to preserve.")],
     )
     patron_cards = TextAreaField(
-        "Patrons (library card numbers)", validators=[Optional(), Length(max=4000)]
+        "Patrons (library card numbers)", validators=[Optional(), MaxLength(4_000)]
     )
-    workstation_codes = TextAreaField("Public computers", validators=[Optional(), Length(max=2000)])
+    workstation_codes = TextAreaField("Public computers", validators=[Optional(), MaxLength(2_000)])
     branch_id = SelectField("Branch", coerce=int, choices=[])
     window_from = DateField("From (first day)", validators=[Optional()])
     window_to = DateField("To (last day)", validators=[Optional()])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Note", validators=[Optional(), MaxLength(2_000)])
 
 
-class RenewForm(FlaskForm):
+class RenewForm(BaseForm):
     """The agency's one renewal."""
 
     requested_by = StringField(
@@ -74,13 +73,13 @@ class RenewForm(FlaskForm):
     )
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(BaseForm):
     """Release a hold early."""
 
     reason = TextAreaField(
         "Reason for releasing early",
         validators=[
             DataRequired(message="Give the reason for releasing the hold early."),
-            Length(max=2000),
+            MaxLength(2_000),
         ],
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -18,7 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from disclosure.patrons.gather import KINDS
 from disclosure.patrons.models import GUARDIANSHIP_PROOFS, ID_KINDS
-from disclosure.web.forms import options
+from disclosure.web.forms import BaseForm, MaxLength, options
 
 
 class CheckboxesField(SelectMultipleField):
@@ -32,14 +31,14 @@ def kind_choices():
     return options(KINDS.items())
 
 
-class PatronLoginForm(FlaskForm):
+class PatronLoginForm(BaseForm):
     """Portal sign-in with the library card number and PIN."""
 
     card_number = StringField(
         "Library card number",
         validators=[DataRequired(message="Enter the number on your library card."), Length(max=40)],
     )
-    pin = PasswordField("PIN", validators=[DataRequired(message="Enter your PIN.")])
+    pin = PasswordField("PIN", validators=[DataRequired(message="Enter your PIN."), Length(max=64)])
 
 
 class _ScopeMixin:
@@ -48,13 +47,13 @@ class _ScopeMixin:
     covers_to = DateField("To", validators=[Optional()])
 
 
-class AskForm(_ScopeMixin, FlaskForm):
+class AskForm(_ScopeMixin, BaseForm):
     """A patron asks for their records (or a minor's)."""
 
     subject_id = RadioField("Whose records?", coerce=int, choices=[])
 
 
-class DeskRequestForm(_ScopeMixin, FlaskForm):
+class DeskRequestForm(_ScopeMixin, BaseForm):
     """Staff log a written request made at the desk."""
 
     card_number = StringField(
@@ -66,7 +65,7 @@ class DeskRequestForm(_ScopeMixin, FlaskForm):
     )
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(BaseForm):
     """Staff have seen photo ID: only its kind is recorded."""
 
     id_kind = RadioField(
@@ -85,25 +84,25 @@ class VerifyForm(FlaskForm):
     )
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(BaseForm):
     """A patron asks for a correction of their details."""
 
     details = TextAreaField(
         "What is wrong, and what should it be?",
         validators=[
             DataRequired(message="Say what is wrong and what it should be."),
-            Length(max=2000),
+            MaxLength(2_000),
         ],
     )
 
 
-class CorrectionDoneForm(FlaskForm):
+class CorrectionDoneForm(BaseForm):
     """Staff mark a correction done."""
 
     staff_note = StringField("What you changed", validators=[Optional(), Length(max=500)])
 
 
-class ConsentForm(_ScopeMixin, FlaskForm):
+class ConsentForm(_ScopeMixin, BaseForm):
     """Staff record a signed consent brought by a third party."""
 
     card_number = StringField(

@@ -3,7 +3,6 @@ so that what was delivered does not change when the originals are later purged."
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import date, datetime
@@ -12,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import clock
+from disclosure import clock, csvsafe
 from disclosure.dates import local_date, local_datetime
 from disclosure.patrons import gather, not_kept
 from disclosure.patrons.models import ConsentRelease, FrozenReport
@@ -139,7 +138,7 @@ def to_csv(document: dict) -> bytes:
     """The CSV export, one value per line (section, number, field, value): every kind of record
     fits one sheet that any spreadsheet opens."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)
     writer.writerow(["section", "number", "field", "value"])
     for kind, rows in document["records"].items():
         for n, row in enumerate(rows, 1):

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from disclosure.retention.rules import MAX_DAYS, SPECS
+from disclosure.web.forms import BaseForm
 
 
-def settings_form(rules: dict[str, int], formdata=None) -> FlaskForm:
+def settings_form(rules: dict[str, int], formdata=None) -> BaseForm:
     """A form with one field per kind, named by the kind, showing the rules in force."""
 
-    class RetentionForm(FlaskForm):
+    class RetentionForm(BaseForm):
         pass
 
     for spec in SPECS:

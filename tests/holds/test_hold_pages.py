@@ -44,7 +44,7 @@ def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_
     timeline = page.split('id="timeline-h"', 1)[1]
     assert (
         "Preservation hold placed" in timeline
-        and f"{director.full_name} · 2 Mar 2026, 9:00 a.m." in timeline
+        and f"{director.full_name}</bdi> · 2 Mar 2026, 9:00 a.m." in timeline
     )
     assert (
         "Scope: named patrons. When placed it covered 2 records: Loans (circulation history): 2; "
