@@ -92,6 +92,15 @@ def fuzz_app(backend, server_for):
         yield app
 
 
+# A monitor's health check answers 503 when the scheduler is not beating: that is its answer,
+# not a failure (and the tests run no scheduler).
+ANSWERS_503 = {"ops.healthz"}
+
+
+def _its_answer(endpoint: str, response) -> bool:
+    return endpoint in ANSWERS_503 and response.status_code == 503
+
+
 def _persona(endpoint: str) -> str:
     roles = AUTHORIZATION[endpoint]
     return next(person for role, person in PERSONAS if role in roles)
@@ -103,7 +112,8 @@ def _restore_people(app) -> None:
     from tests import factories
 
     with db.engine_for(app).begin() as connection:
-        connection.execute(text("DELETE FROM patron_sign_in_locks"))
+        connection.execute(text("DELETE FROM sign_in_locks"))
+        connection.execute(text("DELETE FROM sign_in_address_cards"))
         connection.execute(
             text(
                 "UPDATE users SET password_hash = :hash, is_enabled = :yes, "
@@ -232,7 +242,9 @@ def _every_id(the_client, rule, ids) -> None:
     for combination in itertools.product(*ids.values()):
         url = _url(rule, dict(zip(ids, combination, strict=True)))
         response = the_client.get(url)
-        assert response.status_code < 500, f"GET {url} answered {response.status_code}"
+        assert response.status_code < 500 or _its_answer(rule.endpoint, response), (
+            f"GET {url} answered {response.status_code}"
+        )
 
 
 def _sweep(the_client, rule, ids, fields, arg_keys, methods, token) -> None:
@@ -259,7 +271,7 @@ def _sweep(the_client, rule, ids, fields, arg_keys, methods, token) -> None:
                 response = the_client.post(
                     url, query_string=args, data={**data, "csrf_token": token}
                 )
-            assert response.status_code < 500, (
+            assert response.status_code < 500 or _its_answer(rule.endpoint, response), (
                 f"{method} {url} args={_short(args)} form={_short(form)} answered "
                 f"{response.status_code}"
             )
@@ -312,7 +324,9 @@ def _fuzz(the_client, rule, ids, fields, arg_keys, methods, token) -> None:
             if csrf is not None:
                 data["csrf_token"] = csrf
             response = the_client.post(url, query_string=query, data=data)
-        assert response.status_code < 500, f"{method} {url} answered {response.status_code}"
+        assert response.status_code < 500 or _its_answer(rule.endpoint, response), (
+            f"{method} {url} answered {response.status_code}"
+        )
 
     request()
 
