@@ -36,6 +36,17 @@ class CaseKind(str, enum.Enum):
     EXIGENT = "exigent"
 
 
+# What an officer presents as legal process from a court; an informal request, a preservation
+# request and an emergency bring none of their own.
+LEGAL_PROCESS_KINDS = frozenset(
+    {
+        CaseKind.SUBPOENA,
+        CaseKind.SEARCH_WARRANT,
+        CaseKind.COURT_ORDER,
+        CaseKind.FISA_ORDER,
+        CaseKind.NSL,
+    }
+)
 # Gagged from intake on: a FISA / PATRIOT Act s.215 order and an NSL carry a nondisclosure order.
 GAGGED_KINDS = frozenset({CaseKind.FISA_ORDER, CaseKind.NSL})
 # Cases gagged from intake are numbered in their own series, at random (see intake._number).
@@ -164,6 +175,18 @@ class Case(Base):
     def is_urgent(self) -> bool:
         """Warrant, FISA order, NSL and exigent requests go to the top of the Director's queue."""
         return CaseKind(self.kind) in URGENT_KINDS
+
+    @property
+    def release_is_lawful(self) -> bool:
+        """True when records may go to the agency at all: the case carries legal process from a
+        court (the officer presented a subpoena, warrant, court order, FISA order or NSL, or a
+        court order was attached later), or it is an emergency answered under a waiver made on
+        counsel's advice (docs/rules.md R-records-only-under-process)."""
+        return (
+            CaseKind(self.kind) in LEGAL_PROCESS_KINDS
+            or self.court_order_received
+            or (CaseKind(self.kind) == CaseKind.EXIGENT and self.waiver is not None)
+        )
 
     @property
     def latest_advice(self) -> CounselAdvice | None:

@@ -123,6 +123,12 @@ def _copy(table, row) -> dict:
     return {c.key: json_safe(row._mapping[c]) for c in table.columns if c.key not in SECRET_COLUMNS}
 
 
+NO_LEGAL_PROCESS = (
+    "This case carries no legal process from a court, so no record may go to the agency. Attach "
+    "the court order when it comes (in an emergency, record the waiver on counsel's advice)."
+)
+
+
 def require_release_allowed(case: Case) -> None:
     """Records go out only once the Director decided to comply (counsel consulted first), or under
     an exigent waiver made on counsel's advice."""
@@ -132,6 +138,8 @@ def require_release_allowed(case: Case) -> None:
         raise DomainError(
             "Record a decision to comply (or comply in part) before recording what was released."
         )
+    if not case.release_is_lawful:
+        raise DomainError(NO_LEGAL_PROCESS)
 
 
 def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:

@@ -215,6 +215,16 @@ def decide(session: Session, director: User, case: Case, decision: str, reason: 
         raise DomainError(
             "The officer presented legal process already; choose another answer.", field="decision"
         )
+    if (
+        decision in (Decision.COMPLY.value, Decision.COMPLY_IN_PART.value)
+        and not case.release_is_lawful
+    ):
+        # docs/rules.md R-records-only-under-process
+        raise DomainError(
+            "Nothing may be released to the agency without legal process from a court: attach "
+            "the court order first, or answer that proper legal process is required.",
+            field="decision",
+        )
     case.decision, case.decision_reason = decision, reason or None
     case.decided_at, case.decided_by_id = clock.now(), director.id
     case.status = _status_from_facts(case)
