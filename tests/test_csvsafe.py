@@ -59,7 +59,7 @@ def test_a_productions_records_csv_shows_a_formula_as_text(session):
         session,
         director,
         case,
-        productions.Criteria(kinds=["loan"], card_number=patron.card_number),
+        productions.Criteria(kinds=["loans"], card_number=patron.card_number),
         recipient="Det. Jordan Hale",
         authority="Subpoena 26JE-CR00123",
     )
