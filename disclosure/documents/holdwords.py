@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from disclosure.holds.models import Scope
 from disclosure.records import kinds
 
 
@@ -16,8 +17,6 @@ def _card(number: str) -> str:
 
 def summary(session: Session, hold) -> dict:
     """What the hold preserves, from when, until when, and after how many days in all."""
-    from disclosure.holds.models import Scope
-
     narrowed = []
     if hold.patrons:
         narrowed.append(

@@ -39,7 +39,7 @@ Column = str | Via  # a column of the kind's own table, or one reached through a
 
 @dataclass(frozen=True)
 class HoldCategory:
-    """A category of record a preservation hold names (DOMAIN.md, "Preservation holds"); one or
+    """A category of record a preservation hold names (docs/rules.md R-hold-names-its-scope); one or
     more kinds belong to it (interlibrary-loan requests and their e-mails go together)."""
 
     key: str

@@ -121,7 +121,7 @@ register(
 
 
 def defaults() -> dict[str, int]:
-    """Days kept per retention key when the Director has set nothing (DOMAIN.md's defaults)."""
+    """Days kept per retention key when the Director has set nothing (the defaults of docs/rules.md, "Retention and purges")."""
     return {key: spec.default_days for key, spec in RULES.items()}
 
 
