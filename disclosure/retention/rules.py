@@ -121,7 +121,8 @@ register(
 
 
 def defaults() -> dict[str, int]:
-    """Days kept per retention key when the Director has set nothing (the defaults of docs/rules.md, "Retention and purges")."""
+    """Days kept per retention key when the Director has set nothing (docs/rules.md, "Retention
+    and purges")."""
     return {key: spec.default_days for key, spec in RULES.items()}
 
 
