@@ -5,6 +5,7 @@ may import every area, and no area imports it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     for key, value in (config or {}).items():
         setattr(settings, key.lower(), value)
     _configure(app, settings)
+    _private_folders(settings)
     if settings.proxy_hops:
         # Behind a reverse proxy the client's address and scheme arrive in X-Forwarded-*;
         # trusting exactly as many hops as there are proxies keeps a visitor from forging them
@@ -100,6 +102,15 @@ def _configure(app: Flask, settings: Settings) -> None:
     filters.init_app(app)
     security.init_app(app)
     boundary.init_app(app)  # before the blueprints: ids in their URLs are bounded
+
+
+def _private_folders(settings: Settings) -> None:
+    """The instance and upload folders hold the database, keys and scans: the app's alone
+    (docs/rules.md R-files-private)."""
+    for folder in (settings.instance_path, settings.upload_folder):
+        folder = Path(folder)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
 
 
 def _init_login(app: Flask) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
@@ -61,6 +62,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # deleted rows (purged records) are overwritten with zeros, not left in free pages
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -69,9 +72,21 @@ def _sqlite_pragmas(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite file readable by its owner only (its -wal and -shm files follow)."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    path.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url` with this app's settings for its backend."""
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(url, connect_args={"timeout": 15})
         _sqlite_pragmas(engine)
         return engine
@@ -142,8 +157,18 @@ def write_file(session: Session, path: Path, data: bytes) -> None:
         session = session()  # the request's own Session behind the proxy
     if not session.in_transaction():
         session.begin()  # so that even a session closed at once ends a transaction that removes it
-    path.write_bytes(data)
+    _write_private(path, data)
     session.info.setdefault(_WRITTEN_FILES, []).append(path)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    # Scans of legal papers and consents are for the app alone: the folder 0700 and the file
+    # 0600 from the moment it exists, whatever the process's umask (docs/rules.md R-files-private).
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
 
 
 @event.listens_for(Session, "after_commit")
