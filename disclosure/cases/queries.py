@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from disclosure import clock
@@ -127,14 +127,29 @@ def counsel_reviews(session: Session, counsel: User) -> list[Case]:
     )
 
 
+# Viewing the case's pages: folded on the timeline into one entry per kind of view.
+VIEW_EVENTS = ("case.viewed", "case.document_viewed", "case.production_viewed")
+
+
 def timeline(session: Session, user: User, case_id: int) -> list[telling.TimelineEntry]:
     """Every audit event of the case, oldest first, through the case's visibility (an event of a
-    case `user` may not see is not returned)."""
-    query = (
+    case `user` may not see is not returned); views are counted per person in the database and
+    told as one entry each kind, where the last one happened."""
+    of_case = (AuditEvent.case_id == case_id, case_filter(user, session=session))
+    events = (
         select(AuditEvent, User.full_name)
         .join(Case, Case.id == AuditEvent.case_id)
         .outerjoin(User, User.id == AuditEvent.actor_user_id)
-        .where(AuditEvent.case_id == case_id, case_filter(user, session=session))
+        .where(*of_case, AuditEvent.action.not_in(VIEW_EVENTS))
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    return telling.told(session, session.execute(query))
+    views = (
+        select(AuditEvent.action, User.full_name, func.count(), func.max(AuditEvent.at))
+        .join(Case, Case.id == AuditEvent.case_id)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .where(*of_case, AuditEvent.action.in_(VIEW_EVENTS))
+        .group_by(AuditEvent.action, AuditEvent.actor_user_id, User.full_name)
+    )
+    entries = telling.told(session, session.execute(events))
+    entries += telling.folded_views(session.execute(views))
+    return sorted(entries, key=lambda entry: entry.at)
