@@ -143,9 +143,11 @@ class FrozenReport(Base):
     )
     compiled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     counts: Mapped[dict] = mapped_column(JSON)
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
-    json_data: Mapped[bytes | None] = mapped_column(LargeBinary)
-    csv_data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The files load only when one is downloaded or printed: a page listing reports never
+    # reads megabytes of PDF it does not show.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    json_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    csv_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
     json_sha256: Mapped[str] = mapped_column(String(64))
     csv_sha256: Mapped[str] = mapped_column(String(64))

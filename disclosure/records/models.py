@@ -77,7 +77,11 @@ class Loan(Base):
     (docs/rules.md R-retention-loans-60d)."""
 
     __tablename__ = "loans"
-    __table_args__ = (Index("ix_loans_returned_at", "returned_at"),)
+    # returned_at for the purge; checked_out_at for a production or a hold by time window
+    __table_args__ = (
+        Index("ix_loans_returned_at", "returned_at"),
+        Index("ix_loans_checked_out_at", "checked_out_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
