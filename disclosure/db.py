@@ -6,7 +6,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -122,7 +122,15 @@ class Database:
             return Session(
                 bind=pinned, join_transaction_mode="create_savepoint", expire_on_commit=False
             )
-        return Session(bind=self.engine_for(), expire_on_commit=False)
+        engine = self.engine_for()
+        if engine.dialect.name == "sqlite" and has_request_context():
+            # A web request on SQLite takes the write lock when it begins (waiting its turn up
+            # to the busy timeout). Most requests write (an audit event, a sign-in), and a
+            # transaction that read first and writes later fails at once with "database is
+            # locked" when another request committed in between: no timeout helps that one.
+            # Requests are short; long work runs in the scheduler, which keeps deferred reads.
+            engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+        return Session(bind=engine, expire_on_commit=False)
 
     def new_session(self, app=None) -> Session:
         """A session of its own, outside the request scope (batches, locks, races)."""
