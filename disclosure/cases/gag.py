@@ -17,10 +17,10 @@ from disclosure.auth.models import Role, User
 from disclosure.cases.models import Case, CaseMember
 from disclosure.errors import DomainError
 from disclosure.notify import service as notify
-from disclosure.notify.models import Notification
+from disclosure.notify.models import SIGN_IN_TO_VIEW, Notification
 
 # Notifications and e-mail subjects about a gagged matter say this and nothing more.
-RESTRICTED_NOTICE = "A restricted matter needs your attention. Sign in to view it."
+RESTRICTED_NOTICE = "A restricted matter needs your attention." + SIGN_IN_TO_VIEW
 
 # docs/rules.md R-gag-bands: reports count gagged matters in bands, never exactly.
 BAND_WIDTH = 250

@@ -12,6 +12,10 @@ from disclosure import clock
 from disclosure.db import Base, UTCDateTime
 
 
+# Ends the subject of an e-mail that may say nothing more (a restricted matter).
+SIGN_IN_TO_VIEW = " Sign in to view it."
+
+
 class Notification(Base):
     """A message to one staff user. `case_id` lets the gag rule hide or blank it."""
 
@@ -25,6 +29,12 @@ class Notification(Base):
     link: Mapped[str | None] = mapped_column(String(300))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+    @property
+    def page_subject(self) -> str:
+        """The subject as the inbox shows it to someone already signed in (an e-mail about a
+        restricted matter asks them to sign in; on the page that would be odd)."""
+        return self.subject.removesuffix(SIGN_IN_TO_VIEW).removeprefix("URGENT: ")
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_error: Mapped[str | None] = mapped_column(String(300))

@@ -64,7 +64,8 @@ def notify(
 
 
 def unread_for(session: Session, user: User) -> list[Notification]:
-    """The user's notifications not yet read, newest first (through the cases visibility rule)."""
+    """The user's notifications not yet read, urgent ones first, then newest first (through the
+    cases visibility rule)."""
     query = (
         select(Notification)
         .where(
@@ -72,7 +73,9 @@ def unread_for(session: Session, user: User) -> list[Notification]:
             Notification.read_at.is_(None),
             visible_to(session, user),
         )
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .order_by(
+            Notification.urgent.desc(), Notification.created_at.desc(), Notification.id.desc()
+        )
     )
     return list(session.scalars(query))
 

@@ -163,3 +163,20 @@ def test_mark_all_read_counts_only_what_the_user_may_still_see(client, session, 
     session.commit()
     response = client.submit("/notifications/read", page="/notifications/", follow_redirects=True)
     assert "1 notification marked as read." in response.get_data(as_text=True)
+
+
+def test_the_home_page_puts_urgent_first_and_links_a_restricted_matter_to_its_case(
+    client, session, login_as
+):
+    from disclosure.cases.gag import RESTRICTED_NOTICE
+
+    director = login_as("director")
+    case = factories.case(session, "nsl")
+    service.notify(session, director, "Subpoena 2026-0002 logged at the desk", "", link="/x")
+    service.notify(session, director, RESTRICTED_NOTICE, "", link="/", urgent=True, case_id=case.id)
+    session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Sign in to view it" not in page
+    restricted = f'<a href="/cases/{case.id}">A restricted matter needs your attention.</a>'
+    assert restricted in page
+    assert page.index(restricted) < page.index("Subpoena 2026-0002 logged at the desk")
