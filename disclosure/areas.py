@@ -20,6 +20,11 @@ from flask import Flask, current_app
 _EXTENSION = "disclosure.areas"
 
 
+class Skipped(str):
+    """A job's outcome when it did not do its work, and why ("another purge is running"):
+    `flask run-job` says it skipped rather than that it ran."""
+
+
 @dataclass(frozen=True)
 class Job:
     """A scheduled job: its id, its trigger arguments for APScheduler, and the work."""
@@ -27,7 +32,7 @@ class Job:
     id: str
     trigger: str
     trigger_args: dict | Callable  # or trigger_args(settings) -> dict, for times that are settings
-    run: Callable  # run(session) -> str (a line for the log: counts only, never names)
+    run: Callable  # run(session) -> str or Skipped (a line for the log: counts, never names)
 
 
 def _no_context(session, user) -> dict:

@@ -15,20 +15,25 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from disclosure import areas
-from disclosure.areas import Job
+from disclosure.areas import Job, Skipped
 from disclosure.db import db
 
 log = logging.getLogger(__name__)
 
 
-def run_job(app: Flask, job: Job) -> None:
-    """Run one job in its own app context and transaction."""
+def run_job(app: Flask, job: Job) -> str:
+    """Run one job in its own app context and transaction; its outcome (a Skipped when it did
+    not do its work)."""
     with app.app_context():
         session = db.session
         try:
             outcome = job.run(session)
             session.commit()
-            log.info("job %s: %s", job.id, outcome)
+            if isinstance(outcome, Skipped):
+                log.info("job %s skipped: %s", job.id, outcome)
+            else:
+                log.info("job %s: %s", job.id, outcome)
+            return outcome
         except Exception:
             session.rollback()
             log.exception("job %s failed", job.id)
@@ -85,6 +90,6 @@ def init_cli(app: Flask) -> None:
         jobs = areas.of(app).jobs
         if job_id not in jobs:
             raise click.ClickException(f"no job {job_id}; jobs: {', '.join(jobs)}")
-        job = jobs[job_id]
-        run_job(app, job)
-        click.echo(f"ran {job_id}")
+        outcome = run_job(app, jobs[job_id])
+        verb = "skipped" if isinstance(outcome, Skipped) else "ran"
+        click.echo(f"{verb} {job_id}: {outcome}")

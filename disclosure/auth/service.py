@@ -299,6 +299,8 @@ def name_acting_director(
         raise DomainError("Choose who will act as Director.", field="user_id")
     if ends_at <= starts_at:
         raise DomainError("The period must end after it starts.", field="ends_at")
+    if ends_at <= clock.now():
+        raise DomainError("That period has already ended: choose when it ends.", field="ends_at")
     if user.role in (Role.ADMIN.value, Role.COUNSEL.value):
         raise DomainError(
             "An administrator or counsel cannot act as Director (separation of duties).",

@@ -55,6 +55,14 @@ def impose_gag(
     From this moment the case exists only for its circle (cases/visibility.py)."""
     if not issued_by.strip():
         raise DomainError("Say who issued the nondisclosure order.", field="issued_by")
+    if issued_on is not None and issued_on > clock.today():
+        raise DomainError(
+            "The date the order was issued cannot be in the future.", field="issued_on"
+        )
+    if until is not None and issued_on is not None and until < issued_on:
+        raise DomainError(
+            "The order cannot end before it was issued: check both dates.", field="until"
+        )
     if until is not None and until < clock.today():
         raise DomainError("The order's end date has already passed.", field="until")
     case.gagged = True

@@ -150,6 +150,8 @@ def _check(data: Intake) -> CaseKind:
         and data.window_ends_at <= data.window_starts_at
     ):
         raise DomainError("The time window must end after it starts.", field="window_ends_at")
+    if data.issued_on and data.issued_on > clock.today():
+        raise DomainError("The date issued cannot be in the future.", field="issued_on")
     if data.issued_on and data.return_date and data.return_date < data.issued_on:
         raise DomainError("The return date cannot be before the date issued.", field="return_date")
     if kind == CaseKind.SEARCH_WARRANT and (

@@ -3,51 +3,18 @@ through cases.visibility (the one rule); nothing here writes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from disclosure import clock
 from disclosure.audit import telling
 from disclosure.audit.models import AuditEvent
 from disclosure.auth.models import User
+from disclosure.cases import deadlines
 from disclosure.cases.models import URGENT_KINDS, Case, CaseKind
 from disclosure.cases.visibility import case_filter
 from disclosure.records.models import Patron, Workstation
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """One date a case must meet."""
-
-    label: str
-    due: date
-    met: bool
-
-    @property
-    def overdue(self) -> bool:
-        return not self.met and self.due < clock.today()
-
-
-def deadlines(case: Case) -> list[Deadline]:
-    """The case's deadlines (docs/rules.md R-case-deadlines): the return date of the process,
-    counsel's review date, the exigent follow-up paper."""
-    found = []
-    if case.return_date:
-        found.append(Deadline("Return date", case.return_date, case.decision is not None))
-    if case.counsel_due_on:
-        found.append(Deadline("Counsel's advice due", case.counsel_due_on, bool(case.advice)))
-    if case.paperwork_due_at:
-        found.append(
-            Deadline(
-                "Officer's paper due",
-                clock.local(case.paperwork_due_at).date(),
-                case.paperwork_received_at is not None,
-            )
-        )
-    return found
 
 
 def subjects_not_in_records(session: Session, case: Case) -> set[str]:
@@ -69,24 +36,13 @@ def subjects_not_in_records(session: Session, case: Case) -> set[str]:
     return (cards | codes) - known
 
 
-def is_overdue(case: Case) -> bool:
-    """True when an open case has missed a deadline."""
-    return case.is_open and any(d.overdue for d in deadlines(case))
-
-
-def next_deadline(case: Case) -> Deadline | None:
-    """The earliest deadline not yet met."""
-    pending = sorted((d for d in deadlines(case) if not d.met), key=lambda d: d.due)
-    return pending[0] if pending else None
-
-
 def _urgency(case: Case) -> tuple:
     # Warrant, FISA, NSL and exigent first; then overdue; then new (not yet acted on); then the
     # nearest deadline; then the newest.
-    upcoming = next_deadline(case)
+    upcoming = deadlines.next_deadline(case)
     return (
         CaseKind(case.kind) not in URGENT_KINDS,
-        not is_overdue(case),
+        not deadlines.is_overdue(case),
         case.status != "with_director",
         upcoming.due if upcoming else date.max,
         -case.routed_at.timestamp(),

@@ -10,12 +10,12 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
-from disclosure.cases import gag
+from disclosure.cases import deadlines, gag
 from disclosure.cases.models import Case
 from disclosure.notify import reminders
 
 CASE_REMINDER_DAYS = (7, 1, 0)
-DEADLINES = {
+WORDS = {
     "return_date": "the return date",
     "counsel_due_on": "counsel's review is due",
     "paperwork_due_at": "the officer's paperwork is due",
@@ -43,25 +43,21 @@ def send_case_deadline_reminders(session: Session) -> int:
 
 
 def _remind_deadlines(session: Session, case: Case, today) -> int:
-    """Send the reminders due now for `case`'s deadlines; returns how many."""
+    """Send the reminders due now for `case`'s deadlines not yet met; returns how many."""
     sent = 0
-    for column, words in DEADLINES.items():
-        deadline = getattr(case, column)
-        if deadline is None or (
-            column == "paperwork_due_at" and case.paperwork_received_at is not None
-        ):
-            continue
-        day = clock.local(deadline).date() if column == "paperwork_due_at" else deadline
-        days_left = (day - today).days
-        key = f"case:{case.id}:{column}:{day.isoformat()}"
+    # A deadline that is met (a decision recorded, advice given, the paper received) is not
+    # pending and is never reminded of (docs/rules.md R-case-deadlines).
+    for deadline in deadlines.pending(case):
+        days_left = (deadline.due - today).days
+        key = f"case:{case.id}:{deadline.key}:{deadline.due.isoformat()}"
         if reminders.due_threshold(session, key, days_left, CASE_REMINDER_DAYS) is None:
             continue
         when = "was" if days_left < 0 else "is"
         gag.tell_directors(
             session,
             case,
-            f"Case {case.reference}: {words} {when} {reminders.in_days(days_left)} "
-            f"({day:%-d %b %Y}).",
+            f"Case {case.reference}: {WORDS[deadline.key]} {when} "
+            f"{reminders.in_days(days_left)} ({deadline.due:%-d %b %Y}).",
             link=reminders.path("cases.detail", case_id=case.id),
             urgent=days_left <= 1,
         )

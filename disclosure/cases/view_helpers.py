@@ -15,7 +15,7 @@ from sqlalchemy import select
 from disclosure.areas import Hook
 from disclosure.auth import service as auth
 from disclosure.auth.models import Role, User
-from disclosure.cases import gag, queries, service
+from disclosure.cases import deadlines, gag, queries, service
 from disclosure.cases.forms import (
     DOCUMENT_KIND_LABELS,
     AssignCounselForm,
@@ -94,6 +94,7 @@ def detail_page(case, status: int = 200, **forms):
         case=case,
         is_director=is_director,
         q=queries,
+        dl=deadlines,
         checklist=CHECKLIST,
         decision_labels=service.DECISION_LABELS,
         recommendation_labels=service.RECOMMENDATION_LABELS,

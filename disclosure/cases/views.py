@@ -13,7 +13,7 @@ from werkzeug.utils import secure_filename
 from disclosure.audit import service as audit
 from disclosure.auth.access import allow
 from disclosure.auth.models import User
-from disclosure.cases import gag_views, production_views, queries, service, uploads
+from disclosure.cases import deadlines, gag_views, production_views, queries, service, uploads
 from disclosure.cases import intake as desk
 from disclosure.cases.forms import (
     AdviceForm,
@@ -143,6 +143,7 @@ def queue():
         cases=queries.open_queue(db.session, current_user),
         closed=queries.recently_closed(db.session, current_user),
         q=queries,
+        dl=deadlines,
         status_labels=service.STATUS_LABELS,
         decision_labels=service.DECISION_LABELS,
     )
@@ -156,6 +157,7 @@ def counsel_queue():
         "cases/counsel_queue.html",
         cases=queries.counsel_reviews(db.session, current_user),
         q=queries,
+        dl=deadlines,
     )
 
 
@@ -345,9 +347,9 @@ def _director_panel(session, user):
     return {
         "cases_queue": cases[:6],
         "cases_open": len(cases),
-        "cases_q": queries,
+        "cases_dl": deadlines,
         "cases_urgent": sum(c.is_urgent for c in cases),
-        "cases_overdue": sum(queries.is_overdue(c) for c in cases),
+        "cases_overdue": sum(deadlines.is_overdue(c) for c in cases),
     }
 
 
@@ -356,4 +358,4 @@ def _desk_panel(session, user):
 
 
 def _counsel_panel(session, user):
-    return {"cases_reviews": queries.counsel_reviews(session, user), "cases_q": queries}
+    return {"cases_reviews": queries.counsel_reviews(session, user), "cases_dl": deadlines}

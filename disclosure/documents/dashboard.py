@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
-from disclosure.cases import queries
+from disclosure.cases import deadlines, queries
 from disclosure.cases.models import Case
 from disclosure.cases.visibility import case_filter
 from disclosure.documents import charts
@@ -41,13 +41,14 @@ class Deadline:
 
 def deadlines_this_week(session: Session, user) -> list[Deadline]:
     """Open cases' deadlines not yet met from today to seven days ahead, and any already missed,
-    soonest first. Which dates a case must meet is the cases area's rule (queries.deadlines)."""
+    soonest first. Which dates a case must meet, and when one is met, is the cases area's rule
+    (cases/deadlines.py)."""
     horizon = clock.today() + timedelta(days=WEEK)
     found = [
         Deadline(d.due, case, f"{d.label} ({F.kind_label(case.kind).lower()})")
         for case in queries.open_queue(session, user)  # through case_filter
-        for d in queries.deadlines(case)
-        if not d.met and d.due <= horizon
+        for d in deadlines.pending(case)
+        if d.due <= horizon
     ]
     return sorted(found, key=lambda d: (d.due, d.case.year, d.case.number))
 

@@ -154,6 +154,14 @@ def renew_hold(
         raise DomainError(
             "The renewal request cannot be dated in the future.", field="requested_on"
         )
+    first_asked = clock.local(hold.requested_at).date()
+    if requested_on < first_asked:
+        # docs/rules.md R-form-dates: a renewal follows the request it renews.
+        raise DomainError(
+            f"The renewal cannot be dated before the hold itself was requested "
+            f"({first_asked:%-d %b %Y}).",
+            field="requested_on",
+        )
     if days < 1 or days > RENEWAL_MAX_DAYS:
         raise DomainError(
             f"A renewal adds between 1 and {RENEWAL_MAX_DAYS} days: the policy allows 90 days and "

@@ -88,6 +88,13 @@ def record_consent(
         )
     if signed_on > clock.today():
         raise DomainError("The signing date cannot be in the future.", field="signed_on")
+    if signed_on > valid_until:
+        # docs/rules.md R-form-dates: a consent signed after its validity ended never held.
+        raise DomainError(
+            f"The consent was signed on {signed_on:%-d %b %Y}, after it stopped being valid "
+            f"({valid_until:%-d %b %Y}). Check the dates against the signed paper.",
+            field="signed_on",
+        )
     if not recipient.strip():
         raise DomainError("Name who receives the records.", field="recipient")
     mimetype, extension = scan_type(scan)

@@ -84,6 +84,26 @@ def build_document(
     return document
 
 
+NOT_INCLUDED = "not included (outside what was asked for)"
+
+
+def every_kind(document: dict) -> list[dict]:
+    """Each kind of record (records/kinds.py) the report must name, with how many it holds: zero
+    when there are none, None when the kind lies outside what was asked for. A patron's own
+    report names every kind, so that "none held" is never mistaken for "not included"; a
+    consent's copy names only the kinds the consent covers (it holds nothing else)."""
+    keys = kinds.every_key() if document["purpose"] == "request" else list(document["records"])
+    return [
+        {
+            "kind": key,
+            "title": gather.KINDS[key],
+            "hint": kinds.get(key).patron_hint,
+            "count": document["counts"].get(key),
+        }
+        for key in keys
+    ]
+
+
 def _machine(value):
     """A value for JSON and CSV: ISO 8601 in the library's time zone, plain numbers and text."""
     if isinstance(value, datetime):
@@ -120,6 +140,10 @@ def to_json(document: dict, library_name: str) -> bytes:
         "covers": document["scope"],
         "recipient": document["recipient"],
         "counts": document["counts"],
+        "every_kind": [
+            {"kind": k["title"], "count": k["count"], "included": k["count"] is not None}
+            for k in every_kind(document)
+        ],
         "records": {
             gather.KINDS[kind]: [
                 {label: _machine(row.get(key)) for key, label in gather.reader_of(kind).columns}
@@ -140,6 +164,9 @@ def to_csv(document: dict) -> bytes:
     buffer = io.StringIO()
     writer = csvsafe.writer(buffer)
     writer.writerow(["section", "number", "field", "value"])
+    for k in every_kind(document):
+        count = NOT_INCLUDED if k["count"] is None else k["count"]
+        writer.writerow(["Records held", "", k["title"], count])
     for kind, rows in document["records"].items():
         for n, row in enumerate(rows, 1):
             for key, label in gather.reader_of(kind).columns:
@@ -186,6 +213,8 @@ def freeze(session: Session, document: dict, library_name: str, **owner) -> Froz
         "documents/patron_report.html",
         doc=document,
         sections=pdf_sections(document),
+        every_kind=every_kind(document),
+        not_included=NOT_INCLUDED,
         kinds=gather.KINDS,
         reference=document["reference"],
         disclosures=[

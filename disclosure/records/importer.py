@@ -253,5 +253,15 @@ def _parse_datetime(raw: str) -> datetime:
     except ValueError:
         raise ValueError(f"“{raw}” is not a date and time like 2026-03-31T14:05.") from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=clock.library_zone())
+        zone = clock.library_zone()
+        value = value.replace(tzinfo=zone)
+        if value.astimezone(clock.UTC).astimezone(zone).replace(tzinfo=None) != value.replace(
+            tzinfo=None
+        ):
+            # In the hour the clocks go forward no wall-clock time exists: say so, rather than
+            # let it turn into another time (docs/rules.md R-import-local-times).
+            raise ValueError(
+                f"{value:%H:%M} on {value:%-d %b %Y} does not exist at the library ({zone.key}): "
+                "the clocks go forward that night. Check the time, or give it with its UTC offset."
+            )
     return value.astimezone(clock.UTC)

@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-from disclosure.areas import Area, Job, Panel
+from disclosure.areas import Area, Job, Panel, Skipped
 from disclosure.retention import cli, service, views
 from disclosure.retention.purge import PurgeBusy, run_purge
 
 
-def purge(session) -> str:
+def purge(session) -> str | Skipped:
     """The nightly purge (retention.purge): batches of its own, one run at a time across every
     scheduler process (a claim under the database lock)."""
     try:
         report = run_purge(session.get_bind(), trigger="scheduler")
     except PurgeBusy as busy:
-        return f"skipped: {busy}"
+        return Skipped(str(busy))
     gone = sum(r.deleted + r.anonymised for r in report.results.values())
     kept = sum(r.kept_held for r in report.results.values())
     return (

@@ -27,7 +27,8 @@ class RetentionRule(Base):
 class PurgeRun(Base):
     """One run of the purge: when, how it ended, and per kind how many records went (counts
     only, never names). `heartbeat_at` moves with every batch: a run whose heartbeat is old
-    died, and no longer keeps another run from starting."""
+    died, and no longer keeps another run from starting; so does one whose process (`host`,
+    `pid`) is gone from this host."""
 
     __tablename__ = "purge_runs"
 
@@ -39,6 +40,9 @@ class PurgeRun(Base):
         String(20), index=True
     )  # running, finished, failed, interrupted
     trigger: Mapped[str] = mapped_column(String(20))  # scheduler, command
+    # the process running it: on this host, a run whose process is gone died at once
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
 
     counts: Mapped[list[PurgeRunCount]] = relationship(order_by="PurgeRunCount.id", lazy="selectin")
 

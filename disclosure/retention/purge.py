@@ -10,13 +10,18 @@ and not covered by an active hold are deleted (completed interlibrary loans are 
   ends in the state of an uninterrupted run.
 - Race-free: every batch takes holds.locks.hold_lock (PostgreSQL) or begins IMMEDIATE (SQLite)
   before it selects; placing or renewing a hold takes the same lock before it counts.
-- Recorded: a PurgeRun per run with per-kind counts; one run at a time (a claim under the lock;
-  a run whose heartbeat is older than STALE_AFTER is taken to have died)."""
+- Recorded: a PurgeRun per run with per-kind counts (the records that go with an expired
+  patron counted under their own kinds); one run at a time (a claim under the lock). A run
+  records its host and process: a run of this host whose process is gone died (a killed purge
+  does not hold up the next one), and any run whose heartbeat is older than STALE_AFTER is taken
+  to have died (docs/rules.md R-purge-one-at-a-time)."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import socket
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -119,8 +124,9 @@ class Step:
     phase: int = 1
     # (at) -> WHERE clause on the kind's table: what a hold keeps (default: coverage.held)
     held: Callable[[datetime], object] | None = None
-    # (conn, going) -> how many went, for kinds that keep statistics as they go
-    delete: Callable[[Connection, object], int] | None = None
+    # (conn, going) -> how many went per kind (its own, and any that went with it), for kinds
+    # that keep statistics as they go
+    delete: Callable[[Connection, object], dict[str, int]] | None = None
     batch_size: int | None = None  # None: BATCH_SIZE for the backend
 
     @property
@@ -164,26 +170,47 @@ def _delete_counted(conn, table, going, key, moment) -> list[tuple]:
     return [(k, t, 1) for k, t in conn.execute(statement.returning(key, _raw(moment)))]
 
 
-def _delete_loans(conn, going) -> int:
+def _delete_loans(conn, going) -> dict[str, int]:
     rows = _delete_counted(conn, L, going, L.c.branch_id, L.c.checked_out_at)
     _add_loans(conn, rows)
-    return sum(n for _k, _t, n in rows)
+    return {kinds.LOANS.key: sum(n for _k, _t, n in rows)}
 
 
-def _delete_sessions(conn, going) -> int:
+def _delete_sessions(conn, going) -> dict[str, int]:
     rows = _delete_counted(conn, S, going, S.c.workstation_id, S.c.started_at)
     branch_of = dict(conn.execute(select(W.c.id, W.c.branch_id)).all())
     _add_sessions(conn, [(branch_of[station], t, n) for station, t, n in rows])
-    return sum(n for _k, _t, n in rows)
+    return {kinds.COMPUTER_SESSIONS.key: sum(n for _k, _t, n in rows)}
 
 
-def _delete_patrons(conn, going) -> int:
-    # their loans and sessions go with them (ON DELETE CASCADE): count them first
+def _goes_with_patron(kind: kinds.RecordKind) -> bool:
+    """True when deleting a patron deletes their records of `kind` (ON DELETE CASCADE)."""
+    if kind.key == kinds.PATRONS.key or not isinstance(kind.patron, str):
+        return False
+    return any(
+        fk.column.table is P and (fk.ondelete or "").upper() == "CASCADE"
+        for fk in kind.table.c[kind.patron].foreign_keys
+    )
+
+
+def _delete_patrons(conn, going) -> dict[str, int]:
+    # Their loans, sessions and other records go with them (ON DELETE CASCADE): count them
+    # first, so that the run's counts name everything that went (never only the patrons).
     ids = list(conn.scalars(select(P.c.id).where(going)))
     if not ids:
-        return 0
+        return {}
     _keep_patrons_statistics(conn, ids)
-    return conn.execute(P.delete().where(_id_in(conn, P.c.id, ids))).rowcount
+    went = {
+        kind.key: conn.scalar(
+            select(func.count())
+            .select_from(kind.table)
+            .where(_id_in(conn, kind.table.c[kind.patron], ids))
+        )
+        for kind in kinds.every()
+        if _goes_with_patron(kind)
+    }
+    went[kinds.PATRONS.key] = conn.execute(P.delete().where(_id_in(conn, P.c.id, ids))).rowcount
+    return {key: n for key, n in went.items() if n}
 
 
 # e-mails before their requests are anonymised: the hold predicate finds an e-mail's patron
@@ -292,7 +319,7 @@ def run_purge(
             for step in steps():
                 size = batch_size or step.batch_size or BATCH_SIZE.get(conn.dialect.name, 20_000)
                 report.results[step.kind] = _purge_kind(
-                    conn, run_id, step, _days(rules, step), at, today, progress, hooks, size
+                    conn, report, step, _days(rules, step), at, today, progress, hooks, size
                 )
         except BaseException:
             _finish(conn, run_id, "failed")
@@ -331,9 +358,9 @@ def _dry_run(conn, rules, at, today) -> PurgeReport:
 
 
 def _purge_kind(
-    conn, run_id, step: Step, days, at, today, progress, hooks, batch_size
+    conn, report: PurgeReport, step: Step, days, at, today, progress, hooks, batch_size
 ) -> KindResult:
-    result = KindResult()
+    run_id, result = report.run_id, KindResult()
     due = step.due(at, today, days)
     column = "anonymised" if step.anonymise else "deleted"
     table, last_id, number = step.table, 0, 0
@@ -346,7 +373,8 @@ def _purge_kind(
             end = start + batch_size - 1
             window = and_(table.c.id.between(start, end), due)
             due_count = conn.scalar(select(func.count()).select_from(table).where(window))
-            done = _apply(conn, step, and_(window, not_held(step, at)), at)
+            went = _apply(conn, step, and_(window, not_held(step, at)), at)
+            done = went.pop(step.kind, 0)
             if hooks.before_commit:
                 hooks.before_commit(step.kind, start, end)
             held = due_count - done  # counting what is due is cheap; a second hold predicate is not
@@ -355,6 +383,7 @@ def _purge_kind(
                 .where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
                 .values({column: COUNTS.c[column] + done, "kept_held": COUNTS.c.kept_held + held})
             )
+            _count_gone_with(conn, report, went)
             conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(heartbeat_at=clock.now()))
         setattr(result, column, getattr(result, column) + done)
         result.kept_held += held
@@ -366,21 +395,35 @@ def _purge_kind(
     return result
 
 
-def _apply(conn, step: Step, going, at) -> int:
+def _count_gone_with(conn, report: PurgeReport, went: dict[str, int]) -> None:
+    """Count, under their own kinds, the records that went with another kind's (an expired
+    patron's loans and sessions), in the batch that deleted them."""
+    for kind, n in went.items():
+        conn.execute(
+            update(COUNTS)
+            .where(COUNTS.c.run_id == report.run_id, COUNTS.c.kind == kind)
+            .values(deleted=COUNTS.c.deleted + n)
+        )
+        report.results.setdefault(kind, KindResult()).deleted += n
+
+
+def _apply(conn, step: Step, going, at) -> dict[str, int]:
     """Delete (or anonymise) the rows `going` selects: due, in the window, not held. Windows of
     ids, not LIMIT: the hold predicate is evaluated once per due row in the whole run, and in
-    the same statement that deletes. Returns how many went."""
+    the same statement that deletes. Returns how many went, per kind."""
     table = step.table
     if step.anonymise:
         # R-retention-ill-completed: remove personal data, keep status and department for statistics
-        return conn.execute(
-            update(table)
-            .where(going)
-            .values(patron_id=None, title=None, lending_library=None, anonymised_at=at)
-        ).rowcount
+        return {
+            step.kind: conn.execute(
+                update(table)
+                .where(going)
+                .values(patron_id=None, title=None, lending_library=None, anonymised_at=at)
+            ).rowcount
+        }
     if step.delete is not None:
         return step.delete(conn, going)
-    return conn.execute(table.delete().where(going)).rowcount
+    return {step.kind: conn.execute(table.delete().where(going)).rowcount}
 
 
 def _id_in(conn, column, ids: list[int]):
@@ -473,15 +516,38 @@ def _upsert(conn, table, period: str, amount: str, counted: Counter) -> None:
 # ---- one run at a time, recorded -------------------------------------------------------------
 
 
+def process_alive(pid: int) -> bool:
+    """True when process `pid` exists on this host (signal 0 only asks)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def _dead(run, now: datetime) -> bool:
+    """A running run died when its process on this host is gone (known at once), or when its
+    heartbeat is older than STALE_AFTER (a run of another host, or one that hangs)."""
+    if run.host == socket.gethostname() and run.pid is not None and not process_alive(run.pid):
+        return True
+    return run.heartbeat_at <= now - STALE_AFTER
+
+
 def _claim(conn, trigger: str, at: datetime) -> int:
     """Record a new run, unless another is running (checked under the lock, so two scheduler
-    processes never purge at once). A run whose heartbeat stopped died: mark it interrupted."""
+    processes never purge at once). A run that died (_dead) is marked interrupted."""
     with _transaction(conn):
         locks.hold_lock(conn)
         running = conn.execute(
-            select(RUNS.c.id, RUNS.c.heartbeat_at).where(RUNS.c.status == "running")
+            select(RUNS.c.id, RUNS.c.heartbeat_at, RUNS.c.host, RUNS.c.pid).where(
+                RUNS.c.status == "running"
+            )
         ).all()
-        alive = [r for r in running if r.heartbeat_at > clock.now() - STALE_AFTER]
+        alive = [r for r in running if not _dead(r, clock.now())]
         if alive:
             raise PurgeBusy(
                 f"Another purge (run {alive[0].id}) is running; this one did not start."
@@ -494,7 +560,14 @@ def _claim(conn, trigger: str, at: datetime) -> int:
             )
         run_id = conn.execute(
             insert(RUNS)
-            .values(started_at=at, heartbeat_at=clock.now(), status="running", trigger=trigger)
+            .values(
+                started_at=at,
+                heartbeat_at=clock.now(),
+                status="running",
+                trigger=trigger,
+                host=socket.gethostname(),
+                pid=os.getpid(),
+            )
             .returning(RUNS.c.id)
         ).scalar_one()
         conn.execute(

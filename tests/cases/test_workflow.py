@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from disclosure import clock
 from disclosure.audit.models import AuditEvent
-from disclosure.cases import productions, queries, service, uploads
+from disclosure.cases import deadlines, productions, queries, service, uploads
 from disclosure.cases.models import CaseKind, CaseMember
 from disclosure.cases.visibility import load_case
 from disclosure.errors import DomainError
@@ -159,13 +159,13 @@ def test_exigent_case_stays_open_and_overdue_until_the_officers_paper_is_attache
     )
     days = app.config["SETTINGS"].exigent_paperwork_days
     assert case.paperwork_due_at == clock.now() + timedelta(days=days)
-    assert not queries.is_overdue(case)
+    assert not deadlines.is_overdue(case)
     clock.freeze(factories.at(2026, 11, 2 + days + 1, 15))
-    assert queries.is_overdue(case) and case.paperwork_overdue
+    assert deadlines.is_overdue(case) and case.paperwork_overdue
     with pytest.raises(DomainError, match="stays open until it is"):
         service.close(session, director, case, "Done")
     service.attach_document(session, director, case, uploads.Scan("paper.pdf", PDF), "follow_up")
-    assert not queries.is_overdue(case)
+    assert not deadlines.is_overdue(case)
     service.close(session, director, case, "Paper received.")
     assert not case.is_open
 

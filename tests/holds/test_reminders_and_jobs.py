@@ -149,3 +149,28 @@ def test_the_scheduler_runs_the_purge_at_the_configured_hour_and_never_drops_a_l
     assert {"purge", "hold-expiry", "reminders", "case-reminders"} <= {
         j.id for j in scheduler.get_jobs()
     }
+
+
+def test_run_job_says_when_the_purge_skipped_and_why(app, session):
+    import os
+    import socket
+
+    clock.freeze(START)
+    busy = PurgeRun(
+        started_at=clock.now(),
+        heartbeat_at=clock.now(),
+        status="running",
+        trigger="scheduler",
+        host=socket.gethostname(),
+        pid=os.getpid(),
+    )
+    session.add(busy)
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["run-job", "purge"])
+    assert result.output.strip() == (
+        f"skipped purge: Another purge (run {busy.id}) is running; this one did not start."
+    )
+    busy.status = "finished"
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["run-job", "purge"])
+    assert result.output.startswith("ran purge: run ")

@@ -321,3 +321,43 @@ def test_each_request_is_due_in_patron_request_days_and_the_queue_marks_due_soon
     html = client.get("/desk/patron-requests").get_data(as_text=True)
     assert "Overdue by 1 day" in html and 'class="overdue"' in html
     assert "1 overdue" in client.get("/").get_data(as_text=True)
+
+
+def test_the_report_names_every_kind_with_zero_where_none_is_held_in_pdf_json_and_csv(app, session):
+    from disclosure.records import kinds
+
+    patron = factories.patron(session)  # registered, one loan, and none of any other kind
+    factories.loan(session, patron)
+    request, report = _compiled_for(app, session, patron)
+    titles = [kinds.get(key).patron_label for key in kinds.every_key()]
+    held = {"Registration details": 1, "Loans": 1}
+    expected = {t: held.get(t, 0) for t in titles}
+
+    data = report_json(report)
+    assert {k["kind"]: k["count"] for k in data["every_kind"]} == expected
+    rows = list(csv.DictReader(io.StringIO(report.csv_data.decode("utf-8-sig"))))
+    assert {r["field"]: int(r["value"]) for r in rows if r["section"] == "Records held"} == expected
+    glance = " ".join(pdf_text(report.pdf).split("Releases of")[0].split())
+    for title, count in expected.items():
+        assert f"{count} {title}" in glance
+
+
+def test_a_report_of_some_kinds_names_the_others_as_not_included(app, session):
+    patron = factories.patron(session)
+    with app.app_context():
+        request = service.ask_for_records(session, patron, kinds=["loans"])
+    report = verify(app, session, request)
+    data = report_json(report)
+    by_kind = {k["kind"]: k for k in data["every_kind"]}
+    assert by_kind["Loans"] == {"kind": "Loans", "count": 0, "included": True}
+    assert by_kind["Computer sessions"] == {
+        "kind": "Computer sessions",
+        "count": None,
+        "included": False,
+    }
+    rows = list(csv.DictReader(io.StringIO(report.csv_data.decode("utf-8-sig"))))
+    held = {r["field"]: r["value"] for r in rows if r["section"] == "Records held"}
+    assert held["Loans"] == "0"
+    assert held["Computer sessions"].startswith("not included")
+    glance = " ".join(pdf_text(report.pdf).split("Releases of")[0].split())
+    assert "0 Loans" in glance and "Computer sessions · not included" in glance

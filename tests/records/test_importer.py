@@ -108,3 +108,23 @@ def test_missing_header_column_is_refused(app, session, tmp_path):
     path = _write(tmp_path, "b.csv", "code\nHQ")
     result = app.test_cli_runner().invoke(args=["import", "branches", str(path)])
     assert result.exit_code != 0 and "line 1: the header lacks the column(s) name." in result.output
+
+
+def test_a_time_in_the_hour_the_clocks_go_forward_is_named_as_not_existing(app, session, tmp_path):
+    factories.workstation(session, factories.branch(session, code="HQ"), code="HQ-PC01")
+    session.commit()
+    path = _write(
+        tmp_path,
+        "sessions.csv",
+        "workstation_code,card_number,signup_name,started_at,ended_at\n"
+        "HQ-PC01,,Walk In,2026-03-08T01:30,2026-03-08T01:45\n"
+        "HQ-PC01,,Walk In,2026-03-08T02:50,2026-03-08T03:10",
+    )
+    result = app.test_cli_runner().invoke(args=["import", "computer_sessions", str(path)])
+    assert result.exit_code != 0
+    assert (
+        "line 3, column started_at: 02:50 on 8 Mar 2026 does not exist at the library "
+        "(America/Chicago): the clocks go forward that night." in result.output
+    )
+    assert "earlier than" not in result.output
+    assert _count(session, m.ComputerSession) == 0

@@ -320,3 +320,65 @@ def test_retention_days_set_by_the_director_are_what_the_purge_enforces(session)
     update_rules(session, director, {"computer_sessions": 5})
     run(session)
     assert six_days.id not in ids(session, m.ComputerSession)
+
+
+def _a_dead_pid() -> int:
+    """The pid of a process that has ended (and been reaped) on this host."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _running_run(session, **fields):
+    values = dict(
+        started_at=clock.now(), heartbeat_at=clock.now(), status="running", trigger="scheduler"
+    )
+    values.update(fields)
+    session.add(PurgeRun(**values))
+    session.flush()
+
+
+def test_a_killed_purge_is_followed_at_once_by_a_successful_one(session):
+    import socket
+
+    _running_run(session, host=socket.gethostname(), pid=_a_dead_pid())  # its heartbeat is fresh
+    old = f.computer_session(session, days_ago=10)
+    report = run(session)
+    assert report.results["computer_sessions"].deleted == 1
+    assert old.id not in ids(session, m.ComputerSession)
+    assert sorted(session.scalars(select(PurgeRun.status))) == ["finished", "interrupted"]
+    finished = session.scalars(select(PurgeRun).where(PurgeRun.status == "finished")).one()
+    assert (finished.host, finished.pid) == (socket.gethostname(), __import__("os").getpid())
+
+
+def test_a_purge_whose_process_lives_or_runs_elsewhere_waits_for_its_heartbeat(session):
+    import os
+    import socket
+
+    _running_run(session, host=socket.gethostname(), pid=os.getpid())
+    with pytest.raises(purge.PurgeBusy, match="Another purge"):
+        run(session)
+    session.execute(PurgeRun.__table__.delete())
+    _running_run(session, host="another-host.invalid", pid=_a_dead_pid())
+    with pytest.raises(purge.PurgeBusy):
+        run(session)  # not this host's process: only its heartbeat can tell
+    clock.freeze(NOW + purge.STALE_AFTER + timedelta(seconds=1))
+    run(session)
+    assert sorted(session.scalars(select(PurgeRun.status))) == ["finished", "interrupted"]
+
+
+def test_the_purge_counts_the_records_that_go_with_an_expired_patron(session):
+    patron = f.patron(session, card_expires_on=clock.today() - timedelta(days=30))
+    branch = f.branch(session)
+    f.loan(session, patron, branch, days_ago=3, returned_days_ago=1)  # not yet due by itself
+    f.computer_session(session, f.workstation(session, branch), patron, days_ago=1)
+    f.subscription(session, patron, inactive_days=1)
+    report = run(session)
+    assert patron.id not in ids(session, m.Patron)
+    expected = {"patrons": 1, "loans": 1, "computer_sessions": 1, "mailing_list_subscriptions": 1}
+    assert {k: r.deleted for k, r in report.results.items() if r.deleted} == expected
+    counts = session.scalars(select(PurgeRunCount).where(PurgeRunCount.deleted > 0)).all()
+    assert {c.kind: c.deleted for c in counts} == expected
