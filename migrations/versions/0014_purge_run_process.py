@@ -1,7 +1,7 @@
 """retention: a purge run records the host and process that run it
 
-Revision ID: 0013_deadlines_purge_run_process
-Revises: 0012_sign_in_limits
+Revision ID: 0014_purge_run_process
+Revises: 0013_loans_checked_out_index
 Create Date: 2026-12-02 17:30:00
 
 A run left 'running' by a killed process is then recognised at once on its own host, instead of
@@ -11,8 +11,8 @@ blocking the next purge until its heartbeat goes stale.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_deadlines_purge_run_process"
-down_revision = "0012_sign_in_limits"
+revision = "0014_purge_run_process"
+down_revision = "0013_loans_checked_out_index"
 branch_labels = None
 depends_on = None
 
