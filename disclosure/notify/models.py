@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from disclosure import clock
 from disclosure.db import Base, UTCDateTime
 
-
 # Ends the subject of an e-mail that may say nothing more (a restricted matter).
 SIGN_IN_TO_VIEW = " Sign in to view it."
 
@@ -35,6 +34,7 @@ class Notification(Base):
         """The subject as the inbox shows it to someone already signed in (an e-mail about a
         restricted matter asks them to sign in; on the page that would be odd)."""
         return self.subject.removesuffix(SIGN_IN_TO_VIEW).removeprefix("URGENT: ")
+
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     email_error: Mapped[str | None] = mapped_column(String(300))
