@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel
 from disclosure.cases import view_helpers
-from disclosure.holds import reminders, timeline, views
+from disclosure.holds import cli, reminders, timeline, views
 
 
 def hold_expiry(session) -> str:
@@ -21,6 +21,7 @@ def hold_reminders(session) -> str:
 AREA = Area(
     "holds",
     blueprints=(views.bp,),
+    commands=(cli.holds_cli,),
     jobs=(
         Job("hold-expiry", "cron", {"minute": 5}, hold_expiry),
         Job("reminders", "cron", {"minute": 10}, hold_reminders),

@@ -180,6 +180,21 @@ def patron_is_held(session: Session, patron_id: int, at: datetime | None = None)
     return bool(session.scalar(select(patron_records_held(patron_id, at=at))))
 
 
+def held_card_numbers(session: Session, at: datetime | None = None) -> list[str]:
+    """The card numbers of every patron an active hold covers (named by it, or through records
+    of theirs it covers by branch, computer, window and kind), in order; nothing else (the
+    library's own system pauses its anonymisation for them: `holds export-patrons`)."""
+    locks.plan_for_probes(session)
+    patron = kinds.PATRONS.table
+    return list(
+        session.scalars(
+            select(patron.c.card_number)
+            .where(patron_records_held(patron.c.id, at=at))
+            .order_by(patron.c.card_number)
+        )
+    )
+
+
 def record_is_held(session: Session, kind: str, record_id: int, at: datetime | None = None) -> bool:
     """True when an active hold covers one record of `kind`."""
     spec = kinds.get(kind)
