@@ -181,15 +181,21 @@ def patron_is_held(session: Session, patron_id: int, at: datetime | None = None)
 
 
 def held_card_numbers(session: Session, at: datetime | None = None) -> list[str]:
-    """The card numbers of every patron an active hold covers (named by it, or through records
-    of theirs it covers by branch, computer, window and kind), in order; nothing else (the
-    library's own system pauses its anonymisation for them: `holds export-patrons`)."""
+    """The card numbers of every patron an active hold names, or covers through records of
+    theirs (by branch, computer, window and kind), in order; nothing else. The library's own
+    system pauses its anonymisation for them (`holds export-patrons`): a hold naming a patron
+    counts even before the day's records of theirs have been synced here."""
     locks.plan_for_probes(session)
     patron = kinds.PATRONS.table
+    named = exists(
+        select(1)
+        .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
+        .where(HP.c.patron_id == patron.c.id, active_holds(at))
+    )
     return list(
         session.scalars(
             select(patron.c.card_number)
-            .where(patron_records_held(patron.c.id, at=at))
+            .where(or_(named, patron_records_held(patron.c.id, at=at)))
             .order_by(patron.c.card_number)
         )
     )
