@@ -24,11 +24,17 @@ from sqlalchemy import Table, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.areas import Hook
 from disclosure.errors import DomainError
 from disclosure.records import kinds, presets
 from disclosure.records import models as m
 
 Column = kinds.ImportColumn
+
+# Which of some records of a kind an active hold covers (docs/rules.md R-import-keeps-held): the
+# holds area answers (holds/area.py). held_among(session, kind, ids) -> set of ids. No default:
+# an import must never overwrite a held record because nobody answered.
+held_among = Hook("records.held_among")
 
 
 @dataclass(frozen=True)
@@ -130,14 +136,16 @@ class Tally:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept_held: int = 0  # a change not made because a hold preserves the record as it is
 
     @property
     def total(self) -> int:
         """Every row imported."""
-        return self.added + self.updated + self.unchanged
+        return self.added + self.updated + self.unchanged + self.kept_held
 
     def __str__(self) -> str:
-        return f"{self.added} new, {self.updated} updated, {self.unchanged} unchanged"
+        held = f", {self.kept_held} kept as held" if self.kept_held else ""
+        return f"{self.added} new, {self.updated} updated, {self.unchanged} unchanged{held}"
 
 
 def read_csv(kind: str, path: Path, preset: presets.Preset | None = None) -> Sheet:
@@ -225,21 +233,39 @@ def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], ta
     by_key = {tuple(values[c] for c in key): values for values in batch}
     tally.unchanged += len(batch) - len(by_key)  # a repeated row in the file
     existing = _existing(session, spec, list(by_key))
-    new = []
+    new, changed = [], []
     for identity, values in by_key.items():
         found = existing.get(identity)
         if found is None:
             new.append(values)
-            tally.added += 1
             continue
         changes = {c: values[c] for c in given if values[c] != found[c]}
         if not changes or (spec.leaves_when and found[spec.leaves_when] is not None):
             tally.unchanged += 1
-            continue
+        else:
+            changed.append((found, changes))
+    held = _held(session, spec, [found["id"] for found, _ in changed])
+    for found, changes in changed:
+        if found["id"] in held:
+            # R-import-keeps-held: a held record is completed (an empty return date filled in),
+            # never overwritten
+            changes = {c: v for c, v in changes.items() if found[c] is None}
+            if not changes:
+                tally.kept_held += 1
+                continue
         session.execute(update(spec.table).where(spec.table.c.id == found["id"]).values(changes))
         tally.updated += 1
     if new:
         session.execute(insert(spec.table), new)
+        tally.added += len(new)
+
+
+def _held(session: Session, spec: Kind, ids: list[int]) -> set[int]:
+    """The ids among `ids` an active hold covers (none for the references: branches, ...)."""
+    kind = next((k for k in kinds.every() if k.table is spec.table), None)
+    if not ids or kind is None:
+        return set()
+    return held_among.answer()(session, kind.key, ids)
 
 
 LOOKUP_CHUNK = 200  # keys per SELECT (a few hundred bound values on either database)

@@ -238,3 +238,23 @@ def test_export_patrons_lists_the_card_numbers_under_an_active_hold(app, session
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [named.card_number, by_branch.card_number]
     assert elsewhere.card_number not in result.output
+
+
+def test_a_held_record_is_completed_by_an_import_never_overwritten(app, session, tmp_path):
+    _library(session)
+    _import(app, "patrons", _write(tmp_path, "b.csv", KOHA_BORROWERS), "--preset", "koha")
+    _import(app, "loans", _write(tmp_path, "i.csv", KOHA_ISSUES), "--preset", "koha")
+    ada = session.scalar(select(m.Patron).where(m.Patron.card_number == "21001"))
+    f.hold(session, categories=("loans",), patrons=(ada,))
+    session.commit()
+    moved = KOHA_BORROWERS.replace("1 Oak St", "8 New Rd")
+    result = _import(app, "patrons", _write(tmp_path, "b2.csv", moved), "--preset", "koha")
+    assert "0 new, 0 updated, 1 unchanged, 1 kept as held" in result.output
+    retitled = KOHA_ISSUES_LATER.replace("3100001,Gilead", "3100001,Gilead (2nd ed.)")
+    later = _import(app, "loans", _write(tmp_path, "i2.csv", retitled), "--preset", "koha")
+    assert later.exit_code == 0, later.output
+    session.expire_all()
+    assert ada.address.startswith("1 Oak St")
+    gilead = _loan(session, "3100001")
+    # the empty return date is filled in; the title the hold preserved stays
+    assert gilead.returned_at is not None and gilead.item_title == "Gilead"
