@@ -11,12 +11,16 @@ part of the name.
 Each file is imported all or nothing (records/importer.py) and committed on its own; it then
 moves to `done/`, or to `failed/` with a `<file>.reason.txt` naming the bad line and column,
 and a failed file changes nothing. Files are taken in the order their records refer to one
-another (branches before computers, patrons before their loans), then by name."""
+another (branches before computers, patrons before their loans), then by name. A file in
+`done/` holds the same personal data as the records, so it is deleted after DONE_KEEP_DAYS
+(the retention schedule cannot reach it); a failed one waits for a person to mend it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -26,6 +30,7 @@ from disclosure.errors import DomainError
 from disclosure.records import importer, presets
 
 DONE, FAILED = "done", "failed"
+DONE_KEEP_DAYS = 7  # long enough to look at what came in, short of the shortest retention
 
 
 @dataclass
@@ -98,7 +103,19 @@ def sync(session: Session, folder: Path) -> Summary:
             continue
         _move(path, DONE)
         summary.add(kind, tally)
+    _forget_done(folder)
     return summary
+
+
+def _forget_done(folder: Path) -> None:
+    """Delete the files imported more than DONE_KEEP_DAYS ago."""
+    done = folder / DONE
+    if not done.is_dir():
+        return
+    before = (clock.now() - timedelta(days=DONE_KEEP_DAYS)).timestamp()
+    for path in done.iterdir():
+        if path.is_file() and path.stat().st_mtime < before:
+            path.unlink()
 
 
 def _move(path: Path, to: str) -> Path:
@@ -108,4 +125,7 @@ def _move(path: Path, to: str) -> Path:
     target = target_folder / path.name
     if target.exists():
         target = target_folder / f"{path.stem}.{clock.now():%Y%m%dT%H%M%S}{path.suffix}"
-    return Path(shutil.move(str(path), str(target)))
+    moved = Path(shutil.move(str(path), str(target)))
+    now = clock.now().timestamp()
+    os.utime(moved, (now, now))  # when it was moved here, for _forget_done
+    return moved

@@ -5,12 +5,13 @@ The fixtures are written here from the column names Koha (`borrowers`, `issues`/
 and Evergreen (`actor.usr`, `action.circulation`) publish; the README's ILS chapter gives the
 report queries that produce them."""
 
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from disclosure import jobs
+from disclosure import clock, jobs
 from disclosure.notify.models import Notification
 from disclosure.records import models as m
 from tests import factories as f
@@ -219,6 +220,17 @@ def test_the_drop_folder_job_imports_good_files_and_sets_bad_ones_aside(
     assert note.subject == "Sync with the library's system: 2 file(s) imported, 1 failed"
     assert "loans: 3 new, 0 updated, 0 unchanged" in note.body
     assert "21001" not in note.body + note.subject and "Lovelace" not in note.body
+
+
+def test_files_imported_over_a_week_ago_are_deleted_from_done(app, session, tmp_path, monkeypatch):
+    monkeypatch.setattr(app.config["SETTINGS"], "import_folder", tmp_path)
+    done = tmp_path / "done"
+    done.mkdir()
+    old, recent = _write(done, "loans-old.csv", "x"), _write(done, "loans-recent.csv", "x")
+    eight_days_ago = (clock.now() - timedelta(days=8)).timestamp()
+    os.utime(old, (eight_days_ago, eight_days_ago))
+    jobs.run_job(app, jobs.job_named(app, "ils-sync"))
+    assert [p.name for p in done.iterdir()] == [recent.name]
 
 
 def test_export_patrons_lists_the_card_numbers_under_an_active_hold(app, session):
