@@ -203,15 +203,17 @@ def import_rows(
         values = {}
         for column in spec.columns:
             name = sheet.names.get(column.name, column.name)
-            values[column.target or column.name] = _convert(
+            target = column.target or column.name
+            values[target] = _convert(
                 resolver, column, (row.get(column.name) or "").strip(), line, name
             )
+            _check_length(spec.table, target, values[target], f"line {line}, column {name}")
         _check_row(kind, values, line, sheet.names)
         if given is None:
             # the columns the file has: a file of changes leaves the others as they are
             given = {c.target or c.name for c in spec.columns if c.name in row}
         batch.append(values)
-        if kind == kinds.PATRONS.key:
+        if kind == kinds.PATRONS.key and "guardian_id" in given:
             # a guardian earlier in the same file must be found by the minors after it
             _upsert(session, spec, batch, given, tally)
             resolver.forget("patron")
@@ -222,6 +224,13 @@ def import_rows(
         progress(1)
     _upsert(session, spec, batch, given or set(), tally)
     return tally
+
+
+def _check_length(table: Table, target: str, value, where: str) -> None:
+    """Refuse a text longer than its column holds (PostgreSQL would stop with a traceback)."""
+    limit = getattr(table.c[target].type, "length", None)
+    if isinstance(value, str) and limit and len(value) > limit:
+        raise DomainError(f"{where}: longer than the {limit} characters it may have.")
 
 
 def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], tally: Tally) -> None:

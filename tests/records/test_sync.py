@@ -270,3 +270,12 @@ def test_a_held_record_is_completed_by_an_import_never_overwritten(app, session,
     gilead = _loan(session, "3100001")
     # the empty return date is filled in; the title the hold preserved stays
     assert gilead.returned_at is not None and gilead.item_title == "Gilead"
+
+
+def test_a_value_too_long_for_its_column_is_named_not_a_traceback(app, session, tmp_path):
+    _library(session)
+    path = _write(tmp_path, "ws.csv", f"code,branch_code\nPC1,HQ\n{'P' * 41},HQ")
+    result = _import(app, "workstations", path)
+    assert result.exit_code != 0
+    assert "line 3, column code: longer than the 40 characters it may have." in result.output
+    assert _count(session, m.Workstation) == 0
