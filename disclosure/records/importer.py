@@ -199,15 +199,9 @@ def import_rows(
     tally = Tally()
     batch: list[dict] = []
     given: set[str] | None = None
+    limits = _text_limits(spec)
     for line, row in sheet.rows:
-        values = {}
-        for column in spec.columns:
-            name = sheet.names.get(column.name, column.name)
-            target = column.target or column.name
-            values[target] = _convert(
-                resolver, column, (row.get(column.name) or "").strip(), line, name
-            )
-            _check_length(spec.table, target, values[target], f"line {line}, column {name}")
+        values = _values(resolver, spec, row, line, sheet.names, limits)
         _check_row(kind, values, line, sheet.names)
         if given is None:
             # the columns the file has: a file of changes leaves the others as they are
@@ -226,11 +220,31 @@ def import_rows(
     return tally
 
 
-def _check_length(table: Table, target: str, value, where: str) -> None:
-    """Refuse a text longer than its column holds (PostgreSQL would stop with a traceback)."""
-    limit = getattr(table.c[target].type, "length", None)
-    if isinstance(value, str) and limit and len(value) > limit:
-        raise DomainError(f"{where}: longer than the {limit} characters it may have.")
+def _values(resolver, spec: Kind, row: dict, line: int, names: dict, limits: dict) -> dict:
+    """One row's values by table column, converted and checked (DomainError on the first bad)."""
+    values = {}
+    for column in spec.columns:
+        name = names.get(column.name, column.name)
+        target = column.target or column.name
+        value = _convert(resolver, column, (row.get(column.name) or "").strip(), line, name)
+        limit = limits.get(target)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise DomainError(
+                f"line {line}, column {name}: longer than the {limit} characters it may have."
+            )
+        values[target] = value
+    return values
+
+
+def _text_limits(spec: Kind) -> dict[str, int]:
+    """The most characters each text column holds (PostgreSQL would stop with a traceback)."""
+    limits = {}
+    for column in spec.columns:
+        target = column.target or column.name
+        length = getattr(spec.table.c[target].type, "length", None)
+        if column.kind == "text" and length:
+            limits[target] = length
+    return limits
 
 
 def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], tally: Tally) -> None:
@@ -277,29 +291,31 @@ def _held(session: Session, spec: Kind, ids: list[int]) -> set[int]:
     return held_among.answer()(session, kind.key, ids)
 
 
-LOOKUP_CHUNK = 200  # keys per SELECT (a few hundred bound values on either database)
+LOOKUP_CHUNK = 500  # keys per SELECT (a few hundred bound values a column on either database)
 
 
 def _existing(session: Session, spec: Kind, identities: list[tuple]) -> dict[tuple, Mapping]:
-    """The records already here with one of `identities` (natural-key values), by key."""
+    """The records already here with one of `identities` (natural-key values), by key.
+
+    Each key column is matched against the chunk's values for it (plain IN lists, cheap to build
+    and served by the indexes); the few extra rows that matches are dropped by the full key."""
     table, key = spec.table, spec.natural_key
+    wanted = set(identities)
     found: dict[tuple, Mapping] = {}
     for start in range(0, len(identities), LOOKUP_CHUNK):
         chunk = identities[start : start + LOOKUP_CHUNK]
-        matches = or_(*(_is(table, key, ident) for ident in chunk))
+        matches = and_(*(_one_of(table.c[c], {i[n] for i in chunk}) for n, c in enumerate(key)))
         for row in session.execute(select(table).where(matches)).mappings():
-            found[tuple(row[c] for c in key)] = row
+            identity = tuple(row[c] for c in key)
+            if identity in wanted:
+                found[identity] = row
     return found
 
 
-def _is(table: Table, key: tuple[str, ...], identity: tuple):
-    """The record of `table` whose natural key `key` has the values `identity`."""
-    return and_(
-        *(
-            table.c[c].is_(None) if v is None else table.c[c] == v
-            for c, v in zip(key, identity, strict=True)
-        )
-    )
+def _one_of(column, values: set):
+    """`column` has one of `values` (None among them: or is empty)."""
+    present = column.in_(sorted(v for v in values if v is not None))
+    return or_(present, column.is_(None)) if None in values else present
 
 
 def _check_row(kind: str, values: dict, line: int, names: Mapping[str, str]) -> None:
