@@ -16,7 +16,7 @@ from disclosure.auth import service
 from disclosure.auth.models import User
 from disclosure.db import db
 from disclosure.errors import DomainError
-from disclosure.records import importer
+from disclosure.records import importer, presets
 
 db_cli = AppGroup("db", help="The database schema (Alembic).")
 users_cli = AppGroup("users", help="Staff accounts.")
@@ -96,20 +96,29 @@ def users_create(username, full_name, role, email, phone, supervisor_username, p
 @with_appcontext
 @click.argument("kind")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_command(kind: str, file: Path) -> None:
-    """Import library records of KIND from a CSV FILE, all or nothing (see README for columns)."""
+@click.option(
+    "--preset",
+    default=None,
+    help="the file is another system's export: koha, evergreen, or a mapping file (.toml)",
+)
+def import_command(kind: str, file: Path, preset: str | None) -> None:
+    """Import (sync) library records of KIND from a CSV FILE, all or nothing: records already
+    here are updated by their natural key, new ones added (see README for columns)."""
     if kind not in importer.KINDS:
         raise click.ClickException(f"unknown kind {kind!r}; one of: {', '.join(importer.KINDS)}")
     session = db.session
     try:
-        rows = importer.read_csv(kind, file)
-        with click.progressbar(length=len(rows), label=f"Importing {kind}", file=sys.stderr) as bar:
-            count = importer.import_rows(session, kind, rows, progress=bar.update)
+        mapping = presets.named(preset) if preset else None
+        sheet = importer.read_csv(kind, file, mapping)
+        with click.progressbar(
+            length=len(sheet.rows), label=f"Importing {kind}", file=sys.stderr
+        ) as bar:
+            tally = importer.import_rows(session, sheet, progress=bar.update)
         session.commit()
     except DomainError as err:
         session.rollback()
         raise click.ClickException(f"{file.name}: {err.message} Nothing was imported.") from err
-    click.echo(f"Imported {count} {kind}.")
+    click.echo(f"Imported {tally.total} {kind}: {tally}.")
 
 
 @click.command("demo")

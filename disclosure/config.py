@@ -80,6 +80,7 @@ class Settings:
     sip2_institution: str = ""
     sip2_location: str = ""
     sip2_tls: bool = False
+    import_folder: Path | None = None  # the drop folder the ILS sync reads (records/dropfolder.py)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -118,4 +119,5 @@ class Settings:
             sip2_institution=_env("SIP2_INSTITUTION", ""),
             sip2_location=_env("SIP2_LOCATION", ""),
             sip2_tls=_env_bool("SIP2_TLS", False),
+            import_folder=Path(_env("IMPORT_FOLDER")) if _env("IMPORT_FOLDER") else None,
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel
 from disclosure.cases import view_helpers
-from disclosure.holds import reminders, timeline, views
+from disclosure.holds import cli, coverage, reminders, timeline, views
+from disclosure.records import importer
 
 
 def hold_expiry(session) -> str:
@@ -21,11 +22,15 @@ def hold_reminders(session) -> str:
 AREA = Area(
     "holds",
     blueprints=(views.bp,),
+    commands=(cli.holds_cli,),
     jobs=(
         Job("hold-expiry", "cron", {"minute": 5}, hold_expiry),
         Job("reminders", "cron", {"minute": 10}, hold_reminders),
     ),
     panels=(Panel("director", "holds/_home_panel.html", views._panel),),
     tellings=timeline.EVENTS,
-    hooks={view_helpers.case_page_holds: views.case_page_section},
+    hooks={
+        view_helpers.case_page_holds: views.case_page_section,
+        importer.held_among: coverage.held_among,
+    },
 )

@@ -180,6 +180,42 @@ def patron_is_held(session: Session, patron_id: int, at: datetime | None = None)
     return bool(session.scalar(select(patron_records_held(patron_id, at=at))))
 
 
+def held_card_numbers(session: Session, at: datetime | None = None) -> list[str]:
+    """The card numbers of every patron an active hold names, or covers through records of
+    theirs (by branch, computer, window and kind), in order; nothing else. The library's own
+    system pauses its anonymisation for them (`holds export-patrons`): a hold naming a patron
+    counts even before the day's records of theirs have been synced here."""
+    locks.plan_for_probes(session)
+    patron = kinds.PATRONS.table
+    named = exists(
+        select(1)
+        .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
+        .where(HP.c.patron_id == patron.c.id, active_holds(at))
+    )
+    return list(
+        session.scalars(
+            select(patron.c.card_number)
+            .where(or_(named, patron_records_held(patron.c.id, at=at)))
+            .order_by(patron.c.card_number)
+        )
+    )
+
+
+def held_among(session: Session, kind: str, ids: list[int]) -> set[int]:
+    """Which of the records `ids` of `kind` an active hold covers; for patrons, whose anything
+    is held (R-hold-keeps-records: a patron is kept whole). The importer asks this
+    (records.importer.held_among) before it changes a record."""
+    spec = kinds.get(kind)
+    table = spec.table
+    covered_now = patron_records_held(table.c.id) if spec is kinds.PATRONS else held(kind, table)
+    locks.plan_for_probes(session)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.update(session.scalars(select(table.c.id).where(table.c.id.in_(chunk), covered_now)))
+    return found
+
+
 def record_is_held(session: Session, kind: str, record_id: int, at: datetime | None = None) -> bool:
     """True when an active hold covers one record of `kind`."""
     spec = kinds.get(kind)

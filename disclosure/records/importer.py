@@ -1,7 +1,15 @@
-"""CSV import of library records, all or nothing.
+"""CSV import of library records, all or nothing: a sync with the library's own system (ILS).
 
-Every row is read and checked before anything is written; the first bad row stops the import
-with its line and column named, and the caller rolls back, so the database is unchanged."""
+Each row is upserted by its kind's natural key (records/kinds.py: a patron by card number, a
+loan by card, item barcode and checked-out time, ...): a record already here is updated with
+what changed, a new one is added, so importing the same file twice changes nothing and a file
+may be a full export or only the changes since the last one. A record missing from a later
+export is not deleted: this copy is the one the holds preserve, and the retention schedule
+(retention/purge.py) decides when it goes.
+
+The first bad row stops the import with its line and column named (in the file's own words when
+a preset maps another system's columns, records/presets.py), and the caller rolls back, so the
+database is unchanged."""
 
 from __future__ import annotations
 
@@ -12,15 +20,21 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.areas import Hook
 from disclosure.errors import DomainError
-from disclosure.records import kinds
+from disclosure.records import kinds, presets
 from disclosure.records import models as m
 
 Column = kinds.ImportColumn
+
+# Which of some records of a kind an active hold covers (docs/rules.md R-import-keeps-held): the
+# holds area answers (holds/area.py). held_among(session, kind, ids) -> set of ids. No default:
+# an import must never overwrite a held record because nobody answered.
+held_among = Hook("records.held_among")
 
 
 @dataclass(frozen=True)
@@ -30,18 +44,24 @@ class Kind:
     table: Table
     columns: tuple[Column, ...]
     description: str
+    natural_key: tuple[str, ...]  # the table columns that identify a record (records/kinds.py)
+    leaves_when: str | None = None  # set on a record the import must leave as it is
 
 
 # What the library's records refer to, imported first: not kinds of library record (nothing of
 # a patron's is in them), so not in records/kinds.py.
 REFERENCES: dict[str, Kind] = {
     "branches": Kind(
-        m.Branch.__table__, (Column("code", "text"), Column("name", "text")), "library buildings"
+        m.Branch.__table__,
+        (Column("code", "text"), Column("name", "text")),
+        "library buildings",
+        ("code",),
     ),
     "workstations": Kind(
         m.Workstation.__table__,
         (Column("code", "text"), Column("branch_code", "ref:branch", target="branch_id")),
         "public computers",
+        ("code",),
     ),
     "programs": Kind(
         m.Program.__table__,
@@ -53,6 +73,7 @@ REFERENCES: dict[str, Kind] = {
             Column("ends_on", "date"),
         ),
         "library programs and events",
+        ("code",),
     ),
 }
 # A program's span, checked as a kind of record's is (records/kinds.py: starts and ends).
@@ -69,7 +90,13 @@ class _Importable(Mapping):
         kind = kinds.get(name)
         if not kind.import_columns:
             raise KeyError(name)
-        return Kind(kind.table, kind.import_columns, kind.import_label)
+        return Kind(
+            kind.table,
+            kind.import_columns,
+            kind.import_label,
+            kind.natural_key,
+            kind.import_leaves_when,
+        )
 
     def __iter__(self):
         importable = [k.key for k in kinds.every() if k.import_columns]
@@ -93,64 +120,205 @@ LOOKUPS = {
 BATCH = 2000
 
 
-def read_csv(kind: str, path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The data rows of `path` with their line numbers; the header must name every column."""
+@dataclass
+class Sheet:
+    """A file's rows, read and in our columns, ready to import."""
+
+    kind: str
+    rows: list[tuple[int, dict[str, str]]]  # (line number, our column -> text)
+    names: dict[str, str]  # our column -> the file's own name for it (in error messages)
+
+
+@dataclass
+class Tally:
+    """What an import did: records added, updated with what changed, and left as they were."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_held: int = 0  # a change not made because a hold preserves the record as it is
+
+    @property
+    def total(self) -> int:
+        """Every row imported."""
+        return self.added + self.updated + self.unchanged + self.kept_held
+
+    def __str__(self) -> str:
+        held = f", {self.kept_held} kept as held" if self.kept_held else ""
+        return f"{self.added} new, {self.updated} updated, {self.unchanged} unchanged{held}"
+
+
+def read_csv(kind: str, path: Path, preset: presets.Preset | None = None) -> Sheet:
+    """The data rows of `path` with their line numbers; the header must name every column (their
+    columns, when a preset maps another system's export)."""
     spec = KINDS[kind]
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            missing = [c.name for c in spec.columns if c.required and c.name not in header]
+            header = [h.strip() for h in reader.fieldnames or []]
+            reader.fieldnames = header
+            if preset is None:
+                _check_header(spec, header)
+                return Sheet(kind, [(reader.line_num, row) for row in reader], {})
+            preset.check_header(kind, header)
+            missing = [
+                c.name for c in spec.columns if c.required and c.name not in preset.for_kind(kind)
+            ]
             if missing:
-                raise DomainError(f"line 1: the header lacks the column(s) {', '.join(missing)}.")
-            unknown = [h for h in header if h not in {c.name for c in spec.columns}]
-            if unknown:
-                raise DomainError(f"line 1: unknown column(s) {', '.join(unknown)}.")
-            return [(reader.line_num, row) for row in reader]
+                raise DomainError(
+                    f"the {preset.name} preset gives no column for {', '.join(missing)}."
+                )
+            rows = [(reader.line_num, preset.translate(kind, header, row)) for row in reader]
+            return Sheet(kind, rows, preset.names(kind))
     except UnicodeDecodeError as err:
         raise DomainError("the file is not UTF-8 text.") from err
     except csv.Error as err:
         raise DomainError(f"the file is not valid CSV ({err}).") from err
 
 
-def import_rows(
-    session: Session, kind: str, rows, progress: Callable[[int], None] = lambda n: None
-) -> int:
-    """Check and insert `rows` of `kind`; raises DomainError naming line and column on the first bad
-    one.
+def _check_header(spec: Kind, header: list[str]) -> None:
+    missing = [c.name for c in spec.columns if c.required and c.name not in header]
+    if missing:
+        raise DomainError(f"line 1: the header lacks the column(s) {', '.join(missing)}.")
+    unknown = [h for h in header if h not in {c.name for c in spec.columns}]
+    if unknown:
+        raise DomainError(f"line 1: unknown column(s) {', '.join(unknown)}.")
 
-    Rows are inserted in batches (bulk INSERT, not one ORM object per row) inside the caller's
-    transaction; a later bad row raises, and the caller's rollback undoes the earlier batches."""
-    spec = KINDS[kind]
+
+def import_rows(
+    session: Session, sheet: Sheet, progress: Callable[[int], None] = lambda n: None
+) -> Tally:
+    """Check and upsert the rows of `sheet` by their natural key; raises DomainError naming line
+    and column on the first bad one.
+
+    Rows are written in batches (bulk INSERT for new records, an UPDATE only for a record whose
+    values changed) inside the caller's transaction; a later bad row raises, and the caller's
+    rollback undoes the earlier batches."""
+    kind, spec = sheet.kind, KINDS[sheet.kind]
     resolver = _Resolver(session)
+    tally = Tally()
     batch: list[dict] = []
-    for line, row in rows:
-        values = {}
-        for column in spec.columns:
-            values[column.target or column.name] = _convert(
-                resolver, column, (row.get(column.name) or "").strip(), line
-            )
-        _check_row(kind, values, line)
+    given: set[str] | None = None
+    limits = _text_limits(spec)
+    for line, row in sheet.rows:
+        values = _values(resolver, spec, row, line, sheet.names, limits)
+        _check_row(kind, values, line, sheet.names)
+        if given is None:
+            # the columns the file has: a file of changes leaves the others as they are
+            given = {c.target or c.name for c in spec.columns if c.name in row}
         batch.append(values)
-        if kind == kinds.PATRONS.key:
+        if kind == kinds.PATRONS.key and "guardian_id" in given:
             # a guardian earlier in the same file must be found by the minors after it
-            _flush(session, spec.table, batch)
+            _upsert(session, spec, batch, given, tally)
             resolver.forget("patron")
             batch = []
         elif len(batch) >= BATCH:
-            _flush(session, spec.table, batch)
+            _upsert(session, spec, batch, given, tally)
             batch = []
         progress(1)
-    _flush(session, spec.table, batch)
-    return len(rows)
+    _upsert(session, spec, batch, given or set(), tally)
+    return tally
 
 
-def _flush(session: Session, table, batch: list[dict]) -> None:
-    if batch:
-        session.execute(insert(table), batch)
+def _values(resolver, spec: Kind, row: dict, line: int, names: dict, limits: dict) -> dict:
+    """One row's values by table column, converted and checked (DomainError on the first bad)."""
+    values = {}
+    for column in spec.columns:
+        name = names.get(column.name, column.name)
+        target = column.target or column.name
+        value = _convert(resolver, column, (row.get(column.name) or "").strip(), line, name)
+        limit = limits.get(target)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise DomainError(
+                f"line {line}, column {name}: longer than the {limit} characters it may have."
+            )
+        values[target] = value
+    return values
 
 
-def _check_row(kind: str, values: dict, line: int) -> None:
+def _text_limits(spec: Kind) -> dict[str, int]:
+    """The most characters each text column holds (PostgreSQL would stop with a traceback)."""
+    limits = {}
+    for column in spec.columns:
+        target = column.target or column.name
+        length = getattr(spec.table.c[target].type, "length", None)
+        if column.kind == "text" and length:
+            limits[target] = length
+    return limits
+
+
+def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], tally: Tally) -> None:
+    """Add the rows of `batch` whose natural key is new; update the others where they differ.
+    Two rows of one batch with the same key are one record: the later row wins."""
+    if not batch:
+        return
+    key = spec.natural_key
+    by_key = {tuple(values[c] for c in key): values for values in batch}
+    tally.unchanged += len(batch) - len(by_key)  # a repeated row in the file
+    existing = _existing(session, spec, list(by_key))
+    new, changed = [], []
+    for identity, values in by_key.items():
+        found = existing.get(identity)
+        if found is None:
+            new.append(values)
+            continue
+        changes = {c: values[c] for c in given if values[c] != found[c]}
+        if not changes or (spec.leaves_when and found[spec.leaves_when] is not None):
+            tally.unchanged += 1
+        else:
+            changed.append((found, changes))
+    held = _held(session, spec, [found["id"] for found, _ in changed])
+    for found, changes in changed:
+        if found["id"] in held:
+            # R-import-keeps-held: a held record is completed (an empty return date filled in),
+            # never overwritten
+            changes = {c: v for c, v in changes.items() if found[c] is None}
+            if not changes:
+                tally.kept_held += 1
+                continue
+        session.execute(update(spec.table).where(spec.table.c.id == found["id"]).values(changes))
+        tally.updated += 1
+    if new:
+        session.execute(insert(spec.table), new)
+        tally.added += len(new)
+
+
+def _held(session: Session, spec: Kind, ids: list[int]) -> set[int]:
+    """The ids among `ids` an active hold covers (none for the references: branches, ...)."""
+    kind = next((k for k in kinds.every() if k.table is spec.table), None)
+    if not ids or kind is None:
+        return set()
+    return held_among.answer()(session, kind.key, ids)
+
+
+LOOKUP_CHUNK = 500  # keys per SELECT (a few hundred bound values a column on either database)
+
+
+def _existing(session: Session, spec: Kind, identities: list[tuple]) -> dict[tuple, Mapping]:
+    """The records already here with one of `identities` (natural-key values), by key.
+
+    Each key column is matched against the chunk's values for it (plain IN lists, cheap to build
+    and served by the indexes); the few extra rows that matches are dropped by the full key."""
+    table, key = spec.table, spec.natural_key
+    wanted = set(identities)
+    found: dict[tuple, Mapping] = {}
+    for start in range(0, len(identities), LOOKUP_CHUNK):
+        chunk = identities[start : start + LOOKUP_CHUNK]
+        matches = and_(*(_one_of(table.c[c], {i[n] for i in chunk}) for n, c in enumerate(key)))
+        for row in session.execute(select(table).where(matches)).mappings():
+            identity = tuple(row[c] for c in key)
+            if identity in wanted:
+                found[identity] = row
+    return found
+
+
+def _one_of(column, values: set):
+    """`column` has one of `values` (None among them: or is empty)."""
+    present = column.in_(sorted(v for v in values if v is not None))
+    return or_(present, column.is_(None)) if None in values else present
+
+
+def _check_row(kind: str, values: dict, line: int, names: Mapping[str, str]) -> None:
     if (
         kind == kinds.COMPUTER_SESSIONS.key
         and not values.get("patron_id")
@@ -161,7 +329,10 @@ def _check_row(kind: str, values: dict, line: int) -> None:
     if span:
         start, end = span
         if values.get(end) is not None and values[end] < values[start]:
-            raise DomainError(f"line {line}, column {end}: it is earlier than {start}.")
+            raise DomainError(
+                f"line {line}, column {names.get(end, end)}: it is earlier than "
+                f"{names.get(start, start)}."
+            )
 
 
 def _span(kind: str) -> tuple[str, str] | None:
@@ -194,8 +365,8 @@ class _Resolver:
         return found
 
 
-def _convert(resolver: _Resolver, column: Column, raw: str, line: int):
-    where = f"line {line}, column {column.name}"
+def _convert(resolver: _Resolver, column: Column, raw: str, line: int, name: str):
+    where = f"line {line}, column {name}"
     if raw == "":
         if column.required:
             raise DomainError(f"{where}: a value is required.")

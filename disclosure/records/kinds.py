@@ -79,6 +79,12 @@ class RecordKind:
     retention: str = ""  # the retention rule that governs it (default: its own key)
     import_columns: tuple[ImportColumn, ...] = ()
     import_label: str = ""  # how the importer describes it: "checkouts and circulation history"
+    # The table columns that identify one record in the library's own system's exports (its
+    # natural key): an import updates the record with that key instead of adding a second one.
+    natural_key: tuple[str, ...] = ()
+    # A column that, once set, means the record is no longer the library system's copy (an
+    # anonymised interlibrary loan): an import leaves such a record as it is.
+    import_leaves_when: str | None = None
     # Keys that productions frozen before the registry stored, which stay as frozen (their
     # exports' SHA-256 are printed on certificates of production already given out).
     former_keys: tuple[str, ...] = ()
@@ -86,6 +92,8 @@ class RecordKind:
     def __post_init__(self) -> None:
         if not self.retention:
             object.__setattr__(self, "retention", self.key)
+        if self.import_columns and not self.natural_key:
+            raise ValueError(f"The importable kind {self.key!r} needs a natural_key.")
 
     @property
     def name(self) -> str:
@@ -301,6 +309,7 @@ PATRONS = register(
             ImportColumn("home_branch_code", "ref:branch", required=False, target="home_branch_id"),
         ),
         import_label="registered borrowers",
+        natural_key=("card_number",),
         former_keys=("patron",),
     )
 )
@@ -328,6 +337,7 @@ LOANS = register(
             ImportColumn("fine_settled", "bool", required=False),
         ),
         import_label="checkouts and circulation history",
+        natural_key=("patron_id", "item_barcode", "checked_out_at"),
         former_keys=("loan",),
     )
 )
@@ -358,6 +368,7 @@ COMPUTER_SESSIONS = register(
             ImportColumn("ended_at", "datetime", required=False),
         ),
         import_label="computer sign-ups and sessions",
+        natural_key=("workstation_id", "started_at"),
         former_keys=("computer_session",),
     )
 )
@@ -389,6 +400,8 @@ INTERLIBRARY_LOANS = register(
             ImportColumn("completed_at", "datetime", required=False),
         ),
         import_label="interlibrary-loan requests",
+        natural_key=("reference",),
+        import_leaves_when="anonymised_at",
         former_keys=("interlibrary_loan",),
     )
 )
@@ -409,6 +422,7 @@ PROGRAM_REGISTRATIONS = register(
             ImportColumn("registered_at", "datetime"),
         ),
         import_label="registrations for programs",
+        natural_key=("program_id", "patron_id"),
         former_keys=("program_registration",),
     )
 )
@@ -430,6 +444,7 @@ ILL_EMAILS = register(
             ImportColumn("body", "text", required=False),
         ),
         import_label="e-mail messages about interlibrary loans",
+        natural_key=("ill_id", "sent_at", "subject"),
         former_keys=("ill_email",),
     )
 )
@@ -455,6 +470,7 @@ MAILING_LIST_SUBSCRIPTIONS = register(
             ImportColumn("last_activity_at", "datetime"),
         ),
         import_label="mailing-list subscriptions",
+        natural_key=("list_id", "email"),
         former_keys=("mailing_list_subscription",),
     )
 )

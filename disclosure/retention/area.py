@@ -1,10 +1,11 @@
 """What the retention area adds to the app: the schedule and settings pages, the nightly purge
-(a job and a command), and the Director's panel of the last purge."""
+(a job and a command), the sync of the library system's drop folder half an hour before it, and
+the Director's panel of the last purge."""
 
 from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel, Skipped
-from disclosure.retention import cli, service, views
+from disclosure.retention import cli, ilsync, service, views
 from disclosure.retention.purge import PurgeBusy, run_purge
 
 
@@ -32,6 +33,12 @@ AREA = Area(
     blueprints=(views.bp,),
     commands=(cli.purge_command,),
     jobs=(
+        Job(
+            "ils-sync",
+            "cron",
+            lambda settings: {"hour": (settings.purge_hour - 1) % 24, "minute": 30},
+            ilsync.sync_drop_folder,
+        ),
         Job("purge", "cron", lambda settings: {"hour": settings.purge_hour, "minute": 0}, purge),
     ),
     panels=(Panel("director", "retention/_home_panel.html", last_purge_panel),),
