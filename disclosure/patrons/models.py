@@ -19,6 +19,7 @@ class RequestStatus(str, enum.Enum):
     """Where a patron's request stands. Nothing is compiled before staff have seen photo ID."""
 
     AWAITING_ID = "awaiting_id"
+    COMPILING = "compiling"  # ID seen; the scheduler compiles the report (disclosure/work.py)
     READY = "ready"
     WITHDRAWN = "withdrawn"
 

@@ -4,9 +4,10 @@ The desk's pages are in desk_views (same blueprint)."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
+from disclosure import work
 from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.patrons import desk_views, service
@@ -95,9 +96,30 @@ def request_detail(request_id: int):
     return render_template(
         "patrons/request.html",
         req=asked,
+        progress_words=_progress(asked)["words"],
         download_open=service.download_open(asked),
         scope=service.scope_of(asked).describe(),
     )
+
+
+@bp.route("/patron/requests/<int:request_id>/progress")
+@allow("patron")
+def request_progress(request_id: int):
+    """Whether the patron's report is ready yet (the request's page polls it). A failure is the
+    desk's to retry: the patron hears only that it is still being compiled."""
+    asked = keep(found(service.load_request_for_patron(db.session, me(), request_id)))
+    return jsonify(_progress(asked))
+
+
+def _progress(asked) -> dict:
+    # A failure is the desk's to retry (desk_views.desk_retry): the patron is not told why.
+    item = service.report_work(db.session, asked)
+    answer = work.as_json(item, asked.status == "ready")
+    if item is not None and item.status == "failed":
+        answer.update(
+            status="queued", words="Being compiled. If it is not ready soon, ask at the desk."
+        )
+    return answer
 
 
 @bp.route("/patron/requests/<int:request_id>/report.<fmt>")
