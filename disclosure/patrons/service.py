@@ -17,7 +17,7 @@ from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.holds.coverage import patron_is_held
 from disclosure.holds.locks import hold_lock
-from disclosure.patrons import gagging, sip2
+from disclosure.patrons import gagging, mail, sip2
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import (
@@ -205,6 +205,7 @@ def ask_for_records(
         request.id,
         detail=f"channel={channel} for_minor={request.for_minor}",
     )
+    mail.tell(session, requester, "request_received")
     return request
 
 
@@ -318,6 +319,7 @@ def compile_report(session: Session, request: PatronRequest, progress=None) -> F
     now = clock.now()
     request.status, request.compiled_at = RequestStatus.READY.value, now
     request.download_until = now + timedelta(days=_settings().report_download_days)
+    mail.tell(session, request.requester, "report_ready")
     return frozen
 
 
@@ -441,6 +443,7 @@ def print_at_desk(session: Session, staff, request: PatronRequest) -> bytes | No
     ):
         return None
     audit.record(session, staff, "patron_report.printed", "patron_request", request.id)
+    mail.tell(session, request.requester, "report_printed")
     return request.report.pdf
 
 
