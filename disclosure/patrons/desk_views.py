@@ -11,9 +11,15 @@ from disclosure import work
 from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.patrons import consent as consents
+from disclosure.patrons import pins, service
 from disclosure.patrons import report as reports
-from disclosure.patrons import service
-from disclosure.patrons.forms import ConsentForm, CorrectionDoneForm, DeskRequestForm, VerifyForm
+from disclosure.patrons.forms import (
+    ConsentForm,
+    CorrectionDoneForm,
+    DeskPinForm,
+    DeskRequestForm,
+    VerifyForm,
+)
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
 from disclosure.patrons.view_helpers import bp, send_file_content
 from disclosure.web.forms import ConfirmForm
@@ -152,6 +158,36 @@ def desk_print(request_id: int):
     pdf = keep(found(service.print_at_desk(db.session, current_user, asked)))
     return send_file_content(
         pdf, "application/pdf", f"library-records-{asked.reference}.pdf", inline=True
+    )
+
+
+@bp.route("/desk/patron-pin", methods=["GET", "POST"])
+@allow(*DESK)
+def desk_pin():
+    """Start setting a patron's PIN: the patron types it on this screen, or gets a link by
+    e-mail. Staff never see it (patrons/pins.py)."""
+    form = DeskPinForm()
+    return submit(
+        form,
+        lambda: _start_pin(form),
+        done=lambda token: (
+            "Turn the screen to the patron: they type their PIN twice."
+            if token
+            else "A link to set the PIN was e-mailed to the address on the card. It works once, "
+            "for 24 hours."
+        ),
+        to=lambda token: (
+            url_for("patrons.set_pin", token=token) if token else url_for("patrons.desk_queue")
+        ),
+        page=lambda: render_template("patrons/desk_pin.html", form=form),
+    )
+
+
+def _start_pin(form: DeskPinForm) -> str | None:
+    if form.how.data == "email":
+        return pins.send_link(db.session, current_user, card_number=form.card_number.data)
+    return pins.start_at_desk(
+        db.session, current_user, card_number=form.card_number.data, id_kind=form.id_kind.data
     )
 
 

@@ -10,8 +10,14 @@ from flask_login import current_user, login_user
 from disclosure import work
 from disclosure.auth.access import allow
 from disclosure.db import db
-from disclosure.patrons import desk_views, service
-from disclosure.patrons.forms import AskForm, CorrectionForm, PatronLoginForm, guardian_choices
+from disclosure.patrons import desk_views, pins, service
+from disclosure.patrons.forms import (
+    AskForm,
+    CorrectionForm,
+    PatronLoginForm,
+    SetPinForm,
+    guardian_choices,
+)
 from disclosure.patrons.view_helpers import bp, me, send_file_content
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm, found, keep, submit
@@ -155,4 +161,22 @@ def correction():
         done="Thank you. Staff will check and correct your details; they may ask to see photo ID.",
         to=url_for("patrons.home"),
         page=lambda: render_template("patrons/correction.html", form=form, patron=me()),
+    )
+
+
+@bp.route("/pin/<token>", methods=["GET", "POST"])
+@allow("public")
+@limiter.limit(PER_ADDRESS, methods=["POST"])
+def set_pin(token: str):
+    """The patron types a new PIN twice, through a one-time link (the desk's screen or an
+    e-mail); nobody else sees it."""
+    form = SetPinForm()
+    if pins.link_for(db.session, token) is None:
+        return render_template("patrons/set_pin.html", form=None, gone=pins.LINK_GONE), 404
+    return submit(
+        form,
+        lambda: pins.set_pin(db.session, token, form.pin.data, form.pin_again.data),
+        done="Your PIN is set. Sign in with your card number and this PIN.",
+        to=url_for("patrons.login"),
+        page=lambda: render_template("patrons/set_pin.html", form=form, gone=None),
     )

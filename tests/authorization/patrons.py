@@ -4,6 +4,7 @@ DESK = {"staff", "supervisor", "director"}
 
 TABLE = {
     "patrons.login": {"public"},
+    "patrons.set_pin": {"public"},
     "patrons.home": {"patron"},
     "patrons.ask": {"patron"},
     "patrons.request_detail": {"patron"},
@@ -19,6 +20,7 @@ TABLE = {
     "patrons.desk_withdraw": DESK,
     "patrons.desk_print": DESK,
     "patrons.desk_correction_done": DESK,
+    "patrons.desk_pin": DESK,
     "patrons.consent_new": DESK,
     "patrons.consent_detail": DESK,
     "patrons.consent_release": DESK,
