@@ -11,5 +11,6 @@ from disclosure.ops import models as ops_models  # noqa: F401
 from disclosure.patrons import models as patrons_models  # noqa: F401
 from disclosure.records import models as records_models  # noqa: F401
 from disclosure.retention import models as retention_models  # noqa: F401
+from disclosure.work import WorkItem  # noqa: F401
 
 metadata = Base.metadata

@@ -4,9 +4,10 @@ means for a report already compiled (cases.gag.case_gagged)."""
 
 from __future__ import annotations
 
+from disclosure import work
 from disclosure.areas import Area, Job, Panel
 from disclosure.cases import gag
-from disclosure.patrons import desk_views, gagging, service, timeline, views
+from disclosure.patrons import consent, desk_views, gagging, mail, service, timeline, views
 
 
 def drop_expired_reports(session) -> str:
@@ -22,11 +23,36 @@ def drop_expired_reports(session) -> str:
     )
 
 
+# The long work of this area, run by the scheduler's process (R-long-work-queued).
+WORK = {
+    service.REPORT_WORK: service.compile_queued_report,
+    consent.RELEASE_WORK: consent.release_queued,
+}
+
+
+def run_queued_work(session) -> str:
+    """Compile the reports and releases the desk queued."""
+    return work.run_queued(session, WORK)
+
+
+def send_patron_email(session) -> str:
+    """Send the patrons' e-mails waiting in their outbox."""
+    return f"{mail.send_pending(session)} patron e-mail(s) sent"
+
+
+def remind_download_ending(session) -> str:
+    """Tell patrons whose report can be downloaded for two more days."""
+    return f"{mail.remind_download_ending(session)} download-ending reminder(s) queued"
+
+
 AREA = Area(
     "patrons",
     blueprints=(views.bp,),
     jobs=(
         Job("drop-expired-patron-reports", "cron", {"hour": 3, "minute": 15}, drop_expired_reports),
+        Job("patron-work", "interval", {"seconds": 5}, run_queued_work),
+        Job("send-patron-email", "interval", {"minutes": 1}, send_patron_email),
+        Job("patron-download-reminders", "cron", {"hour": 8, "minute": 0}, remind_download_ending),
     ),
     panels=tuple(
         Panel(role, "patrons/_home_desk.html", desk_views._panel_context)

@@ -12,8 +12,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import clock
+from disclosure import clock, work
 from disclosure.audit import service as audit
+from disclosure.auth.models import User
 from disclosure.db import write_file
 from disclosure.errors import DomainError
 from disclosure.patrons import report as reports
@@ -22,6 +23,7 @@ from disclosure.patrons.models import ConsentRelease, FrozenReport
 from disclosure.patrons.service import normalise_card, scope_of
 from disclosure.pdf import sha256
 from disclosure.records.models import Patron
+from disclosure.work import WorkItem
 
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 # The type is read from the file's first bytes, never from its name or the browser's word.
@@ -132,9 +134,24 @@ def record_consent(
     return consent
 
 
-def release(session: Session, staff, consent: ConsentRelease) -> FrozenReport:
-    """Release exactly what the consent covers, as a frozen copy; it then appears in the
-    patron's own report as a disclosure. Once only, and only while the consent is valid."""
+RELEASE_WORK = "consent_release"
+
+
+def release(session: Session, staff, consent: ConsentRelease) -> WorkItem:
+    """Queue the release of exactly what the consent covers, as a frozen copy (compiled by the
+    scheduler: R-long-work-queued); it then appears in the patron's own report as a disclosure.
+    Once only, and only while the consent is valid."""
+    _check_releasable(consent)
+    queued = release_work(session, consent)
+    if queued is not None and queued.waiting:
+        raise DomainError("These records are being released now: this page shows when they are.")
+    if queued is not None and queued.status == "failed":
+        work.retry(session, queued)
+        return queued
+    return work.enqueue(session, RELEASE_WORK, consent.id, requested_by=staff)
+
+
+def _check_releasable(consent: ConsentRelease) -> None:
     if consent.released_at is not None:
         raise DomainError(
             f"These records were already released on {consent.released_at:%-d %b %Y}."
@@ -145,6 +162,21 @@ def release(session: Session, staff, consent: ConsentRelease) -> FrozenReport:
             f"This consent is valid from {consent.valid_from:%-d %b %Y} to "
             f"{consent.valid_until:%-d %b %Y}; it cannot be used today."
         )
+
+
+def release_work(session: Session, consent: ConsentRelease) -> WorkItem | None:
+    """The work item releasing `consent`, if there is one."""
+    return work.latest_for(session, RELEASE_WORK, consent.id)
+
+
+def release_queued(session: Session, item: WorkItem, progress) -> FrozenReport:
+    """The scheduler's handler for RELEASE_WORK items (patrons/area.py): compile, freeze and
+    record the release by the staff member who asked for it."""
+    consent = session.get(ConsentRelease, item.subject_id)
+    if consent is None:
+        raise DomainError("The consent no longer exists.")
+    _check_releasable(consent)
+    progress(0, 2)
     document = reports.build_document(
         session,
         consent.patron,
@@ -153,9 +185,11 @@ def release(session: Session, staff, consent: ConsentRelease) -> FrozenReport:
         reference=consent.reference,
         recipient=consent.recipient,
     )
+    progress(1, 2)
     frozen = reports.freeze(
         session, document, current_app.config["SETTINGS"].library_name, consent=consent
     )
+    staff = session.get(User, item.requested_by_id)
     consent.released_at, consent.released_by_id = clock.now(), staff.id
     audit.record(
         session,

@@ -4,15 +4,22 @@ the patrons blueprint (patrons/view_helpers.py)."""
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import jsonify, render_template, url_for
 from flask_login import current_user
 
+from disclosure import work
 from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.patrons import consent as consents
+from disclosure.patrons import pins, service
 from disclosure.patrons import report as reports
-from disclosure.patrons import service
-from disclosure.patrons.forms import ConsentForm, CorrectionDoneForm, DeskRequestForm, VerifyForm
+from disclosure.patrons.forms import (
+    ConsentForm,
+    CorrectionDoneForm,
+    DeskPinForm,
+    DeskRequestForm,
+    VerifyForm,
+)
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
 from disclosure.patrons.view_helpers import bp, send_file_content
 from disclosure.web.forms import ConfirmForm
@@ -89,8 +96,8 @@ def desk_request(request_id: int):
             id_kind=form.id_kind.data,
             guardianship_proof=form.guardianship_proof.data,
         ),
-        done=f"ID checked. The report for {asked.reference} is ready: the patron can download it, "
-        "or print it now.",
+        done=f"ID checked. The report for {asked.reference} is being compiled: this page says when "
+        "it is ready to print, and the patron can then download it.",
         to=url_for("patrons.desk_request", request_id=asked.id),
         page=lambda: _request_page(asked, form),
     )
@@ -100,10 +107,33 @@ def _request_page(asked: PatronRequest, form: VerifyForm):
     return render_template(
         "patrons/desk_request.html",
         req=asked,
+        work=service.report_work(db.session, asked),
+        work_words=work.words,
         form=form,
         urgency=service.urgency(asked),
         scope=service.scope_of(asked).describe(),
         confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/desk/patron-requests/<int:request_id>/progress")
+@allow(*DESK)
+def desk_progress(request_id: int):
+    """Where the compiling of a request's report stands (the request's page polls it)."""
+    asked = keep(found(service.load_request_at_desk(db.session, request_id)))
+    item = service.report_work(db.session, asked)
+    return jsonify(work.as_json(item, asked.status == "ready"))
+
+
+@bp.route("/desk/patron-requests/<int:request_id>/retry", methods=["POST"])
+@allow(*DESK)
+def desk_retry(request_id: int):
+    """Queue again the compiling of a report that failed."""
+    asked = found(db.session.get(PatronRequest, request_id))
+    return confirm(
+        lambda: service.retry_report(db.session, current_user, asked),
+        done=f"The report for {asked.reference} is queued again.",
+        to=url_for("patrons.desk_request", request_id=request_id),
     )
 
 
@@ -128,6 +158,36 @@ def desk_print(request_id: int):
     pdf = keep(found(service.print_at_desk(db.session, current_user, asked)))
     return send_file_content(
         pdf, "application/pdf", f"library-records-{asked.reference}.pdf", inline=True
+    )
+
+
+@bp.route("/desk/patron-pin", methods=["GET", "POST"])
+@allow(*DESK)
+def desk_pin():
+    """Start setting a patron's PIN: the patron types it on this screen, or gets a link by
+    e-mail. Staff never see it (patrons/pins.py)."""
+    form = DeskPinForm()
+    return submit(
+        form,
+        lambda: _start_pin(form),
+        done=lambda token: (
+            "Turn the screen to the patron: they type their PIN twice."
+            if token
+            else "A link to set the PIN was e-mailed to the address on the card. It works once, "
+            "for 24 hours."
+        ),
+        to=lambda token: (
+            url_for("patrons.set_pin", token=token) if token else url_for("patrons.desk_queue")
+        ),
+        page=lambda: render_template("patrons/desk_pin.html", form=form),
+    )
+
+
+def _start_pin(form: DeskPinForm) -> str | None:
+    if form.how.data == "email":
+        return pins.send_link(db.session, current_user, card_number=form.card_number.data)
+    return pins.start_at_desk(
+        db.session, current_user, card_number=form.card_number.data, id_kind=form.id_kind.data
     )
 
 
@@ -182,6 +242,8 @@ def consent_detail(consent_id: int):
     return render_template(
         "patrons/consent_detail.html",
         consent=consent,
+        work=consents.release_work(db.session, consent),
+        work_words=work.words,
         covers=consents.describe(consent),
         confirm=ConfirmForm(),
     )
@@ -194,9 +256,19 @@ def consent_release(consent_id: int):
     consent = found(db.session.get(ConsentRelease, consent_id))
     return confirm(
         lambda: consents.release(db.session, current_user, consent),
-        done=f"Released to {consent.recipient}. Print the PDF and hand it over.",
+        done="The release is being compiled: this page says when the PDF is ready to print and "
+        "hand over.",
         to=url_for("patrons.consent_detail", consent_id=consent_id),
     )
+
+
+@bp.route("/desk/consents/<int:consent_id>/progress")
+@allow(*DESK)
+def consent_progress(consent_id: int):
+    """Where the compiling of a consent release stands (the consent's page polls it)."""
+    consent = found(db.session.get(ConsentRelease, consent_id))
+    item = consents.release_work(db.session, consent)
+    return jsonify(work.as_json(item, consent.released_at is not None))
 
 
 @bp.route("/desk/consents/<int:consent_id>/scan")

@@ -84,6 +84,43 @@ class VerifyForm(BaseForm):
     )
 
 
+class DeskPinForm(BaseForm):
+    """Staff start setting a patron's PIN: on this screen after the ID check, or by e-mail."""
+
+    card_number = StringField(
+        "Card number",
+        validators=[DataRequired(message="Enter the card number."), Length(max=40)],
+    )
+    how = RadioField(
+        "How the patron sets it",
+        choices=options(
+            [
+                ("screen", "The patron types it on this screen now (check photo ID first)"),
+                ("email", "E-mail a one-time link to the address on the card"),
+            ]
+        ),
+        validators=[InputRequired(message="Choose how the patron sets the PIN.")],
+    )
+    id_kind = RadioField(
+        "Kind of photo ID seen (for this screen)",
+        choices=options(ID_KINDS.items()),
+        validators=[Optional()],
+    )
+
+
+class SetPinForm(BaseForm):
+    """The patron types a new PIN twice (the desk's screen turned to them, or a link)."""
+
+    pin = PasswordField(
+        "New PIN (4 to 12 digits)",
+        validators=[DataRequired(message="Type a PIN."), Length(max=64)],
+    )
+    pin_again = PasswordField(
+        "The same PIN again",
+        validators=[DataRequired(message="Type the PIN again."), Length(max=64)],
+    )
+
+
 class CorrectionForm(BaseForm):
     """A patron asks for a correction of their details."""
 

@@ -19,6 +19,7 @@ class RequestStatus(str, enum.Enum):
     """Where a patron's request stands. Nothing is compiled before staff have seen photo ID."""
 
     AWAITING_ID = "awaiting_id"
+    COMPILING = "compiling"  # ID seen; the scheduler compiles the report (disclosure/work.py)
     READY = "ready"
     WITHDRAWN = "withdrawn"
 
@@ -176,3 +177,39 @@ class CorrectionRequest(Base):
 
     patron: Mapped[Patron] = relationship()
     done_by: Mapped[User | None] = relationship()
+
+
+class PatronEmail(Base):
+    """An e-mail to a patron, in the outbox until sent. It carries no personal data
+    (R-patron-email-no-data): its words are one of patrons/mail.py's fixed messages, and the
+    address is read from the card at send time (removed from the card: never sent)."""
+
+    __tablename__ = "patron_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(String(40))  # a key of patrons/mail.py MESSAGES
+    link: Mapped[str] = mapped_column(String(300))  # a path on this site, never personal data
+    # once_key: a message sent at most once ('download-ending:12'), so a job run twice sends one
+    once_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    email_error: Mapped[str | None] = mapped_column(String(120))
+
+
+class PinLink(Base):
+    """A one-time way to set a patron's PIN (R-patron-sets-own-pin): opened on the desk's screen
+    for the patron, or sent by e-mail. Only the token's SHA-256 is kept; used once."""
+
+    __tablename__ = "patron_pin_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(10))  # 'desk' or 'email'
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    patron: Mapped[Patron] = relationship()

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
-from disclosure import clock, dates
+from disclosure import clock, dates, work
 from disclosure.audit import service as audit
 from disclosure.auth import throttle
 from disclosure.auth.passwords import verify_secret
@@ -17,7 +17,7 @@ from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.holds.coverage import patron_is_held
 from disclosure.holds.locks import hold_lock
-from disclosure.patrons import gagging, sip2
+from disclosure.patrons import gagging, mail, sip2
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import (
@@ -29,6 +29,7 @@ from disclosure.patrons.models import (
     RequestStatus,
 )
 from disclosure.records.models import Patron
+from disclosure.work import WorkItem
 
 NO_MATCH = "That card number and PIN do not match. Check both and try again."
 TOO_MANY_CARDS = (
@@ -204,6 +205,7 @@ def ask_for_records(
         request.id,
         detail=f"channel={channel} for_minor={request.for_minor}",
     )
+    mail.tell(session, requester, "request_received")
     return request
 
 
@@ -254,6 +256,9 @@ def log_desk_request(
 # ---- verification and compiling ----------------------------------------------------------------
 
 
+REPORT_WORK = "patron_report"
+
+
 def verify_and_compile(
     session: Session,
     staff,
@@ -261,9 +266,10 @@ def verify_and_compile(
     *,
     id_kind: str,
     guardianship_proof: str | None = None,
-) -> FrozenReport:
+) -> WorkItem:
     """Staff have seen photo ID (and, for a guardian, proof of guardianship): record the KIND of
-    ID only, never its number, then compile and freeze the report. Nothing is compiled before."""
+    ID only, never its number, and queue the report's compiling (compile_report, run by the
+    scheduler: R-long-work-queued). Nothing is compiled before."""
     if request.status != RequestStatus.AWAITING_ID.value:
         raise DomainError("This request has already been verified.")
     if id_kind not in ID_KINDS:
@@ -276,23 +282,12 @@ def verify_and_compile(
             )
         if request.subject.guardian_id != request.requester_id:
             raise DomainError("The person asking is no longer the guardian on file for this card.")
-    now = clock.now()
-    request.verified_at, request.verified_by_id = now, staff.id
+    request.verified_at, request.verified_by_id = clock.now(), staff.id
     request.id_kind, request.guardianship_proof = (
         id_kind,
         guardianship_proof if request.for_minor else None,
     )
-    document = reports.build_document(
-        session,
-        request.subject,
-        scope_of(request),
-        purpose="request",
-        reference=request.reference,
-        for_minor=request.for_minor,
-    )
-    frozen = reports.freeze(session, document, _settings().library_name, request=request)
-    request.status, request.compiled_at = RequestStatus.READY.value, now
-    request.download_until = now + timedelta(days=_settings().report_download_days)
+    request.status = RequestStatus.COMPILING.value
     audit.record(
         session,
         staff,
@@ -301,7 +296,54 @@ def verify_and_compile(
         request.id,
         detail=f"id_kind={id_kind} guardianship_proof={bool(request.guardianship_proof)}",
     )
+    return work.enqueue(session, REPORT_WORK, request.id, requested_by=staff)
+
+
+def compile_report(session: Session, request: PatronRequest, progress=None) -> FrozenReport:
+    """Compile and freeze the report of a verified request; the download period starts now.
+    `progress(done, total)` hears each step (the scheduler's work item shows it)."""
+    if request.status != RequestStatus.COMPILING.value:
+        raise DomainError("This request is not waiting to be compiled.")
+    tell = progress or (lambda done, total: None)
+    tell(0, 2)
+    document = reports.build_document(
+        session,
+        request.subject,
+        scope_of(request),
+        purpose="request",
+        reference=request.reference,
+        for_minor=request.for_minor,
+    )
+    tell(1, 2)
+    frozen = reports.freeze(session, document, _settings().library_name, request=request)
+    now = clock.now()
+    request.status, request.compiled_at = RequestStatus.READY.value, now
+    request.download_until = now + timedelta(days=_settings().report_download_days)
+    mail.tell(session, request.requester, "report_ready")
     return frozen
+
+
+def compile_queued_report(session: Session, item: WorkItem, progress) -> None:
+    """The scheduler's handler for REPORT_WORK items (patrons/area.py)."""
+    request = session.get(PatronRequest, item.subject_id)
+    if request is None:
+        raise DomainError("The request no longer exists.")
+    compile_report(session, request, progress)
+
+
+def report_work(session: Session, request: PatronRequest) -> WorkItem | None:
+    """The work item compiling `request`'s report, if there is one."""
+    return work.latest_for(session, REPORT_WORK, request.id)
+
+
+def retry_report(session: Session, staff, request: PatronRequest) -> WorkItem:
+    """Queue the compiling of a report again after it failed."""
+    item = report_work(session, request)
+    if request.status != RequestStatus.COMPILING.value or item is None:
+        raise DomainError("This report is not waiting to be compiled.")
+    work.retry(session, item)
+    audit.record(session, staff, "patron_request.retried", "patron_request", request.id)
+    return item
 
 
 def withdraw(session: Session, actor, request: PatronRequest) -> None:
@@ -401,6 +443,7 @@ def print_at_desk(session: Session, staff, request: PatronRequest) -> bytes | No
     ):
         return None
     audit.record(session, staff, "patron_report.printed", "patron_request", request.id)
+    mail.tell(session, request.requester, "report_printed")
     return request.report.pdf
 
 

@@ -4,13 +4,20 @@ The desk's pages are in desk_views (same blueprint)."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
+from disclosure import work
 from disclosure.auth.access import allow
 from disclosure.db import db
-from disclosure.patrons import desk_views, service
-from disclosure.patrons.forms import AskForm, CorrectionForm, PatronLoginForm, guardian_choices
+from disclosure.patrons import desk_views, pins, service
+from disclosure.patrons.forms import (
+    AskForm,
+    CorrectionForm,
+    PatronLoginForm,
+    SetPinForm,
+    guardian_choices,
+)
 from disclosure.patrons.view_helpers import bp, me, send_file_content
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm, found, keep, submit
@@ -95,9 +102,30 @@ def request_detail(request_id: int):
     return render_template(
         "patrons/request.html",
         req=asked,
+        progress_words=_progress(asked)["words"],
         download_open=service.download_open(asked),
         scope=service.scope_of(asked).describe(),
     )
+
+
+@bp.route("/patron/requests/<int:request_id>/progress")
+@allow("patron")
+def request_progress(request_id: int):
+    """Whether the patron's report is ready yet (the request's page polls it). A failure is the
+    desk's to retry: the patron hears only that it is still being compiled."""
+    asked = keep(found(service.load_request_for_patron(db.session, me(), request_id)))
+    return jsonify(_progress(asked))
+
+
+def _progress(asked) -> dict:
+    # A failure is the desk's to retry (desk_views.desk_retry): the patron is not told why.
+    item = service.report_work(db.session, asked)
+    answer = work.as_json(item, asked.status == "ready")
+    if item is not None and item.status == "failed":
+        answer.update(
+            status="queued", words="Being compiled. If it is not ready soon, ask at the desk."
+        )
+    return answer
 
 
 @bp.route("/patron/requests/<int:request_id>/report.<fmt>")
@@ -133,4 +161,22 @@ def correction():
         done="Thank you. Staff will check and correct your details; they may ask to see photo ID.",
         to=url_for("patrons.home"),
         page=lambda: render_template("patrons/correction.html", form=form, patron=me()),
+    )
+
+
+@bp.route("/pin/<token>", methods=["GET", "POST"])
+@allow("public")
+@limiter.limit(PER_ADDRESS, methods=["POST"])
+def set_pin(token: str):
+    """The patron types a new PIN twice, through a one-time link (the desk's screen or an
+    e-mail); nobody else sees it."""
+    form = SetPinForm()
+    if pins.link_for(db.session, token) is None:
+        return render_template("patrons/set_pin.html", form=None, gone=pins.LINK_GONE), 404
+    return submit(
+        form,
+        lambda: pins.set_pin(db.session, token, form.pin.data, form.pin_again.data),
+        done="Your PIN is set. Sign in with your card number and this PIN.",
+        to=url_for("patrons.login"),
+        page=lambda: render_template("patrons/set_pin.html", form=form, gone=None),
     )

@@ -250,3 +250,4 @@ def _patron_reports(session, u, touched, other) -> None:
     for who in (touched, other):
         request = patrons.ask_for_records(session, who)
         patrons.verify_and_compile(session, u["clerk_other"], request, id_kind="drivers_license")
+        patrons.compile_report(session, request)  # the scheduler's work, done here at once

@@ -11,6 +11,7 @@ import pytest
 from disclosure.db import db
 from tests import factories
 from tests.conftest import ARTIFACTS, screenshot
+from tests.patrons.steps import run_queued_work
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +65,9 @@ def test_a_patron_asks_staff_verify_and_the_patron_downloads_the_pdf(live_server
     page.get_by_label("I saw the ID in person and it matches the person asking").check()
     screenshot(page, "desk-verify", backend)
     page.get_by_role("button", name="ID checked: compile the report").click()
-    assert "Report compiled" in page.content()
+    assert "The report is being compiled" in page.content()
+    run_queued_work(app)  # the scheduler's turn; the page, polling, then reloads by itself
+    page.get_by_text("Report compiled", exact=True).wait_for()
     screenshot(page, "desk-verified", backend)
     _sign_out(page)
 

@@ -13,7 +13,7 @@ from disclosure import clock
 from disclosure.patrons import service
 from disclosure.patrons.models import ConsentRelease
 from tests import factories
-from tests.patrons.steps import report_json, verify
+from tests.patrons.steps import report_json, run_queued_work, verify
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n% a scanned consent\n"
@@ -52,7 +52,14 @@ def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
     response = _record(client, patron)
     assert response.status_code == 302, response.get_data(as_text=True)
     consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
-    client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
+    queued = client.submit(
+        f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}"
+    )
+    assert queued.status_code == 302  # the request returns at once: the scheduler compiles it
+    session.refresh(consent)
+    assert consent.released_at is None
+    assert "Waiting its turn" in client.get(f"/desk/consents/{consent.id}").get_data(as_text=True)
+    run_queued_work(app)
     session.refresh(consent)
     assert consent.released_at is not None
     data = report_json(consent.report)
@@ -87,6 +94,7 @@ def test_the_consent_release_appears_in_the_patrons_own_report(app, client, sess
     _record(client, patron)
     consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
     client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
+    run_queued_work(app)
     with app.app_context():
         request = service.ask_for_records(session, patron)
     report = verify(app, session, request)

@@ -10,7 +10,7 @@ from disclosure import clock
 from disclosure.patrons.models import FrozenReport, PatronRequest
 from disclosure.patrons.service import NO_MATCH
 from tests import factories
-from tests.patrons.steps import ask, latest_request, sign_in_patron, verify
+from tests.patrons.steps import ask, latest_request, run_queued_work, sign_in_patron, verify
 
 
 def test_patron_signs_in_with_card_number_and_pin(client, session):
@@ -176,9 +176,11 @@ def test_nothing_is_compiled_before_verification(app, client, session, login_as)
         f"/desk/patron-requests/{request.id}", {"id_kind": "passport", "confirmed": "y"}
     )
     session.refresh(request)
-    assert (
-        request.status == "ready" and request.id_kind == "passport" and request.report is not None
-    )
+    assert request.status == "compiling" and request.id_kind == "passport"
+    assert request.report is None  # the scheduler compiles it, not the request
+    run_queued_work(app)
+    session.refresh(request)
+    assert request.status == "ready" and request.report is not None
     assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 200
 
 

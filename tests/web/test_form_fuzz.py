@@ -48,6 +48,8 @@ BAD_TOKENS = [None, "", "forged"]
 NAMED_VALUES = {
     "fmt": ["pdf", "json", "csv"],
     "name": ["records.csv", "records.json", "manifest.json"],
+    # a PIN link's token: only its hash is stored, so no real one can be read from the world
+    "token": ["not-a-token", ""],
 }
 # who knocks for each role a route admits, most powerful first
 PERSONAS = [

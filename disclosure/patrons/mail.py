@@ -1,0 +1,150 @@
+"""E-mails to patrons (docs/rules.md R-patron-email-no-data). An e-mail can be read by whoever
+shares the mailbox or sees the screen, so it carries no personal data: no name, card number,
+title, date of birth, request number or date; only that there is something to see, and a link
+to sign in and see it. Every message is one of MESSAGES, fixed words; the address is read from
+the card when the e-mail is sent, so a patron who removed it gets nothing."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.notify.service import deliver
+from disclosure.patrons.models import PatronEmail, PatronRequest, RequestStatus
+from disclosure.records.models import Patron
+
+log = logging.getLogger(__name__)
+
+SIGN_IN = "/patron"
+# The download-ending reminder goes this long before the download period ends.
+REMIND_BEFORE = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Message:
+    """The fixed words of one kind of e-mail to a patron."""
+
+    subject: str
+    body: str
+
+
+MESSAGES = {
+    "request_received": Message(
+        "Your request to the library has been received",
+        "The library has received a request for library records. Sign in to the library's "
+        "portal to see it and what happens next.",
+    ),
+    "report_ready": Message(
+        "Your library records are ready",
+        "The report you asked for is ready. Sign in to the library's portal to download it.",
+    ),
+    "report_printed": Message(
+        "Your library records were printed at the desk",
+        "A report you asked for was printed at a library desk. If that was not you, tell the "
+        "library. Sign in to the library's portal to see it.",
+    ),
+    "download_ending": Message(
+        "Your library records can be downloaded for two more days",
+        "A report you asked for can be downloaded for two more days; then the library deletes "
+        "its copy. Sign in to the library's portal to download it.",
+    ),
+    "set_pin": Message(
+        "Set your PIN for the library's portal",
+        "Use this link within 24 hours to set the PIN you sign in with. It works once. If you "
+        "did not ask for it, ignore this e-mail.",
+    ),
+}
+
+
+def tell(
+    session: Session, patron: Patron, message: str, *, link: str = SIGN_IN, once_key=None
+) -> PatronEmail | None:
+    """Put one of MESSAGES for `patron` in the outbox, if there is an address on the card."""
+    if not patron.email:
+        return None
+    if message not in MESSAGES:
+        raise KeyError(message)
+    email = PatronEmail(
+        patron_id=patron.id,
+        message=message,
+        link=link,
+        once_key=once_key,
+        created_at=clock.now(),
+    )
+    session.add(email)
+    return email
+
+
+def send_pending(session: Session) -> int:
+    """E-mail every outbox row not yet sent, when SMTP is configured; returns how many went.
+    Safe to run twice: a row is marked sent in the same transaction as its send succeeds."""
+    settings = current_app.config["SETTINGS"]
+    if not settings.smtp_host:
+        return 0
+    pending = session.scalars(
+        select(PatronEmail)
+        .where(PatronEmail.emailed_at.is_(None), PatronEmail.email_error.is_(None))
+        .order_by(PatronEmail.id)
+        .limit(200)
+    ).all()
+    sent = 0
+    for email in pending:
+        address = session.scalar(select(Patron.email).where(Patron.id == email.patron_id))
+        if not address:
+            email.email_error = "no address on the card"
+            continue
+        try:
+            deliver(settings, compose(settings, address, email))
+        except (OSError, smtplib.SMTPException) as exc:
+            # The exception text can name the address; log only the outbox id.
+            log.warning("patron e-mail %s failed: %s", email.id, type(exc).__name__)
+            email.email_error = type(exc).__name__
+            continue
+        email.emailed_at = clock.now()
+        sent += 1
+    return sent
+
+
+def compose(settings, address: str, email: PatronEmail) -> EmailMessage:
+    """The e-mail of one outbox row: fixed words and the link, nothing else."""
+    words = MESSAGES[email.message]
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = address
+    message["Subject"] = f"{words.subject} ({settings.library_name})"
+    message.set_content(f"{words.body}\n\n{settings.base_url}{email.link}\n")
+    return message
+
+
+def remind_download_ending(session: Session) -> int:
+    """Tell each patron whose report's download period ends within REMIND_BEFORE, once."""
+    now = clock.now()
+    ending = session.scalars(
+        select(PatronRequest).where(
+            PatronRequest.status == RequestStatus.READY.value,
+            PatronRequest.download_until > now,
+            PatronRequest.download_until <= now + REMIND_BEFORE,
+        )
+    )
+    told = 0
+    for request in ending:
+        key = f"download-ending:{request.id}"
+        if session.scalar(select(PatronEmail.id).where(PatronEmail.once_key == key)):
+            continue
+        try:
+            with session.begin_nested():
+                told += (
+                    tell(session, request.requester, "download_ending", once_key=key) is not None
+                )
+        except IntegrityError:  # another run told it just now
+            continue
+    return told

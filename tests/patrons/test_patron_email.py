@@ -1,0 +1,123 @@
+"""Patrons' e-mails carry no personal data, only "sign in to see" (docs/rules.md
+R-patron-email-no-data): the request received, the report ready, printed at the desk, and the
+download ending soon (a reminder two days before, sent once)."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+from datetime import timedelta
+from email import policy
+
+from sqlalchemy import select
+
+from disclosure import clock, jobs
+from disclosure.db import db
+from disclosure.patrons.models import PatronEmail
+from tests import factories
+from tests.patrons.steps import ask, latest_request, sign_in_patron, verify
+
+TITLE = "Coping With Debt: A Family Guide"
+
+
+def _smtp(app, controller):
+    return dataclasses.replace(
+        app.config["SETTINGS"],
+        smtp_host="127.0.0.1",
+        smtp_port=controller.port,
+        smtp_starttls=False,
+        base_url="https://records.library.invalid",
+    )
+
+
+def _send(app) -> None:
+    jobs.run_job(app, jobs.job_named(app, "send-patron-email"))
+
+
+def _messages(session, patron) -> list[str]:
+    return list(
+        session.scalars(
+            select(PatronEmail.message)
+            .where(PatronEmail.patron_id == patron.id)
+            .order_by(PatronEmail.id)
+        )
+    )
+
+
+def test_each_patron_email_says_only_sign_in_to_see(app, client, session, login_as, smtp_server):
+    controller, handler = smtp_server
+    patron = factories.patron(session, name="Zelda Quenby", birth_year=1977)
+    factories.loan(session, patron, item_title=TITLE)
+    session.commit()
+    sign_in_patron(client, patron)
+    ask(client)
+    request = latest_request(session, patron)
+    verify(app, session, request)
+    desk = app.test_client()
+    login_as("staff", the_client=desk)
+    assert desk.get(f"/desk/patron-requests/{request.id}/report.pdf").status_code == 200
+    clock.freeze(request.download_until - timedelta(days=1))
+    jobs.run_job(app, jobs.job_named(app, "patron-download-reminders"))
+    jobs.run_job(app, jobs.job_named(app, "patron-download-reminders"))  # safe to run twice
+    assert _messages(session, patron) == [
+        "request_received",
+        "report_ready",
+        "report_printed",
+        "download_ending",
+    ]
+
+    original = app.config["SETTINGS"]
+    app.config["SETTINGS"] = _smtp(app, controller)
+    try:
+        _send(app)
+        _send(app)  # each is sent once
+    finally:
+        app.config["SETTINGS"] = original
+    assert len(handler.messages) == 4
+    personal = [
+        patron.name,
+        "Zelda",
+        "Quenby",
+        patron.card_number,
+        TITLE,
+        "Coping",
+        "1977",
+        request.reference,
+        patron.address,
+    ]
+    for envelope in handler.messages:
+        sent = email.message_from_bytes(envelope.content, policy=policy.default)
+        subject, body = sent["Subject"], sent.get_body(("plain",)).get_content()
+        assert envelope.rcpt_tos == [patron.email]
+        assert "https://records.library.invalid/patron" in body
+        for data in personal:
+            assert data not in subject and data not in body, (data, subject)
+
+
+def test_an_address_removed_from_the_card_gets_nothing(app, client, session, smtp_server):
+    controller, handler = smtp_server
+    patron = factories.patron(session)
+    session.commit()
+    sign_in_patron(client, patron)
+    ask(client)
+    client.submit("/patron/email/remove", {}, page="/patron")
+    original = app.config["SETTINGS"]
+    app.config["SETTINGS"] = _smtp(app, controller)
+    try:
+        _send(app)
+    finally:
+        app.config["SETTINGS"] = original
+    assert handler.messages == []
+    with app.app_context():
+        kept = db.session.scalars(
+            select(PatronEmail.email_error).where(PatronEmail.patron_id == patron.id)
+        ).all()
+    assert kept == ["no address on the card"]
+
+
+def test_a_patron_without_an_address_is_sent_nothing(app, client, session):
+    patron = factories.patron(session, email=None)
+    session.commit()
+    sign_in_patron(client, patron)
+    ask(client)
+    assert _messages(session, patron) == []
