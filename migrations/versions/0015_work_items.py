@@ -1,7 +1,7 @@
 """work: the queue of long work the scheduler runs (compiling reports, consent releases)
 
-Revision ID: 0013_longwork_work_items
-Revises: 0012_sign_in_limits
+Revision ID: 0015_work_items
+Revises: 0014_purge_run_process
 Create Date: 2026-12-02 17:30:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import disclosure.db
 
-revision = "0013_longwork_work_items"
-down_revision = "0012_sign_in_limits"
+revision = "0015_work_items"
+down_revision = "0014_purge_run_process"
 branch_labels = None
 depends_on = None
 

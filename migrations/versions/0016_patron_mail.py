@@ -1,7 +1,7 @@
 """patrons: the patrons' e-mail outbox and one-time links to set a PIN
 
-Revision ID: 0014_longwork_patron_mail
-Revises: 0013_longwork_work_items
+Revision ID: 0016_patron_mail
+Revises: 0015_work_items
 Create Date: 2026-12-02 17:40:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import disclosure.db
 
-revision = "0014_longwork_patron_mail"
-down_revision = "0013_longwork_work_items"
+revision = "0016_patron_mail"
+down_revision = "0015_work_items"
 branch_labels = None
 depends_on = None
 
