@@ -39,6 +39,12 @@ def _started(_app, user, **_extra) -> None:
     session.pop("csrf_token", None)
 
 
+def passive(view):
+    """Mark a view that a page calls by itself (a progress poll): it keeps nobody signed in."""
+    view.leaves_session_idle = True
+    return view
+
+
 def _check():
     """Before every request: end a session that sat unused too long or is too old; otherwise
     note this request as activity."""
@@ -49,7 +55,9 @@ def _check():
     idle = idle_limit(current_user.kind)
     if seen is not None and started is not None:
         if now - seen <= idle.total_seconds() and now - started <= _longest().total_seconds():
-            session[SEEN] = now
+            view = current_app.view_functions.get(request.endpoint)
+            if not getattr(view, "leaves_session_idle", False):
+                session[SEEN] = now
             return None
         message = _ended_message(idle, now - seen > idle.total_seconds())
     else:

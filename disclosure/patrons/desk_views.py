@@ -8,6 +8,7 @@ from flask import jsonify, render_template, url_for
 from flask_login import current_user
 
 from disclosure import work
+from disclosure.auth import idle
 from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.patrons import consent as consents
@@ -118,6 +119,7 @@ def _request_page(asked: PatronRequest, form: VerifyForm):
 
 @bp.route("/desk/patron-requests/<int:request_id>/progress")
 @allow(*DESK)
+@idle.passive
 def desk_progress(request_id: int):
     """Where the compiling of a request's report stands (the request's page polls it)."""
     asked = keep(found(service.load_request_at_desk(db.session, request_id)))
@@ -264,6 +266,7 @@ def consent_release(consent_id: int):
 
 @bp.route("/desk/consents/<int:consent_id>/progress")
 @allow(*DESK)
+@idle.passive
 def consent_progress(consent_id: int):
     """Where the compiling of a consent release stands (the consent's page polls it)."""
     consent = found(db.session.get(ConsentRelease, consent_id))

@@ -8,6 +8,7 @@ from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from disclosure import work
+from disclosure.auth import idle
 from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.patrons import desk_views, pins, service
@@ -110,6 +111,7 @@ def request_detail(request_id: int):
 
 @bp.route("/patron/requests/<int:request_id>/progress")
 @allow("patron")
+@idle.passive
 def request_progress(request_id: int):
     """Whether the patron's report is ready yet (the request's page polls it). A failure is the
     desk's to retry: the patron hears only that it is still being compiled."""

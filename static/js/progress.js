@@ -6,8 +6,9 @@
   if (!box || !window.fetch) { return; }
   var url = box.getAttribute("data-poll");
   var tries = 0;
-  // Polls count as activity for the idle sign-out: stop after about five minutes.
-  var maxTries = 100;
+  // Polls are not activity (auth/idle.py passive): an unused session still ends on time, and
+  // the poll then stops getting answers. Twenty minutes is longer than any compilation.
+  var maxTries = 400;
 
   function poll() {
     tries += 1;

@@ -82,3 +82,20 @@ def test_the_csrf_token_is_new_at_each_sign_in(client, session):
     after = client.csrf_token("/")
     assert client.post("/session/keep", headers={"X-CSRFToken": before}).status_code == 400
     assert client.post("/session/keep", headers={"X-CSRFToken": after}).status_code == 204
+
+
+def test_a_pages_own_progress_polls_do_not_keep_a_session_alive(client, session):
+    from tests.patrons.steps import ask, latest_request
+
+    clock.freeze(START)
+    patron = factories.patron(session)
+    session.commit()
+    sign_in_patron(client, patron)
+    ask(client)
+    request = latest_request(session, patron)
+    for minutes in (4, 8):
+        _later(minutes=minutes)
+        assert client.get(f"/patron/requests/{request.id}/progress").status_code == 200
+    _later(minutes=10, seconds=1)
+    ended = client.get("/patron", follow_redirects=True)
+    assert ended.request.path == "/patron/login"
