@@ -102,3 +102,29 @@ class ActingDirectorForm(BaseForm):
     ends_at = DateTimeLocalField(
         "Until", validators=[DataRequired(message="Enter when the period ends.")]
     )
+
+
+class SecondFactorCodeForm(BaseForm):
+    """The second step of sign-in, or the first code of a new authenticator app."""
+
+    code = StringField(
+        "Code",
+        validators=[
+            DataRequired(message="Type the six digits your app shows, or a recovery code."),
+            Length(max=20),
+        ],
+    )
+
+
+class SecondFactorPolicyForm(BaseForm):
+    """The Director's choice: a second factor for every staff member, or only for those who must."""
+
+    required_for_all = SelectField(
+        "Second factor",
+        choices=options(
+            [
+                ("some", "Required of the Director, counsel and the administrator only"),
+                ("all", "Required of every staff member"),
+            ]
+        ),
+    )
