@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import (
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectField,
     StringField,
@@ -128,3 +129,15 @@ class SecondFactorPolicyForm(BaseForm):
             ]
         ),
     )
+
+
+class SecurityKeyForm(BaseForm):
+    """A security key's answer (the browser fills `credential`), and a name for a new key."""
+
+    credential = HiddenField(
+        validators=[
+            DataRequired(message="Your browser sent no answer from a security key. Try again."),
+            Length(max=20000),
+        ]
+    )
+    name = StringField("Name of the key", validators=[Optional(), Length(max=80)])

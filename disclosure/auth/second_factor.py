@@ -251,19 +251,22 @@ def check_code(session: Session, user, code: str) -> None:
     refused(session, user)
 
 
-def refused(session: Session, user) -> None:
-    """Count a failed second step; at the limit, end the account's sessions (a DomainError)."""
+WRONG_CODE = (
+    "That code is not right, or it was used already. Type the code your app shows now, "
+    "or one of your recovery codes."
+)
+
+
+def refused(session: Session, user, message: str = WRONG_CODE) -> None:
+    """Count a failed second step and refuse it (a DomainError); at the limit, end the account's
+    sessions."""
     until = throttle.fail(session, throttle.STAFF_ACCOUNT, throttle.keyed(user.username))
     if until is not None:
         user.session_version = (user.session_version or 1) + 1
         raise DomainError(
             "Too many wrong codes. This account is locked for a while; sign in again later."
         )
-    raise DomainError(
-        "That code is not right, or it was used already. Type the code your app shows now, "
-        "or one of your recovery codes.",
-        field="code",
-    )
+    raise DomainError(message, field="code")
 
 
 def reset(session: Session, actor, user) -> None:
