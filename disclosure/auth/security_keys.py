@@ -11,7 +11,7 @@ import webauthn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 
 from disclosure import clock
@@ -70,7 +70,7 @@ def register(
             expected_rp_id=rp_id,
             expected_origin=origin,
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as err:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as err:
         raise DomainError(
             "The security key was not registered. Try again, and touch the key when it blinks."
         ) from err
@@ -112,7 +112,7 @@ def authenticate(
             credential_public_key=key.public_key,
             credential_current_sign_count=key.sign_count,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError):
+    except (WebAuthnException, ValueError, KeyError, TypeError):
         second_factor.refused(session, user, KEY_REFUSED)
         return
     key.sign_count = verified.new_sign_count
