@@ -244,11 +244,17 @@ def check_code(session: Session, user, code: str) -> None:
     toward the account's sign-in limit, like a wrong password (auth/throttle.py)."""
     totp = _totp(session, user)
     code = (code or "").strip()
-    if totp is not None and totp.confirmed_at is not None and _accept_totp(totp, code):
-        return
-    if len(_normal(code)) == 12 and _use_recovery_code(session, user, code):
+    if (totp is not None and totp.confirmed_at is not None and _accept_totp(totp, code)) or (
+        len(_normal(code)) == 12 and _use_recovery_code(session, user, code)
+    ):
+        passed(session, user)
         return
     refused(session, user)
+
+
+def passed(session: Session, user) -> None:
+    """The whole sign-in is done: the account's count of failures starts over."""
+    throttle.succeed(session, throttle.STAFF_ACCOUNT, throttle.keyed(user.username))
 
 
 WRONG_CODE = (

@@ -117,6 +117,7 @@ def authenticate(
         return
     key.sign_count = verified.new_sign_count
     key.last_used_at = clock.now()
+    second_factor.passed(session, user)
 
 
 def _key_answering(session: Session, user, credential: str) -> SecurityKey:

@@ -187,3 +187,24 @@ def test_staff_who_chose_a_second_factor_must_use_it(client, session):
     client.submit("/logout", page="/")
     _password(client, clerk)
     assert client.get("/").headers["Location"].startswith("/sign-in/second-factor")
+
+
+def test_the_password_again_buys_no_more_code_guesses(client, session):
+    clock.freeze(NOON)
+    director = factories.user(session, "director")
+    session.commit()
+    with client.application.app_context():
+        second_factor.enrol_known_secret(session, director, factories.TOTP_SECRET)
+    session.commit()
+    wrong = f"{(int(factories.totp_code()) + 1) % 1000000:06d}"
+    _password(client, director)
+    for _ in range(9):
+        assert "That code is not right" in _code(client, wrong).get_data(as_text=True)
+    client.submit("/logout", page="/")
+    _password(client, director)  # the right password does not start the count over
+    response = _code(client, wrong)
+    assert "Too many wrong codes" in response.get_data(as_text=True)
+    refused = client.submit(
+        "/login", {"username": director.username, "password": factories.PASSWORD}
+    )
+    assert "Too many failed sign-ins" in refused.get_data(as_text=True)
