@@ -1,5 +1,7 @@
 """A real browser: each demo account signs in and sees its home page."""
 
+import dataclasses
+
 import pytest
 
 from tests.conftest import screenshot
@@ -18,6 +20,8 @@ NEED_A_CODE = {"director", "counsel", "admin"}
 
 def test_each_demo_role_signs_in_and_sees_its_home_page(live_server, page, backend):
     base_url, app = live_server
+    # demo mode, as `make run` starts it: the sign-in pages say how to get a demo code
+    app.config["SETTINGS"] = dataclasses.replace(app.config["SETTINGS"], debug=True)
     result = app.test_cli_runner().invoke(args=["demo", "--scale", "0.01"])
     assert result.exit_code == 0, result.output
     page.goto(f"{base_url}/")
