@@ -121,8 +121,9 @@ def import_command(kind: str, file: Path, preset: str | None) -> None:
     click.echo(f"Imported {tally.total} {kind}: {tally}.")
 
 
-@click.command("demo")
+@click.group("demo", invoke_without_command=True)
 @with_appcontext
+@click.pass_context
 @click.option(
     "--scale",
     default=1.0,
@@ -137,8 +138,10 @@ def import_command(kind: str, file: Path, preset: str | None) -> None:
     is_flag=True,
     help="accounts and library records only, no sample law-enforcement cases",
 )
-def demo_command(scale: float, if_empty: bool, no_cases: bool) -> None:
+def demo_command(ctx: click.Context, scale: float, if_empty: bool, no_cases: bool) -> None:
     """Fill an empty database with a realistic demo library and one account per role."""
+    if ctx.invoked_subcommand is not None:
+        return
     if if_empty and not demo.is_empty(db.session):
         click.echo("The database has data already; the demo library was not loaded.")
         return
@@ -148,6 +151,17 @@ def demo_command(scale: float, if_empty: bool, no_cases: bool) -> None:
         raise click.ClickException(err.message) from err
     db.session.commit()
     click.echo(summary)
+
+
+@demo_command.command("code")
+@with_appcontext
+@click.argument("username")
+def demo_code_command(username: str) -> None:
+    """Print the code a demo account's authenticator app shows now (second step of sign-in)."""
+    try:
+        click.echo(demo.current_code(db.session, username))
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
 
 
 def init_app(app: Flask) -> None:

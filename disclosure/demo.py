@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.auth import second_factor
 from disclosure.auth import service as accounts
 from disclosure.auth.models import User
 from disclosure.auth.passwords import hash_secret
@@ -219,6 +220,17 @@ def _accounts(session: Session) -> None:
             phone=phone,
             supervisor_id=supervisor.id if supervisor else None,
         )
+        if role in second_factor.ALWAYS_REQUIRED:
+            second_factor.enrol_known_secret(session, created[username], second_factor.DEMO_SECRET)
+
+
+def current_code(session: Session, username: str) -> str:
+    """The code a demo account's authenticator app would show now."""
+    user = session.scalar(select(User).where(User.username == username))
+    code = second_factor.current_code(session, user) if user is not None else None
+    if code is None:
+        raise DomainError(f"“{username}” has no authenticator app.")
+    return code
 
 
 def _branches(session: Session) -> list[int]:
@@ -639,5 +651,9 @@ def _summary() -> str:
     lines.append(
         f"Patron portal at /patron/login: card {DEMO_PATRON_CARD}, PIN {DEMO_PATRON_PIN} (guardian "
         f"of a minor: card {DEMO_GUARDIAN_CARD}, same PIN)."
+    )
+    lines.append(
+        "director, counsel and admin also need a code: add the authenticator secret "
+        f"{second_factor.DEMO_SECRET} to an app, or run `flask --app wsgi demo code USERNAME`."
     )
     return "\n".join(lines)

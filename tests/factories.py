@@ -6,12 +6,16 @@ import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pyotp
+
 from disclosure import clock
 from disclosure.auth.models import User
 from disclosure.auth.passwords import hash_secret
 from disclosure.records import models as m
 
 PASSWORD = "test-password-123"
+# The authenticator-app secret login_as (tests/conftest.py) enrols for accounts that need one.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PIN = "4321"
 _counter = itertools.count(1)
 _hashes: dict[str, str] = {}
@@ -22,6 +26,11 @@ def _hash(secret: str) -> str:
     if secret not in _hashes:
         _hashes[secret] = hash_secret(secret)
     return _hashes[secret]
+
+
+def totp_code(secret: str = TOTP_SECRET, at: datetime | None = None) -> str:
+    """The code an authenticator app holding `secret` shows at `at` (default: the app's now)."""
+    return pyotp.TOTP(secret).at(at or clock.now())
 
 
 def _n() -> int:

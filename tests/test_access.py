@@ -29,6 +29,7 @@ PEOPLE = [
     "admin",
     "director",
     "acting-director",
+    "password-only",
 ]
 
 
@@ -37,6 +38,7 @@ def roles_of(person: str) -> set[str]:
         "anonymous": {"public"},
         "patron": {"public", "patron"},
         "acting-director": {"public", "staff-any", "staff", "director"},
+        "password-only": {"second-factor"},
     }.get(person, {"public", "staff-any", person})
 
 
@@ -81,6 +83,15 @@ def _client_for(person, app, session, login_as):
         session.flush()
         login_as("staff", user, the_client=the_client)
         return the_client
+    if person == "password-only":
+        # a Director who typed the password and not yet the code
+        user = factories.user(session, "director")
+        session.commit()
+        response = the_client.submit(
+            "/login", {"username": user.username, "password": factories.PASSWORD}
+        )
+        assert response.status_code == 302
+        return the_client
     login_as(person, the_client=the_client)
     return the_client
 
@@ -111,6 +122,13 @@ def test_route_by_role_follows_the_table(person, app, session, login_as):
                     rule.rule,
                     response.status_code,
                 )
+        elif person == "password-only":
+            # nothing but the second-factor page: everything else leads there (no factor yet:
+            # to enrol one)
+            assert response.status_code == 302 and "/account/second-factor" in location, (
+                rule.rule,
+                response.status_code,
+            )
         elif person == "anonymous":
             assert response.status_code == 302 and "login?next=" in location, (
                 rule.rule,

@@ -2,20 +2,36 @@
 before-request guard enforces it. A route with no @allow answers 404 to everyone.
 
 Role names: 'public' (anyone, signed in or not), 'patron' (portal), 'staff-any' (any signed-in
-staff account), and the staff roles of auth.models.Role. An acting Director holds 'director'."""
+staff account), and the staff roles of auth.models.Role. An acting Director holds 'director'.
+
+Between password and second factor a staff member holds one role only, 'second-factor': the
+second-factor pages and sign-out, nothing else (docs/rules.md R-second-factor)."""
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
-from disclosure.auth import service
+from disclosure.auth import second_factor, service
 from disclosure.db import db
 
 PUBLIC = "public"
+SECOND_FACTOR = "second-factor"
 KNOWN_ROLES = frozenset(
-    {"public", "patron", "staff-any", "director", "staff", "supervisor", "counsel", "admin"}
+    {
+        "public",
+        "patron",
+        "staff-any",
+        "director",
+        "staff",
+        "supervisor",
+        "counsel",
+        "admin",
+        SECOND_FACTOR,
+    }
 )
+# The session key naming the staff account whose second factor was checked in this session.
+PASSED = "second_factor_passed"
 
 
 def allow(*roles: str):
@@ -35,8 +51,29 @@ def allow(*roles: str):
 def current_roles() -> frozenset[str]:
     """The roles of the person making this request (computed once per request)."""
     if "roles" not in g:
-        g.roles = service.roles_of(db.session, current_user)
+        roles = service.roles_of(db.session, current_user)
+        g.roles = frozenset({SECOND_FACTOR}) if _second_factor_owed(roles) else roles
     return g.roles
+
+
+def _second_factor_owed(roles: frozenset[str]) -> bool:
+    """A staff member who has a second factor, or must have one, and has not used it in this
+    session: until then they hold no role at all."""
+    if "staff-any" not in roles or session.get(PASSED) == current_user.id:
+        return False
+    return second_factor.required(db.session, current_user, roles) or second_factor.enrolled(
+        db.session, current_user
+    )
+
+
+def second_factor_passed(user) -> None:
+    """Note in the session that `user` passed the second step (or enrolled just now)."""
+    session[PASSED] = user.id
+
+
+def second_factor_forgotten() -> None:
+    """At a password sign-in: the second step is owed again."""
+    session.pop(PASSED, None)
 
 
 def has_role(*roles: str) -> bool:
@@ -53,6 +90,8 @@ def _guard():
         abort(404)
     if allowed & current_roles():
         return _until_own_password_chosen()
+    if SECOND_FACTOR in current_roles():
+        return _to_second_factor()
     if not current_user.is_authenticated:
         login = "patrons.login" if allowed == {"patron"} else "auth.login"
         if login in current_app.view_functions:
@@ -76,8 +115,18 @@ def _until_own_password_chosen():
     return None
 
 
+def _to_second_factor():
+    """Someone between password and second factor: to the code page, or, with no second factor
+    yet, to enrol one."""
+    if not second_factor.enrolled(db.session, current_user):
+        return redirect(url_for("second_factor.enrol"))
+    after = request.path if request.method == "GET" else None
+    return redirect(url_for("second_factor.verify", next=after))
+
+
 def init_app(app: Flask) -> None:
-    """Install the guard; static files are public."""
+    """Install the guard; static files are public (and reachable before the second factor)."""
     app.before_request(_guard)
-    app.view_functions["static"].allowed_roles = frozenset({PUBLIC})
+    app.view_functions["static"].allowed_roles = frozenset({PUBLIC, SECOND_FACTOR})
     app.jinja_env.globals["has_role"] = has_role
+    app.jinja_env.globals["demo_secret"] = lambda: second_factor.DEMO_SECRET

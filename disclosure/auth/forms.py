@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import (
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectField,
     StringField,
@@ -102,3 +103,41 @@ class ActingDirectorForm(BaseForm):
     ends_at = DateTimeLocalField(
         "Until", validators=[DataRequired(message="Enter when the period ends.")]
     )
+
+
+class SecondFactorCodeForm(BaseForm):
+    """The second step of sign-in, or the first code of a new authenticator app."""
+
+    code = StringField(
+        "Code",
+        validators=[
+            DataRequired(message="Type the six digits your app shows, or a recovery code."),
+            Length(max=20),
+        ],
+    )
+
+
+class SecondFactorPolicyForm(BaseForm):
+    """The Director's choice: a second factor for every staff member, or only for those who must."""
+
+    required_for_all = SelectField(
+        "Second factor",
+        choices=options(
+            [
+                ("some", "Required of the Director, counsel and the administrator only"),
+                ("all", "Required of every staff member"),
+            ]
+        ),
+    )
+
+
+class SecurityKeyForm(BaseForm):
+    """A security key's answer (the browser fills `credential`), and a name for a new key."""
+
+    credential = HiddenField(
+        validators=[
+            DataRequired(message="Your browser sent no answer from a security key. Try again."),
+            Length(max=20000),
+        ]
+    )
+    name = StringField("Name of the key", validators=[Optional(), Length(max=80)])

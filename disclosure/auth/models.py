@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure import clock
@@ -123,3 +132,57 @@ class SignInAddressCard(Base):
     address_key: Mapped[str] = mapped_column(String(64), index=True)
     card_key: Mapped[str] = mapped_column(String(64))
     tried_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class TotpSecret(Base):
+    """A staff member's authenticator-app secret (docs/rules.md R-second-factor), encrypted with a
+    key drawn from the app's secret key. `confirmed_at` is set once a first code proved the app
+    holds it; `last_step` is the 30-second step of the last code accepted, so no code is used
+    twice."""
+
+    __tablename__ = "totp_secrets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret_encrypted: Mapped[str] = mapped_column(String(255))
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SecurityKey(Base):
+    """A WebAuthn security key or passkey registered to a staff member, with its sign count
+    (a count that goes backwards means a cloned key)."""
+
+    __tablename__ = "security_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(Base):
+    """One of the ten single-use recovery codes shown once at enrolment, kept only as a hash."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SecondFactorPolicy(Base):
+    """The Director's choice (one row): whether every staff member needs a second factor, not
+    only those who must (docs/rules.md R-second-factor)."""
+
+    __tablename__ = "second_factor_policy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    required_for_all: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

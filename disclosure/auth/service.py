@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from disclosure import clock, dates
 from disclosure.areas import Hook
 from disclosure.audit import service as audit
-from disclosure.auth import throttle
+from disclosure.auth import second_factor, throttle
 from disclosure.auth.models import ActingDirector, Role, User
 from disclosure.auth.passwords import hash_secret, verify_secret
 from disclosure.dates import local_date
@@ -181,7 +181,10 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     ok = verify_secret(user.password_hash if user else None, password)
     if ok and user is not None and user.is_enabled:
-        throttle.succeed(session, throttle.STAFF_ACCOUNT, key)
+        if not _second_step_owed(session, user):
+            # with a second step owed, the count starts over only once it is passed: else the
+            # password alone would buy a fresh round of code guesses (auth/second_factor.py)
+            throttle.succeed(session, throttle.STAFF_ACCOUNT, key)
         user.last_login_at = clock.now()
         return user
     until = throttle.fail(session, throttle.STAFF_ACCOUNT, key)
@@ -190,6 +193,12 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user is not None:
         _tell_of_lock(session, user)
     raise DomainError(_account_locked_message(until), field="password")
+
+
+def _second_step_owed(session: Session, user: User) -> bool:
+    return second_factor.required(session, user, roles_of(session, user)) or (
+        second_factor.enrolled(session, user)
+    )
 
 
 def _account_locked_message(until: datetime) -> str:

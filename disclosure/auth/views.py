@@ -6,9 +6,15 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from disclosure import clock
-from disclosure.auth import service
-from disclosure.auth.access import allow
-from disclosure.auth.forms import ActingDirectorForm, LoginForm, PasswordChangeForm, UserForm
+from disclosure.auth import access, second_factor, service
+from disclosure.auth.access import SECOND_FACTOR, allow
+from disclosure.auth.forms import (
+    ActingDirectorForm,
+    LoginForm,
+    PasswordChangeForm,
+    SecondFactorPolicyForm,
+    UserForm,
+)
 from disclosure.auth.models import ActingDirector, User
 from disclosure.db import db
 from disclosure.errors import DomainError
@@ -34,10 +40,16 @@ def login():
         lambda: _signed_in(form),
         done=None,
         to=safe_next(request.args.get("next")) or url_for("web.home"),
-        then=login_user,
+        then=_password_passed,
         keep_refused=True,  # a failure counts toward the account's lock
         page=lambda: render_template("auth/login.html", form=form),
     )
+
+
+def _password_passed(user: User) -> None:
+    """The first step done: the second is owed again (the access guard asks for it)."""
+    access.second_factor_forgotten()
+    login_user(user)
 
 
 def _signed_in(form: LoginForm) -> User:
@@ -50,7 +62,7 @@ def _signed_in(form: LoginForm) -> User:
 
 
 @bp.route("/logout", methods=["POST"])
-@allow("staff-any", "patron")
+@allow("staff-any", "patron", SECOND_FACTOR)
 def logout():
     """Sign out, ending every session of this account (a copied cookie stops working too)."""
     user = db.session.merge(current_user._get_current_object())
@@ -111,7 +123,11 @@ def users():
 def staff():
     """Every staff account, for the Director: whom to name to a circle or as acting Director, and
     whose password the administrator set (the notice of a reset names the account's number)."""
-    return render_template("auth/staff.html", users=service.every_account(db.session))
+    everyone = second_factor.required_for_everyone(db.session)
+    form = SecondFactorPolicyForm(required_for_all="all" if everyone else "some")
+    return render_template(
+        "auth/staff.html", users=service.every_account(db.session), policy_form=form
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from disclosure import clock
+from tests import browsing
 from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -15,10 +16,7 @@ CARD = "21000000000001"  # the demo's first patron
 
 
 def _sign_in(page, base_url, username):
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browsing.sign_in(page, base_url, username, PASSWORD)
 
 
 def _sign_out(page):

@@ -8,7 +8,7 @@ import pytest
 
 from disclosure import clock
 from disclosure.db import db
-from tests import factories
+from tests import browsing, factories
 from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -48,10 +48,7 @@ def test_the_director_sees_the_dashboard_and_writes_a_letter(live_server, page, 
         )
         session.commit()
         case_id = case.id
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Username").fill("director")
-    page.get_by_label("Password").fill("demo-password")
-    page.get_by_role("button", name="Sign in").click()
+    browsing.sign_in(page, base_url, "director")
     assert page.locator("h1").inner_text() == "Director's desk"
     assert page.get_by_role("heading", name="Deadlines this week").is_visible()
     assert page.locator("text=Overdue").first.is_visible()

@@ -18,6 +18,7 @@ from disclosure.db import db
 from tests.conftest import Client, committed_app
 from tests.gag import world
 from tests.pages import without_tokens
+from tests.second_step import second_step
 
 pytestmark = pytest.mark.committing
 
@@ -118,6 +119,8 @@ def _sign_in(app, who: str) -> Client:
     else:
         response = the_client.submit("/login", {"username": who, "password": world.PASSWORD})
     assert response.status_code == 302, f"{who} could not sign in"
+    if not who.isdigit():
+        second_step(app, the_client, who)
     return the_client
 
 

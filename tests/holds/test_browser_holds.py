@@ -4,6 +4,7 @@ history, retention settings and the public schedule read well."""
 import pytest
 
 from disclosure.db import db
+from tests import browsing
 from tests import factories as f
 from tests.conftest import screenshot
 
@@ -22,10 +23,7 @@ def test_the_director_places_a_hold_and_reads_the_retention_pages(live_server, p
         f.computer_session(s, patron_obj=patron, days_ago=1)
         s.commit()
         case_id, card = case.id, patron.card_number
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Username").fill("director")
-    page.get_by_label("Password").fill("demo-password")
-    page.get_by_role("button", name="Sign in").click()
+    browsing.sign_in(page, base_url, "director")
 
     page.goto(f"{base_url}/holds/new?case_id={case_id}")
     page.get_by_label("Who asked for it").fill("Det. R. Vance, Jefferson County Sheriff")

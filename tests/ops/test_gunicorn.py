@@ -14,6 +14,7 @@ import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+import pyotp
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
@@ -133,6 +134,15 @@ def test_gunicorn_with_two_workers_on_postgresql_signs_a_director_in(gunicorn):
     )
     assert status == 302, "the sign-in was refused"
     assert headers["Strict-Transport-Security"].startswith("max-age=")
+    # A Director's second factor: enrol an authenticator app from the page, then type its code
+    status, _headers, enrol = browser.request("/account/second-factor")
+    assert status == 200
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', enrol).group(1)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', enrol).group(1)
+    status, _headers, _ = browser.request(
+        "/account/second-factor", {"csrf_token": token, "code": pyotp.TOTP(secret).now()}
+    )
+    assert status == 302, "the authenticator app was not accepted"
     # Several pages in a row: whichever worker answers, the signed-in session holds.
     for _ in range(6):
         status, _headers, home = browser.request("/")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from disclosure.db import db
-from tests import factories
+from tests import browsing, factories
 from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
@@ -26,10 +26,7 @@ def test_a_long_unbroken_string_wraps_inside_the_case_page(live_server, page, ba
         )
         db.session.commit()
         username, case_id = director.username, case.id
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browsing.sign_in(page, base_url, username, factories.PASSWORD)
     for path in (f"/cases/{case_id}", "/cases"):
         page.goto(base_url + path)
         assert UNBROKEN[:60] in page.inner_text("main")
@@ -45,10 +42,7 @@ def test_a_stored_override_does_not_reverse_the_officers_words(live_server, page
         case = factories.case(db.session, officer_name="Det. \u202eJordan Hale")
         db.session.commit()
         username, case_id = director.username, case.id
-    page.goto(f"{base_url}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browsing.sign_in(page, base_url, username, factories.PASSWORD)
     page.goto(f"{base_url}/cases/{case_id}")
     officer = page.locator("dt:text-is('Officer') + dd")
     assert "\u202e" not in officer.evaluate("el => el.textContent")

@@ -26,6 +26,7 @@ from disclosure.web.forms import BaseForm
 from tests import authorization
 from tests.conftest import Client, committed_app, make_app
 from tests.gag import world
+from tests.second_step import second_step
 from tests.web import fuzz_world, fuzzing
 
 pytestmark = pytest.mark.committing
@@ -59,6 +60,7 @@ PERSONAS = [
     ("counsel", "counsel_other"),
     ("admin", "admin"),
     ("staff-any", "director"),
+    ("second-factor", "password-only:director"),
     ("patron", world.World.patrons[1]),
     ("public", "anonymous"),
 ]
@@ -137,8 +139,11 @@ def _sign_in(app, person: str) -> Client:
     if person.isdigit():
         response = the_client.submit("/patron/login", {"card_number": person, "pin": world.PIN})
     else:
-        response = the_client.submit("/login", {"username": person, "password": world.PASSWORD})
+        username = person.removeprefix("password-only:")
+        response = the_client.submit("/login", {"username": username, "password": world.PASSWORD})
     assert response.status_code == 302, f"{person} could not sign in"
+    if not person.isdigit() and not person.startswith("password-only:"):
+        second_step(app, the_client, person)
     return the_client
 
 
