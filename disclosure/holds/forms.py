@@ -9,6 +9,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -51,7 +52,9 @@ class HoldForm(BaseForm):
     workstation_codes = TextAreaField("Public computers", validators=[Optional(), MaxLength(2_000)])
     branch_id = SelectField("Branch", coerce=int, choices=[])
     window_from = DateField("From (first day)", validators=[Optional()])
+    window_from_time = TimeField("at (library time)", validators=[Optional()])
     window_to = DateField("To (last day)", validators=[Optional()])
+    window_to_time = TimeField("until (library time)", validators=[Optional()])
     note = TextAreaField("Note", validators=[Optional(), MaxLength(2_000)])
 
 

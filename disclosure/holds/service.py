@@ -4,17 +4,17 @@ court order, one renewal of up to 90 more, 180 days in all)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import Session
 
-from disclosure import clock
+from disclosure import clock, dates
 from disclosure.audit import service as audit
 from disclosure.audit import telling
 from disclosure.audit.models import AuditEvent
 from disclosure.auth.models import User
-from disclosure.cases.models import Case
+from disclosure.cases.models import Case, SubjectKind
 from disclosure.cases.visibility import case_filter
 from disclosure.errors import DomainError
 from disclosure.holds import coverage, locks
@@ -44,8 +44,10 @@ class HoldRequest:
     patron_cards: list[str]
     workstation_codes: list[str]
     branch_id: int | None = None
-    window_from: date | None = None
-    window_to: date | None = None
+    window_from: date | None = None  # the first day of the window
+    window_to: date | None = None  # the last day, included unless a time ends the window
+    window_from_time: time | None = None  # library time; none: from the start of the day
+    window_to_time: time | None = None  # library time; none: to the end of the day
     note: str | None = None
 
 
@@ -66,7 +68,7 @@ def place_hold(
     stations = _workstations(session, request.workstation_codes)
     branch = _branch(session, request.branch_id)
     _check_narrowing(categories, stations, branch)
-    window_start, window_end = _window(request.window_from, request.window_to)
+    window_start, window_end = _window(request)
     locks.hold_lock(session)  # PostgreSQL: wait for a purge batch in progress, then count
     hold = Hold(
         case_id=case.id,
@@ -400,10 +402,63 @@ def _check_narrowing(categories: list[Category], stations: list, branch) -> None
             )
 
 
-def _window(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
-    if start and end and end < start:
-        raise DomainError("The time window ends before it starts.", field="window_to")
-    return (
-        clock.start_of_local_day(start) if start else None,
-        clock.end_of_local_day(end) if end else None,
+def _window(request: HoldRequest) -> tuple[datetime | None, datetime | None]:
+    """The window typed in library time, as UTC instants [start, end) (R-hold-window-times).
+    A time the clocks skip is refused; a time that happens twice (the night the clocks go back)
+    starts the window at its first occurrence and ends it at its second, so that both are kept."""
+    start = _bound(request.window_from, request.window_from_time, "window_from", second=False)
+    end = _bound(request.window_to, request.window_to_time, "window_to", second=True)
+    if start and end and end <= start:
+        raise DomainError("The time window must end after it starts.", field="window_to")
+    return start, end
+
+
+def _bound(day: date | None, at: time | None, field: str, *, second: bool) -> datetime | None:
+    if day is None:
+        if at is not None:
+            raise DomainError("Give the day as well as the time.", field=field)
+        return None
+    if at is None:
+        return clock.end_of_local_day(day) if second else clock.start_of_local_day(day)
+    try:
+        return clock.at_local(day, at, second=second)
+    except clock.NoSuchLocalTime as gap:
+        raise DomainError(str(gap), field=f"{field}_time") from None
+
+
+def window_as_entered(
+    start: datetime | None, end: datetime | None
+) -> tuple[date | None, time | None, date | None, time | None]:
+    """The window [start, end) as the hold form takes it: first day and time, last day and time;
+    a bound at midnight is a whole day (no time), an end at midnight the day before it."""
+    from_day = from_time = to_day = to_time = None
+    if start is not None:
+        from_day = clock.local(start).date()
+        from_time = None if dates.starts_a_day(start) else clock.local(start).time()
+    if end is not None:
+        if dates.starts_a_day(end):
+            to_day = clock.local(end - timedelta(microseconds=1)).date()
+        else:
+            to_day, to_time = clock.local(end).date(), clock.local(end).time()
+    return from_day, from_time, to_day, to_time
+
+
+def requested_in(case: Case) -> HoldRequest:
+    """A hold as the case's request names it, to prefill the hold form: who asked, the patrons'
+    cards, the computers, the time window (the Director checks and completes it)."""
+    subjects = case.subjects
+    window = next((s for s in subjects if s.kind == SubjectKind.TIME_WINDOW.value), None)
+    from_day, from_time, to_day, to_time = window_as_entered(
+        window.starts_at if window else None, window.ends_at if window else None
+    )
+    return HoldRequest(
+        categories=[],
+        requested_on=clock.local(case.received_at).date(),
+        requested_by=", ".join(p for p in (case.officer_name, case.officer_agency) if p),
+        patron_cards=[s.value for s in subjects if s.kind == SubjectKind.PATRON.value],
+        workstation_codes=[s.value for s in subjects if s.kind == SubjectKind.WORKSTATION.value],
+        window_from=from_day,
+        window_from_time=from_time,
+        window_to=to_day,
+        window_to_time=to_time,
     )

@@ -40,7 +40,21 @@ def _hold_form() -> HoldForm:
     if request.method == "GET":
         form.case_id.data = request.args.get("case_id", 0, type=int)
         form.requested_on.data = clock.today()
+        case = next((c for c in cases if c.id == form.case_id.data), None)
+        if case is not None:
+            _prefill(form, service.requested_in(case))
     return form
+
+
+def _prefill(form: HoldForm, asked: service.HoldRequest) -> None:
+    """The form filled from what the case's request named (`cases` above came through the
+    visibility rule, so only a case the Director may see fills it)."""
+    form.requested_by.data = asked.requested_by
+    form.requested_on.data = asked.requested_on
+    form.patron_cards.data = "\n".join(asked.patron_cards)
+    form.workstation_codes.data = "\n".join(asked.workstation_codes)
+    form.window_from.data, form.window_from_time.data = asked.window_from, asked.window_from_time
+    form.window_to.data, form.window_to_time.data = asked.window_to, asked.window_to_time
 
 
 @bp.route("/holds/new", methods=["GET", "POST"])
@@ -73,6 +87,8 @@ def _hold_request(form: HoldForm) -> service.HoldRequest:
         branch_id=form.branch_id.data or None,
         window_from=form.window_from.data,
         window_to=form.window_to.data,
+        window_from_time=form.window_from_time.data,
+        window_to_time=form.window_to_time.data,
         note=form.note.data,
     )
 

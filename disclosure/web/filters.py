@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from disclosure.dates import days_from_today, local_date, local_datetime
+from disclosure.dates import days_from_today, local_date, local_datetime, local_span
 
 # Views may take the same words from here (services take them from disclosure.dates).
-__all__ = ["days_from_today", "init_app", "local_date", "local_datetime"]
+__all__ = ["days_from_today", "init_app", "local_date", "local_datetime", "local_span"]
 
 
 def init_app(app) -> None:
@@ -13,5 +13,6 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
         local_date=local_date,
+        local_span=local_span,
         days_from_today=days_from_today,
     )
