@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import g, request
+from flask import abort, g, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import CombinedMultiDict
@@ -72,7 +72,8 @@ def whole_numbers_in_range(_form, field) -> None:
     if any(isinstance(v, int) and not boundary.id_in_range(v) for v in values):
         if isinstance(field, IntegerField):
             raise StopValidation("Enter a smaller number.")
-        raise refused("Choose from the list.")
+        # a chosen id no row can have names nothing: the same 404 as such an id in a URL
+        abort(404)
 
 
 def days_in_range(_form, field) -> None:
