@@ -65,10 +65,19 @@ def record_consent(
     valid_until: date,
     signed_by_guardian: bool,
     scan: bytes,
+    recipient_is_not_government: bool,
 ) -> ConsentRelease:
     """Record a signed consent brought by a third party: whose records, to whom, which kinds and
     dates, when it was signed and how long it is valid, and its scan (kept with a generated
     name)."""
+    if not recipient_is_not_government:
+        # docs/rules.md R-consent-release: a government agency needs legal process, never a
+        # patron's consent brought to the desk
+        raise DomainError(
+            "A government agency needs legal process: log it as an officer's request for the "
+            "Director.",
+            field="not_government",
+        )
     patron = session.scalar(select(Patron).where(Patron.card_number == normalise_card(card_number)))
     if patron is None:
         raise DomainError(

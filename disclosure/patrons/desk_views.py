@@ -226,6 +226,7 @@ def consent_new():
             valid_from=form.valid_from.data,
             valid_until=form.valid_until.data,
             signed_by_guardian=form.signed_by_guardian.data,
+            recipient_is_not_government=form.not_government.data,
             scan=form.scan.data.read() if form.scan.data else b"",
         ),
         done=lambda recorded: (

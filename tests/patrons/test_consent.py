@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from disclosure import clock
@@ -156,9 +157,35 @@ def test_a_consent_never_committed_after_its_scan_was_written_leaves_no_file(app
             valid_from=today,
             valid_until=today,
             signed_by_guardian=False,
+            recipient_is_not_government=True,
             scan=PDF,
         )
         written = consent.scan_folder() / recorded.scan_name
     assert written.read_bytes() == PDF
     session.close()  # what the end of a request that failed does: no commit, no explicit rollback
     assert not written.exists()
+
+
+def test_the_service_itself_refuses_a_consent_release_to_a_government_agency(app, session):
+    from disclosure.errors import DomainError
+    from disclosure.patrons import consent
+
+    patron = factories.patron(session)
+    today = clock.today()
+    with app.app_context(), pytest.raises(DomainError, match="needs legal process") as refused:
+        consent.record_consent(
+            session,
+            factories.user(session, "staff"),
+            card_number=patron.card_number,
+            recipient="County Sheriff's Office",
+            kinds=["loans"],
+            covers_from=None,
+            covers_to=None,
+            signed_on=today,
+            valid_from=today,
+            valid_until=today,
+            signed_by_guardian=False,
+            recipient_is_not_government=False,
+            scan=PDF,
+        )
+    assert refused.value.field == "not_government"

@@ -65,6 +65,7 @@ def _more_world(session) -> None:
         valid_from=clock.today(),
         valid_until=clock.today() + timedelta(days=30),
         signed_by_guardian=False,
+        recipient_is_not_government=True,
         scan=b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n",
     )
     unheld = factories.patron(session, card_number="21000000000503", name="Una Unheld")
