@@ -32,12 +32,22 @@ def run_job(app: Flask, job: Job) -> str:
             if isinstance(outcome, Skipped):
                 log.info("job %s skipped: %s", job.id, outcome)
             else:
-                log.info("job %s: %s", job.id, outcome)
+                level = logging.DEBUG if _every_few_seconds(job) else logging.INFO
+                log.log(level, "job %s: %s", job.id, outcome)
             return outcome
         except Exception:
             session.rollback()
             log.exception("job %s failed", job.id)
             raise
+
+
+def _every_few_seconds(job: Job) -> bool:
+    # such a job (the work queue's) would bury the log at INFO: its ordinary runs are DEBUG
+    return (
+        job.trigger == "interval"
+        and isinstance(job.trigger_args, dict)
+        and (set(job.trigger_args) == {"seconds"})
+    )
 
 
 def jobs_of(app: Flask) -> list[Job]:
@@ -78,6 +88,9 @@ def init_cli(app: Flask) -> None:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        # APScheduler says "Running job ... executed successfully" for every run; our own line
+        # says what each did
+        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
         scheduler = build_scheduler(app)
         for job in scheduler.get_jobs():
             click.echo(f"scheduled {job.id}: {job.trigger}")
