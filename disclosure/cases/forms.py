@@ -35,10 +35,11 @@ DOCUMENT_KIND_LABELS = {
 
 
 def to_utc(value: datetime | None) -> datetime | None:
-    """A time typed in library time (naive) as a UTC instant."""
+    """A time typed in library time (naive) as a UTC instant (the form refused a time the clocks
+    skip; a time that happens twice is its first)."""
     if value is None:
         return None
-    return value.replace(tzinfo=clock.library_zone()).astimezone(clock.UTC)
+    return clock.at_local(value.date(), value.time())
 
 
 class KindForm(BaseForm):

@@ -13,6 +13,7 @@ from wtforms.fields import FileField, MultipleFileField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
 
+from disclosure import clock
 from disclosure.web import boundary
 
 # The days any form accepts: wide enough for every record the library keeps, narrow enough that
@@ -81,6 +82,13 @@ def days_in_range(_form, field) -> None:
     value = field.data.date() if isinstance(field.data, datetime) else field.data
     if isinstance(value, date) and not FIRST_DAY <= value <= LAST_DAY:
         raise StopValidation(f"Enter a date from {FIRST_DAY.year} to {LAST_DAY.year}.")
+    if isinstance(field.data, datetime) and field.data.tzinfo is None:
+        # a wall-clock time typed at the library must exist there (not in the hour the clocks
+        # skip in spring), or it would silently mean another time
+        try:
+            clock.at_local(field.data.date(), field.data.time())
+        except clock.NoSuchLocalTime as gap:
+            raise StopValidation(str(gap)) from gap
 
 
 def readable_file_names(_form, field) -> None:

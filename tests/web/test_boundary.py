@@ -244,3 +244,20 @@ def test_every_text_field_has_a_stated_limit(app):
 )
 def test_local_path(target, kept):
     assert boundary.local_path(target) == kept
+
+
+def test_a_time_the_clocks_skip_is_refused_beside_the_field(app):
+    from wtforms import DateTimeLocalField
+
+    class When(BaseForm):
+        class Meta:
+            csrf = False
+
+        at = DateTimeLocalField("At", format="%Y-%m-%dT%H:%M")
+
+    with app.test_request_context(method="POST", data={"at": "2026-03-08T02:30"}):
+        skipped = When()
+        assert not skipped.validate()
+        assert "2:30 a.m. on 8 Mar 2026 does not exist at the library" in skipped.at.errors[0]
+    with app.test_request_context(method="POST", data={"at": "2026-03-08T03:30"}):
+        assert When().validate()
