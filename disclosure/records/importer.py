@@ -14,6 +14,7 @@ database is unchanged."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -227,6 +228,12 @@ def _values(resolver, spec: Kind, row: dict, line: int, names: dict, limits: dic
         name = names.get(column.name, column.name)
         target = column.target or column.name
         value = _convert(resolver, column, (row.get(column.name) or "").strip(), line, name)
+        if isinstance(value, str) and CONTROL.search(value):
+            # PostgreSQL refuses a NUL outright; no library record holds control characters
+            raise DomainError(
+                f"line {line}, column {name}: holds an invisible control character; remove it "
+                "and import again."
+            )
         limit = limits.get(target)
         if limit and isinstance(value, str) and len(value) > limit:
             raise DomainError(
@@ -234,6 +241,9 @@ def _values(resolver, spec: Kind, row: dict, line: int, names: dict, limits: dic
             )
         values[target] = value
     return values
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text_limits(spec: Kind) -> dict[str, int]:

@@ -128,3 +128,13 @@ def test_a_time_in_the_hour_the_clocks_go_forward_is_named_as_not_existing(app, 
     )
     assert "earlier than" not in result.output
     assert _count(session, m.ComputerSession) == 0
+
+
+def test_a_control_character_in_a_cell_names_line_and_column_on_both_databases(
+    app, session, tmp_path
+):
+    path = _write(tmp_path, "b.csv", "code,name\nHQ,Main\nEB,East\x00 Branch")
+    result = app.test_cli_runner().invoke(args=["import", "branches", str(path)])
+    assert result.exit_code != 0
+    assert "line 3, column name: holds an invisible control character" in result.output
+    assert _count(session, m.Branch) == 0
