@@ -72,6 +72,7 @@ def _consent(session, good, **dates):
         recipient="Dr. Ada Reyes, attorney",
         kinds=["loans"],
         signed_by_guardian=False,
+        recipient_is_not_government=True,
         scan=PDF,
         **values,
     )
