@@ -99,6 +99,7 @@ def _permissions(settings) -> list[Finding]:
         ("instance folder", Path(settings.instance_path)),
         ("upload folder", Path(settings.upload_folder)),
         ("secret key file", Path(settings.instance_path) / "secret_key"),
+        ("data key file", Path(settings.instance_path) / "data_keys"),
         ("SQLite database", _sqlite_file(settings.database_url)),
     ):
         if path is None or not path.exists():

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure import clock
 from disclosure.db import Base, UTCDateTime
+from disclosure.vault import EncryptedText
 
 
 class Branch(Base):
@@ -44,10 +45,12 @@ class Patron(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_number: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    address: Mapped[str] = mapped_column(String(300))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    email: Mapped[str | None] = mapped_column(String(254))
+    # contact details sealed at rest (docs/rules.md R-encrypted-at-rest); the card number stays
+    # the lookup key
+    name: Mapped[str] = mapped_column(EncryptedText(120))
+    address: Mapped[str] = mapped_column(EncryptedText(300))
+    phone: Mapped[str | None] = mapped_column(EncryptedText(40))
+    email: Mapped[str | None] = mapped_column(EncryptedText(254))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     card_expires_on: Mapped[date] = mapped_column(Date)
