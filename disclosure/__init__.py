@@ -18,6 +18,7 @@ from disclosure import db as database
 from disclosure.auth import access, idle
 from disclosure.auth import area as auth_area
 from disclosure.auth.service import load_user
+from disclosure.breaches import area as breaches_area
 from disclosure.cases import area as cases_area
 from disclosure.config import PROJECT_ROOT, Settings
 from disclosure.documents import area as documents_area
@@ -43,6 +44,7 @@ AREAS = (
     holds_area.AREA,
     retention_area.AREA,
     patrons_area.AREA,
+    breaches_area.AREA,
     documents_area.AREA,
     ops_area.AREA,
 )
