@@ -113,6 +113,23 @@ def append_key(instance: Path) -> str:
     return key_id(decode_key(text))
 
 
+def _first_key(path: Path) -> None:
+    # The web server and the scheduler may start at once on a new installation: the key is
+    # written whole beside the file and linked into place, so exactly one first key wins and
+    # both processes read that one.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(new_key_text() + "\n")
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        pass  # another process was first: its key is the key
+    finally:
+        partial.unlink()
+
+
 def load_keyring(
     instance: Path, from_env: str | None, older_env: str | None, sealing: bool = True
 ) -> Keyring:
@@ -122,9 +139,11 @@ def load_keyring(
         older = [decode_key(k) for k in (older_env or "").replace(",", " ").split()]
         return Keyring.of(decode_key(from_env), older, sealing)
     path = key_file(instance)
-    if not path.exists() or not _read_key_file(path):
-        append_key(instance)
+    if not path.exists():
+        _first_key(path)
     keys = _read_key_file(path)
+    if not keys:
+        raise ValueError(f"{path} holds no data key")
     return Keyring.of(keys[-1], keys[:-1], sealing)
 
 

@@ -187,3 +187,15 @@ def test_an_altered_ciphertext_is_refused_not_read():
     other = vault.Keyring.of(vault.decode_key(vault.new_key_text()))
     with pytest.raises(vault.SealError, match="does not have"):
         vault.unseal_text(vault.seal_text("advice", ring), other)
+
+
+def test_the_generated_key_is_written_once_private_and_a_new_key_still_opens_the_old(tmp_path):
+    first = vault.load_keyring(tmp_path, None, None)
+    assert vault.load_keyring(tmp_path, None, None).current == first.current
+    assert (vault.key_file(tmp_path).stat().st_mode & 0o777) == 0o600
+    sealed = vault.seal_text("counsel's advice", first)
+    newer = vault.append_key(tmp_path)
+    ring = vault.load_keyring(tmp_path, None, None)
+    assert ring.current == newer != first.current
+    assert vault.unseal_text(sealed, ring) == "counsel's advice"
+    assert vault.key_of(vault.reseal(sealed, ring)) == newer
