@@ -157,6 +157,9 @@ def test_keys_rotate_reseals_under_the_new_key_and_keeps_every_hash(backend, ser
             assert _raw_keys(second) == {new_id}
             again = second.test_cli_runner().invoke(args=["keys", "rotate"])
             assert f"Done: 0 value(s) and file(s) now sealed with key {new_id}" in again.output
+            status = second.test_cli_runner().invoke(args=["keys", "status"]).output
+            assert f"current key: {new_id}" in status and old_id not in status
+            assert "plaintext" not in status
         finally:
             db.engine_for(second).dispose()
 
