@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -245,6 +245,10 @@ def count_in(session: Session, start: datetime, end: datetime) -> dict[str, int]
     return {"found": len(found), "told_in_time": in_time}
 
 
-def open_count(session: Session) -> int:
-    """Breaches not yet closed."""
-    return session.scalar(select(func.count()).where(Breach.closed_at.is_(None))) or 0
+def open_breaches(session: Session) -> list[Breach]:
+    """Breaches not yet closed, oldest discovery first (the most urgent clock)."""
+    return list(
+        session.scalars(
+            select(Breach).where(Breach.closed_at.is_(None)).order_by(Breach.found_at, Breach.id)
+        )
+    )

@@ -16,6 +16,7 @@ from disclosure.documents import annual
 from disclosure.errors import DomainError
 from disclosure.notify.models import Notification
 from tests import factories as f
+from tests.patrons.steps import pdf_text
 
 FOUND = f.at(2026, 3, 2, 9)
 
@@ -150,8 +151,15 @@ def test_the_director_records_tells_prints_the_letter_and_closes_through_the_pag
     page = client.get(made.location).get_data(as_text=True)
     assert "E-mail to the chair" in page and "The library board" in page
 
+    home = client.get("/").get_data(as_text=True)
+    assert f"Breach {breach.reference}" in home and "Suspected breaches open" in home
+
     letter = client.get(f"/breaches/{breach.id}/letter.pdf")
     assert letter.status_code == 200 and letter.data.startswith(b"%PDF")
+    words = " ".join(pdf_text(letter.data).split())
+    assert "Notice of a possible breach of your library records" in words
+    assert "about 350 people" in words and breach.reference in words
+    assert "Loans" in words and "Computer sessions" in words
 
     closed = client.submit(
         f"/breaches/{breach.id}/close",
@@ -161,6 +169,7 @@ def test_the_director_records_tells_prints_the_letter_and_closes_through_the_pag
     assert closed.status_code == 302
     page = client.get(made.location).get_data(as_text=True)
     assert "logs show no download" in page and "Closed" in page
+    assert "Suspected breaches open" not in client.get("/").get_data(as_text=True)
 
 
 def test_the_administrator_keeps_the_register_and_other_staff_cannot_see_it(
