@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.auth.models import User
@@ -171,10 +171,10 @@ class CorrectionRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    details: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(EncryptedText)  # the patron's words, sealed
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    staff_note: Mapped[str | None] = mapped_column(Text)
+    staff_note: Mapped[str | None] = mapped_column(EncryptedText)
 
     patron: Mapped[Patron] = relationship()
     done_by: Mapped[User | None] = relationship()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure import clock
@@ -109,7 +109,7 @@ class ComputerSession(Base):
     patron_id: Mapped[int | None] = mapped_column(
         ForeignKey("patrons.id", ondelete="CASCADE"), index=True
     )
-    signup_name: Mapped[str | None] = mapped_column(String(120))
+    signup_name: Mapped[str | None] = mapped_column(EncryptedText(120))  # a walk-in's name, sealed
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -150,9 +150,10 @@ class IllEmail(Base):
         ForeignKey("interlibrary_loans.id", ondelete="CASCADE"), index=True
     )
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    to_address: Mapped[str] = mapped_column(String(254))
+    # the patron's address and the message are sealed; the subject stays a lookup key
+    to_address: Mapped[str] = mapped_column(EncryptedText(254))
     subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
 
 
 class Program(Base):

@@ -4,12 +4,12 @@ Revision ID: 0018_vault_sealed_columns
 Revises: 0017_second_factor
 Create Date: 2026-12-02 19:50:00
 
-Patrons' contact details, the consent's recipient and a gag's issuer were VARCHAR(n); a frozen
-released record was JSON. Sealed (disclosure/vault.py) they are text of any length. SQLite does
-not enforce a VARCHAR's length, so there the VARCHAR columns keep their declaration (vault's
-EncryptedText); the JSON column becomes TEXT on both (on SQLite by rebuilding production_items,
-which no table references). Values already stored stay readable as plaintext until
-`flask --app wsgi keys rotate` seals them.
+Patrons' contact details, a walk-in's name, an ILL e-mail's address, the consent's recipient and
+a gag's issuer were VARCHAR(n); a frozen released record was JSON. Sealed (disclosure/vault.py)
+they are text of any length. SQLite does not enforce a VARCHAR's length, so there the VARCHAR
+columns keep their declaration (vault's EncryptedText); the JSON column becomes TEXT on both (on
+SQLite by rebuilding production_items, which no table references). Values already stored stay
+readable as plaintext until `flask --app wsgi keys rotate` seals them.
 """
 
 import sqlalchemy as sa
@@ -25,6 +25,8 @@ WIDENED = {
     "patrons": [("name", 120), ("address", 300), ("phone", 40), ("email", 254)],
     "consent_releases": [("recipient", 300)],
     "cases": [("gag_issued_by", 200)],
+    "computer_sessions": [("signup_name", 120)],
+    "ill_emails": [("to_address", 254)],
 }
 
 

@@ -26,6 +26,7 @@ CANARY_NAME = "Quillon Vexmarrow"
 CANARY_EMAIL = "quillon.vexmarrow@example.invalid"
 CANARY_ADVICE = "Counsel privately thinks the zqxjv subpoena is defective"
 CANARY_SCAN = b"Scanned warrant text: kwyjibo-canary-9731"
+CANARY_WALK_IN = "Ottoline Brackwater"
 
 
 def _stored_bytes(app) -> bytes:
@@ -54,6 +55,7 @@ def _canary_case(app):
         session = db.new_session(app)
         patron = factories.patron(session, name=CANARY_NAME, email=CANARY_EMAIL)
         case = factories.case(session, patron_cards=[patron.card_number])
+        factories.computer_session(session, signup_name=CANARY_WALK_IN)
         director = factories.user(session, "director")
         counsel = factories.user(session, "counsel")
         due = clock.today() + timedelta(days=7)
@@ -78,7 +80,7 @@ def test_the_disk_holds_no_patrons_name_counsels_advice_or_scan_text(backend, se
     with library(backend, server_for(backend), tmp_path) as app:
         patron_id, case_id, scan_id = _canary_case(app)
         on_disk = _stored_bytes(app) + _upload_bytes(app)
-        for canary in (CANARY_NAME, CANARY_EMAIL, CANARY_ADVICE):
+        for canary in (CANARY_NAME, CANARY_EMAIL, CANARY_ADVICE, CANARY_WALK_IN):
             assert canary.encode() not in on_disk
         assert CANARY_SCAN not in on_disk
         # ... and the app reads every one of them back
