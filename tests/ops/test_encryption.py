@@ -16,6 +16,7 @@ from disclosure.cases import service, uploads
 from disclosure.cases.models import CaseDocument, CounselAdvice, DocumentKind
 from disclosure.db import db
 from disclosure.documents.models import Document
+from disclosure.models import metadata
 from disclosure.ops import keys
 from disclosure.records.models import Patron
 from tests import factories
@@ -31,16 +32,17 @@ CANARY_WALK_IN = "Ottoline Brackwater"
 
 def _stored_bytes(app) -> bytes:
     """Everything the database holds as it lies on disk (SQLite: the file and its WAL), or, on
-    PostgreSQL, every sealed column as the server returns it raw."""
+    PostgreSQL, every row of every table as the server returns it raw (the row as text)."""
     url = app.config["DATABASE_URL"]
     if url.startswith("sqlite"):
         path = Path(make_url(url).database)
         return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
     chunks = []
     with db.engine_for(app).connect() as connection:
-        for table, column in keys.sealed_columns():
-            query = text(f'SELECT "{column.name}"::text FROM "{table.name}"')  # noqa: S608
-            chunks += [str(value).encode() for (value,) in connection.execute(query)]
+        for table in metadata.sorted_tables:
+            query = text(f'SELECT t::text FROM "{table.name}" AS t')  # noqa: S608
+            chunks += [str(row).encode() for (row,) in connection.execute(query)]
+    assert chunks, "nothing was read"
     return b"\n".join(chunks)
 
 
