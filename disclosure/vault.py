@@ -173,36 +173,40 @@ def _ring_of(dialect) -> Keyring:
 # ---- sealing and opening -----------------------------------------------------------------------
 
 
-def _encrypt(ring: Keyring, data: bytes) -> tuple[str, bytes]:
+def _encrypt(ring: Keyring, data: bytes, aad: bytes = b"") -> tuple[str, bytes]:
     nonce = secrets.token_bytes(NONCE_LENGTH)
     kid = ring.current
     # The key id is authenticated with the data: an envelope cannot be relabelled.
-    return kid, nonce + ring.cipher(kid).encrypt(nonce, data, kid.encode())
+    return kid, nonce + ring.cipher(kid).encrypt(nonce, data, kid.encode() + aad)
 
 
-def _decrypt(ring: Keyring, kid: str, body: bytes) -> bytes:
+def _decrypt(ring: Keyring, kid: str, body: bytes, aad: bytes = b"") -> bytes:
     try:
-        return ring.cipher(kid).decrypt(body[:NONCE_LENGTH], body[NONCE_LENGTH:], kid.encode())
+        nonce, sealed = body[:NONCE_LENGTH], body[NONCE_LENGTH:]
+        return ring.cipher(kid).decrypt(nonce, sealed, kid.encode() + aad)
     except InvalidTag as exc:
         raise SealError(f"Data sealed with key {kid} does not open: it was altered.") from exc
 
 
-def seal(data: bytes, ring: Keyring | None = None) -> bytes:
-    """`data` encrypted under the current key, in the bytes envelope."""
+def seal(data: bytes, ring: Keyring | None = None, *, aad: bytes = b"") -> bytes:
+    """`data` encrypted under the current key, in the bytes envelope (`aad`: what else the
+    envelope is bound to, such as a chunk's place in a backup)."""
     ring = ring or keyring()
-    if not ring.sealing:
+    if not ring.sealing and not aad:
         return data
-    kid, body = _encrypt(ring, data)
+    kid, body = _encrypt(ring, data, aad)
     return MAGIC + kid.encode() + body
 
 
-def unseal(stored: bytes, ring: Keyring | None = None) -> bytes:
+def unseal(stored: bytes, ring: Keyring | None = None, *, aad: bytes = b"") -> bytes:
     """The plaintext of a bytes envelope (bytes stored before encryption come back as they are)."""
     if not stored.startswith(MAGIC):
+        if aad:
+            raise SealError("This is not a sealed envelope.")
         return stored
     ring = ring or keyring()
     head = len(MAGIC) + KID_LENGTH
-    return _decrypt(ring, stored[len(MAGIC) : head].decode(), stored[head:])
+    return _decrypt(ring, stored[len(MAGIC) : head].decode(), stored[head:], aad)
 
 
 def seal_text(text: str, ring: Keyring | None = None) -> str:

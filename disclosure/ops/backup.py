@@ -3,9 +3,13 @@ backup API; pg_dump on PostgreSQL) and the upload folder, in one file sealed wit
 restoring one; and the nightly backup that deletes those older than DISCLOSURE_BACKUP_DAYS, so that
 no backup brings back what the retention schedule has purged.
 
-A backup holds one tar archive, sealed whole (disclosure/vault.py): `manifest.json`, the database
-(`database.sqlite3` or `database.pgdump`) and `uploads/...` (each scan is sealed again inside it,
-as on disk). It is read whole into memory: fit for a library's database, not for terabytes."""
+A backup holds one tar archive: `manifest.json`, the database (`database.sqlite3` or
+`database.pgdump`) and `uploads/...` (each scan sealed, as on disk). The archive is built in a
+private temporary folder and sealed (disclosure/vault.py) in chunks of 4 MiB, each bound to its
+place and to whether it is the last, so a backup cut short, reordered or spliced does not open;
+memory stays at a chunk or two whatever the size.
+
+    b"DSB2" then, per chunk: its length (4 bytes, big-endian) and its sealed envelope"""
 
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ from sqlalchemy.engine import Engine, make_url
 from disclosure import clock, vault
 from disclosure.errors import DomainError
 
+HEADER = b"DSB2"
+CHUNK = 4 * 1024 * 1024
 PREFIX = "disclosure-backup-"
 SUFFIX = ".dsb"
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -54,10 +60,11 @@ def made_at(path: Path) -> datetime | None:
 def create(engine: Engine, upload_folder: Path, folder: Path) -> Path:
     """Write a sealed backup of the database and the upload folder into `folder`; its path."""
     moment = clock.now()
+    target = Path(folder) / name_at(moment)
     with tempfile.TemporaryDirectory(prefix="disclosure-backup-") as work:
         database_name, database_file = _snapshot(engine, Path(work))
-        archive = io.BytesIO()
-        with tarfile.open(fileobj=archive, mode="w") as tar:
+        archive = Path(work) / "backup.tar"
+        with tarfile.open(archive, mode="w") as tar:
             manifest = {
                 "made_at": moment.isoformat(),
                 "backend": engine.dialect.name,
@@ -68,9 +75,47 @@ def create(engine: Engine, upload_folder: Path, folder: Path) -> Path:
             for path in sorted(Path(upload_folder).rglob("*")):
                 if path.is_file():
                     tar.add(path, arcname=f"uploads/{path.relative_to(upload_folder).as_posix()}")
-    target = Path(folder) / name_at(moment)
-    _write_private(target, vault.seal(archive.getvalue()))
+        _seal_file(archive, target)
     return target
+
+
+def _aad(index: int, last: bool) -> bytes:
+    return HEADER + index.to_bytes(8, "big") + (b"L" if last else b"C")
+
+
+def _seal_file(source: Path, target: Path) -> None:
+    ring = vault.keyring()
+    partial = target.with_name(target.name + ".partial")
+    with source.open("rb") as plain, _open_private(partial) as out:
+        out.write(HEADER)
+        index, chunk = 0, plain.read(CHUNK)
+        while True:
+            following = plain.read(CHUNK)
+            sealed = vault.seal(chunk, ring, aad=_aad(index, last=not following))
+            out.write(len(sealed).to_bytes(4, "big") + sealed)
+            if not following:
+                break
+            index, chunk = index + 1, following
+    partial.replace(target)  # a backup is never seen half written
+
+
+def _unseal_file(source: Path, target: Path) -> None:
+    with source.open("rb") as sealed, target.open("wb") as out:
+        if sealed.read(len(HEADER)) != HEADER:
+            raise DomainError(f"{source} is not a Disclosure backup.")
+        index, size = 0, sealed.read(4)
+        while True:
+            if len(size) < 4:
+                raise DomainError(f"{source} is cut short: it cannot be restored.")
+            body = sealed.read(int.from_bytes(size, "big"))
+            size = sealed.read(4)
+            try:
+                out.write(vault.unseal(body, aad=_aad(index, last=not size)))
+            except vault.SealError as err:
+                raise DomainError(f"{source} cannot be opened: {err}") from err
+            if not size:
+                return
+            index += 1
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -136,33 +181,25 @@ def _run_pg(tool: str, engine: Engine, arguments: list[str]) -> None:
 # ---- restoring one -----------------------------------------------------------------------------
 
 
-def read(path: Path) -> tarfile.TarFile:
-    """The archive inside a backup file, refused with a reason when it is not one or the data
-    key that sealed it is missing."""
-    data = Path(path).read_bytes()
-    if vault.key_of(data) is None:
-        raise DomainError(f"{path} is not a Disclosure backup.")
-    try:
-        archive = vault.unseal(data)
-    except vault.SealError as err:
-        raise DomainError(f"{path} cannot be opened: {err}") from err
-    return tarfile.open(fileobj=io.BytesIO(archive), mode="r")
-
-
 def restore(engine: Engine, upload_folder: Path, path: Path) -> dict:
-    """Replace the database and the upload folder with the backup's; its manifest."""
-    with read(path) as tar:
-        manifest = json.loads(tar.extractfile("manifest.json").read())
-        if manifest["backend"] != engine.dialect.name:
-            raise DomainError(
-                f"This backup is of a {manifest['backend']} database; this installation uses "
-                f"{engine.dialect.name}."
-            )
-        with tempfile.TemporaryDirectory(prefix="disclosure-restore-") as work:
+    """Replace the database and the upload folder with the backup's; its manifest. Refused with
+    a reason, changing nothing, when the file is not a backup, is cut short or altered, or was
+    sealed with a data key this installation does not have."""
+    with tempfile.TemporaryDirectory(prefix="disclosure-restore-") as work:
+        archive = Path(work) / "backup.tar"
+        _unseal_file(Path(path), archive)
+        with tarfile.open(archive, mode="r") as tar:
+            manifest = json.loads(tar.extractfile("manifest.json").read())
+            if manifest["backend"] != engine.dialect.name:
+                raise DomainError(
+                    f"This backup is of a {manifest['backend']} database; this installation "
+                    f"uses {engine.dialect.name}."
+                )
             database_file = Path(work) / manifest["database"]
-            database_file.write_bytes(tar.extractfile(manifest["database"]).read())
+            with tar.extractfile(manifest["database"]) as member, database_file.open("wb") as out:
+                shutil.copyfileobj(member, out)
             _restore_database(engine, database_file)
-        _restore_uploads(tar, Path(upload_folder))
+            _restore_uploads(tar, Path(upload_folder))
     return manifest
 
 
@@ -200,15 +237,15 @@ def _restore_uploads(tar: tarfile.TarFile, upload_folder: Path) -> None:
         if old.is_file():
             old.unlink()
     for member, relative in members:
-        _write_private(upload_folder / relative, tar.extractfile(member).read())
+        with tar.extractfile(member) as content, _open_private(upload_folder / relative) as out:
+            shutil.copyfileobj(content, out)
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def _open_private(path: Path):
     # Backups and restored scans are the app's alone (docs/rules.md R-files-private).
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
+    return os.fdopen(descriptor, "wb")
 
 
 # ---- the nightly backup ------------------------------------------------------------------------

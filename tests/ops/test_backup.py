@@ -102,6 +102,49 @@ def test_a_backup_sealed_with_another_key_is_refused_with_a_reason(backend, serv
         assert "cannot be opened" in refused.output and "does not have" in refused.output
 
 
+def _chunks(data: bytes) -> list[bytes]:
+    """The length-prefixed chunks of a backup file, after its header."""
+    chunks, at = [], len(backup.HEADER)
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        chunks.append(data[at : at + 4 + size])
+        at += 4 + size
+    return chunks
+
+
+def test_a_backup_cut_short_or_reordered_is_refused_and_changes_nothing(
+    backend, server_for, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(backup, "CHUNK", 4096)  # many chunks from a small library
+    with library(backend, server_for(backend), tmp_path) as app:
+        patron_id, _scan_id = _fill(app)
+        before = _state(app)
+        with app.app_context():
+            file = backup.create(db.engine_for(app), tmp_path / "uploads", tmp_path / "b")
+        data = file.read_bytes()
+        chunks = _chunks(data)
+        assert len(chunks) > 3
+        spoiled = {
+            "cut short": backup.HEADER + b"".join(chunks[:-1]),
+            "reordered": backup.HEADER + b"".join([chunks[1], chunks[0], *chunks[2:]]),
+            "truncated": data[:-10],
+        }
+        for how, content in spoiled.items():
+            bad = tmp_path / f"{how}.dsb"
+            bad.write_bytes(content)
+            refused = app.test_cli_runner().invoke(args=["backup", "restore", str(bad), "--yes"])
+            assert refused.exit_code != 0, how
+            assert "cannot be" in refused.output, (how, refused.output)
+        assert _state(app) == before
+        restored = app.test_cli_runner().invoke(args=["backup", "restore", str(file), "--yes"])
+        assert restored.exit_code == 0, restored.output
+        assert _state(app) == before
+        with app.app_context():
+            session = db.new_session(app)
+            assert session.get(Patron, patron_id).name == "Mirela Tanaka-Obi"
+            session.close()
+
+
 def test_the_nightly_backup_deletes_backups_older_than_the_days_kept(backend, server_for, tmp_path):
     folder = tmp_path / "nightly"
     with library(
