@@ -13,11 +13,12 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from disclosure import areas, cli, clock, jobs
+from disclosure import areas, cli, clock, jobs, vault
 from disclosure import db as database
 from disclosure.auth import access, idle
 from disclosure.auth import area as auth_area
 from disclosure.auth.service import load_user
+from disclosure.breaches import area as breaches_area
 from disclosure.cases import area as cases_area
 from disclosure.config import PROJECT_ROOT, Settings
 from disclosure.documents import area as documents_area
@@ -43,6 +44,7 @@ AREAS = (
     holds_area.AREA,
     retention_area.AREA,
     patrons_area.AREA,
+    breaches_area.AREA,
     documents_area.AREA,
     ops_area.AREA,
 )
@@ -67,6 +69,13 @@ def create_app(config: dict | None = None) -> Flask:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     database.db.init_app(app)
+    ring = vault.load_keyring(
+        settings.instance_path,
+        settings.data_key,
+        settings.old_data_keys,
+        sealing=not settings.extra.get("plaintext_at_rest", False),  # benchmarks only
+    )
+    vault.install(app, ring, database.db.engine_for(app))
     _init_login(app)  # before CSRF: a refused person gets the same 404 on GET and POST
     csrf.init_app(app)
     limiter.init_app(app)

@@ -81,6 +81,11 @@ class Settings:
     sip2_location: str = ""
     sip2_tls: bool = False
     import_folder: Path | None = None  # the drop folder the ILS sync reads (records/dropfolder.py)
+    # the data key (disclosure/vault.py); unset: generated once into instance/data_keys
+    data_key: str | None = None
+    old_data_keys: str | None = None
+    backup_folder: Path | None = None  # where the nightly backup goes (ops/backup.py); unset: none
+    backup_days: int = 7
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -120,4 +125,8 @@ class Settings:
             sip2_location=_env("SIP2_LOCATION", ""),
             sip2_tls=_env_bool("SIP2_TLS", False),
             import_folder=Path(_env("IMPORT_FOLDER")) if _env("IMPORT_FOLDER") else None,
+            data_key=_env("DATA_KEY") or None,
+            old_data_keys=_env("OLD_DATA_KEYS") or None,
+            backup_folder=Path(_env("BACKUP_FOLDER")) if _env("BACKUP_FOLDER") else None,
+            backup_days=_env_int("BACKUP_DAYS", 7),
         )

@@ -2,6 +2,7 @@
 
 from disclosure.audit import models as audit_models  # noqa: F401
 from disclosure.auth import models as auth_models  # noqa: F401
+from disclosure.breaches import models as breaches_models  # noqa: F401
 from disclosure.cases import models as cases_models  # noqa: F401
 from disclosure.db import Base
 from disclosure.documents import models as documents_models  # noqa: F401

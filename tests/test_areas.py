@@ -42,6 +42,7 @@ def test_a_second_app_in_the_process_adds_nothing_to_the_first():
         "holds/_home_panel.html",
         "retention/_home_panel.html",
         "patrons/_home_desk.html",
+        "breaches/_home_panel.html",
         "documents/_home_deadlines.html",
         "documents/_home_chart.html",
     ]

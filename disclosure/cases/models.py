@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from disclosure import clock
 from disclosure.auth.models import User
 from disclosure.db import Base, UTCDateTime
+from disclosure.vault import EncryptedJSON, EncryptedText
 
 
 class CaseKind(str, enum.Enum):
@@ -111,7 +112,7 @@ class Case(Base):
     officer_agency: Mapped[str] = mapped_column(String(200))
     officer_jurisdiction: Mapped[str | None] = mapped_column(String(200))
     officer_contact: Mapped[str | None] = mapped_column(String(200))
-    records_sought: Mapped[str] = mapped_column(Text, default="")
+    records_sought: Mapped[str] = mapped_column(EncryptedText, default="")
 
     # the document presented
     court: Mapped[str | None] = mapped_column(String(200))
@@ -126,12 +127,12 @@ class Case(Base):
 
     # decision and closure
     decision: Mapped[str | None] = mapped_column(String(30))
-    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decision_reason: Mapped[str | None] = mapped_column(EncryptedText)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    outcome: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(EncryptedText)
 
     # exigent: paper must follow
     paperwork_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -139,11 +140,11 @@ class Case(Base):
 
     # gag order (nondisclosure): the case exists only for its circle while gagged
     gagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    gag_issued_by: Mapped[str | None] = mapped_column(String(200))
+    gag_issued_by: Mapped[str | None] = mapped_column(EncryptedText(200))
     gag_issued_on: Mapped[date | None] = mapped_column(Date)
     gag_until: Mapped[date | None] = mapped_column(Date)
     gag_lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    gag_lift_reason: Mapped[str | None] = mapped_column(Text)
+    gag_lift_reason: Mapped[str | None] = mapped_column(EncryptedText)
 
     received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])
     counsel: Mapped[User | None] = relationship(foreign_keys=[counsel_id])
@@ -263,7 +264,7 @@ class ProductionItem(Base):
     record_kind: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int] = mapped_column(Integer)
     patron_id: Mapped[int | None] = mapped_column(Integer)
-    data: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(EncryptedJSON)  # the released record, sealed
 
     production: Mapped[Production] = relationship(back_populates="items")
 
@@ -355,7 +356,7 @@ class CounselAdvice(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     counsel_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    advice: Mapped[str] = mapped_column(Text)
+    advice: Mapped[str] = mapped_column(EncryptedText)
     recommendation: Mapped[str] = mapped_column(String(20))
     competent_court: Mapped[bool] = mapped_column(Boolean, default=False)
     good_cause: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -383,10 +384,10 @@ class ExigentWaiver(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
     counsel_name: Mapped[str] = mapped_column(String(120))
     advised_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    advice: Mapped[str] = mapped_column(Text)
+    advice: Mapped[str] = mapped_column(EncryptedText)
     by_phone: Mapped[bool] = mapped_column(Boolean, default=False)
-    emergency: Mapped[str] = mapped_column(Text)
-    released: Mapped[str] = mapped_column(Text)
+    emergency: Mapped[str] = mapped_column(EncryptedText)
+    released: Mapped[str] = mapped_column(EncryptedText)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from disclosure import clock
+from disclosure import clock, vault
 from disclosure.cases.models import Case, CaseDocument, DocumentKind
 from disclosure.db import write_file
 from disclosure.errors import DomainError
@@ -76,7 +76,7 @@ def store(
     stored_name = (
         f"{secrets.token_hex(16)}{extension}"  # generated: the uploaded name never reaches a path
     )
-    write_file(session, target / stored_name, scan.data)
+    write_file(session, target / stored_name, vault.seal(scan.data))  # R-encrypted-at-rest
     document = CaseDocument(
         case_id=case.id,
         kind=kind.value,
@@ -93,5 +93,11 @@ def store(
 
 
 def path_of(document: CaseDocument) -> Path:
-    """The file of a stored scan."""
+    """The file of a stored scan (sealed: read it with `content_of`)."""
     return folder() / document.stored_name
+
+
+def content_of(document: CaseDocument) -> bytes | None:
+    """The scan's bytes as uploaded, or None when its file is missing."""
+    path = path_of(document)
+    return vault.read_file(path) if path.is_file() else None

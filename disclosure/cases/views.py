@@ -5,6 +5,8 @@ exactly like a missing case. Every view of a case page and every change writes a
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -289,7 +291,8 @@ def document(case_id: int, document_id: int):
     scan = db.session.scalar(
         select(CaseDocument).where(CaseDocument.id == document_id, CaseDocument.case_id == case.id)
     )
-    if scan is None or not uploads.path_of(scan).is_file():
+    content = uploads.content_of(scan) if scan is not None else None
+    if content is None:
         abort(404)
     keep(
         audit.record(
@@ -303,7 +306,7 @@ def document(case_id: int, document_id: int):
     )
     name = secure_filename(scan.original_name) or f"document-{scan.id}"
     response = send_file(
-        uploads.path_of(scan), mimetype=scan.content_type, download_name=name, max_age=0
+        io.BytesIO(content), mimetype=scan.content_type, download_name=name, max_age=0
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

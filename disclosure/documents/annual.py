@@ -16,6 +16,7 @@ from sqlalchemy import Integer, String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.breaches import service as breaches
 from disclosure.cases.gag import band
 from disclosure.cases.models import Case, CaseKind, Decision
 from disclosure.cases.visibility import not_gagged
@@ -65,6 +66,7 @@ class AnnualFigures:
     holds: Section
     purges: Section
     patrons: Section
+    breaches: Section
 
 
 def _utc_quarter_hour(session: Session, column):
@@ -249,6 +251,18 @@ def patron_figures(session: Session, year: int) -> Section:
     )
 
 
+def breach_figures(session: Session, year: int) -> Section:
+    """Suspected breaches of patrons' data found in `year`, and how many had everyone told within
+    24 hours (docs/rules.md R-breach-24h)."""
+    counted = breaches.count_in(session, *year_bounds(year))
+    return Section(
+        rows=[
+            ("Suspected breaches found", counted["found"]),
+            ("Board, consortium and patrons all told within 24 hours", counted["told_in_time"]),
+        ]
+    )
+
+
 def figures(session: Session, year: int) -> AnnualFigures:
     """Every figure of the annual report for `year`."""
     return AnnualFigures(
@@ -257,6 +271,7 @@ def figures(session: Session, year: int) -> AnnualFigures:
         holds=hold_figures(session, year),
         purges=purge_figures(session, year),
         patrons=patron_figures(session, year),
+        breaches=breach_figures(session, year),
     )
 
 

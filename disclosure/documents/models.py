@@ -7,12 +7,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, event, inspect
+from sqlalchemy import JSON, ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.auth.models import User
 from disclosure.cases.models import Case
 from disclosure.db import Base, UTCDateTime
+from disclosure.vault import EncryptedBytes, EncryptedText
 
 
 class DocumentKind(str, enum.Enum):
@@ -85,12 +86,12 @@ class Document(Base):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
 
     # the letter text the Director edits while it is a draft
-    addressee: Mapped[str | None] = mapped_column(Text)
+    addressee: Mapped[str | None] = mapped_column(EncryptedText)
     subject: Mapped[str | None] = mapped_column(String(300))
-    body: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(EncryptedText)
 
     # the kept document, once final
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes | None] = mapped_column(EncryptedBytes)
     sha256: Mapped[str | None] = mapped_column(String(64))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -74,6 +74,7 @@ def configuration_findings(settings, session: Session) -> list[Finding]:
     return [
         *_secrets(settings),
         *_permissions(settings),
+        *_keys_and_backups(settings),
         *(_as_findings(health(session))),
         _smtp(settings),
         _pango(),
@@ -99,7 +100,9 @@ def _permissions(settings) -> list[Finding]:
         ("instance folder", Path(settings.instance_path)),
         ("upload folder", Path(settings.upload_folder)),
         ("secret key file", Path(settings.instance_path) / "secret_key"),
+        ("data key file", Path(settings.instance_path) / "data_keys"),
         ("SQLite database", _sqlite_file(settings.database_url)),
+        ("backup folder", Path(settings.backup_folder) if settings.backup_folder else None),
     ):
         if path is None or not path.exists():
             continue
@@ -109,6 +112,31 @@ def _permissions(settings) -> list[Finding]:
                 Finding("fail", f"The {label} {path} can be read by every user ({mode:o}).")
             )
     return found or [Finding("ok", "Instance, upload and key files are closed to other users.")]
+
+
+def _keys_and_backups(settings) -> list[Finding]:
+    # docs/rules.md R-encrypted-at-rest and R-backups-expire
+    source = "DISCLOSURE_DATA_KEY" if settings.data_key else "instance/data_keys"
+    found = [Finding("ok", f"The data key comes from {source}: keep a copy apart from backups.")]
+    if settings.backup_folder is None:
+        found.append(Finding("warn", "DISCLOSURE_BACKUP_FOLDER is not set: no nightly backup."))
+    elif settings.backup_days > 7:
+        found.append(
+            Finding(
+                "warn",
+                f"Backups are kept {settings.backup_days} days: until deleted, each brings back "
+                "records the nightly purge removed. Keep them 7 days or fewer.",
+            )
+        )
+    else:
+        found.append(
+            Finding(
+                "ok",
+                f"Nightly backups go to {settings.backup_folder}, kept "
+                f"{settings.backup_days} days.",
+            )
+        )
+    return found
 
 
 def _sqlite_file(url: str) -> Path | None:

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import clock, work
+from disclosure import clock, vault, work
 from disclosure.audit import service as audit
 from disclosure.auth.models import User
 from disclosure.db import write_file
@@ -112,7 +112,7 @@ def record_consent(
     name = f"{uuid.uuid4().hex}.{extension}"
     folder = scan_folder()
     folder.mkdir(parents=True, exist_ok=True)
-    write_file(session, folder / name, scan)
+    write_file(session, folder / name, vault.seal(scan))  # docs/rules.md R-encrypted-at-rest
     consent = ConsentRelease(
         patron_id=patron.id,
         recipient=recipient.strip()[:300],
@@ -214,7 +214,7 @@ def release_queued(session: Session, item: WorkItem, progress) -> FrozenReport:
 def scan_of(consent: ConsentRelease) -> tuple[bytes, str] | None:
     """(content, mimetype) of the consent's scan, or None when the file is missing."""
     path = scan_folder() / consent.scan_name
-    return (path.read_bytes(), consent.scan_type) if path.is_file() else None
+    return (vault.read_file(path), consent.scan_type) if path.is_file() else None
 
 
 def recent_consents(session: Session, limit: int = 20) -> list[ConsentRelease]:

@@ -136,9 +136,8 @@ def _plain_reader(kind: kinds.RecordKind) -> Reader:
 
 
 def _registration(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
-    minors = session.scalars(
-        select(m.Patron.name).where(m.Patron.guardian_id == patron.id).order_by(m.Patron.name)
-    ).all()
+    # names are sealed at rest (docs/rules.md R-encrypted-at-rest): sorted here, not in SQL
+    minors = sorted(session.scalars(select(m.Patron.name).where(m.Patron.guardian_id == patron.id)))
     return [
         {
             "card_number": patron.card_number,

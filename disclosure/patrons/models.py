@@ -7,12 +7,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.auth.models import User
 from disclosure.db import Base, UTCDateTime
 from disclosure.records.models import Patron
+from disclosure.vault import EncryptedBytes, EncryptedText
 
 
 class RequestStatus(str, enum.Enum):
@@ -101,7 +102,7 @@ class ConsentRelease(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
-    recipient: Mapped[str] = mapped_column(String(300))
+    recipient: Mapped[str] = mapped_column(EncryptedText(300))
     signed_by_guardian: Mapped[bool] = mapped_column(Boolean, default=False)
     kinds: Mapped[list] = mapped_column(JSON)
     covers_from: Mapped[date | None] = mapped_column(Date)
@@ -146,9 +147,9 @@ class FrozenReport(Base):
     counts: Mapped[dict] = mapped_column(JSON)
     # The files load only when one is downloaded or printed: a page listing reports never
     # reads megabytes of PDF it does not show.
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
-    json_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
-    csv_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf: Mapped[bytes | None] = mapped_column(EncryptedBytes, deferred=True)
+    json_data: Mapped[bytes | None] = mapped_column(EncryptedBytes, deferred=True)
+    csv_data: Mapped[bytes | None] = mapped_column(EncryptedBytes, deferred=True)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
     json_sha256: Mapped[str] = mapped_column(String(64))
     csv_sha256: Mapped[str] = mapped_column(String(64))
@@ -170,10 +171,10 @@ class CorrectionRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
     asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    details: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(EncryptedText)  # the patron's words, sealed
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    staff_note: Mapped[str | None] = mapped_column(Text)
+    staff_note: Mapped[str | None] = mapped_column(EncryptedText)
 
     patron: Mapped[Patron] = relationship()
     done_by: Mapped[User | None] = relationship()

@@ -119,11 +119,9 @@ def _locked_message(until) -> str:
 
 def minors_of(session: Session, guardian: Patron) -> list[Patron]:
     """The minors whose guardian on file is `guardian`."""
-    return list(
-        session.scalars(
-            select(Patron).where(Patron.guardian_id == guardian.id).order_by(Patron.name)
-        )
-    )
+    minors = session.scalars(select(Patron).where(Patron.guardian_id == guardian.id))
+    # names are sealed at rest (docs/rules.md R-encrypted-at-rest): sorted here, not in SQL
+    return sorted(minors, key=lambda minor: minor.name)
 
 
 def _scope(kinds, covers_from: date | None, covers_to: date | None) -> Scope:

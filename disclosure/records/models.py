@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure import clock
 from disclosure.db import Base, UTCDateTime
+from disclosure.vault import EncryptedText
 
 
 class Branch(Base):
@@ -44,10 +45,12 @@ class Patron(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_number: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    address: Mapped[str] = mapped_column(String(300))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    email: Mapped[str | None] = mapped_column(String(254))
+    # contact details sealed at rest (docs/rules.md R-encrypted-at-rest); the card number stays
+    # the lookup key
+    name: Mapped[str] = mapped_column(EncryptedText(120))
+    address: Mapped[str] = mapped_column(EncryptedText(300))
+    phone: Mapped[str | None] = mapped_column(EncryptedText(40))
+    email: Mapped[str | None] = mapped_column(EncryptedText(254))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     card_expires_on: Mapped[date] = mapped_column(Date)
@@ -106,7 +109,7 @@ class ComputerSession(Base):
     patron_id: Mapped[int | None] = mapped_column(
         ForeignKey("patrons.id", ondelete="CASCADE"), index=True
     )
-    signup_name: Mapped[str | None] = mapped_column(String(120))
+    signup_name: Mapped[str | None] = mapped_column(EncryptedText(120))  # a walk-in's name, sealed
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -147,9 +150,10 @@ class IllEmail(Base):
         ForeignKey("interlibrary_loans.id", ondelete="CASCADE"), index=True
     )
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    to_address: Mapped[str] = mapped_column(String(254))
+    # the patron's address and the message are sealed; the subject stays a lookup key
+    to_address: Mapped[str] = mapped_column(EncryptedText(254))
     subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(EncryptedText)
 
 
 class Program(Base):

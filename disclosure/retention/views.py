@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
 
 from disclosure.auth.access import allow
@@ -19,7 +19,11 @@ bp = Blueprint("retention", __name__)
 @allow("public")
 def schedule():
     """How long the library keeps records: generated from the rules the purge enforces."""
-    return render_template("retention/schedule.html", lines=rules.schedule(db.session))
+    return render_template(
+        "retention/schedule.html",
+        lines=rules.schedule(db.session),
+        backup_days=current_app.config["SETTINGS"].backup_days,
+    )
 
 
 @bp.route("/retention/settings", methods=["GET", "POST"])

@@ -31,6 +31,7 @@ ID_SOURCES = {
     "request_id": "SELECT id FROM patron_requests",
     "consent_id": "SELECT id FROM consent_releases",
     "hold_id": "SELECT id FROM holds",
+    "breach_id": "SELECT id FROM breaches",
 }
 FIXED_VALUES = {
     "fmt": ["pdf", "json", "csv"],

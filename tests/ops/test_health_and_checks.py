@@ -74,6 +74,25 @@ def test_check_names_each_finding_and_fails_while_the_scheduler_is_silent(app, s
     assert "ok    The scheduler has beaten" in again.output
 
 
+def test_check_says_where_backups_go_and_warns_when_none_are_made_or_kept_too_long(
+    app, session, tmp_path
+):
+    settings = app.config["SETTINGS"]
+
+    def lines(**changes):
+        changed = type(settings)(**{**settings.__dict__, **changes})
+        return [f"{f.level} {f.text}" for f in service.configuration_findings(changed, session)]
+
+    assert "warn DISCLOSURE_BACKUP_FOLDER is not set: no nightly backup." in lines(
+        backup_folder=None
+    )
+    kept_long = lines(backup_folder=tmp_path, backup_days=30)
+    assert any(line.startswith("warn Backups are kept 30 days") for line in kept_long)
+    assert f"ok Nightly backups go to {tmp_path}, kept 7 days." in lines(
+        backup_folder=tmp_path, backup_days=7
+    )
+
+
 def test_check_fails_on_folders_every_user_can_read(app, session, tmp_path):
     open_folder = tmp_path / "uploads"
     open_folder.mkdir(mode=0o755)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from disclosure import clock
+from disclosure import clock, vault
 from disclosure.patrons import service
 from disclosure.patrons.models import ConsentRelease
 from tests import factories
@@ -124,7 +124,9 @@ def test_the_scan_must_be_a_pdf_jpeg_or_png_by_its_content(app, client, session,
         and "photo" not in consent.scan_name
     )
     stored = Path(app.config["SETTINGS"].upload_folder) / "consents" / consent.scan_name
-    assert stored.read_bytes() == PNG
+    assert stored.read_bytes() != PNG  # sealed at rest (docs/rules.md R-encrypted-at-rest)
+    with app.app_context():
+        assert vault.read_file(stored) == PNG
     assert client.get(f"/desk/consents/{consent.id}/scan").data == PNG
 
 
@@ -161,7 +163,7 @@ def test_a_consent_never_committed_after_its_scan_was_written_leaves_no_file(app
             scan=PDF,
         )
         written = consent.scan_folder() / recorded.scan_name
-    assert written.read_bytes() == PDF
+        assert vault.read_file(written) == PDF
     session.close()  # what the end of a request that failed does: no commit, no explicit rollback
     assert not written.exists()
 

@@ -21,6 +21,7 @@ def build(session) -> None:
 def _more_world(session) -> None:
     from disclosure.auth import service as auth
     from disclosure.auth.models import User
+    from disclosure.breaches import service as breaches
     from disclosure.cases import intake, service
     from disclosure.documents import service as documents
     from disclosure.documents.models import DocumentKind
@@ -70,6 +71,14 @@ def _more_world(session) -> None:
     )
     unheld = factories.patron(session, card_number="21000000000503", name="Una Unheld")
     patrons.ask_for_correction(session, unheld, "My address is wrong.")
+    breaches.record_breach(
+        session,
+        user("director"),
+        found_at=clock.now() - timedelta(hours=2),
+        what_happened="A laptop with an export was left on a bus.",
+        record_kinds=["loans"],
+        patrons_affected=40,
+    )
     auth.name_acting_director(
         session,
         user("director"),

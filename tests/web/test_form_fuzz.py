@@ -44,6 +44,7 @@ ID_SOURCES = {
     "hold_id": "SELECT id FROM holds",
     "appointment_id": "SELECT id FROM acting_directors",
     "correction_id": "SELECT id FROM patron_corrections",
+    "breach_id": "SELECT id FROM breaches",
 }
 BAD_TOKENS = [None, "", "forged"]
 NAMED_VALUES = {
