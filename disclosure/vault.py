@@ -262,7 +262,7 @@ class EncryptedText(TypeDecorator):
         # A column that was VARCHAR(n) keeps that declaration on SQLite, which never enforces a
         # length: widening it there would mean rebuilding a table that others reference with
         # ON DELETE CASCADE. PostgreSQL enforces it, so there the column is TEXT
-        # (migrations/versions/0018_vault_sealed_columns.py).
+        # (migrations/versions/0018_sealed_columns.py).
         super().__init__()
         self.sqlite_length = sqlite_length
 

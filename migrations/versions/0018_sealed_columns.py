@@ -1,6 +1,6 @@
 """vault: columns sealed at rest become unbounded text (a ciphertext is longer than its text)
 
-Revision ID: 0018_vault_sealed_columns
+Revision ID: 0018_sealed_columns
 Revises: 0017_second_factor
 Create Date: 2026-12-02 19:50:00
 
@@ -15,7 +15,7 @@ readable as plaintext until `flask --app wsgi keys rotate` seals them.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_vault_sealed_columns"
+revision = "0018_sealed_columns"
 down_revision = "0017_second_factor"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """breaches: the breach register (a suspected breach, its 24-hour notice, who was told)
 
-Revision ID: 0019_vault_breaches
-Revises: 0018_vault_sealed_columns
+Revision ID: 0019_breaches
+Revises: 0018_sealed_columns
 Create Date: 2026-12-02 20:00:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import disclosure.db
 
-revision = "0019_vault_breaches"
-down_revision = "0018_vault_sealed_columns"
+revision = "0019_breaches"
+down_revision = "0018_sealed_columns"
 branch_labels = None
 depends_on = None
 
