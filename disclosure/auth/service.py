@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 from disclosure import clock, dates
 from disclosure.areas import Hook
 from disclosure.audit import service as audit
-from disclosure.auth import second_factor, throttle
+from disclosure.auth import password_rules, second_factor, throttle
 from disclosure.auth.models import ActingDirector, Role, User
 from disclosure.auth.passwords import hash_secret, verify_secret
 from disclosure.dates import local_date
 from disclosure.errors import DomainError
 from disclosure.records.models import Patron
 
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = password_rules.MIN_LENGTH
 
 # tell(session, recipient, subject, body, link=...): put a notification in a staff member's
 # outbox. The notify area answers it (notify/area.py); it sits above this one, since its
@@ -26,11 +26,12 @@ MIN_PASSWORD_LENGTH = 12
 tell = Hook("auth.tell")
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"
-        )
+def _check_password(password: str, username: str, full_name: str, field: str = "password") -> None:
+    """The password rules (auth/password_rules.py), refused beside `field`."""
+    try:
+        password_rules.check_password(password, username=username, full_name=full_name)
+    except DomainError as refusal:
+        raise DomainError(refusal.message, field=field) from None
 
 
 # Accounts that read case contents. Separation of duties (docs/rules.md R-admin-no-takeover): the IT
@@ -80,7 +81,7 @@ def create_user(
         raise DomainError(f"The username “{username}” is taken.", field="username")
     Role(role)
     _check_separation(actor, None, role, password_changes=False)
-    _check_password(password)
+    _check_password(password, username, full_name)
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -110,7 +111,7 @@ def update_user(session: Session, actor, user: User, **changes) -> User:
     for name, value in changes.items():
         setattr(user, name, value or None if name in {"email", "phone", "supervisor_id"} else value)
     if password:
-        _check_password(password)
+        _check_password(password, user.username, user.full_name)
         user.password_hash = hash_secret(password)
         if actor is None or actor.id != user.id:
             _password_set_by_someone_else(session, actor, user)
@@ -154,7 +155,7 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
     """A user replaces their own password; every other session of theirs ends."""
     if not verify_secret(user.password_hash, current):
         raise DomainError("That is not your current password.", field="current")
-    _check_password(new)
+    _check_password(new, user.username, user.full_name, field="new")
     if user.must_change_password and new == current:
         raise DomainError(
             "Choose a password of your own, not the one the administrator gave you.", field="new"

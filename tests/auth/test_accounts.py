@@ -236,7 +236,7 @@ def test_an_administrator_changing_their_own_password_is_not_asked_again(client,
             "full_name": admin.full_name,
             "role": "admin",
             "supervisor_id": "0",
-            "password": "a new admin password",
+            "password": "my replacement passphrase",
         },
     )
     session.refresh(admin)
