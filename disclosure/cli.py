@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from disclosure import demo, migrate
-from disclosure.auth import service
+from disclosure.auth import accounts
 from disclosure.auth.models import User
 from disclosure.db import db
 from disclosure.errors import DomainError
@@ -75,7 +75,7 @@ def users_create(username, full_name, role, email, phone, supervisor_username, p
         if supervisor_id is None:
             raise click.ClickException(f"no user named {supervisor_username}")
     try:
-        service.create_user(
+        accounts.create_user(
             session,
             None,
             username=username,

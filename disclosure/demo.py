@@ -13,8 +13,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
-from disclosure.auth import second_factor
-from disclosure.auth import service as accounts
+from disclosure.auth import accounts, second_factor
 from disclosure.auth.models import User
 from disclosure.auth.passwords import hash_secret
 from disclosure.cases import gag, intake, productions, service
