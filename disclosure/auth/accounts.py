@@ -114,7 +114,7 @@ def update_user(session: Session, actor, user: User, **changes) -> User:
             changes.pop("phone", user.phone),
         )
     if "supervisor_id" in changes:
-        _set_supervisor(session, actor, user, changes.pop("supervisor_id") or None)
+        set_supervisor(session, actor, user, changes.pop("supervisor_id") or None)
     if role != user.role:
         _set_role(session, actor, user, role)
     if "full_name" in changes and changes["full_name"] != user.full_name:
@@ -134,7 +134,7 @@ def _set_role(session: Session, actor, user: User, role: str) -> None:
     _account_event(session, actor, user, "user.role_changed", f"role={role}")
 
 
-def _set_supervisor(session: Session, actor, user: User, supervisor_id: int | None) -> None:
+def set_supervisor(session: Session, actor, user: User, supervisor_id: int | None) -> None:
     """Supervisor links are set by the Director, or by the administrator with every holder of the
     Director's powers told (the event's notice)."""
     if supervisor_id == user.supervisor_id:
@@ -201,6 +201,16 @@ def set_contact(session: Session, actor, user: User, email: str | None, phone: s
         )
     user.email, user.phone = email, phone
     _account_event(session, actor, user, "user.contact_changed")
+
+
+def director_edits(
+    session: Session, actor, user: User, *, email: str | None, phone: str | None, supervisor_id
+) -> None:
+    """A holder of the Director's powers sets an account's e-mail, phone and supervisor."""
+    if not _holds_powers(session, actor):
+        raise DomainError("Only the Director (or an acting Director) changes these here.")
+    set_contact(session, actor, user, email, phone)
+    set_supervisor(session, actor, user, supervisor_id or None)
 
 
 def set_enabled(session: Session, actor, user: User, enabled: bool) -> None:

@@ -76,6 +76,12 @@ class ContactForm(BaseForm):
     phone = TelField("Phone", validators=[Optional(), Length(max=40)])
 
 
+class DirectorAccountForm(ContactForm):
+    """The Director sets an account's e-mail, phone and supervisor."""
+
+    supervisor_id = SelectField("Supervisor", coerce=int, choices=[])
+
+
 class PasswordChangeForm(BaseForm):
     """A signed-in staff member changes their own password."""
 

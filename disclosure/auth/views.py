@@ -11,6 +11,7 @@ from disclosure.auth.access import SECOND_FACTOR, allow
 from disclosure.auth.forms import (
     ActingDirectorForm,
     ContactForm,
+    DirectorAccountForm,
     LoginForm,
     PasswordChangeForm,
     SecondFactorPolicyForm,
@@ -101,13 +102,15 @@ def _own_password_changed(form: PasswordChangeForm) -> User:
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    supervisors = service.staff_by_role(db.session, "supervisor", "director")
-    form.supervisor_id.choices = options(
-        [(0, "— none —")] + [(u.id, u.full_name) for u in supervisors]
-    )
+    form.supervisor_id.choices = _supervisor_choices()
     if user is None:
         form.password.flags.required = True
     return form
+
+
+def _supervisor_choices():
+    supervisors = service.staff_by_role(db.session, "supervisor", "director")
+    return options([(0, "— none —")] + [(u.id, u.full_name) for u in supervisors])
 
 
 @bp.route("/admin/users")
@@ -149,13 +152,28 @@ def confirm_account(user_id: int):
     )
 
 
-@bp.route("/staff/<int:user_id>/contact", methods=["GET", "POST"])
+@bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
 @allow("director")
-def contact(user_id: int):
-    """The Director changes an account's e-mail and phone (the Director's own and counsel's
-    are changed only by their owner or here)."""
+def staff_account(user_id: int):
+    """The Director sets an account's e-mail, phone (the Director's own and counsel's are changed
+    only by their owner or here) and supervisor."""
     user = found(db.session.get(User, user_id))
-    return _contact_page(user, to=url_for("auth.staff"))
+    form = DirectorAccountForm(obj=user)
+    form.supervisor_id.choices = _supervisor_choices()
+    return submit(
+        form,
+        lambda: accounts.director_edits(
+            db.session,
+            current_user,
+            user,
+            email=form.email.data,
+            phone=form.phone.data,
+            supervisor_id=form.supervisor_id.data,
+        ),
+        done=f"Account no. {user.id} saved.",
+        to=url_for("auth.staff"),
+        page=lambda: render_template("auth/contact.html", form=form, user=user),
+    )
 
 
 @bp.route("/account/contact", methods=["GET", "POST"])

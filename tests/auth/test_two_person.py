@@ -155,11 +155,22 @@ def test_the_person_or_the_director_changes_contact_details(app, client, session
     assert (counsel.email, counsel.phone) == ("counsel@example.org", "555-0199")
     director_client = app.test_client()
     login_as("director", the_client=director_client)
+    supervisor = factories.user(session, "supervisor")
+    session.commit()
     director_client.submit(
-        f"/staff/{counsel.id}/contact", {"email": "counsel2@example.org", "phone": "555-0100"}
+        f"/staff/{counsel.id}",
+        {"email": "counsel2@example.org", "phone": "555-0100", "supervisor_id": "0"},
     )
     session.refresh(counsel)
     assert counsel.email == "counsel2@example.org"
+    clerk = factories.user(session, "staff")
+    session.commit()
+    director_client.submit(
+        f"/staff/{clerk.id}",
+        {"email": "", "phone": "", "supervisor_id": str(supervisor.id)},
+    )
+    session.refresh(clerk)
+    assert clerk.supervisor_id == supervisor.id
 
 
 def test_the_last_holder_of_the_directors_powers_cannot_be_disabled_by_the_administrator(

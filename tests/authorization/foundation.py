@@ -14,7 +14,7 @@ TABLE = {
     "auth.toggle_user": {"admin"},
     "auth.reset_second_factor": {"admin"},
     "auth.confirm_account": {"director"},
-    "auth.contact": {"director"},
+    "auth.staff_account": {"director"},
     "auth.own_contact": {"staff-any"},
     "auth.change_password": {"staff-any"},
     "session_keep.keep": {"staff-any", "patron"},
