@@ -92,6 +92,23 @@ def users_create(username, full_name, role, email, phone, supervisor_username, p
     click.echo(f"Created {role} account {username}.")
 
 
+@users_cli.command("confirm")
+@click.argument("username")
+def users_confirm(username) -> None:
+    """Confirm what the administrator did to an account, from the server (when no other holder
+    of the Director's powers is there to confirm it on the Staff page)."""
+    session = db.session
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user named {username}")
+    try:
+        accounts.confirm_account(session, None, user)
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
+    session.commit()
+    click.echo(f"Account {username} is confirmed.")
+
+
 @click.command("import")
 @with_appcontext
 @click.argument("kind")

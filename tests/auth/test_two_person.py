@@ -289,3 +289,15 @@ def test_between_password_and_second_factor_no_new_factor_can_be_added(
     assert response.status_code == 302 and "/sign-in/second-factor" in response.headers["Location"]
     response = client.post("/account/second-factor/key", data={})
     assert response.status_code == 302 and "/sign-in/second-factor" in response.headers["Location"]
+
+
+def test_the_server_confirms_an_account_no_director_can(app, client, session, login_as):
+    director = factories.user(session, "director", is_enabled=False)
+    login_as("admin")
+    client.submit(f"/admin/users/{director.id}/enabled", page="/admin/users")
+    session.refresh(director)
+    assert director.is_enabled and director.awaiting == {"enabled"}
+    result = app.test_cli_runner().invoke(args=["users", "confirm", director.username])
+    assert result.exit_code == 0, result.output
+    session.refresh(director)
+    assert director.awaiting == frozenset()
