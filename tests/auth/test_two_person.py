@@ -301,3 +301,16 @@ def test_the_server_confirms_an_account_no_director_can(app, client, session, lo
     assert result.exit_code == 0, result.output
     session.refresh(director)
     assert director.awaiting == frozenset()
+
+
+def test_a_director_awaiting_confirmation_gets_no_directors_notice(app, client, session, login_as):
+    confirmed = factories.user(session, "director")
+    returning = factories.user(session, "director", is_enabled=False)
+    clerk = factories.user(session, "staff")
+    login_as("admin")
+    client.submit(f"/admin/users/{returning.id}/enabled", page="/admin/users")
+    client.submit(f"/admin/users/{clerk.id}/enabled", page="/admin/users")  # disables the clerk
+    assert f"Staff account no. {clerk.id}: account disabled" in {
+        n.subject for n in _notices(session, confirmed)
+    }
+    assert _notices(session, returning) == []
