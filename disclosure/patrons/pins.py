@@ -25,10 +25,11 @@ from disclosure.records.models import Patron
 
 DESK_VALID = timedelta(minutes=15)
 EMAIL_VALID = timedelta(hours=24)
-# A patron asking from the portal gets at most one e-mailed link per card in this time, however
-# often anyone asks (kept in the database, so it holds across processes): the card's mailbox
-# cannot be flooded.
+# A patron asking from the portal gets at most one e-mailed link per card in ASKED_AGAIN_AFTER and
+# DAILY_LINKS in a day, however often anyone asks (counted in the database, so it holds across
+# processes): the card's mailbox cannot be flooded.
 ASKED_AGAIN_AFTER = timedelta(minutes=15)
+DAILY_LINKS = 3
 PIN_DIGITS = (4, 12)
 LINK_GONE = (
     "This link to set a PIN has been used or has expired. Ask at any branch desk for a new one."
@@ -111,17 +112,17 @@ def patron_asks_for_link(session: Session, *, card_number: str) -> None:
 
 
 def _asked_lately(session: Session, patron: Patron) -> bool:
-    since = clock.now() - ASKED_AGAIN_AFTER
-    return (
-        session.scalar(
-            select(PinLink.id).where(
+    now = clock.now()
+    sent = list(
+        session.scalars(
+            select(PinLink.created_at).where(
                 PinLink.patron_id == patron.id,
                 PinLink.channel == "email",
-                PinLink.created_at > since,
+                PinLink.created_at > now - timedelta(days=1),
             )
         )
-        is not None
     )
+    return len(sent) >= DAILY_LINKS or any(at > now - ASKED_AGAIN_AFTER for at in sent)
 
 
 def link_for(session: Session, token: str) -> PinLink | None:

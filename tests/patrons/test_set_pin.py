@@ -146,6 +146,8 @@ def test_asking_again_soon_sends_no_second_link(app, session):
     _ask_for_link(app, patron.card_number)
     _ask_for_link(app, patron.card_number)
     assert len(session.scalars(select(PinLink).where(PinLink.patron_id == patron.id)).all()) == 1
-    clock.freeze(clock.now() + timedelta(minutes=16))
-    _ask_for_link(app, patron.card_number)
-    assert len(session.scalars(select(PinLink).where(PinLink.patron_id == patron.id)).all()) == 2
+    for expected in (2, 3, 3):  # at most three a day
+        clock.freeze(clock.now() + timedelta(minutes=16))
+        _ask_for_link(app, patron.card_number)
+        links = session.scalars(select(PinLink).where(PinLink.patron_id == patron.id)).all()
+        assert len(links) == expected
