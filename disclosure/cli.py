@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from disclosure import demo, migrate
-from disclosure.auth import service
+from disclosure.auth import accounts
 from disclosure.auth.models import User
 from disclosure.db import db
 from disclosure.errors import DomainError
@@ -75,7 +75,7 @@ def users_create(username, full_name, role, email, phone, supervisor_username, p
         if supervisor_id is None:
             raise click.ClickException(f"no user named {supervisor_username}")
     try:
-        service.create_user(
+        accounts.create_user(
             session,
             None,
             username=username,
@@ -90,6 +90,23 @@ def users_create(username, full_name, role, email, phone, supervisor_username, p
         raise click.ClickException(err.message) from err
     session.commit()
     click.echo(f"Created {role} account {username}.")
+
+
+@users_cli.command("confirm")
+@click.argument("username")
+def users_confirm(username) -> None:
+    """Confirm what the administrator did to an account, from the server (when no other holder
+    of the Director's powers is there to confirm it on the Staff page)."""
+    session = db.session
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user named {username}")
+    try:
+        accounts.confirm_account(session, None, user)
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
+    session.commit()
+    click.echo(f"Account {username} is confirmed.")
 
 
 @click.command("import")

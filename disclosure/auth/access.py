@@ -51,8 +51,11 @@ def allow(*roles: str):
 def current_roles() -> frozenset[str]:
     """The roles of the person making this request (computed once per request)."""
     if "roles" not in g:
-        roles = service.roles_of(db.session, current_user)
-        g.roles = frozenset({SECOND_FACTOR}) if _second_factor_owed(roles) else roles
+        # Who must use a second factor follows the account's role even while a Director's
+        # confirmation is awaited (then roles_of withholds the role itself).
+        held = service.held_roles(db.session, current_user)
+        owed = _second_factor_owed(held)
+        g.roles = frozenset({SECOND_FACTOR}) if owed else service.roles_of(db.session, current_user)
     return g.roles
 
 
@@ -89,7 +92,7 @@ def _guard():
     if allowed is None:
         abort(404)
     if allowed & current_roles():
-        return _until_own_password_chosen()
+        return _no_new_factor_before_the_old_one() or _until_own_password_chosen()
     if SECOND_FACTOR in current_roles():
         return _to_second_factor()
     if not current_user.is_authenticated:
@@ -110,8 +113,26 @@ def _until_own_password_chosen():
     if (
         getattr(current_user, "must_change_password", False)
         and request.endpoint not in _BEFORE_OWN_PASSWORD
+        # the second step comes first: the password page opens only after it
+        and SECOND_FACTOR not in current_roles()
     ):
         return redirect(url_for("auth.change_password"))
+    return None
+
+
+# Enrolling pages that open before the second step only for someone with no second factor yet.
+_ENROLMENT = frozenset({"second_factor.enrol", "second_factor.register_key"})
+
+
+def _no_new_factor_before_the_old_one():
+    """Between password and second factor, someone who has a second factor uses it: adding
+    another there would pass the second step with the password alone."""
+    if (
+        request.endpoint in _ENROLMENT
+        and SECOND_FACTOR in current_roles()
+        and second_factor.enrolled(db.session, current_user)
+    ):
+        return _to_second_factor()
     return None
 
 

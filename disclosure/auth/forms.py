@@ -66,6 +66,22 @@ class UserForm(BaseForm):
     )
 
 
+class ContactForm(BaseForm):
+    """An account's e-mail and phone (its owner, or the Director)."""
+
+    email = EmailField(
+        "E-mail (for notifications)",
+        validators=[Optional(), Email(message="Enter a valid e-mail address."), Length(max=254)],
+    )
+    phone = TelField("Phone", validators=[Optional(), Length(max=40)])
+
+
+class DirectorAccountForm(ContactForm):
+    """The Director sets an account's e-mail, phone and supervisor."""
+
+    supervisor_id = SelectField("Supervisor", coerce=int, choices=[])
+
+
 class PasswordChangeForm(BaseForm):
     """A signed-in staff member changes their own password."""
 

@@ -65,6 +65,13 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # The two-person rule (docs/rules.md R-two-person): what the administrator did to this account
+    # that a holder of the Director's powers has not yet confirmed ("created", "enabled", "role",
+    # "password", "second_factor", comma-separated), and since when. Until it is cleared the
+    # account reaches no case, patron record, report, consent or released file (auth/service.py:
+    # roles_of).
+    awaiting_confirmation: Mapped[str | None] = mapped_column(String(80))
+    awaiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -85,6 +92,11 @@ class User(Base):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+    @property
+    def awaiting(self) -> frozenset[str]:
+        """The administrator's changes awaiting a Director's confirmation (empty: none)."""
+        return frozenset(filter(None, (self.awaiting_confirmation or "").split(",")))
 
 
 class ActingDirector(Base):

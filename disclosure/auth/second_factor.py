@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from disclosure import clock
 from disclosure.audit import service as audit
-from disclosure.auth import throttle
+from disclosure.auth import confirmation, throttle
 from disclosure.auth.models import RecoveryCode, Role, SecondFactorPolicy, SecurityKey, TotpSecret
 from disclosure.errors import DomainError
 
@@ -160,6 +160,7 @@ def confirm_totp(session: Session, user, code: str) -> list[str]:
         )
     totp.confirmed_at = clock.now()
     audit.record(session, user, "second_factor.totp_enrolled", "user", user.id)
+    confirmation.owner_enrolled(session, user)
     return new_recovery_codes(session, user)
 
 
@@ -253,8 +254,10 @@ def check_code(session: Session, user, code: str) -> None:
 
 
 def passed(session: Session, user) -> None:
-    """The whole sign-in is done: the account's count of failures starts over."""
+    """The whole sign-in is done: the account's count of failures starts over, and a password
+    reset of its owner is confirmed by a factor older than the reset."""
     throttle.succeed(session, throttle.STAFF_ACCOUNT, throttle.keyed(user.username))
+    confirmation.owner_passed_second_factor(session, user)
 
 
 WRONG_CODE = (
@@ -281,7 +284,7 @@ def reset(session: Session, actor, user) -> None:
     session.execute(delete(SecurityKey).where(SecurityKey.user_id == user.id))
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.session_version = (user.session_version or 1) + 1
-    audit.record(session, actor, "second_factor.reset", "user", user.id)
+    audit.record(session, actor, "user.second_factor_reset", "user", user.id)
 
 
 def enrol_known_secret(session: Session, user, secret: str) -> None:

@@ -16,7 +16,7 @@ from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 
 from disclosure import clock
 from disclosure.audit import service as audit
-from disclosure.auth import second_factor
+from disclosure.auth import confirmation, second_factor
 from disclosure.auth.models import SecurityKey
 from disclosure.errors import DomainError
 
@@ -86,6 +86,7 @@ def register(
     session.add(key)
     session.flush()
     audit.record(session, user, "second_factor.key_registered", "user", user.id)
+    confirmation.owner_enrolled(session, user)
     return second_factor.new_recovery_codes(session, user) if first else []
 
 

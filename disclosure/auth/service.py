@@ -12,157 +12,15 @@ from disclosure.areas import Hook
 from disclosure.audit import service as audit
 from disclosure.auth import second_factor, throttle
 from disclosure.auth.models import ActingDirector, Role, User
-from disclosure.auth.passwords import hash_secret, verify_secret
-from disclosure.dates import local_date
+from disclosure.auth.passwords import verify_secret
 from disclosure.errors import DomainError
 from disclosure.records.models import Patron
-
-MIN_PASSWORD_LENGTH = 12
 
 # tell(session, recipient, subject, body, link=...): put a notification in a staff member's
 # outbox. The notify area answers it (notify/area.py); it sits above this one, since its
 # notifications are addressed to these accounts. Unanswered, a rule that tells someone fails
 # rather than staying silent.
 tell = Hook("auth.tell")
-
-
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"
-        )
-
-
-# Accounts that read case contents. Separation of duties (docs/rules.md R-admin-no-takeover): the IT
-# administrator must never read cases, so from the web pages the administrator may not make a
-# Director, nor change the role or password of a Director's or counsel's account (which would let
-# them sign in as it). Those are done on the server (`flask --app wsgi users ...`, actor None) or,
-# for a password, by the owner.
-CASE_READING_ROLES = frozenset({Role.DIRECTOR.value, Role.COUNSEL.value})
-SERVER_ONLY = (
-    "This is done on the server (flask --app wsgi users create), not on this page: separation of "
-    "duties."
-)
-
-
-def _check_separation(actor, user: User | None, role: str, password_changes: bool) -> None:
-    if actor is None:
-        return  # the server's command line
-    if role == Role.DIRECTOR.value and (user is None or user.role != Role.DIRECTOR.value):
-        raise DomainError(f"A Director's account cannot be made here. {SERVER_ONLY}", field="role")
-    if user is None:
-        return
-    if user.id == actor.id and role != user.role:
-        raise DomainError("You cannot change your own role.", field="role")
-    if user.role in CASE_READING_ROLES and (role != user.role or password_changes):
-        raise DomainError(
-            "The role and password of a Director's or counsel's account are not changed here; its "
-            f"owner changes the password. {SERVER_ONLY}",
-            field="password" if password_changes else "role",
-        )
-
-
-def create_user(
-    session: Session,
-    actor,
-    *,
-    username: str,
-    full_name: str,
-    role: str,
-    password: str,
-    email: str | None = None,
-    phone: str | None = None,
-    supervisor_id: int | None = None,
-) -> User:
-    """Create a staff account (the administrator's job)."""
-    username = username.strip().lower()
-    if session.scalar(select(User.id).where(func.lower(User.username) == username)):
-        raise DomainError(f"The username “{username}” is taken.", field="username")
-    Role(role)
-    _check_separation(actor, None, role, password_changes=False)
-    _check_password(password)
-    user = User(
-        username=username,
-        full_name=full_name.strip(),
-        role=role,
-        email=email or None,
-        phone=phone or None,
-        supervisor_id=supervisor_id,
-        password_hash=hash_secret(password),
-        is_enabled=True,
-        session_version=1,
-        created_at=clock.now(),
-        # The administrator chose this password, so its owner replaces it at the first sign-in.
-        # (The server's CLI and the demo loader pass no actor: their accounts keep theirs.)
-        must_change_password=actor is not None,
-    )
-    session.add(user)
-    session.flush()
-    audit.record(session, actor, "user.created", "user", user.id, detail=f"role={role}")
-    return user
-
-
-def update_user(session: Session, actor, user: User, **changes) -> User:
-    """Edit an account; a new password or a change of role ends the user's sessions."""
-    password = changes.pop("password", None)
-    _check_separation(actor, user, changes.get("role", user.role), password_changes=bool(password))
-    role_changed = "role" in changes and changes["role"] != user.role
-    for name, value in changes.items():
-        setattr(user, name, value or None if name in {"email", "phone", "supervisor_id"} else value)
-    if password:
-        _check_password(password)
-        user.password_hash = hash_secret(password)
-        if actor is None or actor.id != user.id:
-            _password_set_by_someone_else(session, actor, user)
-    if password or role_changed:
-        end_sessions(user)
-    audit.record(session, actor, "user.updated", "user", user.id, detail=",".join(sorted(changes)))
-    return user
-
-
-def _password_set_by_someone_else(session: Session, actor, user: User) -> None:
-    """Whoever chose a password can sign in with it. So its owner must replace it before doing
-    anything else, and the Director hears of it: an administrator who signed in as a member of a
-    gagged case's circle would be seen (the administrator cannot tell who is in a circle, so every
-    reset is told alike)."""
-    user.must_change_password = True
-    for director in directors_now(session):
-        tell.answer()(
-            session,
-            director,
-            "The administrator set a new password for a staff account",
-            # the account's number, not its name: no personal data in e-mails
-            f"The password of staff account no. {user.id} ({user.role_label}) was set by the "
-            f"administrator on {local_date(clock.now())}. Its owner must choose a new "
-            "one at the next sign-in. If that was not expected, ask them, and look at what the "
-            "account did since.",
-            link=f"/staff#account-{user.id}",
-        )
-
-
-def set_enabled(session: Session, actor, user: User, enabled: bool) -> None:
-    """Enable or disable an account; disabling ends its sessions at once."""
-    if actor is not None and user.id == actor.id and not enabled:
-        raise DomainError("You cannot disable your own account.")
-    user.is_enabled = enabled
-    if not enabled:
-        end_sessions(user)
-    audit.record(session, actor, "user.enabled" if enabled else "user.disabled", "user", user.id)
-
-
-def change_own_password(session: Session, user: User, current: str, new: str) -> None:
-    """A user replaces their own password; every other session of theirs ends."""
-    if not verify_secret(user.password_hash, current):
-        raise DomainError("That is not your current password.", field="current")
-    _check_password(new)
-    if user.must_change_password and new == current:
-        raise DomainError(
-            "Choose a password of your own, not the one the administrator gave you.", field="new"
-        )
-    user.password_hash = hash_secret(new)
-    user.must_change_password = False
-    end_sessions(user)
-    audit.record(session, user, "user.password_changed", "user", user.id)
 
 
 def end_sessions(user: User) -> None:
@@ -196,7 +54,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def _second_step_owed(session: Session, user: User) -> bool:
-    return second_factor.required(session, user, roles_of(session, user)) or (
+    return second_factor.required(session, user, held_roles(session, user)) or (
         second_factor.enrolled(session, user)
     )
 
@@ -251,7 +109,17 @@ def acting_director_now(session: Session, at: datetime | None = None) -> ActingD
 
 
 def roles_of(session: Session, user) -> frozenset[str]:
-    """The roles `user` acts in now: its own, plus 'director' while it is acting Director."""
+    """The roles `user` acts in now: its own, plus 'director' while it is acting Director. An
+    account awaiting a Director's confirmation acts in none of them (docs/rules.md
+    R-two-person): signed in, it reaches only its own account pages."""
+    roles = held_roles(session, user)
+    if getattr(user, "kind", None) == "staff" and user.awaiting:
+        return frozenset({"public", "staff-any"})
+    return roles
+
+
+def held_roles(session: Session, user) -> frozenset[str]:
+    """The roles `user`'s account holds, confirmed or not (who must use a second factor)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset({"public"})
     if user.kind == "patron":
@@ -269,11 +137,20 @@ def directors_now(session: Session) -> list[User]:
     Notifications meant for 'the Director' go to all of them."""
     users = list(
         session.scalars(
-            select(User).where(User.role == Role.DIRECTOR.value, User.is_enabled.is_(True))
+            select(User).where(
+                User.role == Role.DIRECTOR.value,
+                User.is_enabled.is_(True),
+                User.awaiting_confirmation.is_(None),
+            )
         )
     )
     acting = acting_director_now(session)
-    if acting is not None and acting.user.is_enabled and acting.user not in users:
+    if (
+        acting is not None
+        and acting.user.is_enabled
+        and not acting.user.awaiting
+        and acting.user not in users
+    ):
         users.append(acting.user)
     return users
 

@@ -6,10 +6,12 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from disclosure import clock
-from disclosure.auth import access, second_factor, service
+from disclosure.auth import access, accounts, confirmation, second_factor, service
 from disclosure.auth.access import SECOND_FACTOR, allow
 from disclosure.auth.forms import (
     ActingDirectorForm,
+    ContactForm,
+    DirectorAccountForm,
     LoginForm,
     PasswordChangeForm,
     SecondFactorPolicyForm,
@@ -94,19 +96,21 @@ def change_password():
 
 def _own_password_changed(form: PasswordChangeForm) -> User:
     user = db.session.merge(current_user._get_current_object())
-    service.change_own_password(db.session, user, form.current.data, form.new.data)
+    accounts.change_own_password(db.session, user, form.current.data, form.new.data)
     return user
 
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    supervisors = service.staff_by_role(db.session, "supervisor", "director")
-    form.supervisor_id.choices = options(
-        [(0, "— none —")] + [(u.id, u.full_name) for u in supervisors]
-    )
+    form.supervisor_id.choices = _supervisor_choices()
     if user is None:
         form.password.flags.required = True
     return form
+
+
+def _supervisor_choices():
+    supervisors = service.staff_by_role(db.session, "supervisor", "director")
+    return options([(0, "— none —")] + [(u.id, u.full_name) for u in supervisors])
 
 
 @bp.route("/admin/users")
@@ -126,7 +130,71 @@ def staff():
     everyone = second_factor.required_for_everyone(db.session)
     form = SecondFactorPolicyForm(required_for_all="all" if everyone else "some")
     return render_template(
-        "auth/staff.html", users=service.every_account(db.session), policy_form=form
+        "auth/staff.html",
+        users=service.every_account(db.session),
+        policy_form=form,
+        confirm=ConfirmForm(),
+        events=confirmation.account_events(db.session),
+        event_words=confirmation.ACCOUNT_EVENTS,
+        awaiting_words=confirmation.words,
+    )
+
+
+@bp.route("/staff/<int:user_id>/confirm", methods=["POST"])
+@allow("director")
+def confirm_account(user_id: int):
+    """A holder of the Director's powers confirms what the administrator did to an account."""
+    user = found(db.session.get(User, user_id))
+    return confirm(
+        lambda: accounts.confirm_account(db.session, current_user, user),
+        done=f"Account no. {user.id} is confirmed: it now reaches what its role reaches.",
+        to=url_for("auth.staff"),
+    )
+
+
+@bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
+@allow("director")
+def staff_account(user_id: int):
+    """The Director sets an account's e-mail, phone (the Director's own and counsel's are changed
+    only by their owner or here) and supervisor."""
+    user = found(db.session.get(User, user_id))
+    form = DirectorAccountForm(obj=user)
+    form.supervisor_id.choices = _supervisor_choices()
+    return submit(
+        form,
+        lambda: accounts.director_edits(
+            db.session,
+            current_user,
+            user,
+            email=form.email.data,
+            phone=form.phone.data,
+            supervisor_id=form.supervisor_id.data,
+        ),
+        done=f"Account no. {user.id} saved.",
+        to=url_for("auth.staff"),
+        page=lambda: render_template("auth/contact.html", form=form, user=user),
+    )
+
+
+@bp.route("/account/contact", methods=["GET", "POST"])
+@allow("staff-any")
+def own_contact():
+    """Your own e-mail and phone."""
+    return _contact_page(
+        db.session.merge(current_user._get_current_object()), to=url_for("web.home")
+    )
+
+
+def _contact_page(user: User, to: str):
+    form = ContactForm(obj=user)
+    return submit(
+        form,
+        lambda: accounts.set_contact(
+            db.session, current_user, user, form.email.data, form.phone.data
+        ),
+        done="E-mail and phone saved.",
+        to=to,
+        page=lambda: render_template("auth/contact.html", form=form, user=user),
     )
 
 
@@ -137,7 +205,7 @@ def new_user():
     form = _user_form()
     return submit(
         form,
-        lambda: service.create_user(db.session, current_user, **_first_password(_account(form))),
+        lambda: accounts.create_user(db.session, current_user, **_first_password(_account(form))),
         done=f"Account “{form.username.data}” created.",
         to=url_for("auth.users"),
         page=lambda: render_template("auth/user_form.html", form=form, user=None),
@@ -164,7 +232,7 @@ def edit_user(user_id: int):
     form = _user_form(user)
     return submit(
         form,
-        lambda: service.update_user(db.session, current_user, user, **_account(form, "username")),
+        lambda: accounts.update_user(db.session, current_user, user, **_account(form, "username")),
         done="Account saved.",
         to=url_for("auth.users"),
         page=lambda: render_template("auth/user_form.html", form=form, user=user),
@@ -177,12 +245,33 @@ def toggle_user(user_id: int):
     """Disable (ending its sessions at once) or re-enable an account."""
     user = found(db.session.get(User, user_id))
     return confirm(
-        lambda: service.set_enabled(db.session, current_user, user, not user.is_enabled),
+        lambda: accounts.set_enabled(db.session, current_user, user, not user.is_enabled),
         done=lambda _: (
             f"Account “{user.username}” "
             f"{'enabled' if user.is_enabled else 'disabled; its sessions have ended'}."
         ),
         to=url_for("auth.users"),
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/second-factor", methods=["GET", "POST"])
+@allow("admin")
+def reset_second_factor(user_id: int):
+    """Reset someone's second factor (a lost phone or key): they enrol again, and the account
+    awaits confirmation until they do or the Director confirms it."""
+    user = found(db.session.get(User, user_id))
+    form = ConfirmForm()
+    return submit(
+        form,
+        lambda: accounts.reset_second_factor(db.session, current_user, user),
+        done=f"The second factor of account no. {user.id} is reset; the Director is told.",
+        to=url_for("auth.edit_user", user_id=user.id),
+        page=lambda: render_template(
+            "auth/reset_second_factor.html",
+            form=form,
+            user=user,
+            enrolled=second_factor.enrolled(db.session, user),
+        ),
     )
 
 

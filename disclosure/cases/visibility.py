@@ -28,6 +28,8 @@ def case_filter(
     session to compute them."""
     if user is None or not getattr(user, "is_authenticated", False) or user.kind != "staff":
         return false()
+    if user.awaiting:
+        return false()  # docs/rules.md R-two-person: not even a circle it was named to
     if roles is None:
         roles = auth.roles_of(session, user)
     if "director" in roles:

@@ -41,6 +41,15 @@ class PatronLoginForm(BaseForm):
     pin = PasswordField("PIN", validators=[DataRequired(message="Enter your PIN."), Length(max=64)])
 
 
+class PinLinkForm(BaseForm):
+    """A patron asks for an e-mailed link to set their PIN."""
+
+    card_number = StringField(
+        "Library card number",
+        validators=[DataRequired(message="Enter the number on your library card."), Length(max=40)],
+    )
+
+
 class _ScopeMixin:
     kinds = CheckboxesField("Kinds of record", choices=kind_choices(), validators=[Optional()])
     covers_from = DateField("From", validators=[Optional()])

@@ -25,6 +25,11 @@ from disclosure.records.models import Patron
 
 DESK_VALID = timedelta(minutes=15)
 EMAIL_VALID = timedelta(hours=24)
+# A patron asking from the portal gets at most one e-mailed link per card in ASKED_AGAIN_AFTER and
+# DAILY_LINKS in a day, however often anyone asks (counted in the database, so it holds across
+# processes): the card's mailbox cannot be flooded.
+ASKED_AGAIN_AFTER = timedelta(minutes=15)
+DAILY_LINKS = 3
 PIN_DIGITS = (4, 12)
 LINK_GONE = (
     "This link to set a PIN has been used or has expired. Ask at any branch desk for a new one."
@@ -58,7 +63,7 @@ def _new_link(session: Session, staff, patron: Patron, channel: str, valid: time
             token_sha256=_digest(token),
             channel=channel,
             created_at=now,
-            created_by_id=staff.id,
+            created_by_id=staff.id if staff is not None else None,
             expires_at=now + valid,
         )
     )
@@ -90,6 +95,34 @@ def send_link(session: Session, staff, *, card_number: str) -> None:
     token = _new_link(session, staff, patron, "email", EMAIL_VALID)
     mail.tell(session, patron, "set_pin", link=f"/pin/{token}")
     audit.record(session, staff, "patron.pin_link_sent", "patron", patron.id)
+
+
+def patron_asks_for_link(session: Session, *, card_number: str) -> None:
+    """A patron asks from the portal's sign-in page for a link to set their PIN. It is e-mailed
+    only to the address on the card, at most once per ASKED_AGAIN_AFTER; the caller answers
+    alike whether or not the card exists or has an address (nobody learns which cards do)."""
+    if current_app.config["SETTINGS"].sip2_host:
+        return  # the library's own system keeps PINs
+    patron = session.scalar(select(Patron).where(Patron.card_number == normalise_card(card_number)))
+    if patron is None or not patron.email or _asked_lately(session, patron):
+        return
+    token = _new_link(session, None, patron, "email", EMAIL_VALID)
+    mail.tell(session, patron, "set_pin", link=f"/pin/{token}")
+    audit.record(session, None, "patron.pin_link_sent", "patron", patron.id, detail="asked=portal")
+
+
+def _asked_lately(session: Session, patron: Patron) -> bool:
+    now = clock.now()
+    sent = list(
+        session.scalars(
+            select(PinLink.created_at).where(
+                PinLink.patron_id == patron.id,
+                PinLink.channel == "email",
+                PinLink.created_at > now - timedelta(days=1),
+            )
+        )
+    )
+    return len(sent) >= DAILY_LINKS or any(at > now - ASKED_AGAIN_AFTER for at in sent)
 
 
 def link_for(session: Session, token: str) -> PinLink | None:

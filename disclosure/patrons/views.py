@@ -16,6 +16,7 @@ from disclosure.patrons.forms import (
     AskForm,
     CorrectionForm,
     PatronLoginForm,
+    PinLinkForm,
     SetPinForm,
     guardian_choices,
 )
@@ -163,6 +164,30 @@ def correction():
         done="Thank you. Staff will check and correct your details; they may ask to see photo ID.",
         to=url_for("patrons.home"),
         page=lambda: render_template("patrons/correction.html", form=form, patron=me()),
+    )
+
+
+# The same words whether or not the card exists or has an e-mail address: nobody can learn
+# from this page which cards do.
+PIN_LINK_SENT = (
+    "If that card has an e-mail address on file, a link to set your PIN is on its way. It works "
+    "once, for 24 hours. No e-mail? Ask at any branch desk; bring photo ID."
+)
+
+
+@bp.route("/patron/pin-link", methods=["GET", "POST"])
+@allow("public")
+@limiter.limit(PER_ACCOUNT, methods=["POST"], key_func=address_and_account("card_number"))
+@limiter.limit(PER_ADDRESS, methods=["POST"])
+def pin_link():
+    """A patron asks for a one-time link, e-mailed to the address on their card, to set a PIN."""
+    form = PinLinkForm()
+    return submit(
+        form,
+        lambda: pins.patron_asks_for_link(db.session, card_number=form.card_number.data),
+        done=PIN_LINK_SENT,
+        to=url_for("patrons.login"),
+        page=lambda: render_template("patrons/pin_link.html", form=form),
     )
 
 

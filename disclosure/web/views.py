@@ -22,6 +22,8 @@ def home():
     if current_user.kind == "patron":
         return redirect(url_for("patrons.home"))
     roles = current_roles()
+    if current_user.awaiting:  # docs/rules.md R-two-person: no role's page until confirmed
+        return render_template("home/awaiting.html", awaiting=current_user.awaiting)
     role = "director" if "director" in roles else current_user.role
     # Each area's panels for this role, in area order (their Area.panels, joined in create_app).
     context, panels = {}, []

@@ -195,11 +195,13 @@ def test_a_password_the_administrator_set_must_be_replaced_before_anything_else(
 
     staff_client = app.test_client()
     staff_client.submit("/login", {"username": clerk.username, "password": "the admin's choice, 1"})
-    for page in ("/", "/cases/new", "/notifications/"):
+    for page in ("/", "/notifications/"):
         response = staff_client.get(page)
         assert (
             response.status_code == 302 and response.headers["Location"] == "/account/password"
         ), page
+    # and the desk's pages stay closed until the Director confirms the reset (R-two-person)
+    assert staff_client.get("/cases/new").status_code == 404
     form = staff_client.get("/account/password").get_data(as_text=True)
     assert (
         "Choose your own password" in form
@@ -236,7 +238,7 @@ def test_an_administrator_changing_their_own_password_is_not_asked_again(client,
             "full_name": admin.full_name,
             "role": "admin",
             "supervisor_id": "0",
-            "password": "a new admin password",
+            "password": "my replacement passphrase",
         },
     )
     session.refresh(admin)

@@ -33,9 +33,9 @@ def test_wrong_password_keeps_the_username_and_says_why(client, session):
 
 
 def test_passwords_are_stored_as_argon2id(session):
-    from disclosure.auth import service
+    from disclosure.auth import accounts
 
-    user = service.create_user(
+    user = accounts.create_user(
         session,
         None,
         username="newperson",

@@ -5,6 +5,7 @@ DESK = {"staff", "supervisor", "director"}
 TABLE = {
     "patrons.login": {"public"},
     "patrons.set_pin": {"public"},
+    "patrons.pin_link": {"public"},
     "patrons.home": {"patron"},
     "patrons.ask": {"patron"},
     "patrons.request_detail": {"patron"},

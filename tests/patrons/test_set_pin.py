@@ -97,3 +97,57 @@ def test_no_email_link_for_a_card_without_an_address_and_no_short_pin(
     short = desk.submit(page_url, {"pin": "12", "pin_again": "12"}, page=page_url)
     assert "A PIN is 4 to 12 digits." in short.get_data(as_text=True)
     assert client.get("/pin/not-a-token").status_code == 404
+
+
+def _ask_for_link(app, card_number: str):
+    """Ask for a PIN link from the portal in a browser of its own; the page it lands on."""
+    browser = app.test_client()
+    asked = browser.submit("/patron/pin-link", {"card_number": card_number})
+    return asked.status_code, asked.headers.get("Location"), browser.get("/patron/login")
+
+
+def test_a_patron_asks_from_the_sign_in_page_for_a_link_to_set_their_pin(app, client, session):
+    patron = factories.patron(session, pin_hash=None)
+    session.commit()
+    assert "/patron/pin-link" in client.get("/patron/login").get_data(as_text=True)
+    status, location, _ = _ask_for_link(app, patron.card_number)
+    assert (status, location) == (302, "/patron/login")
+    email = session.scalar(select(PatronEmail).where(PatronEmail.patron_id == patron.id))
+    assert email.message == "set_pin" and re.fullmatch(r"/pin/[A-Za-z0-9_-]{40,}", email.link)
+    assert patron.card_number not in email.link
+    client.submit(email.link, {"pin": NEW_PIN, "pin_again": NEW_PIN})
+    assert sign_in_patron(client, patron, pin=NEW_PIN).headers["Location"].endswith("/patron")
+    [event] = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "patron.pin_link_sent", AuditEvent.object_id == patron.id
+        )
+    ).all()
+    assert event.detail == "asked=portal"
+
+
+def test_the_answer_is_the_same_whether_or_not_the_card_exists_or_has_an_email(app, session):
+    with_email = factories.patron(session)
+    without_email = factories.patron(session, email=None)
+    session.commit()
+    answers = []
+    for card in (with_email.card_number, without_email.card_number, "29999000000000"):
+        status, location, page = _ask_for_link(app, card)
+        shown = page.get_data(as_text=True)
+        assert "If that card has an e-mail address on file" in shown
+        answers.append((status, location, page.status_code))
+    assert len(set(answers)) == 1
+    sent = session.scalars(select(PatronEmail.patron_id)).all()
+    assert sent == [with_email.id]
+
+
+def test_asking_again_soon_sends_no_second_link(app, session):
+    patron = factories.patron(session)
+    session.commit()
+    _ask_for_link(app, patron.card_number)
+    _ask_for_link(app, patron.card_number)
+    assert len(session.scalars(select(PinLink).where(PinLink.patron_id == patron.id)).all()) == 1
+    for expected in (2, 3, 3):  # at most three a day
+        clock.freeze(clock.now() + timedelta(minutes=16))
+        _ask_for_link(app, patron.card_number)
+        links = session.scalars(select(PinLink).where(PinLink.patron_id == patron.id)).all()
+        assert len(links) == expected
