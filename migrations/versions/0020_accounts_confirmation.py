@@ -1,8 +1,8 @@
 """auth: the two-person rule: what the administrator did to an account that a holder of the
 Director's powers has not yet confirmed
 
-Revision ID: 0018_accounts_confirmation
-Revises: 0017_second_factor
+Revision ID: 0020_accounts_confirmation
+Revises: 0019_breaches
 Create Date: 2026-12-02 19:40:00
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 import disclosure.db
 
-revision = "0018_accounts_confirmation"
-down_revision = "0017_second_factor"
+revision = "0020_accounts_confirmation"
+down_revision = "0019_breaches"
 branch_labels = None
 depends_on = None
 
