@@ -18,12 +18,16 @@ from disclosure.auth.forms import (
 from disclosure.auth.models import ActingDirector, User
 from disclosure.db import db
 from disclosure.errors import DomainError
+from disclosure.web import paging
 from disclosure.web.forms import ConfirmForm, options
 from disclosure.web.lifecycle import confirm, found, submit
 from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
 from disclosure.web.util import safe_next
 
 bp = Blueprint("auth", __name__)
+# A library has tens of staff; a page of 100 keeps the staff page's #account-N anchors (named in
+# the notice of a password reset) on its first page.
+STAFF_PER_PAGE = 100
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -114,7 +118,9 @@ def _user_form(user: User | None = None) -> UserForm:
 def users():
     """Every staff account (administrator)."""
     return render_template(
-        "auth/users.html", users=service.every_account(db.session), confirm=ConfirmForm()
+        "auth/users.html",
+        users=paging.paginate(db.session, service.every_account(), per_page=STAFF_PER_PAGE),
+        confirm=ConfirmForm(),
     )
 
 
@@ -126,7 +132,9 @@ def staff():
     everyone = second_factor.required_for_everyone(db.session)
     form = SecondFactorPolicyForm(required_for_all="all" if everyone else "some")
     return render_template(
-        "auth/staff.html", users=service.every_account(db.session), policy_form=form
+        "auth/staff.html",
+        users=paging.paginate(db.session, service.every_account(), per_page=STAFF_PER_PAGE),
+        policy_form=form,
     )
 
 

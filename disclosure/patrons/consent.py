@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock, work
@@ -217,14 +217,12 @@ def scan_of(consent: ConsentRelease) -> tuple[bytes, str] | None:
     return (path.read_bytes(), consent.scan_type) if path.is_file() else None
 
 
-def recent_consents(session: Session, limit: int = 20) -> list[ConsentRelease]:
-    """Consents recorded lately, not yet released first."""
-    return list(
-        session.scalars(
-            select(ConsentRelease)
-            .order_by(ConsentRelease.released_at.is_not(None), ConsentRelease.recorded_at.desc())
-            .limit(limit)
-        )
+def every_consent() -> Select:
+    """SELECT of every consent recorded, those not yet released first, then the newest."""
+    return select(ConsentRelease).order_by(
+        ConsentRelease.released_at.is_not(None),
+        ConsentRelease.recorded_at.desc(),
+        ConsentRelease.id.desc(),
     )
 
 

@@ -23,6 +23,7 @@ from disclosure.patrons.forms import (
 )
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
 from disclosure.patrons.view_helpers import bp, send_file_content
+from disclosure.web import paging
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm, found, keep, submit
 
@@ -48,11 +49,11 @@ def desk_queue():
     corrections."""
     return render_template(
         "patrons/desk_queue.html",
-        waiting=service.waiting_requests(db.session),
+        waiting=paging.paginate(db.session, service.waiting_requests_query(), arg="waiting_page"),
         urgency=service.urgency,
-        answered=service.recently_answered(db.session),
+        answered=paging.paginate(db.session, service.recently_answered(), arg="answered_page"),
         corrections=service.open_corrections(db.session),
-        consents=consents.recent_consents(db.session),
+        consents=paging.paginate(db.session, consents.every_consent(), arg="consents_page"),
         done_form=CorrectionDoneForm(),
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from disclosure.retention.models import PurgeRun
@@ -16,10 +16,6 @@ def last_run(session: Session) -> PurgeRun | None:
     )
 
 
-def recent_runs(session: Session, limit: int = 60) -> list[PurgeRun]:
-    """The latest purge runs, newest first."""
-    return list(
-        session.scalars(
-            select(PurgeRun).order_by(PurgeRun.started_at.desc(), PurgeRun.id.desc()).limit(limit)
-        )
-    )
+def runs_newest_first() -> Select:
+    """SELECT of every purge run, newest first (the history shows a page at a time)."""
+    return select(PurgeRun).order_by(PurgeRun.started_at.desc(), PurgeRun.id.desc())

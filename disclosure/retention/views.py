@@ -10,6 +10,7 @@ from disclosure.db import db
 from disclosure.holds.coverage import RECORD_KINDS
 from disclosure.retention import rules, service
 from disclosure.retention.forms import settings_form
+from disclosure.web import paging
 from disclosure.web.lifecycle import submit
 
 bp = Blueprint("retention", __name__)
@@ -54,5 +55,7 @@ def history():
     """Every purge run: when, how it ended, what it deleted and what holds kept."""
     labels = {k: v.label for k, v in RECORD_KINDS.items()}
     return render_template(
-        "retention/history.html", runs=service.recent_runs(db.session), labels=labels
+        "retention/history.html",
+        runs=paging.paginate(db.session, service.runs_newest_first(), per_page=20),
+        labels=labels,
     )
