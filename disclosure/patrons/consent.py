@@ -17,6 +17,7 @@ from disclosure.audit import service as audit
 from disclosure.auth.models import User
 from disclosure.db import write_file
 from disclosure.errors import DomainError
+from disclosure.patrons import gather
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import ConsentRelease, FrozenReport
@@ -158,6 +159,14 @@ def release(session: Session, staff, consent: ConsentRelease) -> WorkItem:
         work.retry(session, queued)
         return queued
     return work.enqueue(session, RELEASE_WORK, consent.id, requested_by=staff)
+
+
+def would_release(session: Session, consent: ConsentRelease) -> list[tuple[str, int]]:
+    """(kind in words, how many) of what releasing `consent` would hand over now, every kind it
+    covers: shown before the release, which cannot be taken back. Refused like the release."""
+    _check_releasable(consent)
+    found = gather.records_of(session, consent.patron, scope_of(consent))
+    return [(KINDS[kind], len(rows)) for kind, rows in found.items()]
 
 
 def _check_releasable(consent: ConsentRelease) -> None:

@@ -4,7 +4,7 @@ the patrons blueprint (patrons/view_helpers.py)."""
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from disclosure import work
@@ -25,7 +25,7 @@ from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronR
 from disclosure.patrons.view_helpers import bp, send_file_content
 from disclosure.web import paging
 from disclosure.web.forms import ConfirmForm
-from disclosure.web.lifecycle import confirm, found, keep, submit
+from disclosure.web.lifecycle import confirm, found, keep, shown, submit
 
 DESK = ("staff", "supervisor", "director")
 
@@ -253,11 +253,24 @@ def consent_detail(consent_id: int):
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>/release", methods=["POST"])
+@bp.route("/desk/consents/<int:consent_id>/release", methods=["GET", "POST"])
 @allow(*DESK)
 def consent_release(consent_id: int):
-    """Release exactly what the consent covers, as a frozen copy."""
+    """Release exactly what the consent covers, as a frozen copy, once the counts per kind of
+    what goes have been shown and confirmed."""
     consent = found(db.session.get(ConsentRelease, consent_id))
+    if request.method == "GET":
+        form = ConfirmForm()
+        going = shown(form, lambda: consents.would_release(db.session, consent))
+        if going is None:  # released already, or not valid today: the consent's page says so
+            return redirect(url_for("patrons.consent_detail", consent_id=consent_id))
+        return render_template(
+            "patrons/consent_release.html",
+            consent=consent,
+            going=going,
+            covers=consents.describe(consent),
+            confirm=form,
+        )
     return confirm(
         lambda: consents.release(db.session, current_user, consent),
         done="The release is being compiled: this page says when the PDF is ready to print and "
