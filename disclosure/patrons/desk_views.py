@@ -20,6 +20,7 @@ from disclosure.patrons.forms import (
     DeskPinForm,
     DeskRequestForm,
     VerifyForm,
+    WithdrawForm,
 )
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
 from disclosure.patrons.view_helpers import bp, send_file_content
@@ -105,7 +106,7 @@ def desk_request(request_id: int):
     )
 
 
-def _request_page(asked: PatronRequest, form: VerifyForm):
+def _request_page(asked: PatronRequest, form: VerifyForm, withdraw_form=None):
     return render_template(
         "patrons/desk_request.html",
         req=asked,
@@ -115,6 +116,7 @@ def _request_page(asked: PatronRequest, form: VerifyForm):
         urgency=service.urgency(asked),
         scope=service.scope_of(asked).describe(),
         confirm=ConfirmForm(),
+        withdraw_form=withdraw_form or WithdrawForm(),
     )
 
 
@@ -143,12 +145,15 @@ def desk_retry(request_id: int):
 @bp.route("/desk/patron-requests/<int:request_id>/withdraw", methods=["POST"])
 @allow(*DESK)
 def desk_withdraw(request_id: int):
-    """Close a request that will not be answered."""
+    """Close a request that will not be answered, saying why (a refusal keeps what was typed)."""
     asked = found(db.session.get(PatronRequest, request_id))
-    return confirm(
-        lambda: service.withdraw(db.session, current_user, asked),
+    form = WithdrawForm()
+    return submit(
+        form,
+        lambda: service.withdraw(db.session, current_user, asked, form.reason.data),
         done=f"Request {asked.reference} withdrawn.",
         to=url_for("patrons.desk_request", request_id=request_id),
+        page=lambda: _request_page(asked, VerifyForm(formdata=None), form),
     )
 
 

@@ -346,11 +346,16 @@ def retry_report(session: Session, staff, request: PatronRequest) -> WorkItem:
     return item
 
 
-def withdraw(session: Session, actor, request: PatronRequest) -> None:
-    """Close a request that will not be answered (the patron withdrew it, or never came with ID)."""
+def withdraw(session: Session, actor, request: PatronRequest, reason: str) -> None:
+    """Close a request that will not be answered (the patron withdrew it, or never came with
+    ID), saying why: the request's page shows the reason and when."""
     if request.status != RequestStatus.AWAITING_ID.value:
         raise DomainError("Only a request waiting for ID can be withdrawn.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the request is withdrawn.", field="reason")
     request.status = RequestStatus.WITHDRAWN.value
+    request.withdrawn_at, request.withdrawn_reason = clock.now(), reason
     audit.record(session, actor, "patron_request.withdrawn", "patron_request", request.id)
 
 
