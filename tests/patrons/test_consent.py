@@ -194,3 +194,19 @@ def test_the_service_itself_refuses_a_consent_release_to_a_government_agency(app
             scan=PDF,
         )
     assert refused.value.field == "not_government"
+
+
+def test_a_refused_consent_form_keeps_what_was_typed_and_asks_for_the_scan_again(
+    app, client, session, login_as
+):
+    patron = factories.patron(session)
+    session.commit()
+    login_as("staff")
+    refused = _record(client, patron, recipient="Ozark Legal Aid", not_government="")
+    html = refused.get_data(as_text=True)
+    assert "needs legal process" in html
+    assert 'value="Ozark Legal Aid"' in html and f'value="{patron.card_number}"' in html
+    assert "was not kept when the form came back" in html  # beside the scan field
+    # no file chosen: nothing to choose again
+    unchosen = _record(client, patron, not_government="", scan=(io.BytesIO(b""), ""))
+    assert "was not kept" not in unchosen.get_data(as_text=True)
