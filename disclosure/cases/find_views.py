@@ -92,7 +92,8 @@ def _archive_filters() -> tuple[ArchiveForm, search.Filters]:
     form.validate()
 
     def chosen(field) -> str:
-        return "" if field.errors or not field.data else field.data
+        """The field's value when it is one of its choices (an address may say anything)."""
+        return field.data if field.data in {choice.value for choice in field.choices} else ""
 
     return form, search.Filters(
         status=chosen(form.status),

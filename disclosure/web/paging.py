@@ -61,8 +61,11 @@ class Page:
 
 def page_number(arg: str = "page", source=None) -> int:
     """The page asked for in the request (1 when none, or not a whole number)."""
-    raw = (source if source is not None else request.args).get(arg, "")
-    return min(int(raw), MOST_PAGES) if raw.isdigit() and int(raw) > 0 else 1
+    raw = (source if source is not None else request.args).get(arg, "").strip()
+    if not (raw.isascii() and raw.isdigit()) or not raw.strip("0"):
+        return 1
+    # a number of more digits than MOST_PAGES has is past the end (and too long to convert)
+    return MOST_PAGES if len(raw) > len(str(MOST_PAGES)) else min(int(raw), MOST_PAGES)
 
 
 def paginate(
