@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock, dates
@@ -223,9 +223,9 @@ def revoke_acting_director(session: Session, actor: User, appointment: ActingDir
     audit.record(session, actor, "acting_director.revoked", "acting_director", appointment.id)
 
 
-def every_account(session: Session) -> list[User]:
-    """Every staff account, enabled ones first, by name."""
-    return list(session.scalars(select(User).order_by(User.is_enabled.desc(), User.full_name)))
+def every_account() -> Select:
+    """SELECT of every staff account, enabled ones first, by name (listed a page at a time)."""
+    return select(User).order_by(User.is_enabled.desc(), User.full_name, User.id)
 
 
 def staff_by_role(session: Session, *roles: str) -> list[User]:

@@ -20,12 +20,16 @@ from disclosure.auth.forms import (
 from disclosure.auth.models import ActingDirector, User
 from disclosure.db import db
 from disclosure.errors import DomainError
+from disclosure.web import paging
 from disclosure.web.forms import ConfirmForm, options
 from disclosure.web.lifecycle import confirm, found, submit
 from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
 from disclosure.web.util import safe_next
 
 bp = Blueprint("auth", __name__)
+# A library has tens of staff; a page of 100 keeps the staff page's #account-N anchors (named in
+# the notice of a password reset) on its first page.
+STAFF_PER_PAGE = 100
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -118,7 +122,9 @@ def _supervisor_choices():
 def users():
     """Every staff account (administrator)."""
     return render_template(
-        "auth/users.html", users=service.every_account(db.session), confirm=ConfirmForm()
+        "auth/users.html",
+        users=paging.paginate(db.session, service.every_account(), per_page=STAFF_PER_PAGE),
+        confirm=ConfirmForm(),
     )
 
 
@@ -131,7 +137,7 @@ def staff():
     form = SecondFactorPolicyForm(required_for_all="all" if everyone else "some")
     return render_template(
         "auth/staff.html",
-        users=service.every_account(db.session),
+        users=paging.paginate(db.session, service.every_account(), per_page=STAFF_PER_PAGE),
         policy_form=form,
         confirm=ConfirmForm(),
         events=confirmation.account_events(db.session),

@@ -23,6 +23,7 @@ from disclosure import clock
 from disclosure.cases.guidance import GUIDANCE
 from disclosure.cases.models import CHECKLIST, DocumentKind
 from disclosure.cases.productions import RECORD_KINDS
+from disclosure.cases.search import SEARCH_MAX
 from disclosure.cases.service import DECISION_LABELS, RECOMMENDATION_LABELS
 from disclosure.web.forms import BaseForm, MaxLength, options
 
@@ -250,3 +251,30 @@ class CircleForm(BaseForm):
         validate_choice=False,
         validators=[InputRequired(message="Choose a person to add.")],
     )
+
+
+class SearchForm(BaseForm):
+    """The staff search box. Sent by POST, so that a card number or a name typed into it never
+    goes into an address or a log (docs/rules.md R-no-personal-data-out)."""
+
+    q = StringField(
+        "Search cases",
+        validators=[DataRequired("Type what to look for."), MaxLength(SEARCH_MAX)],
+    )
+
+
+class ArchiveForm(BaseForm):
+    """The archive's filters and order, read from the address (codes and ids only, never
+    anything a person typed)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", validators=[Optional()])
+    kind = SelectField("Kind", validators=[Optional()])
+    year = SelectField("Year", validators=[Optional()])
+    decision = SelectField("Decision", validators=[Optional()])
+    counsel = SelectField("Counsel", validators=[Optional()])
+    deadline = SelectField("Deadlines", validators=[Optional()])
+    sort = HiddenField()
+    order = HiddenField()

@@ -15,7 +15,15 @@ from werkzeug.utils import secure_filename
 from disclosure.audit import service as audit
 from disclosure.auth.access import allow
 from disclosure.auth.models import User
-from disclosure.cases import deadlines, gag_views, production_views, queries, service, uploads
+from disclosure.cases import (
+    deadlines,
+    find_views,
+    gag_views,
+    production_views,
+    queries,
+    service,
+    uploads,
+)
 from disclosure.cases import intake as desk
 from disclosure.cases.forms import (
     AdviceForm,
@@ -45,7 +53,7 @@ from disclosure.web.forms import lines, options
 from disclosure.web.lifecycle import found, keep, submit
 
 # The case page's other routes, put on this blueprint (cases/view_helpers.py) by their modules.
-ROUTES_ELSEWHERE = (gag_views, production_views)
+ROUTES_ELSEWHERE = (find_views, gag_views, production_views)
 
 
 # ---- the desk ------------------------------------------------------------------------------

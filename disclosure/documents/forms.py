@@ -3,7 +3,7 @@ year."""
 
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from disclosure.documents.models import KIND_LABELS, LETTER_KINDS, DocumentKind
@@ -60,4 +60,13 @@ class ReportYearForm(BaseForm):
             DataRequired(message="Enter a year like 2026."),
             NumberRange(min=2000, max=2100, message="Enter a year like 2026."),
         ],
+    )
+
+
+class FinalizeForm(BaseForm):
+    """'Make final', under the final letter shown: carries the SHA-256 of what was shown, so
+    that only that letter is kept."""
+
+    shown = HiddenField(
+        validators=[DataRequired("Look at the final letter first."), Length(max=64)]
     )

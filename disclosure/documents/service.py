@@ -140,16 +140,33 @@ def render(session: Session, document: Document, signer=None, *, final: bool = F
     raise DomainError("This kind of document is drawn when it is issued; download the kept copy.")
 
 
-def finalize(session: Session, actor, document: Document) -> Document:
+def final_draft(session: Session, actor, document: Document) -> bytes:
+    """The draft exactly as making it final now would keep it (signed by `actor`, dated today,
+    no DRAFT mark), for the Director to look at before confirming; nothing is kept."""
+    _require_director(session, actor)
+    if document.is_final:
+        raise DomainError(FINAL_REFUSAL)
+    return render(session, document, signer=actor, final=True)
+
+
+def finalize(session: Session, actor, document: Document, shown: str | None = None) -> Document:
     """Make a draft final: render it once more, keep the PDF and its SHA-256; never again
-    changed."""
+    changed. `shown` is the SHA-256 of the final PDF the Director looked at (final_draft): when
+    the letter would now come out otherwise (edited meanwhile, or dated another day), nothing
+    is kept and the Director is asked to look again (docs/rules.md R-final-as-shown)."""
     _require_director(session, actor)
     if document.is_final:
         raise DomainError(FINAL_REFUSAL)
     document.finalized_at = clock.now()
     document.finalized_by_id = actor.id
     document.finalized_by = actor
-    _keep(document, render(session, document, signer=actor, final=True))
+    pdf = render(session, document, signer=actor, final=True)
+    if shown is not None and sha256(pdf) != shown:
+        raise DomainError(
+            "The letter has changed since it was shown to you (its text, or its date). Look at "
+            "it again before making it final."
+        )
+    _keep(document, pdf)
     audit.record(
         session,
         actor,

@@ -4,7 +4,7 @@ what a person may not see answers 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from disclosure import clock
@@ -13,8 +13,9 @@ from disclosure.cases import visibility
 from disclosure.cases.service import DECISION_LABELS
 from disclosure.db import db
 from disclosure.documents import desk, facts, letters, service
-from disclosure.documents.forms import LetterForm, NewLetterForm, ReportYearForm
+from disclosure.documents.forms import FinalizeForm, LetterForm, NewLetterForm, ReportYearForm
 from disclosure.documents.models import DocumentKind
+from disclosure.pdf import sha256
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm, found, keep, submit
 
@@ -84,11 +85,13 @@ def letter_new(case_id: int):
 @bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
 @allow("director")
 def letter_edit(document_id: int):
-    """Edit a draft letter; 'Save and preview' opens the PDF as it stands."""
+    """Edit a draft letter. Every button saves what is typed first: 'Save and preview' then opens
+    the draft as PDF, 'Make final…' the final letter to confirm, so no typed word is lost."""
     document = _document_or_404(document_id)
     if document.is_final or not document.kind_enum.is_letter:
         return redirect(url_for(".download", document_id=document.id))
     form = LetterForm(obj=document)
+    then = request.form.get("then", "")
     return submit(
         form,
         lambda: service.update_draft(
@@ -99,12 +102,16 @@ def letter_edit(document_id: int):
             subject=form.subject.data,
             body=form.body.data,
         ),
-        done="Draft saved.",
-        to=url_for(".letter_edit", document_id=document.id),
+        done=None if then == "preview" else "Draft saved.",
+        to=url_for(AFTER_SAVING.get(then, ".letter_edit"), document_id=document.id),
         page=lambda: render_template(
             "documents/letter_edit.html", document=document, form=form, confirm=ConfirmForm()
         ),
     )
+
+
+# Where each button of the letter editor goes once the draft is saved.
+AFTER_SAVING = {"preview": ".letter_preview", "final": ".letter_finalize"}
 
 
 @bp.route("/<int:document_id>/preview.pdf")
@@ -120,26 +127,65 @@ def letter_preview(document_id: int):
     return pdf_response(data, f"DRAFT-{document.file_name}")
 
 
-@bp.route("/<int:document_id>/finalize", methods=["POST"])
+@bp.route("/<int:document_id>/finalize", methods=["GET", "POST"])
 @allow("director")
 def letter_finalize(document_id: int):
-    """Make the draft final: kept as PDF with its SHA-256, never changed again."""
-    document = _document_or_404(document_id)
+    """Show the letter exactly as it will be kept, then (confirmed) make it final: kept as PDF
+    with its SHA-256, never changed again."""
+    document = _draft_letter_or_404(document_id)
+    if document.is_final:
+        return redirect(url_for(".download", document_id=document.id))
+    form = FinalizeForm()
+    if request.method == "GET":
+        form.shown.data = sha256(service.final_draft(db.session, current_user, document))
+        return render_template("documents/letter_finalize.html", document=document, form=form)
     return confirm(
-        lambda: service.finalize(db.session, current_user, document),
+        lambda: service.finalize(db.session, current_user, document, shown=form.shown.data),
+        form=form,
         done=lambda final: (
             f"Final. The letter is kept with case {final.case.reference}; SHA-256 "
             f"{final.sha256[:16]}…"
         ),
         to=_documents_page(document.case_id),
+        back=url_for(".letter_finalize", document_id=document.id),
     )
 
 
-@bp.route("/<int:document_id>/delete", methods=["POST"])
+@bp.route("/<int:document_id>/final.pdf")
+@allow("director")
+def letter_final_pdf(document_id: int):
+    """The draft exactly as 'Make final' would keep it, not kept; the confirmation page shows
+    it in a frame of its own (this page's answer may be framed by this site only)."""
+    document = _draft_letter_or_404(document_id)
+    if document.is_final:
+        return redirect(url_for(".download", document_id=document.id))
+    response = pdf_response(
+        service.final_draft(db.session, current_user, document), document.file_name
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _draft_letter_or_404(document_id: int):
+    """A letter of a case the Director may see (a document of another kind has no draft)."""
+    document = _document_or_404(document_id)
+    if not document.kind_enum.is_letter:
+        abort(404)
+    return document
+
+
+@bp.route("/<int:document_id>/delete", methods=["GET", "POST"])
 @allow("director")
 def letter_delete(document_id: int):
-    """Throw away a draft."""
+    """Throw away a draft, once asked: are you sure?"""
     document = _document_or_404(document_id)
+    if document.is_final:
+        return redirect(url_for(".download", document_id=document.id))
+    if request.method == "GET":
+        return render_template(
+            "documents/letter_delete.html", document=document, confirm=ConfirmForm()
+        )
     return confirm(
         lambda: service.delete_draft(db.session, current_user, document),
         done="Draft deleted.",

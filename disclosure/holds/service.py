@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import Select, and_, func, not_, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock, dates
@@ -234,31 +234,26 @@ def load_hold(session: Session, user, hold_id: int) -> Hold | None:
     return session.scalar(visible_holds(session, user).where(Hold.id == hold_id))
 
 
-def holds_by_status(session: Session, user) -> dict[str, list[Hold]]:
-    """Visible holds in four lists: active, expiring soon (of the active), expired, released."""
+def hold_lists(session: Session, user) -> dict[str, Select]:
+    """Visible holds in four lists, each a SELECT in its order (a page of each is shown):
+    expiring soon (of the active), active, expired, released."""
     now = clock.now()
     active = coverage.active_holds(now)
     base = visible_holds(session, user)  # joins cases, which active_holds reads
-    lists = {
-        "active": list(session.scalars(base.where(active).order_by(Hold.expires_at))),
-        "expired": list(
-            session.scalars(
-                base.where(Hold.released_at.is_(None), not_(active)).order_by(
-                    Hold.expires_at.desc()
-                )
-            )
+    kept_by_court_order = and_(Case.court_order_received.is_(True), Case.closed_at.is_(None))
+    soon = now + timedelta(days=EXPIRING_SOON_DAYS)
+    return {
+        "expiring": base.where(active, not_(kept_by_court_order), Hold.expires_at <= soon).order_by(
+            Hold.expires_at, Hold.id
         ),
-        "released": list(
-            session.scalars(
-                base.where(Hold.released_at.is_not(None)).order_by(Hold.released_at.desc())
-            )
+        "active": base.where(active).order_by(Hold.expires_at, Hold.id),
+        "expired": base.where(Hold.released_at.is_(None), not_(active)).order_by(
+            Hold.expires_at.desc(), Hold.id
+        ),
+        "released": base.where(Hold.released_at.is_not(None)).order_by(
+            Hold.released_at.desc(), Hold.id
         ),
     }
-    soon = now + timedelta(days=EXPIRING_SOON_DAYS)
-    lists["expiring"] = [
-        h for h in lists["active"] if not h.until_case_closed and h.expires_at <= soon
-    ]
-    return lists
 
 
 def expiring_soon(session: Session, user, days: int = EXPIRING_SOON_DAYS) -> list[Hold]:

@@ -13,6 +13,7 @@ from disclosure.db import db
 from disclosure.holds import coverage, locks, service
 from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm
 from disclosure.holds.models import CATEGORY_LABELS
+from disclosure.web import paging
 from disclosure.web.forms import lines, options
 from disclosure.web.lifecycle import found, submit
 
@@ -22,10 +23,12 @@ bp = Blueprint("holds", __name__)
 @bp.route("/holds")
 @allow("director")
 def index():
-    """Holds: active, expiring soon, expired, released."""
-    return render_template(
-        "holds/index.html", lists=service.holds_by_status(db.session, current_user), service=service
-    )
+    """Holds: expiring soon, active, expired, released; each list a page at a time."""
+    lists = {
+        name: paging.paginate(db.session, query, arg=f"{name}_page")
+        for name, query in service.hold_lists(db.session, current_user).items()
+    }
+    return render_template("holds/index.html", lists=lists, service=service)
 
 
 def _hold_form() -> HoldForm:

@@ -10,6 +10,7 @@ from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.notify import service
 from disclosure.notify.models import Notification
+from disclosure.web import paging
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm
 
@@ -20,16 +21,21 @@ bp = Blueprint("notify", __name__, url_prefix="/notifications")
 @allow("staff-any")
 def inbox():
     """The signed-in user's notifications, newest first (never anyone else's)."""
-    notes = db.session.scalars(
+    notes = paging.paginate(
+        db.session,
         select(Notification)
         .where(
             Notification.recipient_id == current_user.id,
             service.visible_to(db.session, current_user),
         )
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(200)
-    ).all()
-    return render_template("notify/inbox.html", notes=notes, confirm=ConfirmForm())
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+    )
+    return render_template(
+        "notify/inbox.html",
+        notes=notes,
+        any_unread=bool(service.unread_for(db.session, current_user)),
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.route("/read", methods=["POST"])

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock, vault, work
@@ -17,6 +17,7 @@ from disclosure.audit import service as audit
 from disclosure.auth.models import User
 from disclosure.db import write_file
 from disclosure.errors import DomainError
+from disclosure.patrons import gather
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import ConsentRelease, FrozenReport
@@ -160,6 +161,14 @@ def release(session: Session, staff, consent: ConsentRelease) -> WorkItem:
     return work.enqueue(session, RELEASE_WORK, consent.id, requested_by=staff)
 
 
+def would_release(session: Session, consent: ConsentRelease) -> list[tuple[str, int]]:
+    """(kind in words, how many) of what releasing `consent` would hand over now, every kind it
+    covers: shown before the release, which cannot be taken back. Refused like the release."""
+    _check_releasable(consent)
+    found = gather.records_of(session, consent.patron, scope_of(consent))
+    return [(KINDS[kind], len(rows)) for kind, rows in found.items()]
+
+
 def _check_releasable(consent: ConsentRelease) -> None:
     if consent.released_at is not None:
         raise DomainError(
@@ -217,14 +226,12 @@ def scan_of(consent: ConsentRelease) -> tuple[bytes, str] | None:
     return (vault.read_file(path), consent.scan_type) if path.is_file() else None
 
 
-def recent_consents(session: Session, limit: int = 20) -> list[ConsentRelease]:
-    """Consents recorded lately, not yet released first."""
-    return list(
-        session.scalars(
-            select(ConsentRelease)
-            .order_by(ConsentRelease.released_at.is_not(None), ConsentRelease.recorded_at.desc())
-            .limit(limit)
-        )
+def every_consent() -> Select:
+    """SELECT of every consent recorded, those not yet released first, then the newest."""
+    return select(ConsentRelease).order_by(
+        ConsentRelease.released_at.is_not(None),
+        ConsentRelease.recorded_at.desc(),
+        ConsentRelease.id.desc(),
     )
 
 

@@ -4,7 +4,7 @@ the patrons blueprint (patrons/view_helpers.py)."""
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from disclosure import work
@@ -20,11 +20,13 @@ from disclosure.patrons.forms import (
     DeskPinForm,
     DeskRequestForm,
     VerifyForm,
+    WithdrawForm,
 )
 from disclosure.patrons.models import ConsentRelease, CorrectionRequest, PatronRequest
 from disclosure.patrons.view_helpers import bp, send_file_content
+from disclosure.web import paging
 from disclosure.web.forms import ConfirmForm
-from disclosure.web.lifecycle import confirm, found, keep, submit
+from disclosure.web.lifecycle import confirm, found, keep, shown, submit
 
 DESK = ("staff", "supervisor", "director")
 
@@ -48,11 +50,11 @@ def desk_queue():
     corrections."""
     return render_template(
         "patrons/desk_queue.html",
-        waiting=service.waiting_requests(db.session),
+        waiting=paging.paginate(db.session, service.waiting_requests_query(), arg="waiting_page"),
         urgency=service.urgency,
-        answered=service.recently_answered(db.session),
+        answered=paging.paginate(db.session, service.recently_answered(), arg="answered_page"),
         corrections=service.open_corrections(db.session),
-        consents=consents.recent_consents(db.session),
+        consents=paging.paginate(db.session, consents.every_consent(), arg="consents_page"),
         done_form=CorrectionDoneForm(),
     )
 
@@ -104,7 +106,7 @@ def desk_request(request_id: int):
     )
 
 
-def _request_page(asked: PatronRequest, form: VerifyForm):
+def _request_page(asked: PatronRequest, form: VerifyForm, withdraw_form=None):
     return render_template(
         "patrons/desk_request.html",
         req=asked,
@@ -114,6 +116,7 @@ def _request_page(asked: PatronRequest, form: VerifyForm):
         urgency=service.urgency(asked),
         scope=service.scope_of(asked).describe(),
         confirm=ConfirmForm(),
+        withdraw_form=withdraw_form or WithdrawForm(),
     )
 
 
@@ -142,12 +145,15 @@ def desk_retry(request_id: int):
 @bp.route("/desk/patron-requests/<int:request_id>/withdraw", methods=["POST"])
 @allow(*DESK)
 def desk_withdraw(request_id: int):
-    """Close a request that will not be answered."""
+    """Close a request that will not be answered, saying why (a refusal keeps what was typed)."""
     asked = found(db.session.get(PatronRequest, request_id))
-    return confirm(
-        lambda: service.withdraw(db.session, current_user, asked),
+    form = WithdrawForm()
+    return submit(
+        form,
+        lambda: service.withdraw(db.session, current_user, asked, form.reason.data),
         done=f"Request {asked.reference} withdrawn.",
         to=url_for("patrons.desk_request", request_id=request_id),
+        page=lambda: _request_page(asked, VerifyForm(formdata=None), form),
     )
 
 
@@ -252,11 +258,24 @@ def consent_detail(consent_id: int):
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>/release", methods=["POST"])
+@bp.route("/desk/consents/<int:consent_id>/release", methods=["GET", "POST"])
 @allow(*DESK)
 def consent_release(consent_id: int):
-    """Release exactly what the consent covers, as a frozen copy."""
+    """Release exactly what the consent covers, as a frozen copy, once the counts per kind of
+    what goes have been shown and confirmed."""
     consent = found(db.session.get(ConsentRelease, consent_id))
+    if request.method == "GET":
+        form = ConfirmForm()
+        going = shown(form, lambda: consents.would_release(db.session, consent))
+        if going is None:  # released already, or not valid today: the consent's page says so
+            return redirect(url_for("patrons.consent_detail", consent_id=consent_id))
+        return render_template(
+            "patrons/consent_release.html",
+            consent=consent,
+            going=going,
+            covers=consents.describe(consent),
+            confirm=form,
+        )
     return confirm(
         lambda: consents.release(db.session, current_user, consent),
         done="The release is being compiled: this page says when the PDF is ready to print and "

@@ -186,3 +186,13 @@ def guardian_choices(patron, minors):
         [(patron.id, "My own records")]
         + [(minor.id, f"{minor.name} (a minor in my care)") for minor in minors]
     )
+
+
+class WithdrawForm(BaseForm):
+    """Why a patron's request is closed unanswered (kept with the request)."""
+
+    reason = TextAreaField(
+        "Why is it withdrawn?",
+        validators=[DataRequired("Say why the request is withdrawn."), MaxLength(1_000)],
+        render_kw={"rows": 2},
+    )

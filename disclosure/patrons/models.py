@@ -73,6 +73,10 @@ class PatronRequest(Base):
     guardianship_proof: Mapped[str | None] = mapped_column(String(40))
     compiled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     download_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a request closed unanswered: when and why (who: its audit event). The reason is typed by
+    # staff, so it is kept here, never in the audit trail (docs/rules.md R-no-personal-data-out).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str | None] = mapped_column(EncryptedText)  # sealed like the details
 
     subject: Mapped[Patron] = relationship(foreign_keys=[subject_id])
     requester: Mapped[Patron] = relationship(foreign_keys=[requester_id])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, object_session
 
 from disclosure import clock, dates, work
@@ -344,11 +344,16 @@ def retry_report(session: Session, staff, request: PatronRequest) -> WorkItem:
     return item
 
 
-def withdraw(session: Session, actor, request: PatronRequest) -> None:
-    """Close a request that will not be answered (the patron withdrew it, or never came with ID)."""
+def withdraw(session: Session, actor, request: PatronRequest, reason: str) -> None:
+    """Close a request that will not be answered (the patron withdrew it, or never came with
+    ID), saying why: the request's page shows the reason and when."""
     if request.status != RequestStatus.AWAITING_ID.value:
         raise DomainError("Only a request waiting for ID can be withdrawn.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the request is withdrawn.", field="reason")
     request.status = RequestStatus.WITHDRAWN.value
+    request.withdrawn_at, request.withdrawn_reason = clock.now(), reason
     audit.record(session, actor, "patron_request.withdrawn", "patron_request", request.id)
 
 
@@ -548,29 +553,30 @@ def urgency(request: PatronRequest) -> str | None:
     return "due_soon" if days_left <= DUE_SOON_DAYS else None
 
 
-def waiting_requests(session: Session) -> list[PatronRequest]:
-    """Requests waiting for ID, the soonest due first."""
-    return list(
-        session.scalars(
-            select(PatronRequest)
-            .where(PatronRequest.status == RequestStatus.AWAITING_ID.value)
-            .order_by(PatronRequest.due_on, PatronRequest.id)
-        )
+def waiting_requests_query() -> Select:
+    """SELECT of the requests waiting for ID, the soonest due first."""
+    return (
+        select(PatronRequest)
+        .where(PatronRequest.status == RequestStatus.AWAITING_ID.value)
+        .order_by(PatronRequest.due_on, PatronRequest.id)
     )
 
 
-def recently_answered(session: Session, days: int = 30) -> list[PatronRequest]:
-    """Requests answered in the last `days` days, newest first."""
+def waiting_requests(session: Session) -> list[PatronRequest]:
+    """Requests waiting for ID, the soonest due first."""
+    return list(session.scalars(waiting_requests_query()))
+
+
+def recently_answered(days: int = 30) -> Select:
+    """SELECT of the requests answered in the last `days` days, newest first."""
     since = clock.now() - timedelta(days=days)
-    return list(
-        session.scalars(
-            select(PatronRequest)
-            .where(
-                PatronRequest.status == RequestStatus.READY.value,
-                PatronRequest.compiled_at >= since,
-            )
-            .order_by(PatronRequest.compiled_at.desc())
+    return (
+        select(PatronRequest)
+        .where(
+            PatronRequest.status == RequestStatus.READY.value,
+            PatronRequest.compiled_at >= since,
         )
+        .order_by(PatronRequest.compiled_at.desc(), PatronRequest.id.desc())
     )
 
 

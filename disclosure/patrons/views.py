@@ -145,7 +145,11 @@ def download(request_id: int, fmt: str):
 @bp.route("/patron/email/remove", methods=["POST"])
 @allow("patron")
 def remove_email():
-    """Remove the e-mail address from the patron's card at once."""
+    """Remove the e-mail address from the patron's card, once the patron has said yes on the
+    page the button first opens (what then changes, and a way back)."""
+    form = ConfirmForm()
+    if request.form.get("confirmed") != "yes" and form.validate_on_submit():
+        return render_template("patrons/remove_email.html", patron=me(), confirm=form)
     return confirm(
         lambda: service.remove_email(db.session, me()),
         done="Your e-mail address has been removed from your card.",

@@ -341,6 +341,14 @@ def due_counts(bind: Engine | Connection) -> dict[str, int]:
         }
 
 
+def would_go(bind: Connection, rules: dict[str, int], at: datetime) -> PurgeReport:
+    """Per kind, what a purge at `at` would delete (or anonymise) and what holds would keep if
+    `rules` were in force: the dry run of a retention change before it is saved. Nothing
+    changes; `bind` is the caller's connection (its transaction gets a savepoint)."""
+    with _connection(bind) as conn:
+        return _dry_run(conn, rules, at, clock.local(at).date())
+
+
 def _count(conn, step, *where) -> int:
     return conn.scalar(select(func.count()).select_from(step.table).where(*where))
 

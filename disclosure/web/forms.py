@@ -141,6 +141,25 @@ class BaseForm(FlaskForm):
                 return CombinedMultiDict((request.files, request.form))
             return request.form or None
 
+    def ask_for_files_again(self) -> None:
+        """After a send that failed: each file field that carried a file says to choose it
+        again, beside it (a browser never sends a chosen file back with the page, while every
+        typed field comes back as typed)."""
+        for field in self:
+            if isinstance(field, FileField | MultipleFileField) and _has_file(field.data):
+                field.errors = [*field.errors, FILE_NOT_KEPT]
+
+
+FILE_NOT_KEPT = (
+    "The file you chose was not kept when the form came back (browsers never keep one): choose "
+    "it again."
+)
+
+
+def _has_file(data) -> bool:
+    files = data if isinstance(data, list) else [data]
+    return any(getattr(upload, "filename", None) for upload in files)
+
 
 class ConfirmForm(BaseForm):
     """A button that changes something (sign out, disable, release, ...): only its CSRF token."""

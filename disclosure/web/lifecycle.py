@@ -22,7 +22,7 @@ from flask_wtf import FlaskForm
 
 from disclosure.db import db
 from disclosure.errors import DomainError
-from disclosure.web.forms import ConfirmForm
+from disclosure.web.forms import BaseForm, ConfirmForm
 
 T = TypeVar("T")
 
@@ -59,6 +59,8 @@ def submit(
         if refusal is None:
             return _finish(result, done, to, then)
         show_refusal(form, refusal)
+    if form.is_submitted() and isinstance(form, BaseForm):
+        form.ask_for_files_again()
     return page()
 
 

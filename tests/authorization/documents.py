@@ -9,6 +9,7 @@ TABLE = {
     "documents.letter_edit": DIRECTOR,
     "documents.letter_preview": DIRECTOR,
     "documents.letter_finalize": DIRECTOR,
+    "documents.letter_final_pdf": DIRECTOR,
     "documents.letter_delete": DIRECTOR,
     "documents.download": DIRECTOR,
     "documents.certificate": DIRECTOR,

@@ -10,6 +10,7 @@ from disclosure import clock
 from disclosure.db import db
 from tests import browsing, factories
 from tests.conftest import screenshot
+from tests.documents.helpers import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -22,16 +23,21 @@ def test_the_director_sees_the_dashboard_and_writes_a_letter(live_server, page, 
         session = db.session
         clerk = factories.user(session, "staff")
         now = clock.now()
-        for days_ago, kind, due in (
-            (2, "subpoena", 3),
-            (40, "informal", None),
-            (75, "court_order", 5),
-            (130, "exigent", None),
-            (200, "subpoena", -1),
-            (320, "search_warrant", None),
+        # numbered past the demo's own cases, whichever tests ran before in this process
+        for number, (days_ago, kind, due) in enumerate(
+            (
+                (2, "subpoena", 3),
+                (40, "informal", None),
+                (75, "court_order", 5),
+                (130, "exigent", None),
+                (200, "subpoena", -1),
+                (320, "search_warrant", None),
+            ),
+            start=900,
         ):
             factories.documents_case(
                 session,
+                number=number,
                 received_by=clerk,
                 kind=kind,
                 received_at=now - timedelta(days=days_ago),
@@ -39,6 +45,7 @@ def test_the_director_sees_the_dashboard_and_writes_a_letter(live_server, page, 
             )
         case = factories.documents_case(
             session,
+            number=999,
             received_by=clerk,
             kind="informal",
             court=None,
@@ -59,6 +66,17 @@ def test_the_director_sees_the_dashboard_and_writes_a_letter(live_server, page, 
     page.get_by_role("button", name="Start a draft").click()
     assert page.get_by_label("Letter text").input_value().startswith("Dear Det. Maria Alvarez:")
     screenshot(page, "letter-editor", backend)
+    # typed, never saved by hand: "Make final" saves it, shows the final letter, then keeps it
+    document_id = int(page.url.rstrip("/").split("/")[-2])
+    typed = "We will keep these records safe until your subpoena arrives."
+    letter = page.get_by_label("Letter text")
+    letter.fill(letter.input_value() + "\n\n" + typed)
+    page.get_by_role("button", name="Make final").click()
+    assert page.locator("h1").inner_text() == "Make this letter final?"
+    assert page.locator("iframe.final-letter-frame").is_visible()
+    screenshot(page, "letter-make-final", backend)
     page.get_by_role("button", name="Make final").click()
     assert page.locator("text=Final.").first.is_visible()
     screenshot(page, "case-documents", backend)
+    kept = page.context.request.get(f"{base_url}/documents/{document_id}.pdf")
+    assert typed in pdf_text(kept.body())

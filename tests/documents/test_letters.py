@@ -3,6 +3,8 @@ never changed; each carries the facts it must (reference, dates, process, names,
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from disclosure import clock
@@ -267,9 +269,11 @@ def test_the_director_drafts_edits_previews_and_finalizes_a_letter(
         and "We need a subpoena first." in text
         and "Dear Detective Alvarez:" in text
     )
-    response = client.submit(f"/documents/{document_id}/finalize", {}, page=edit)
+    shown = _shown(client, document_id)
+    response = client.submit(f"/documents/{document_id}/finalize", {"shown": shown})
     assert response.status_code == 302
     kept = client.get(f"/documents/{document_id}.pdf")
+    assert sha256(kept.data) == shown  # exactly the letter the confirmation page showed
     text = pdf_text(kept.data)
     assert "DRAFT" not in text and "We need a subpoena first." in text
     assert director.full_name in text
@@ -339,3 +343,67 @@ def test_the_letters_page_offers_first_the_letter_the_decision_calls_for(
     session.commit()
     page = client.get(f"/documents/case/{case.id}").get_data(as_text=True)
     assert f'<option selected value="{offered}">' in page
+
+
+_SHOWN = re.compile(r'name="shown" type="hidden" value="([0-9a-f]{64})"')
+
+
+def _shown(client, document_id: int) -> str:
+    """The SHA-256 of the final letter the confirmation page shows (its hidden field)."""
+    html = client.get(f"/documents/{document_id}/finalize").get_data(as_text=True)
+    assert "Make this letter final?" in html
+    return _SHOWN.search(html).group(1)
+
+
+def test_make_final_saves_what_was_typed_then_shows_the_exact_final_letter(
+    client, login_as, session
+):
+    director = login_as("director")
+    case = factories.documents_case(session)
+    document = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED)
+    session.commit()
+    typed = "A paragraph typed just before pressing Make final."
+    response = client.submit(
+        f"/documents/{document.id}/edit",
+        {"addressee": "Det. Alvarez", "subject": "Re", "body": typed, "then": "final"},
+    )
+    assert response.headers["Location"] == f"/documents/{document.id}/finalize"
+    shown = _shown(client, document.id)
+    framed = client.get(f"/documents/{document.id}/final.pdf")
+    assert sha256(framed.data) == shown and typed in pdf_text(framed.data)
+    assert "DRAFT" not in pdf_text(framed.data)
+    assert "frame-ancestors 'self'" in framed.headers["Content-Security-Policy"]
+    assert service.load_document(session, director, document.id).is_final is False  # not yet
+    client.submit(f"/documents/{document.id}/finalize", {"shown": shown})
+    session.expire_all()
+    kept = service.load_document(session, director, document.id)
+    assert kept.is_final and kept.sha256 == shown and typed in pdf_text(kept.pdf)
+
+
+def test_a_letter_changed_after_it_was_shown_is_not_made_final(client, login_as, session):
+    director = login_as("director")
+    case = factories.documents_case(session)
+    document = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED)
+    session.commit()
+    shown = _shown(client, document.id)
+    edit = f"/documents/{document.id}/edit"
+    client.submit(edit, {"addressee": "Det. Alvarez", "subject": "Re", "body": "Other words."})
+    response = client.submit(
+        f"/documents/{document.id}/finalize", {"shown": shown}, follow_redirects=True
+    )
+    assert "has changed since it was shown to you" in response.get_data(as_text=True)
+    session.expire_all()
+    assert service.load_document(session, director, document.id).is_final is False
+
+
+def test_deleting_a_draft_asks_once_first(client, login_as, session):
+    director = login_as("director")
+    case = factories.documents_case(session)
+    document_id = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED).id
+    session.commit()
+    asked = client.get(f"/documents/{document_id}/delete").get_data(as_text=True)
+    assert "Delete this draft?" in asked and "Keep it" in asked
+    assert service.load_document(session, director, document_id) is not None
+    client.submit(f"/documents/{document_id}/delete", {})
+    session.expire_all()
+    assert service.load_document(session, director, document_id) is None

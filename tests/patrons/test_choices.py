@@ -21,7 +21,13 @@ def test_a_patron_removes_their_email_address_at_once(client, session):
     patron = factories.patron(session)
     session.commit()
     sign_in_patron(client, patron)
-    response = client.submit("/patron/email/remove", {}, page="/patron", follow_redirects=True)
+    asked = client.submit("/patron/email/remove", {}, page="/patron").get_data(as_text=True)
+    assert "Remove your e-mail address?" in asked and patron.email in asked  # asked once
+    session.refresh(patron)
+    assert patron.email is not None  # nothing removed before the patron says yes
+    response = client.submit(
+        "/patron/email/remove", {"confirmed": "yes"}, page="/patron", follow_redirects=True
+    )
     assert "Your e-mail address has been removed" in response.get_data(as_text=True)
     session.refresh(patron)
     assert patron.email is None
@@ -38,7 +44,7 @@ def test_email_removal_under_a_hold_is_refused(client, session):
     session.commit()
     sign_in_patron(client, patron)
     html = client.submit(
-        "/patron/email/remove", {}, page="/patron", follow_redirects=True
+        "/patron/email/remove", {"confirmed": "yes"}, page="/patron", follow_redirects=True
     ).get_data(as_text=True)
     # refused, and never told why: no word of a hold or a preservation (the page's own "what the
     # library holds" is the ordinary verb)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from disclosure import clock, vault
+from disclosure.patrons import consent as consents
 from disclosure.patrons import service
 from disclosure.patrons.models import ConsentRelease
 from tests import factories
@@ -53,9 +54,13 @@ def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
     response = _record(client, patron)
     assert response.status_code == 302, response.get_data(as_text=True)
     consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
-    queued = client.submit(
-        f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}"
-    )
+    # before anything goes: what would go, per kind, and to whom
+    asked = client.get(f"/desk/consents/{consent.id}/release").get_data(as_text=True)
+    assert "Release these records?" in asked and "Ozark Legal Aid" in asked
+    assert '<td>Loans</td><td class="num">1</td>' in asked and "Release 1 record<" in asked
+    session.refresh(consent)
+    assert consent.released_at is None and consents.release_work(session, consent) is None
+    queued = client.submit(f"/desk/consents/{consent.id}/release", {})
     assert queued.status_code == 302  # the request returns at once: the scheduler compiles it
     session.refresh(consent)
     assert consent.released_at is None
@@ -191,3 +196,19 @@ def test_the_service_itself_refuses_a_consent_release_to_a_government_agency(app
             scan=PDF,
         )
     assert refused.value.field == "not_government"
+
+
+def test_a_refused_consent_form_keeps_what_was_typed_and_asks_for_the_scan_again(
+    app, client, session, login_as
+):
+    patron = factories.patron(session)
+    session.commit()
+    login_as("staff")
+    refused = _record(client, patron, recipient="Ozark Legal Aid", not_government="")
+    html = refused.get_data(as_text=True)
+    assert "needs legal process" in html
+    assert 'value="Ozark Legal Aid"' in html and f'value="{patron.card_number}"' in html
+    assert "was not kept when the form came back" in html  # beside the scan field
+    # no file chosen: nothing to choose again
+    unchosen = _record(client, patron, not_government="", scan=(io.BytesIO(b""), ""))
+    assert "was not kept" not in unchosen.get_data(as_text=True)

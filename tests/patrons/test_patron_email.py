@@ -100,7 +100,7 @@ def test_an_address_removed_from_the_card_gets_nothing(app, client, session, smt
     session.commit()
     sign_in_patron(client, patron)
     ask(client)
-    client.submit("/patron/email/remove", {}, page="/patron")
+    client.submit("/patron/email/remove", {"confirmed": "yes"}, page="/patron")
     original = app.config["SETTINGS"]
     app.config["SETTINGS"] = _smtp(app, controller)
     try:

@@ -1,5 +1,7 @@
 """The public retention schedule and the Director's settings read the rules the purge enforces."""
 
+import re
+
 from sqlalchemy import select
 
 from disclosure import clock
@@ -38,7 +40,11 @@ def test_the_director_changes_a_rule_and_the_public_page_and_an_audit_event_foll
             ("patrons", 0),
         ]
     }
-    response = client.submit("/retention/settings", data)
+    asked = client.submit("/retention/settings", data)
+    assert asked.status_code == 200 and "Save this retention change?" in asked.get_data(
+        as_text=True
+    )
+    response = client.submit("/retention/settings", {**data, "confirmed": "yes"})
     assert response.status_code == 302
     assert "are deleted 2 days after the session." in client.get("/retention").get_data(
         as_text=True
@@ -47,6 +53,47 @@ def test_the_director_changes_a_rule_and_the_public_page_and_an_audit_event_foll
         select(AuditEvent).where(AuditEvent.action == "retention.changed")
     ).one()
     assert event.detail == "kind=computer_sessions days=3->2"
+
+
+SCHEDULE = {
+    "loans": 60,
+    "computer_sessions": 3,
+    "program_registrations": 0,
+    "interlibrary_loans": 0,
+    "ill_emails": 0,
+    "mailing_list_subscriptions": 183,
+    "patrons": 0,
+}
+
+
+def test_a_retention_change_shows_tonights_dry_run_per_kind_before_it_is_saved(
+    client, login_as, session
+):
+    login_as("director")
+    patron, held_patron = f.patron(session), f.patron(session)
+    for _ in range(4):
+        f.loan(session, patron, days_ago=30, returned_days_ago=20)  # due under a 1-day rule
+    f.loan(session, held_patron, days_ago=30, returned_days_ago=20)
+    f.hold(session, categories=("loans",), patrons=(held_patron,))
+    session.commit()
+    html = client.submit("/retention/settings", {**SCHEDULE, "loans": 1}).get_data(as_text=True)
+    assert "Save this retention change?" in html
+    assert "kept 60 days → <strong>1 day</strong>" in html
+    # per kind, without the change / with it / kept by holds: the four unheld loans would go
+    assert _row(html, "Loans (circulation history)") == ["0", "4", "1"]
+    assert _row(html, "Computer sign-up and session logs") == ["0", "0", "0"]
+    # nothing is saved yet: the schedule still says 60 days
+    assert "60 days after the item is returned" in client.get("/retention").get_data(as_text=True)
+    back = client.submit("/retention/settings", {**SCHEDULE, "loans": 1, "confirmed": "back"})
+    assert re.search(r'id="loans"[^>]*value="1"', back.get_data(as_text=True))  # as typed
+    client.submit("/retention/settings", {**SCHEDULE, "loans": 1, "confirmed": "yes"})
+    assert "1 day after the item is returned" in client.get("/retention").get_data(as_text=True)
+
+
+def _row(html: str, label: str) -> list[str]:
+    """The numbers of the confirmation table's row for `label`."""
+    row = html[html.index(f"<td>{label}") :].split("</tr>")[0]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in row.split("</td>")[1:4]]
 
 
 def test_a_negative_number_of_days_is_refused_beside_the_field(client, login_as):
