@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.audit import chain  # noqa: F401 (chains every event as it is flushed)
 from disclosure.audit.models import AuditEvent
 
 

@@ -154,7 +154,21 @@ def download(document_id: int):
     document = _document_or_404(document_id)
     if not document.is_final:
         return redirect(url_for(".letter_preview", document_id=document.id))
-    return pdf_response(document.pdf, document.file_name)
+    return _kept(document, document.file_name)
+
+
+def _kept(document, file_name: str):
+    """The kept PDF, or a refusal when its bytes no longer match its SHA-256."""
+    data = keep(service.kept_pdf(db.session, current_user, document))
+    if data is None:
+        return render_template("errors/400.html", reason=MISMATCH), 409
+    return pdf_response(data, file_name)
+
+
+MISMATCH = (
+    "This document's stored bytes no longer match the SHA-256 recorded when it was made final, "
+    "so it is not served. Tell the administrator: the database was changed outside the app."
+)
 
 
 @bp.route("/case/<int:case_id>/productions/<int:production_id>/certificate", methods=["POST"])
@@ -206,4 +220,4 @@ def desk_card():
 def receipt_pdf(case_id: int):
     """The receipt of a request the signed-in person logged, as PDF (kept with the case)."""
     document = keep(found(desk.receipt(db.session, current_user, case_id)))  # kept when first drawn
-    return pdf_response(document.pdf, f"receipt-{document.case.reference}.pdf")
+    return _kept(document, f"receipt-{document.case.reference}.pdf")
