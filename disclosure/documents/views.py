@@ -4,10 +4,11 @@ what a person may not see answers 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from disclosure import clock
+from disclosure.audit import service as audit
 from disclosure.auth.access import allow
 from disclosure.cases import visibility
 from disclosure.cases.service import DECISION_LABELS
@@ -50,6 +51,11 @@ def pdf_response(data: bytes, file_name: str, *, download: bool = False) -> Resp
 def case_documents(case_id: int):
     """A case's letters and certificates, and the form to start a letter."""
     case = _case_or_404(case_id)
+    keep(
+        audit.viewed(
+            db.session, current_user, "case.documents_viewed", "case", case.id, case_id=case.id
+        )
+    )
     documents = service.documents_of_case(db.session, current_user, case.id)
     productions = facts.productions_of(db.session, case)
     suggested = letters.suggested_for(case, has_production=bool(productions))
@@ -89,6 +95,8 @@ def letter_edit(document_id: int):
     if document.is_final or not document.kind_enum.is_letter:
         return redirect(url_for(".download", document_id=document.id))
     form = LetterForm(obj=document)
+    if request.method == "GET":
+        _draft_viewed(document)
     return submit(
         form,
         lambda: service.update_draft(
@@ -117,7 +125,22 @@ def letter_preview(document_id: int):
     if not document.kind_enum.is_letter:
         abort(404)  # only a letter has a draft to preview
     data = service.render(db.session, document, signer=current_user)
+    _draft_viewed(document)
     return pdf_response(data, f"DRAFT-{document.file_name}")
+
+
+def _draft_viewed(document) -> None:
+    keep(
+        audit.viewed(
+            db.session,
+            current_user,
+            "document.draft_viewed",
+            "document",
+            document.id,
+            case_id=document.case_id,
+            detail=f"kind={document.kind}",
+        )
+    )
 
 
 @bp.route("/<int:document_id>/finalize", methods=["POST"])

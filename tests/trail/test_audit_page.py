@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from disclosure import clock
+from disclosure import areas, clock
 from disclosure.audit import chain
 from disclosure.audit import service as audit
 from disclosure.audit.models import ChainVerification
@@ -127,3 +127,4 @@ def test_the_daily_anchor_reaches_every_holder_of_the_directors_powers_once(sess
     assert all(other.id not in {n.recipient_id for n in notes} for other in others)
     check = session.scalar(select(ChainVerification).order_by(ChainVerification.id.desc()))
     assert check.by == "daily job" and check.ok
+    assert areas.current().jobs["audit-anchor"].run is service.send_anchor
