@@ -108,7 +108,6 @@ def _chain_new_events(session: Session, _context, _instances) -> None:
     write_lock(session)
     prev = session.scalar(
         select(AuditEvent.sha256)
-        .where(AuditEvent.sha256.is_not(None))
         .order_by(AuditEvent.id.desc())
         .limit(1)
         .execution_options(autoflush=False)

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from disclosure import clock
 from disclosure.documents.models import Document
+from disclosure.patrons import report as reports
 from disclosure.patrons.models import FrozenReport
 from tests import factories
 from tests.audit.tamper import owner_disables_triggers
@@ -129,3 +130,17 @@ def test_a_frozen_report_changes_only_by_ending_its_download(session):
         "content_removed_at = compiled_at WHERE id = :id",
         id=report.id,
     )
+
+
+def test_a_frozen_reports_file_swapped_behind_the_app_is_not_served(session):
+    report = _report(session)
+    assert reports.file_of(report, "pdf") == (PDF, "application/pdf")
+    # re-encrypting may rewrite the bytes (REKEYABLE), never their hash: other bytes are refused
+    _allowed(
+        session,
+        "UPDATE patron_reports SET pdf = :pdf WHERE id = :id",
+        pdf=b"%PDF-1.7 another report",
+        id=report.id,
+    )
+    session.expire_all()
+    assert reports.file_of(session.get(FrozenReport, report.id), "pdf") is None
