@@ -9,9 +9,10 @@ Events are chained as they are flushed, under one lock, so that two transactions
 at once still make one chain:
 - PostgreSQL: the transaction-scoped advisory lock the purge and hold placement already take
   (holds/locks.py); the head is read after the lock is held, and the lock lasts until commit.
-- SQLite: one writer at a time. SQLAlchemy begins each transaction itself (db.py), so the head
-  is read in the transaction's snapshot; a writer whose snapshot is stale is refused by SQLite
-  (SQLITE_BUSY_SNAPSHOT) rather than allowed to fork the chain."""
+- SQLite: one writer at a time. A web request begins with BEGIN IMMEDIATE, the write lock
+  (db.py), so its head is read under that lock; elsewhere (the scheduler's work) the head is
+  read in the transaction's snapshot, and a writer whose snapshot is stale is refused by SQLite
+  ("database is locked") rather than allowed to fork the chain."""
 
 from __future__ import annotations
 
