@@ -27,6 +27,7 @@ from disclosure.notify import area as notify_area
 from disclosure.ops import area as ops_area
 from disclosure.patrons import area as patrons_area
 from disclosure.retention import area as retention_area
+from disclosure.trail import area as trail_area
 from disclosure.web import area as web_area
 from disclosure.web import boundary, filters, security
 from disclosure.web.limits import limiter
@@ -47,6 +48,7 @@ AREAS = (
     breaches_area.AREA,
     documents_area.AREA,
     ops_area.AREA,
+    trail_area.AREA,
 )
 
 

@@ -4,10 +4,14 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 from alembic import command
 from sqlalchemy import MetaData, insert, inspect, text
+from sqlalchemy.orm import Session
 
 from disclosure import migrate
+from disclosure.audit import chain
+from disclosure.audit.models import AuditEvent
 from disclosure.db import db, make_engine
 from tests import databases
 
@@ -122,3 +126,37 @@ CATEGORIES_0004 = (
 def _json(conn, table: str, column: str):
     value = conn.execute(text(f"SELECT {column} FROM {table}")).scalar_one()
     return json.loads(value) if isinstance(value, str) else value
+
+
+# ---- 0018: the audit trail chained, and what is kept refused rewriting ----------------------
+
+BEFORE_0018 = "0017_second_factor"
+
+
+def test_0018_chains_the_events_already_written_and_verify_passes(backend, server_for, tmp_path):
+    server = server_for(backend)
+    url = databases.new_database(backend, server, tmp_path)
+    try:
+        migrate.upgrade(url, BEFORE_0018)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            meta = MetaData()
+            meta.reflect(conn)
+            for n in range(1, 4):
+                _insert(conn, meta, "audit_events", action=f"case.step{n}", detail=f"items={n}")
+        migrate.upgrade(url)
+        with Session(engine) as session:
+            events = session.query(AuditEvent).order_by(AuditEvent.id).all()
+            assert [e.action for e in events] == ["case.step1", "case.step2", "case.step3"]
+            assert events[0].prev_sha256 == chain.GENESIS
+            assert events[2].prev_sha256 == events[1].sha256
+            finding = chain.verify(session)
+            assert finding.ok and finding.checked == 3
+            with pytest.raises(Exception, match="refused"):
+                session.execute(text("UPDATE audit_events SET detail = 'items=0'"))
+        command.downgrade(migrate.alembic_config(url), BEFORE_0018)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE audit_events SET detail = 'after downgrade'"))
+        engine.dispose()
+    finally:
+        databases.drop_database(url, server)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.audit import chain  # noqa: F401 (chains every event as it is flushed)
 from disclosure.audit.models import AuditEvent
 
 
@@ -34,6 +35,22 @@ def record(
     )
     session.add(event)
     return event
+
+
+def viewed(
+    session: Session,
+    viewer,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    *,
+    case_id: int | None = None,
+    detail: str = "",
+) -> None:
+    """Record that `viewer` was shown something kept (docs/rules.md R-audit-every-view): a case's
+    material, a patron's report or release, a consent, a scan, a released file. Returns nothing,
+    so a view can `keep()` it and go on."""
+    record(session, viewer, action, object_type, object_id, case_id=case_id, detail=detail)
 
 
 def events_for(session: Session, object_type: str, object_id: int) -> list[AuditEvent]:

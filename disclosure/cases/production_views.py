@@ -57,6 +57,17 @@ def _criteria(form: ProductionForm) -> productions.Criteria:
 def production_new(case_id: int):
     """Pick the records released and preview them; then release: they are frozen into the case."""
     case = case_or_404(case_id)
+    if request.method == "GET":
+        keep(
+            audit.viewed(
+                db.session,
+                current_user,
+                "case.release_page_viewed",
+                "case",
+                case.id,
+                case_id=case.id,
+            )
+        )
     form = ProductionForm() if request.method == "POST" else _prefilled(case)
     if request.form.get("action") == "release":
         return submit(

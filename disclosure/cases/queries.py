@@ -84,7 +84,18 @@ def counsel_reviews(session: Session, counsel: User) -> list[Case]:
 
 
 # Viewing the case's pages: folded on the timeline into one entry per kind of view.
-VIEW_EVENTS = ("case.viewed", "case.document_viewed", "case.production_viewed")
+# Every page that shows a case's material records a view (docs/rules.md R-audit-every-view).
+VIEW_EVENTS = (
+    "case.viewed",
+    "case.document_viewed",
+    "case.production_viewed",
+    "case.receipt_viewed",
+    "case.release_page_viewed",
+    "case.documents_viewed",
+    "document.viewed",
+    "document.draft_viewed",
+    "hold.viewed",
+)
 
 
 def timeline(session: Session, user: User, case_id: int) -> list[telling.TimelineEntry]:

@@ -66,6 +66,9 @@ EVENTS = {
         lambda f, d, s: f"{DOCUMENT_KIND_LABELS.get(f.get('kind'), 'A document')}.",
     ),
     "case.document_viewed": Telling("Document opened"),
+    "case.receipt_viewed": Telling("Receipt viewed at the desk"),
+    "case.release_page_viewed": Telling("Release page opened"),
+    "case.documents_viewed": Telling("Letters and certificates listed"),
     "case.production_recorded": Telling(
         "Production recorded", lambda f, d, s: f"{count(f.get('items', 0), 'record')} produced."
     ),

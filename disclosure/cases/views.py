@@ -136,6 +136,11 @@ def _intake_from(form: IntakeForm, kind: str) -> desk.Intake:
 def receipt(case_id: int):
     """The printable receipt of a request the signed-in person logged (not the case itself)."""
     found_receipt = found(desk.receipt_for(db.session, current_user, case_id))
+    keep(
+        audit.viewed(
+            db.session, current_user, "case.receipt_viewed", "case", case_id, case_id=case_id
+        )
+    )
     return render_template(
         "cases/receipt.html", receipt=found_receipt, guide=guidance_for(found_receipt.kind)
     )

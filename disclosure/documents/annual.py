@@ -16,6 +16,7 @@ from sqlalchemy import Integer, String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.audit import chain
 from disclosure.breaches import service as breaches
 from disclosure.cases.gag import band
 from disclosure.cases.models import Case, CaseKind, Decision
@@ -286,6 +287,9 @@ def render(session: Session, year: int, signer) -> bytes:
         signer=signer,
         signer_title=F.director_title(session, signer),
         issued=clock.today(),
+        # the audit trail's head when the report was drawn: a copy kept by the board, outside
+        # the database (docs/rules.md R-audit-chained)
+        audit_head=chain.head(session),
         chart_months=charts.column_chart(
             data.per_month, title=f"Requests received per month, {year}", height=170
         ),

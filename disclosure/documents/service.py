@@ -186,6 +186,23 @@ def _keep(document: Document, pdf: bytes) -> None:
     document.updated_at = document.finalized_at
 
 
+def kept_pdf(session: Session, viewer, document: Document) -> bytes | None:
+    """A final document's kept PDF, and an audit event that `viewer` opened it; None when its
+    bytes no longer match its SHA-256 (changed behind the app's back): such bytes are never
+    served as the library's document (docs/rules.md R-final-documents-unchanged)."""
+    matches = document.pdf is not None and sha256(document.pdf) == document.sha256
+    audit.record(
+        session,
+        viewer,
+        "document.viewed" if matches else "document.mismatch",
+        "document",
+        document.id,
+        case_id=document.case_id,
+        detail=f"kind={document.kind}",
+    )
+    return document.pdf if matches else None
+
+
 def delete_draft(session: Session, actor, document: Document) -> None:
     """Throw away a draft nobody signed; a final document stays for good."""
     _require_director(session, actor)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_login import current_user
 
 from disclosure import clock
+from disclosure.audit import service as audit
 from disclosure.auth.access import allow
 from disclosure.cases import visibility
 from disclosure.cases.service import DECISION_LABELS
@@ -51,6 +52,11 @@ def pdf_response(data: bytes, file_name: str, *, download: bool = False) -> Resp
 def case_documents(case_id: int):
     """A case's letters and certificates, and the form to start a letter."""
     case = _case_or_404(case_id)
+    keep(
+        audit.viewed(
+            db.session, current_user, "case.documents_viewed", "case", case.id, case_id=case.id
+        )
+    )
     documents = service.documents_of_case(db.session, current_user, case.id)
     productions = facts.productions_of(db.session, case)
     suggested = letters.suggested_for(case, has_production=bool(productions))
@@ -92,6 +98,8 @@ def letter_edit(document_id: int):
         return redirect(url_for(".download", document_id=document.id))
     form = LetterForm(obj=document)
     then = request.form.get("then", "")
+    if request.method == "GET":
+        _draft_viewed(document)
     return submit(
         form,
         lambda: service.update_draft(
@@ -124,7 +132,22 @@ def letter_preview(document_id: int):
     if not document.kind_enum.is_letter:
         abort(404)  # only a letter has a draft to preview
     data = service.render(db.session, document, signer=current_user)
+    _draft_viewed(document)
     return pdf_response(data, f"DRAFT-{document.file_name}")
+
+
+def _draft_viewed(document) -> None:
+    keep(
+        audit.viewed(
+            db.session,
+            current_user,
+            "document.draft_viewed",
+            "document",
+            document.id,
+            case_id=document.case_id,
+            detail=f"kind={document.kind}",
+        )
+    )
 
 
 @bp.route("/<int:document_id>/finalize", methods=["GET", "POST"])
@@ -162,6 +185,7 @@ def letter_final_pdf(document_id: int):
     response = pdf_response(
         service.final_draft(db.session, current_user, document), document.file_name
     )
+    _draft_viewed(document)
     response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
@@ -200,7 +224,21 @@ def download(document_id: int):
     document = _document_or_404(document_id)
     if not document.is_final:
         return redirect(url_for(".letter_preview", document_id=document.id))
-    return pdf_response(document.pdf, document.file_name)
+    return _kept(document, document.file_name)
+
+
+def _kept(document, file_name: str):
+    """The kept PDF, or a refusal when its bytes no longer match its SHA-256."""
+    data = keep(service.kept_pdf(db.session, current_user, document))
+    if data is None:
+        return render_template("errors/400.html", reason=MISMATCH), 409
+    return pdf_response(data, file_name)
+
+
+MISMATCH = (
+    "This document's stored bytes no longer match the SHA-256 recorded when it was made final, "
+    "so it is not served. Tell the administrator: the database was changed outside the app."
+)
 
 
 @bp.route("/case/<int:case_id>/productions/<int:production_id>/certificate", methods=["POST"])
@@ -252,4 +290,4 @@ def desk_card():
 def receipt_pdf(case_id: int):
     """The receipt of a request the signed-in person logged, as PDF (kept with the case)."""
     document = keep(found(desk.receipt(db.session, current_user, case_id)))  # kept when first drawn
-    return pdf_response(document.pdf, f"receipt-{document.case.reference}.pdf")
+    return _kept(document, f"receipt-{document.case.reference}.pdf")

@@ -12,15 +12,16 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
-HOLD_LOCK_KEY = 4_148_201_604  # arbitrary, fixed: "holds and purges"
+from disclosure.audit.chain import WRITE_LOCK_KEY, write_lock
+
+# One lock for holds, purges and the audit chain (audit/chain.py appends events under it).
+HOLD_LOCK_KEY = WRITE_LOCK_KEY
 
 
 def hold_lock(bind) -> None:
     """Take the holds-versus-purge lock for the rest of this transaction (`bind`: a Session or
     a Connection). On SQLite the transaction's write lock does this job."""
-    dialect = bind.dialect if isinstance(bind, Connection) else bind.get_bind().dialect
-    if dialect.name == "postgresql":
-        bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": HOLD_LOCK_KEY})
+    write_lock(bind)
 
 
 def begin_hold_change(session: Session) -> None:

@@ -275,13 +275,26 @@ def expiring_soon(session: Session, user, days: int = EXPIRING_SOON_DAYS) -> lis
 def timeline(session: Session, hold: Hold) -> list:
     """What happened to the hold, oldest first, told as on the case's timeline: who, when, what
     (the caller has checked the case is visible)."""
+    of_hold = (AuditEvent.object_type == "hold", AuditEvent.object_id == hold.id)
     rows = session.execute(
         select(AuditEvent, User.full_name)
         .outerjoin(User, User.id == AuditEvent.actor_user_id)
-        .where(AuditEvent.object_type == "hold", AuditEvent.object_id == hold.id)
+        .where(*of_hold, AuditEvent.action != VIEWED)
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    return telling.told(session, rows)
+    # views folded into one entry, as on the case's timeline: a page opened a thousand times
+    # reads as one line
+    views = session.execute(
+        select(AuditEvent.action, User.full_name, func.count(), func.max(AuditEvent.at))
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
+        .where(*of_hold, AuditEvent.action == VIEWED)
+        .group_by(AuditEvent.action, AuditEvent.actor_user_id, User.full_name)
+    )
+    entries = telling.told(session, rows) + telling.folded_views(views)
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+VIEWED = "hold.viewed"
 
 
 def cases_for_hold(session: Session, user) -> list[Case]:

@@ -29,6 +29,7 @@ def _placed(f, detail, session):
 
 EVENTS = {
     "hold.placed": Telling("Preservation hold placed", _placed),
+    "hold.viewed": Telling("Hold page viewed"),
     "hold.renewed": Telling(
         "Preservation hold renewed", lambda f, d, s: f"For {count(f.get('days', 0), 'more day')}."
     ),

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from disclosure import clock
+from disclosure.audit import service as audit
 from disclosure.auth.access import allow
 from disclosure.cases.visibility import load_case
 from disclosure.db import db
@@ -15,7 +16,7 @@ from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm
 from disclosure.holds.models import CATEGORY_LABELS
 from disclosure.web import paging
 from disclosure.web.forms import lines, options
-from disclosure.web.lifecycle import found, submit
+from disclosure.web.lifecycle import found, keep, submit
 
 bp = Blueprint("holds", __name__)
 
@@ -122,7 +123,11 @@ def _renew_form(formdata=None) -> RenewForm:
 @allow("director")
 def detail(hold_id: int):
     """A hold's scope, what it covers now, its timeline; renew and release."""
-    return _detail(_hold_or_404(hold_id))
+    hold = _hold_or_404(hold_id)
+    keep(
+        audit.viewed(db.session, current_user, "hold.viewed", "hold", hold.id, case_id=hold.case_id)
+    )
+    return _detail(hold)
 
 
 def _hold_or_404(hold_id: int):

@@ -8,6 +8,7 @@ from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from disclosure import work
+from disclosure.audit import service as audit
 from disclosure.auth import idle
 from disclosure.auth.access import allow
 from disclosure.db import db
@@ -89,6 +90,16 @@ def desk_request(request_id: int):
     """One request; while it waits, the ID check that compiles the report."""
     # a report withdrawn on the way (patrons/gagging.py) is kept
     asked = keep(found(service.load_request_at_desk(db.session, request_id)))
+    if request.method == "GET":
+        keep(
+            audit.viewed(
+                db.session,
+                current_user,
+                "patron_request.viewed_at_desk",
+                "patron_request",
+                asked.id,
+            )
+        )
     form = VerifyForm()
     return submit(
         form,
@@ -248,6 +259,7 @@ def consent_new():
 def consent_detail(consent_id: int):
     """A recorded consent: what it covers; release it, or download what was released."""
     consent = found(db.session.get(ConsentRelease, consent_id))
+    keep(audit.viewed(db.session, current_user, "consent.viewed", "consent_release", consent.id))
     return render_template(
         "patrons/consent_detail.html",
         consent=consent,
@@ -300,6 +312,9 @@ def consent_scan(consent_id: int):
     """The scan of the signed consent."""
     consent = found(db.session.get(ConsentRelease, consent_id))
     scan = found(consents.scan_of(consent))
+    keep(
+        audit.viewed(db.session, current_user, "consent.scan_viewed", "consent_release", consent.id)
+    )
     extension = consent.scan_name.rsplit(".", 1)[-1]
     return send_file_content(
         *scan, filename=f"consent-{consent.reference}.{extension}", inline=True
@@ -312,6 +327,16 @@ def consent_file(consent_id: int, fmt: str):
     """What was released, frozen, as PDF, JSON or CSV."""
     consent = found(db.session.get(ConsentRelease, consent_id))
     released = found(reports.file_of(consent.report, fmt) if consent.report else None)
+    keep(
+        audit.viewed(
+            db.session,
+            current_user,
+            "consent.release_downloaded",
+            "consent",
+            consent.id,
+            detail=f"file={fmt}",
+        )
+    )
     return send_file_content(
         *released, filename=f"released-{consent.reference}.{fmt}", inline=fmt == "pdf"
     )

@@ -244,13 +244,18 @@ FORMATS = {
     "json": ("json_data", "application/json"),
     "csv": ("csv_data", "text/csv; charset=utf-8"),
 }
+HASHES = {"pdf": "pdf_sha256", "json": "json_sha256", "csv": "csv_sha256"}
 
 
 def file_of(report: FrozenReport, fmt: str) -> tuple[bytes, str] | None:
-    """(content, mimetype) of one frozen file, or None when the format is unknown or the
-    content has been removed after the download period."""
+    """(content, mimetype) of one frozen file, or None when the format is unknown, the content
+    has been removed after the download period, or it no longer matches the SHA-256 kept when it
+    was frozen (changed behind the app's back: never served as what was given; docs/rules.md
+    R-evidence-unchanged)."""
     if fmt not in FORMATS:
         return None
     attribute, mimetype = FORMATS[fmt]
     content = getattr(report, attribute)
-    return (content, mimetype) if content is not None else None
+    if content is None or sha256(content) != getattr(report, HASHES[fmt]):
+        return None
+    return content, mimetype

@@ -441,7 +441,7 @@ def print_at_desk(session: Session, staff, request: PatronRequest) -> bytes | No
     """The frozen PDF for staff to print for the patron at the desk, or None when there is none."""
     if (
         request.report is None
-        or request.report.pdf is None
+        or reports.file_of(request.report, "pdf") is None
         or gagging.lists_a_gagged_matter(session, request.report)
     ):
         return None

@@ -8,6 +8,7 @@ from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from disclosure import work
+from disclosure.audit import service as audit
 from disclosure.auth import idle
 from disclosure.auth.access import allow
 from disclosure.db import db
@@ -100,7 +101,9 @@ def ask():
 def request_detail(request_id: int):
     """One request: where it stands and, when ready, the downloads."""
     # a report withdrawn on the way (patrons/gagging.py) is kept
-    asked = keep(found(service.load_request_for_patron(db.session, me(), request_id)))
+    patron = me()
+    asked = keep(found(service.load_request_for_patron(db.session, patron, request_id)))
+    keep(audit.viewed(db.session, patron, "patron_request.viewed", "patron_request", asked.id))
     return render_template(
         "patrons/request.html",
         req=asked,

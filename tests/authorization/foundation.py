@@ -25,4 +25,7 @@ TABLE = {
     "second_factor.recovery_codes": {"staff-any"},
     "second_factor.new_recovery_codes": {"staff-any"},
     "second_factor.policy": {"director"},
+    # the audit trail: the Director every event, the administrator account events only
+    "trail.audit": {"director", "admin"},
+    "trail.audit_csv": {"director", "admin"},
 }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from disclosure import clock
+from disclosure.audit import chain
+from disclosure.audit import service as audit
 from disclosure.documents import annual, service
 from disclosure.errors import DomainError
 from tests import factories
@@ -117,6 +120,8 @@ def test_gagged_matters_appear_only_in_bands(session, app_context, year_2025):
 def test_annual_report_pdf_carries_the_figures(session, app_context, year_2025, backend):
     clock.freeze(factories.at(2026, 1, 20, 15))
     director = factories.user(session, "director", full_name="Dana Whitfield")
+    audit.record(session, director, "case.viewed", "case", 1)
+    head = chain.head(session)
     document = service.annual_report(session, director, 2025)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "annual-report", backend)
@@ -129,6 +134,10 @@ def test_annual_report_pdf_carries_the_figures(session, app_context, year_2025, 
         and "Dana Whitfield" in text
     )
     assert document.case_id is None and document.is_final and document.params == {"year": 2025}
+    # the audit trail's head, as a copy outside the database (docs/rules.md R-audit-chained)
+    assert "6. The audit trail" in text
+    assert f"{head.count:,} events" in text
+    assert head.sha256 in re.sub(r"\s", "", text)
 
 
 def test_a_report_for_a_year_not_begun_is_refused(session, app_context):

@@ -156,3 +156,14 @@ def test_cards_and_codes_are_typed_one_per_line_or_between_commas(client, login_
     placed = place(client, case, patron_cards=f"{first.card_number},\r\n {second.card_number}\n")
     page = client.get(placed.headers["Location"]).get_data(as_text=True)
     assert "Hold placed. It covers now: 2 × loans" in page
+
+
+def test_each_view_of_a_hold_page_is_audited_and_its_timeline_folds_them(client, login_as, session):
+    login_as("director")
+    hold = f.hold(session, f.held_case(session))
+    session.commit()
+    for _ in range(3):
+        assert client.get(f"/holds/{hold.id}").status_code == 200
+    page = unescape(client.get(f"/holds/{hold.id}").get_data(as_text=True))
+    assert page.count("Hold page viewed") == 1
+    assert "4 times in all" in page

@@ -1,0 +1,2 @@
+"""The audit trail read as a whole: the Director's audit page, `flask audit verify`, and the
+daily anchor of the chain sent to the Director."""
