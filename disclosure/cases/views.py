@@ -35,10 +35,10 @@ from disclosure.cases.view_helpers import (
     case_or_404,
     detail_page,
     with_counsel_choices,
+    with_waiver_counsel,
 )
 from disclosure.db import db
 from disclosure.errors import DomainError
-from disclosure.records.models import Workstation
 from disclosure.web.forms import lines, options
 from disclosure.web.lifecycle import found, keep, submit
 
@@ -55,22 +55,30 @@ def intake():
     """Step 1: what did the officer present? Step 2: what to do now, then the form."""
     guide = guidance_for(request.args.get("kind", ""))
     if guide is None:
-        kind_form = KindForm(request.args if "kind" in request.args else None)
-        if "kind" in request.args:
+        # "Continue" sends `chosen` even with no kind ticked: the page then says to choose one
+        sent = "kind" in request.args or "chosen" in request.args
+        kind_form = KindForm(request.args if sent else None)
+        if sent:
             kind_form.validate()
         return render_template("cases/intake_kind.html", form=kind_form)
     contacts = directors_to_call(db.session)
     if not guide.is_case:
         return render_template("cases/intake.html", guide=guide, contacts=contacts, form=None)
     form = _intake_form()
+    form.executed_at.flags.required = guide.kind == "search_warrant"
     return submit(
         form,
         lambda: desk.log_request(db.session, current_user, _intake_from(form, guide.kind)),
         lock=desk.take_write_lock,
+        check=lambda: desk.problems(_intake_from(form, guide.kind, with_scans=False)),
         done="Sent to the Director. Give the officer the reference below.",
         to=lambda case: url_for("cases.receipt", case_id=case.id),
         page=lambda: render_template(
-            "cases/intake.html", guide=guide, contacts=contacts, form=form
+            "cases/intake.html",
+            guide=guide,
+            contacts=contacts,
+            form=form,
+            out_of_service=desk.workstations_out_of_service(db.session),
         ),
     )
 
@@ -78,13 +86,12 @@ def intake():
 def _intake_form() -> IntakeForm:
     form = IntakeForm()
     form.seized_workstations.choices = options(
-        (w.id, f"{w.code} ({w.branch.name})")
-        for w in db.session.scalars(select(Workstation).order_by(Workstation.code))
+        (w.id, f"{w.code} ({w.branch.name})") for w in desk.workstations_in_service(db.session)
     )
     return form
 
 
-def _intake_from(form: IntakeForm, kind: str) -> desk.Intake:
+def _intake_from(form: IntakeForm, kind: str, with_scans: bool = True) -> desk.Intake:
     warrant = None
     if kind == "search_warrant":
         warrant = desk.WarrantFacts(
@@ -97,13 +104,13 @@ def _intake_from(form: IntakeForm, kind: str) -> desk.Intake:
     scans = [
         uploads.Scan(f.filename or "scan", f.read())
         for f in request.files.getlist(form.scans.name)
-        if f and f.filename
+        if f and f.filename and with_scans
     ]
     return desk.Intake(
         kind=kind,
-        officer_name=form.officer_name.data,
-        officer_agency=form.officer_agency.data,
-        records_sought=form.records_sought.data,
+        officer_name=form.officer_name.data or "",
+        officer_agency=form.officer_agency.data or "",
+        records_sought=form.records_sought.data or "",
         received_at=to_utc(form.received_at.data),
         officer_badge=form.officer_badge.data,
         officer_jurisdiction=form.officer_jurisdiction.data,
@@ -208,7 +215,10 @@ def decide(case_id: int):
 @allow("director")
 def waive(case_id: int):
     """The Director records an exigent waiver, with counsel's advice."""
-    form = WaiverForm()
+    form = with_waiver_counsel(WaiverForm())
+    counsel_name = service.advising_counsel(
+        db.session, form.counsel.data, form.outside_counsel.data
+    )
     return case_form(
         case_id,
         "waiver_form",
@@ -217,7 +227,7 @@ def waive(case_id: int):
             db.session,
             current_user,
             case,
-            counsel_name=form.counsel_name.data,
+            counsel_name=counsel_name,
             advised_at=to_utc(form.advised_at.data),
             advice=form.advice.data,
             by_phone=form.by_phone.data,
@@ -226,6 +236,13 @@ def waive(case_id: int):
         ),
         "Exigent waiver recorded. The officer's paper is now due.",
         "#decision",
+        check=lambda: service.waiver_problems(
+            counsel_name=counsel_name,
+            advised_at=to_utc(form.advised_at.data),
+            advice=form.advice.data,
+            emergency=form.emergency.data,
+            released=form.released.data,
+        ),
     )
 
 
