@@ -97,7 +97,11 @@ def _configure(app: Flask, settings: Settings) -> None:
     # The library's own facts belong to its app: clock.library_zone() reads this one's zone.
     app.config.update(LIBRARY_NAME=settings.library_name, LIBRARY_ZONE=ZoneInfo(settings.timezone))
     app.jinja_env.globals.update(
-        library_name=settings.library_name, clock=clock, url_map_endpoints=app.view_functions
+        library_name=settings.library_name,
+        library_address=settings.library_address,
+        library_phone=settings.library_phone,
+        clock=clock,
+        url_map_endpoints=app.view_functions,
     )
     filters.init_app(app)
     security.init_app(app)

@@ -69,6 +69,8 @@ class Settings:
     patron_request_days: int
     report_download_days: int
     proxy_hops: int = 0
+    library_address: str = ""  # the letterhead's postal address, lines split on " | " or newlines
+    library_phone: str = ""  # the letterhead's telephone number
     staff_idle_minutes: float = 15
     patron_idle_minutes: float = 10
     session_max_hours: int = 12
@@ -92,6 +94,8 @@ class Settings:
             database_url=_env("DATABASE_URL") or f"sqlite:///{instance / 'disclosure.sqlite3'}",
             secret_key=_secret_key(instance),
             library_name=_env("LIBRARY_NAME", "Jefferson County Library"),
+            library_address=_env("LIBRARY_ADDRESS", ""),
+            library_phone=_env("LIBRARY_PHONE", ""),
             timezone=configured_timezone(),
             upload_folder=Path(_env("UPLOAD_FOLDER", str(instance / "uploads"))),
             smtp_host=_env("SMTP_HOST") or None,

@@ -195,14 +195,14 @@ def decide(session: Session, director: User, case: Case, decision: str, reason: 
         )
     reason = (reason or "").strip()
     if decision == Decision.REFUSE_IMPROPER.value and not reason:
-        defects = case.latest_advice.defects if case.latest_advice else []
+        defects = case.latest_advice.defects_in_words if case.latest_advice else []
         if not defects:
             raise DomainError(
                 "Counsel's checklist shows no defect in the process. Say why it is not in proper "
                 "form.",
                 field="reason",
             )
-        reason = "Process not in proper form: " + "; ".join(d.lower() for d in defects) + "."
+        reason = "\n".join(defects)  # one per line: the refusal letter lists each once
     if decision == Decision.CHALLENGE.value and not reason:
         raise DomainError(
             "Say how the process will be challenged (for example: motion to quash or modify).",

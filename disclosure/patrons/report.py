@@ -87,6 +87,13 @@ def build_document(
 NOT_INCLUDED = "not included (outside what was asked for)"
 
 
+def _hint(document: dict, key: str) -> str:
+    """What a kind of record is: to the patron in their own report ("items you have borrowed"),
+    in the library's words in a consent's copy, which someone else reads."""
+    kind = kinds.get(key)
+    return kind.patron_hint if document["purpose"] == "request" else kind.label
+
+
 def every_kind(document: dict) -> list[dict]:
     """Each kind of record (records/kinds.py) the report must name, with how many it holds: zero
     when there are none, None when the kind lies outside what was asked for. A patron's own
@@ -97,7 +104,7 @@ def every_kind(document: dict) -> list[dict]:
         {
             "kind": key,
             "title": gather.KINDS[key],
-            "hint": kinds.get(key).patron_hint,
+            "hint": _hint(document, key),
             "count": document["counts"].get(key),
         }
         for key in keys
@@ -194,7 +201,7 @@ def pdf_sections(document: dict) -> list[dict]:
             {
                 "kind": kind,
                 "title": gather.KINDS[kind],
-                "hint": kinds.get(kind).patron_hint,
+                "hint": _hint(document, kind),
                 "columns": [labels[k] for k in keys],
                 "rows": [[_human(row.get(k)) for k in keys] for row in rows],
                 # registration is one record: shown as a list of facts rather than a one-row table
