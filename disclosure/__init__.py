@@ -139,9 +139,20 @@ def _register_errors(app: Flask) -> None:
             "and try again.",
         ), 400
 
+    @app.errorhandler(405)
+    def wrong_method(_err):
+        # e.g. typing /logout into the address bar: signing out is a button, never a link
+        return render_template("errors/405.html"), 405
+
+    @app.errorhandler(500)
+    def server_error(_err):
+        # a page of its own that asks nothing of the database or the session: they may be what
+        # failed
+        return render_template("errors/500.html"), 500
+
     @app.errorhandler(413)
     def too_large(_err):
-        return render_template("errors/400.html", reason=boundary.TOO_LARGE), 413
+        return render_template("errors/413.html", reason=boundary.TOO_LARGE), 413
 
     @app.errorhandler(429)
     def too_many(_err):
