@@ -224,6 +224,7 @@ class ReopenForm(BaseForm):
 
     reason = TextAreaField(
         "Why reopen it?",
+        id="reopen_reason",
         validators=[DataRequired(message="Say why the case is reopened."), MaxLength(2_000)],
     )
 
@@ -264,8 +265,10 @@ class GagForm(BaseForm):
 class LiftGagForm(BaseForm):
     """The Director lifts a gag: why, and on what authority."""
 
+    # its own id: the decision's reason is on the same page (two fields, one id, one label)
     reason = TextAreaField(
         "Why the gag is lifted",
+        id="lift_reason",
         validators=[DataRequired(message="Say why the gag is lifted."), MaxLength(1_000)],
     )
     authority = StringField(
