@@ -13,7 +13,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from disclosure import areas, cli, clock, jobs
+from disclosure import areas, cli, clock, i18n, jobs
 from disclosure import db as database
 from disclosure.auth import access, idle
 from disclosure.auth import area as auth_area
@@ -103,6 +103,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         clock=clock,
         url_map_endpoints=app.view_functions,
     )
+    i18n.init_app(app, settings.translations_folder)
     filters.init_app(app)
     security.init_app(app)
     boundary.init_app(app)  # before the blueprints: ids in their URLs are bounded

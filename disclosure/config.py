@@ -14,6 +14,11 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"DISCLOSURE_{name}", default)
 
 
+def _env_path(name: str) -> Path | None:
+    value = _env(name)
+    return Path(value) if value else None
+
+
 def _env_int(name: str, default: int) -> int:
     value = _env(name)
     return int(value) if value not in (None, "") else default
@@ -82,6 +87,7 @@ class Settings:
     sip2_institution: str = ""
     sip2_location: str = ""
     sip2_tls: bool = False
+    translations_folder: Path | None = None  # the library's own language catalogues (i18n.py)
     import_folder: Path | None = None  # the drop folder the ILS sync reads (records/dropfolder.py)
     extra: dict = field(default_factory=dict)
 
@@ -95,6 +101,7 @@ class Settings:
             secret_key=_secret_key(instance),
             library_name=_env("LIBRARY_NAME", "Jefferson County Library"),
             library_address=_env("LIBRARY_ADDRESS", ""),
+            translations_folder=_env_path("TRANSLATIONS_FOLDER"),
             library_phone=_env("LIBRARY_PHONE", ""),
             timezone=configured_timezone(),
             upload_folder=Path(_env("UPLOAD_FOLDER", str(instance / "uploads"))),

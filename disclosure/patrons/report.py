@@ -11,8 +11,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import clock, csvsafe
+from disclosure import clock, csvsafe, i18n
 from disclosure.dates import local_date, local_datetime
+from disclosure.i18n import N_
 from disclosure.patrons import gather, not_kept
 from disclosure.patrons.models import ConsentRelease, FrozenReport
 from disclosure.pdf import render_pdf, sha256
@@ -84,7 +85,7 @@ def build_document(
     return document
 
 
-NOT_INCLUDED = "not included (outside what was asked for)"
+NOT_INCLUDED = N_("not included (outside what was asked for)")
 
 
 def _hint(document: dict, key: str) -> str:
@@ -213,10 +214,8 @@ def pdf_sections(document: dict) -> list[dict]:
     return sections
 
 
-def freeze(session: Session, document: dict, library_name: str, **owner) -> FrozenReport:
-    """Render the PDF, JSON and CSV of `document` and store them with their SHA-256.
-    `owner` is request=... or consent=...; needs an app context (templates)."""
-    pdf = render_pdf(
+def _pdf(document: dict) -> bytes:
+    return render_pdf(
         "documents/patron_report.html",
         doc=document,
         sections=pdf_sections(document),
@@ -228,6 +227,15 @@ def freeze(session: Session, document: dict, library_name: str, **owner) -> Froz
             {**d, "when_text": local_datetime(d["when"])} for d in document["disclosures"]
         ],
     )
+
+
+def freeze(session: Session, document: dict, library_name: str, **owner) -> FrozenReport:
+    """Render the PDF, JSON and CSV of `document` and store them with their SHA-256.
+    `owner` is request=... or consent=...; needs an app context (templates)."""
+    asker = owner.get("request").requester if owner.get("request") is not None else None
+    # the patron's own report is in their language; a consent's copy is for its recipient
+    with i18n.speaking(asker.language if asker is not None else None):
+        pdf = _pdf(document)
     json_bytes, csv_bytes = to_json(document, library_name), to_csv(document)
     report = FrozenReport(
         compiled_at=document["compiled_at"],

@@ -76,7 +76,8 @@ def test_a_phone_shows_cards_a_folded_menu_and_errors_first(live_server, browser
         browsing.sign_in(page, base, "clerk")
         # the menu: one button; Enter opens it, Escape closes it and gives the focus back
         toggle = page.get_by_role("button", name="Menu")
-        assert toggle.is_visible() and not page.locator("#main-nav").is_visible()
+        toggle.wait_for(state="visible")  # shown by static/js/enhance.js once it has run
+        assert not page.locator("#main-nav").is_visible()
         toggle.focus()
         page.keyboard.press("Enter")
         assert toggle.get_attribute("aria-expanded") == "true"
