@@ -247,6 +247,7 @@ def _record_warrant(session: Session, clerk: User, case: Case, facts: WarrantFac
         raise DomainError(
             "One of the computers chosen is not in the records.", field="seized_workstations"
         )
+    # docs/rules.md R-seized-computer-out-of-service: a computer already gone cannot be seized now
     gone = [w.code for w in seized if w.out_of_service]
     if gone:
         raise DomainError(
