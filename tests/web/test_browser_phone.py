@@ -109,5 +109,15 @@ def test_a_phone_shows_cards_a_folded_menu_and_errors_first(live_server, browser
         page.goto(f"{base}/cases/{case_id}")
         _no_sideways_scroll(page)
         _first_screen(page, "phone-390-case", backend)
+        # printed: the header line says whose page, which case, when, and "Confidential";
+        # no menu, no button, no form
+        page.set_viewport_size({"width": 800, "height": 1000})
+        page.emulate_media(media="print")
+        head = page.locator(".print-head")
+        assert head.is_visible() and "Confidential" in head.inner_text()
+        assert "Printed" in head.inner_text() and "Case 20" in head.inner_text()
+        assert not page.get_by_role("button", name="Sign out").is_visible()
+        assert page.locator("main button:visible, main form:visible").count() == 0
+        screenshot(page, "print-case", backend)
     finally:
         context.close()
