@@ -123,12 +123,12 @@ class SetPinForm(BaseForm):
     """The patron types a new PIN twice (the desk's screen turned to them, or a link)."""
 
     pin = PasswordField(
-        "New PIN (4 to 12 digits)",
-        validators=[DataRequired(message="Type a PIN."), Length(max=64)],
+        lazy_gettext("New PIN (4 to 12 digits)"),
+        validators=[DataRequired(message=lazy_gettext("Type a PIN.")), Length(max=64)],
     )
     pin_again = PasswordField(
-        "The same PIN again",
-        validators=[DataRequired(message="Type the PIN again."), Length(max=64)],
+        lazy_gettext("The same PIN again"),
+        validators=[DataRequired(message=lazy_gettext("Type the PIN again.")), Length(max=64)],
     )
 
 
