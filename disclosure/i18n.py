@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from babel import Locale
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import Babel, force_locale, get_locale
 from flask_login import current_user
 
@@ -37,7 +37,7 @@ def init_app(app, library_folder: Path | None) -> None:
     app.config["LANGUAGES"] = _languages(folders)
     Babel(app, locale_selector=_chosen)
     app.jinja_env.globals.update(languages=lambda: current_app.config["LANGUAGES"])
-    app.jinja_env.globals.update(language=lambda: str(get_locale() or ENGLISH))
+    app.jinja_env.globals.update(language=current)
 
 
 def _languages(folders: list[Path]) -> dict[str, str]:
@@ -51,6 +51,11 @@ def _languages(folders: list[Path]) -> dict[str, str]:
             except (ValueError, LookupError):
                 continue  # a folder not named after a language
     return found
+
+
+def current() -> str:
+    """The language of what is being made now (a page, a PDF, an e-mail)."""
+    return str(get_locale() or ENGLISH) if has_app_context() else ENGLISH
 
 
 def known(code: str | None) -> str | None:

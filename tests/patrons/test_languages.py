@@ -5,6 +5,7 @@ library adds a language by dropping a compiled catalogue in its own folder."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -38,6 +39,10 @@ def test_a_patron_picks_spanish_and_it_is_kept_on_the_card(client, session):
     assert '<html lang="es">' in html
     assert "Sus registros de la biblioteca" in html and "Pedir mis registros" in html
     assert "Your library records" not in html
+    sign_in_patron(client, patron)  # (the same session)
+    client.submit("/patron/ask", {}, page="/patron/ask")
+    html = client.get("/patron").get_data(as_text=True)
+    assert re.search(r"<td>\d{1,2} [a-z]{3}\.? 20\d\d</td>", html)  # e.g. "2 dic 2026"
 
 
 def test_a_visitor_picks_spanish_before_signing_in(client, session):
