@@ -52,6 +52,12 @@ ADVICE_MISSING = (
 )
 
 
+def utc_of(field) -> datetime | None:
+    """The UTC instant of a time field the form could read; None when it could not (a time the
+    clocks skip, refused beside the field), so that the rules' check can still run."""
+    return None if field.errors else to_utc(field.data)
+
+
 class KindForm(BaseForm):
     """Step 1 at the desk: what did the officer present? (A GET form: no CSRF needed, nothing
     changes.)"""

@@ -26,6 +26,7 @@ from disclosure.cases.forms import (
     ReopenForm,
     WaiverForm,
     to_utc,
+    utc_of,
 )
 from disclosure.cases.guidance import directors_to_call, guidance_for
 from disclosure.cases.models import CHECKLIST, CaseDocument
@@ -95,7 +96,7 @@ def _intake_from(form: IntakeForm, kind: str, with_scans: bool = True) -> desk.I
     warrant = None
     if kind == "search_warrant":
         warrant = desk.WarrantFacts(
-            executed_at=to_utc(form.executed_at.data),
+            executed_at=utc_of(form.executed_at),
             areas_searched=form.areas_searched.data or "",
             equipment_searched=form.equipment_searched.data or "",
             items_seized=form.items_seized.data or "",
@@ -111,14 +112,14 @@ def _intake_from(form: IntakeForm, kind: str, with_scans: bool = True) -> desk.I
         officer_name=form.officer_name.data or "",
         officer_agency=form.officer_agency.data or "",
         records_sought=form.records_sought.data or "",
-        received_at=to_utc(form.received_at.data),
+        received_at=utc_of(form.received_at),
         officer_badge=form.officer_badge.data,
         officer_jurisdiction=form.officer_jurisdiction.data,
         officer_contact=form.officer_contact.data,
         patron_cards=lines(form.patron_cards.data),
         workstation_codes=lines(form.workstation_codes.data),
-        window_starts_at=to_utc(form.window_starts_at.data),
-        window_ends_at=to_utc(form.window_ends_at.data),
+        window_starts_at=utc_of(form.window_starts_at),
+        window_ends_at=utc_of(form.window_ends_at),
         court=form.court.data,
         docket_number=form.docket_number.data,
         issued_on=form.issued_on.data,
@@ -238,7 +239,7 @@ def waive(case_id: int):
         "#decision",
         check=lambda: service.waiver_problems(
             counsel_name=counsel_name,
-            advised_at=to_utc(form.advised_at.data),
+            advised_at=utc_of(form.advised_at),
             advice=form.advice.data,
             emergency=form.emergency.data,
             released=form.released.data,

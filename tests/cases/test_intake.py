@@ -434,3 +434,12 @@ def test_a_seized_computer_is_not_offered_again_and_cannot_be_seized_twice(
     response = client.submit("/cases/new?kind=search_warrant", data)
     assert response.status_code != 302
     assert session.scalar(select(Case.id)) is None
+
+
+def test_a_time_the_clocks_skip_is_named_with_the_other_faults_not_a_crash(client, login_as):
+    login_as("staff")
+    data = {**SUBPOENA, "officer_name": "", "executed_at": "2026-03-08T02:30"}
+    response = client.submit("/cases/new?kind=search_warrant", data)
+    summary = _error_summary(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "does not exist at the library" in summary and "Enter the officer's name." in summary
