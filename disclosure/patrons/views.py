@@ -22,6 +22,7 @@ from disclosure.patrons.forms import (
     guardian_choices,
 )
 from disclosure.patrons.view_helpers import bp, me, send_file_content
+from disclosure.web.filters import date_in_words
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm, found, keep, submit
 from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
@@ -108,7 +109,7 @@ def request_detail(request_id: int):
         req=asked,
         progress_words=_progress(asked)["words"],
         download_open=service.download_open(asked),
-        scope=service.scope_of(asked).describe(),
+        scope=service.scope_of(asked).describe(say=gettext, day=date_in_words),
     )
 
 

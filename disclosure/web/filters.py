@@ -10,14 +10,21 @@ from disclosure import clock, i18n
 from disclosure.dates import days_from_today, local_date, local_datetime, local_span
 
 # Views may take the same words from here (services take them from disclosure.dates).
-__all__ = ["days_from_today", "init_app", "local_date", "local_datetime", "local_span"]
+__all__ = [
+    "date_in_words",
+    "days_from_today",
+    "init_app",
+    "local_date",
+    "local_datetime",
+    "local_span",
+]
 
 
 def init_app(app) -> None:
     """Register the filters."""
     app.jinja_env.filters.update(
         local_datetime=_local_datetime,
-        local_date=_local_date,
+        local_date=date_in_words,
         local_span=local_span,
         days_from_today=days_from_today,
     )
@@ -27,7 +34,8 @@ def init_app(app) -> None:
 # dates in that language's words ("1 ene 2027"); English pages keep the library's own words.
 
 
-def _local_date(value: datetime | date | None, fmt: str = "%-d %b %Y") -> str:
+def date_in_words(value: datetime | date | None, fmt: str = "%-d %b %Y") -> str:
+    """A date as the page's language writes it (the library's own words in English)."""
     code = i18n.current()
     if code == i18n.ENGLISH or value is None:
         return local_date(value, fmt)

@@ -36,6 +36,7 @@ def test_a_spanish_patron_walks_the_portal(live_server, page, backend):
     page.get_by_role("button", name="Enviar mi solicitud").click()
     assert "Recibimos su solicitud PR-" in page.content()
     assert "Después: muestre un documento de identidad con foto" in page.content()
+    assert "Todos los tipos de registro, todas las fechas" in page.content()
     screenshot(page, "patron-spanish-request", backend)
     page.get_by_role("link", name="Sus registros de la biblioteca").click()
     assert page.get_by_role("cell", name="Esperando la identificación con foto").count() == 1
