@@ -13,7 +13,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from disclosure import areas, cli, clock, jobs, vault
+from disclosure import areas, cli, clock, i18n, jobs, vault
 from disclosure import db as database
 from disclosure.auth import access, idle
 from disclosure.auth import area as auth_area
@@ -108,8 +108,13 @@ def _configure(app: Flask, settings: Settings) -> None:
     # The library's own facts belong to its app: clock.library_zone() reads this one's zone.
     app.config.update(LIBRARY_NAME=settings.library_name, LIBRARY_ZONE=ZoneInfo(settings.timezone))
     app.jinja_env.globals.update(
-        library_name=settings.library_name, clock=clock, url_map_endpoints=app.view_functions
+        library_name=settings.library_name,
+        library_address=settings.library_address,
+        library_phone=settings.library_phone,
+        clock=clock,
+        url_map_endpoints=app.view_functions,
     )
+    i18n.init_app(app, settings.translations_folder)
     filters.init_app(app)
     security.init_app(app)
     boundary.init_app(app)  # before the blueprints: ids in their URLs are bounded
@@ -146,9 +151,20 @@ def _register_errors(app: Flask) -> None:
             "and try again.",
         ), 400
 
+    @app.errorhandler(405)
+    def wrong_method(_err):
+        # e.g. typing /logout into the address bar: signing out is a button, never a link
+        return render_template("errors/405.html"), 405
+
+    @app.errorhandler(500)
+    def server_error(_err):
+        # a page of its own that asks nothing of the database or the session: they may be what
+        # failed
+        return render_template("errors/500.html"), 500
+
     @app.errorhandler(413)
     def too_large(_err):
-        return render_template("errors/400.html", reason=boundary.TOO_LARGE), 413
+        return render_template("errors/413.html", reason=boundary.TOO_LARGE), 413
 
     @app.errorhandler(429)
     def too_many(_err):

@@ -14,6 +14,11 @@ def _env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(f"DISCLOSURE_{name}", default)
 
 
+def _env_path(name: str) -> Path | None:
+    value = _env(name)
+    return Path(value) if value else None
+
+
 def _env_int(name: str, default: int) -> int:
     value = _env(name)
     return int(value) if value not in (None, "") else default
@@ -69,6 +74,8 @@ class Settings:
     patron_request_days: int
     report_download_days: int
     proxy_hops: int = 0
+    library_address: str = ""  # the letterhead's postal address, lines split on " | " or newlines
+    library_phone: str = ""  # the letterhead's telephone number
     staff_idle_minutes: float = 15
     patron_idle_minutes: float = 10
     session_max_hours: int = 12
@@ -80,6 +87,7 @@ class Settings:
     sip2_institution: str = ""
     sip2_location: str = ""
     sip2_tls: bool = False
+    translations_folder: Path | None = None  # the library's own language catalogues (i18n.py)
     import_folder: Path | None = None  # the drop folder the ILS sync reads (records/dropfolder.py)
     # the data key (disclosure/vault.py); unset: generated once into instance/data_keys
     data_key: str | None = None
@@ -97,6 +105,9 @@ class Settings:
             database_url=_env("DATABASE_URL") or f"sqlite:///{instance / 'disclosure.sqlite3'}",
             secret_key=_secret_key(instance),
             library_name=_env("LIBRARY_NAME", "Jefferson County Library"),
+            library_address=_env("LIBRARY_ADDRESS", ""),
+            translations_folder=_env_path("TRANSLATIONS_FOLDER"),
+            library_phone=_env("LIBRARY_PHONE", ""),
             timezone=configured_timezone(),
             upload_folder=Path(_env("UPLOAD_FOLDER", str(instance / "uploads"))),
             smtp_host=_env("SMTP_HOST") or None,

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from disclosure import clock
@@ -24,7 +24,7 @@ from disclosure.cases.guidance import GUIDANCE
 from disclosure.cases.models import CHECKLIST, DocumentKind
 from disclosure.cases.productions import RECORD_KINDS
 from disclosure.cases.search import SEARCH_MAX
-from disclosure.cases.service import DECISION_LABELS, RECOMMENDATION_LABELS
+from disclosure.cases.service import DECISION_LABELS, OUTSIDE_COUNSEL, RECOMMENDATION_LABELS
 from disclosure.web.forms import BaseForm, MaxLength, options
 
 DOCUMENT_KIND_LABELS = {
@@ -43,6 +43,22 @@ def to_utc(value: datetime | None) -> datetime | None:
     return clock.at_local(value.date(), value.time())
 
 
+COUNSEL_MISSING = (
+    "Name the counsel who advised the waiver: the Director may waive process only upon "
+    "counsel's advice."
+)
+ADVISED_AT_MISSING = "Enter when counsel advised (not in the future)."
+ADVICE_MISSING = (
+    "Record counsel's advice: the Director may waive process only upon counsel's advice."
+)
+
+
+def utc_of(field) -> datetime | None:
+    """The UTC instant of a time field the form could read; None when it could not (a time the
+    clocks skip, refused beside the field), so that the rules' check can still run."""
+    return None if field.errors else to_utc(field.data)
+
+
 class KindForm(BaseForm):
     """Step 1 at the desk: what did the officer present? (A GET form: no CSRF needed, nothing
     changes.)"""
@@ -58,9 +74,24 @@ class KindForm(BaseForm):
 
 
 class IntakeForm(BaseForm):
-    """Step 2 at the desk: the request itself."""
+    """Step 2 at the desk: the request itself (fields in the page's order: the error summary
+    lists them so)."""
 
-    received_at = DateTimeLocalField("When the officer came to the desk", validators=[Optional()])
+    # search warrant: what happened when it was executed (first on its page)
+    executed_at = DateTimeLocalField("When the warrant was executed", validators=[Optional()])
+    areas_searched = TextAreaField("Areas searched", validators=[Optional(), MaxLength(10_000)])
+    equipment_searched = TextAreaField(
+        "Equipment searched", validators=[Optional(), MaxLength(10_000)]
+    )
+    items_seized = TextAreaField("Items seized", validators=[Optional(), MaxLength(10_000)])
+    seized_workstations = SelectMultipleField(
+        "Public computers seized (they are taken out of service)",
+        coerce=int,
+        choices=[],
+        validators=[Optional()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     officer_name = StringField(
         "Officer's name",
         validators=[DataRequired(message="Enter the officer's name."), Length(max=120)],
@@ -75,6 +106,7 @@ class IntakeForm(BaseForm):
     officer_contact = StringField(
         "How to reach the officer (phone or e-mail)", validators=[Optional(), Length(max=200)]
     )
+    received_at = DateTimeLocalField("When the officer came to the desk", validators=[Optional()])
     records_sought = TextAreaField(
         "What records did the officer ask for?",
         validators=[
@@ -95,21 +127,6 @@ class IntakeForm(BaseForm):
     issued_on = DateField("Date issued", validators=[Optional()])
     return_date = DateField("Return date (answer by)", validators=[Optional()])
     scans = MultipleFileField("Scans of the paper (PDF, JPEG or PNG, up to 20 MiB each)")
-    # search warrant: what happened when it was executed
-    executed_at = DateTimeLocalField("When the warrant was executed", validators=[Optional()])
-    areas_searched = TextAreaField("Areas searched", validators=[Optional(), MaxLength(10_000)])
-    equipment_searched = TextAreaField(
-        "Equipment searched", validators=[Optional(), MaxLength(10_000)]
-    )
-    items_seized = TextAreaField("Items seized", validators=[Optional(), MaxLength(10_000)])
-    seized_workstations = SelectMultipleField(
-        "Public computers seized (they are taken out of service)",
-        coerce=int,
-        choices=[],
-        validators=[Optional()],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
 
 
 class AssignCounselForm(BaseForm):
@@ -152,18 +169,42 @@ class DecisionForm(BaseForm):
 
 
 class WaiverForm(BaseForm):
-    """An exigent waiver, made only upon counsel's advice."""
+    """An exigent waiver, made only upon counsel's advice: every part is required, and the
+    service names each one missing (cases.service.waiver_problems)."""
 
-    counsel_name = StringField("Counsel who advised", validators=[Optional(), Length(max=120)])
-    advised_at = DateTimeLocalField("When counsel advised", validators=[Optional()])
+    # choices: the counsel accounts and outside counsel, drawn for the page (view_helpers)
+    counsel = SelectField(
+        "Counsel who advised", choices=[], validators=[DataRequired(message=COUNSEL_MISSING)]
+    )
+    # no Optional(): it would stop the check below when the name is left blank
+    outside_counsel = StringField("Outside counsel's name", validators=[Length(max=100)])
+    advised_at = DateTimeLocalField(
+        "When counsel advised", validators=[InputRequired(message=ADVISED_AT_MISSING)]
+    )
     by_phone = BooleanField("The advice was given by phone")
-    advice = TextAreaField("Counsel's advice", validators=[Optional(), MaxLength(10_000)])
+    advice = TextAreaField(
+        "Counsel's advice",
+        validators=[DataRequired(message=ADVICE_MISSING), MaxLength(10_000)],
+    )
     emergency = TextAreaField(
-        "The emergency the officer stated", validators=[Optional(), MaxLength(10_000)]
+        "The emergency the officer stated",
+        validators=[
+            DataRequired(message="Record the emergency the officer stated."),
+            MaxLength(10_000),
+        ],
     )
     released = TextAreaField(
-        "What was released to the officer", validators=[Optional(), MaxLength(10_000)]
+        "What was released to the officer",
+        validators=[
+            DataRequired(message="Record what was released to the officer."),
+            MaxLength(10_000),
+        ],
     )
+
+    def validate_outside_counsel(self, field) -> None:
+        """Outside counsel is named, so the waiver says who advised."""
+        if self.counsel.data == OUTSIDE_COUNSEL and not (field.data or "").strip():
+            raise ValidationError("Enter the name of the outside counsel who advised.")
 
 
 class DocumentForm(BaseForm):
@@ -190,6 +231,7 @@ class ReopenForm(BaseForm):
 
     reason = TextAreaField(
         "Why reopen it?",
+        id="reopen_reason",
         validators=[DataRequired(message="Say why the case is reopened."), MaxLength(2_000)],
     )
 
@@ -230,8 +272,10 @@ class GagForm(BaseForm):
 class LiftGagForm(BaseForm):
     """The Director lifts a gag: why, and on what authority."""
 
+    # its own id: the decision's reason is on the same page (two fields, one id, one label)
     reason = TextAreaField(
         "Why the gag is lifted",
+        id="lift_reason",
         validators=[DataRequired(message="Say why the gag is lifted."), MaxLength(1_000)],
     )
     authority = StringField(

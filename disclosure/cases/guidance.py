@@ -48,7 +48,7 @@ GUIDANCE: tuple[DeskGuidance, ...] = (
             "Stand back and let the officers execute the warrant. Do not interfere with the "
             "search or seizure.",
             "Ask for a copy of the warrant.",
-            "Call the Director now (numbers below).",
+            "Call the Director now (the number is on this page).",
             RELEASE_NOTHING,
             "Then log it here: when it was executed, what was searched, what was seized.",
         ),
@@ -58,7 +58,7 @@ GUIDANCE: tuple[DeskGuidance, ...] = (
         CaseKind.FISA_ORDER.value,
         "A FISA order (USA PATRIOT Act section 215 order)",
         (
-            "Call the Director now (numbers below).",
+            "Call the Director now (the number is on this page).",
             "Tell no one about this order except your supervisor and the library's counsel. A gag "
             "order applies.",
             RELEASE_NOTHING,
@@ -71,7 +71,7 @@ GUIDANCE: tuple[DeskGuidance, ...] = (
         CaseKind.NSL.value,
         "A National Security Letter (NSL)",
         (
-            "Call the Director now (numbers below).",
+            "Call the Director now (the number is on this page).",
             "Tell no one about this letter except your supervisor and the library's counsel. A "
             "nondisclosure order applies.",
             RELEASE_NOTHING,
@@ -84,8 +84,8 @@ GUIDANCE: tuple[DeskGuidance, ...] = (
         CaseKind.EXIGENT.value,
         "An emergency request (no paper: danger of death, injury or serious damage)",
         (
-            "Call the Director now (numbers below). Only the Director, on counsel's advice, may "
-            "answer an emergency request.",
+            "Call the Director now (the number is on this page). Only the Director, on counsel's "
+            "advice, may answer an emergency request.",
             RELEASE_NOTHING,
             "Log it here: what the officer asks for and the emergency they describe (who is in "
             "danger, and how).",

@@ -131,36 +131,56 @@ def log_request(session: Session, clerk: User, data: Intake) -> Case:
 
 
 def _check(data: Intake) -> CaseKind:
+    problems_found = problems(data)
+    if problems_found:
+        raise problems_found[0]
+    return CaseKind(data.kind)
+
+
+def problems(data: Intake) -> list[DomainError]:
+    """Every reason the desk's form cannot be logged as typed, in the form's order, so the clerk
+    sees them all in one round (the page checks them with the form's own, before sending)."""
     try:
         kind = CaseKind(data.kind)
     except ValueError:
-        raise DomainError("Choose what the officer presented.", field="kind") from None
-    for name, message in (
-        ("officer_name", "Enter the officer's name."),
-        ("officer_agency", "Enter the officer's agency."),
-        ("records_sought", "Say what the officer asked for, in their words."),
-    ):
-        if not (getattr(data, name) or "").strip():
-            raise DomainError(message, field=name)
-    if data.received_at and data.received_at > clock.now():
-        raise DomainError("The time received cannot be in the future.", field="received_at")
+        return [DomainError("Choose what the officer presented.", field="kind")]
+    found = [
+        DomainError(message, field=name)
+        for name, message in (
+            ("officer_name", "Enter the officer's name."),
+            ("officer_agency", "Enter the officer's agency."),
+            ("records_sought", "Say what the officer asked for, in their words."),
+        )
+        if not (getattr(data, name) or "").strip()
+    ]
+    if kind == CaseKind.SEARCH_WARRANT:
+        found += _warrant_problems(data.warrant)
+    now = clock.now()
+    if data.received_at and data.received_at > now:
+        found.append(DomainError("The time received cannot be in the future.", field="received_at"))
     if (
         data.window_starts_at
         and data.window_ends_at
         and data.window_ends_at <= data.window_starts_at
     ):
-        raise DomainError("The time window must end after it starts.", field="window_ends_at")
+        found.append(
+            DomainError("The time window must end after it starts.", field="window_ends_at")
+        )
     if data.issued_on and data.issued_on > clock.today():
-        raise DomainError("The date issued cannot be in the future.", field="issued_on")
+        found.append(DomainError("The date issued cannot be in the future.", field="issued_on"))
     if data.issued_on and data.return_date and data.return_date < data.issued_on:
-        raise DomainError("The return date cannot be before the date issued.", field="return_date")
-    if kind == CaseKind.SEARCH_WARRANT and (
-        data.warrant is None or data.warrant.executed_at is None
-    ):
-        raise DomainError("Enter when the warrant was executed.", field="executed_at")
-    if kind == CaseKind.SEARCH_WARRANT and data.warrant.executed_at > clock.now():
-        raise DomainError("The time of execution cannot be in the future.", field="executed_at")
-    return kind
+        found.append(
+            DomainError("The return date cannot be before the date issued.", field="return_date")
+        )
+    return found
+
+
+def _warrant_problems(warrant: WarrantFacts | None) -> list[DomainError]:
+    if warrant is None or warrant.executed_at is None:
+        return [DomainError("Enter when the warrant was executed.", field="executed_at")]
+    if warrant.executed_at > clock.now():
+        return [DomainError("The time of execution cannot be in the future.", field="executed_at")]
+    return []
 
 
 def _blank(value: str | None) -> str | None:
@@ -227,6 +247,13 @@ def _record_warrant(session: Session, clerk: User, case: Case, facts: WarrantFac
         raise DomainError(
             "One of the computers chosen is not in the records.", field="seized_workstations"
         )
+    # docs/rules.md R-seized-computer-out-of-service: a computer already gone cannot be seized now
+    gone = [w.code for w in seized if w.out_of_service]
+    if gone:
+        raise DomainError(
+            f"Already out of service, so it cannot have been seized now: {', '.join(gone)}.",
+            field="seized_workstations",
+        )
     for workstation in seized:
         workstation.out_of_service = True
         # No case reference here: the workstation list is seen outside the case's circle.
@@ -251,6 +278,28 @@ def _record_warrant(session: Session, clerk: User, case: Case, facts: WarrantFac
         case.id,
         case_id=case.id,
         detail=f"workstations_seized={len(ids)}",
+    )
+
+
+def workstations_in_service(session: Session) -> list[Workstation]:
+    """The public computers a warrant's officers could seize now (one seized already is gone)."""
+    return list(
+        session.scalars(
+            select(Workstation)
+            .where(Workstation.out_of_service.is_(False))
+            .order_by(Workstation.code)
+        )
+    )
+
+
+def workstations_out_of_service(session: Session) -> list[Workstation]:
+    """The public computers out of service (seized under a warrant, or taken out otherwise)."""
+    return list(
+        session.scalars(
+            select(Workstation)
+            .where(Workstation.out_of_service.is_(True))
+            .order_by(Workstation.code)
+        )
     )
 
 

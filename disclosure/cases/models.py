@@ -345,6 +345,17 @@ CHECKLIST = (
     ("within_jurisdiction", "Within the court's jurisdiction"),
 )
 
+# Each checklist item the process fails, as a refusal says it (the letter's bullets, the reason a
+# refusal records when the Director gives none).
+DEFECT_WORDS = {
+    "competent_court": "It was not issued by a court of competent jurisdiction.",
+    "good_cause": "It does not show good cause.",
+    "proper_form": "It is not in proper form.",
+    "signed": "It is not signed.",
+    "in_date": "It is out of date (expired).",
+    "within_jurisdiction": "It reaches beyond the issuing court's jurisdiction.",
+}
+
 
 class CounselAdvice(Base):
     """Counsel's review of a case: confidential advice, a recommendation, the checklist. The
@@ -371,6 +382,15 @@ class CounselAdvice(Base):
     def defects(self) -> list[str]:
         """The checklist items the process fails, in words."""
         return [label for name, label in CHECKLIST if not getattr(self, name)]
+
+    @property
+    def defects_in_words(self) -> list[str]:
+        """The checklist items the process fails, each as a sentence a refusal letter can say."""
+        return [
+            DEFECT_WORDS.get(name, f"Not met: {label}.")
+            for name, label in CHECKLIST
+            if not getattr(self, name)
+        ]
 
 
 class ExigentWaiver(Base):

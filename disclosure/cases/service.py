@@ -195,14 +195,14 @@ def decide(session: Session, director: User, case: Case, decision: str, reason: 
         )
     reason = (reason or "").strip()
     if decision == Decision.REFUSE_IMPROPER.value and not reason:
-        defects = case.latest_advice.defects if case.latest_advice else []
+        defects = case.latest_advice.defects_in_words if case.latest_advice else []
         if not defects:
             raise DomainError(
                 "Counsel's checklist shows no defect in the process. Say why it is not in proper "
                 "form.",
                 field="reason",
             )
-        reason = "Process not in proper form: " + "; ".join(d.lower() for d in defects) + "."
+        reason = "\n".join(defects)  # one per line: the refusal letter lists each once
     if decision == Decision.CHALLENGE.value and not reason:
         raise DomainError(
             "Say how the process will be challenged (for example: motion to quash or modify).",
@@ -231,6 +231,10 @@ def decide(session: Session, director: User, case: Case, decision: str, reason: 
     _event(session, director, "case.decided", case, f"decision={decision}")
 
 
+# The waiver form's choice for counsel from outside the library's counsel accounts.
+OUTSIDE_COUNSEL = "outside"
+
+
 def record_exigent_waiver(
     session: Session,
     director: User,
@@ -251,25 +255,15 @@ def record_exigent_waiver(
         raise DomainError("A waiver is only for an emergency (exigent) request.")
     if case.waiver is not None:
         raise DomainError("The waiver for this case is recorded already.")
-    for value, name, message in (
-        (
-            counsel_name,
-            "counsel_name",
-            "Name the counsel who advised the waiver: the Director may waive process only upon "
-            "counsel's advice.",
-        ),
-        (
-            advice,
-            "advice",
-            "Record counsel's advice: the Director may waive process only upon counsel's advice.",
-        ),
-        (emergency, "emergency", "Record the emergency the officer stated."),
-        (released, "released", "Record what was released to the officer."),
-    ):
-        if not (value or "").strip():
-            raise DomainError(message, field=name)
-    if advised_at is None or advised_at > clock.now():
-        raise DomainError("Enter when counsel advised (not in the future).", field="advised_at")
+    problems = waiver_problems(
+        counsel_name=counsel_name,
+        advised_at=advised_at,
+        advice=advice,
+        emergency=emergency,
+        released=released,
+    )
+    if problems:
+        raise problems[0]
     now = clock.now()
     waiver = ExigentWaiver(
         case_id=case.id,
@@ -295,6 +289,53 @@ def record_exigent_waiver(
     case.status = _status_from_facts(case)
     _event(session, director, "case.exigent_waiver", case, f"by_phone={bool(by_phone)}")
     return waiver
+
+
+def waiver_problems(
+    *,
+    counsel_name: str | None,
+    advised_at: datetime | None,
+    advice: str | None,
+    emergency: str | None,
+    released: str | None,
+) -> list[DomainError]:
+    """Every part of an exigent waiver still missing or wrong, in the form's order, so the
+    Director sees them all at once (docs/rules.md R-exigent-on-counsels-advice)."""
+    found = []
+    if not (counsel_name or "").strip():
+        found.append(
+            DomainError(
+                "Name the counsel who advised the waiver: the Director may waive process only "
+                "upon counsel's advice.",
+                field="counsel",
+            )
+        )
+    if advised_at is None or advised_at > clock.now():
+        found.append(
+            DomainError("Enter when counsel advised (not in the future).", field="advised_at")
+        )
+    for value, name, message in (
+        (
+            advice,
+            "advice",
+            "Record counsel's advice: the Director may waive process only upon counsel's advice.",
+        ),
+        (emergency, "emergency", "Record the emergency the officer stated."),
+        (released, "released", "Record what was released to the officer."),
+    ):
+        if not (value or "").strip():
+            found.append(DomainError(message, field=name))
+    return found
+
+
+def advising_counsel(session: Session, choice: str, outside_name: str | None) -> str:
+    """The name a waiver records for the counsel who advised: a counsel account's name, or the
+    name typed for outside counsel; empty when neither is given (the waiver then refuses)."""
+    if choice == OUTSIDE_COUNSEL:
+        name = (outside_name or "").strip()
+        return f"{name} (outside counsel)" if name else ""
+    accounts = {str(u.id): u.full_name for u in auth.staff_by_role(session, Role.COUNSEL.value)}
+    return accounts.get(choice or "", "")
 
 
 def attach_document(session: Session, director: User, case: Case, scan: uploads.Scan, kind: str):

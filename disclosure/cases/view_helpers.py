@@ -62,13 +62,17 @@ def case_or_404(case_id: int):
     return found(load_case(db.session, current_user, case_id))
 
 
-def case_form(case_id: int, key: str, form: FlaskForm, act, done: str, anchor: str = ""):
+def case_form(
+    case_id: int, key: str, form: FlaskForm, act, done: str, anchor: str = "", check=None
+):
     """A form of the case page through the request lifecycle: `act(case)` is its one service
-    call; a refusal draws the page again (422) with this form as typed under `key`."""
+    call; a refusal draws the page again (422) with this form as typed under `key` (with every
+    refusal `check()` names, when given, in the same round)."""
     case = case_or_404(case_id)
     return submit(
         form,
         lambda: act(case),
+        check=check,
         done=done,
         to=url_for("cases.detail", case_id=case.id) + anchor,
         page=lambda: detail_page(case, 422, **{key: form}),
@@ -80,6 +84,16 @@ def with_counsel_choices(form: AssignCounselForm) -> AssignCounselForm:
     form.counsel_id.choices = options(
         [(0, "— choose —")]
         + [(u.id, u.full_name) for u in auth.staff_by_role(db.session, "counsel")]
+    )
+    return form
+
+
+def with_waiver_counsel(form: WaiverForm) -> WaiverForm:
+    """The waiver form offering every enabled counsel account, and outside counsel by name."""
+    form.counsel.choices = options(
+        [("", "— choose —")]
+        + [(str(u.id), u.full_name) for u in auth.staff_by_role(db.session, "counsel")]
+        + [(service.OUTSIDE_COUNSEL, "Outside counsel (name below)")]
     )
     return form
 
@@ -113,13 +127,14 @@ def _director_forms(case, given: dict) -> dict:
             due_on=case.counsel_due_on, counsel_id=case.counsel_id or 0
         ),
         "decision_form": DecisionForm(),
-        "waiver_form": WaiverForm(),
+        "waiver_form": WaiverForm(counsel=str(case.counsel_id or "")),
         "document_form": DocumentForm(),
         "close_form": CloseForm(),
         "reopen_form": ReopenForm(),
         **given,
     }
     with_counsel_choices(forms["assign_form"])
+    with_waiver_counsel(forms["waiver_form"])
     forms.update(gag_forms(case, **forms))
     return {**forms, **case_page_holds.answer()(db.session, current_user, case)}
 

@@ -36,6 +36,7 @@ from disclosure.cases.forms import (
     ReopenForm,
     WaiverForm,
     to_utc,
+    utc_of,
 )
 from disclosure.cases.guidance import directors_to_call, guidance_for
 from disclosure.cases.models import CHECKLIST, CaseDocument
@@ -45,10 +46,10 @@ from disclosure.cases.view_helpers import (
     case_or_404,
     detail_page,
     with_counsel_choices,
+    with_waiver_counsel,
 )
 from disclosure.db import db
 from disclosure.errors import DomainError
-from disclosure.records.models import Workstation
 from disclosure.web.forms import lines, options
 from disclosure.web.lifecycle import found, keep, submit
 
@@ -65,22 +66,30 @@ def intake():
     """Step 1: what did the officer present? Step 2: what to do now, then the form."""
     guide = guidance_for(request.args.get("kind", ""))
     if guide is None:
-        kind_form = KindForm(request.args if "kind" in request.args else None)
-        if "kind" in request.args:
+        # "Continue" sends `chosen` even with no kind ticked: the page then says to choose one
+        sent = "kind" in request.args or "chosen" in request.args
+        kind_form = KindForm(request.args if sent else None)
+        if sent:
             kind_form.validate()
         return render_template("cases/intake_kind.html", form=kind_form)
     contacts = directors_to_call(db.session)
     if not guide.is_case:
         return render_template("cases/intake.html", guide=guide, contacts=contacts, form=None)
     form = _intake_form()
+    form.executed_at.flags.required = guide.kind == "search_warrant"
     return submit(
         form,
         lambda: desk.log_request(db.session, current_user, _intake_from(form, guide.kind)),
         lock=desk.take_write_lock,
+        check=lambda: desk.problems(_intake_from(form, guide.kind, with_scans=False)),
         done="Sent to the Director. Give the officer the reference below.",
         to=lambda case: url_for("cases.receipt", case_id=case.id),
         page=lambda: render_template(
-            "cases/intake.html", guide=guide, contacts=contacts, form=form
+            "cases/intake.html",
+            guide=guide,
+            contacts=contacts,
+            form=form,
+            out_of_service=desk.workstations_out_of_service(db.session),
         ),
     )
 
@@ -88,17 +97,16 @@ def intake():
 def _intake_form() -> IntakeForm:
     form = IntakeForm()
     form.seized_workstations.choices = options(
-        (w.id, f"{w.code} ({w.branch.name})")
-        for w in db.session.scalars(select(Workstation).order_by(Workstation.code))
+        (w.id, f"{w.code} ({w.branch.name})") for w in desk.workstations_in_service(db.session)
     )
     return form
 
 
-def _intake_from(form: IntakeForm, kind: str) -> desk.Intake:
+def _intake_from(form: IntakeForm, kind: str, with_scans: bool = True) -> desk.Intake:
     warrant = None
     if kind == "search_warrant":
         warrant = desk.WarrantFacts(
-            executed_at=to_utc(form.executed_at.data),
+            executed_at=utc_of(form.executed_at),
             areas_searched=form.areas_searched.data or "",
             equipment_searched=form.equipment_searched.data or "",
             items_seized=form.items_seized.data or "",
@@ -107,21 +115,21 @@ def _intake_from(form: IntakeForm, kind: str) -> desk.Intake:
     scans = [
         uploads.Scan(f.filename or "scan", f.read())
         for f in request.files.getlist(form.scans.name)
-        if f and f.filename
+        if f and f.filename and with_scans
     ]
     return desk.Intake(
         kind=kind,
-        officer_name=form.officer_name.data,
-        officer_agency=form.officer_agency.data,
-        records_sought=form.records_sought.data,
-        received_at=to_utc(form.received_at.data),
+        officer_name=form.officer_name.data or "",
+        officer_agency=form.officer_agency.data or "",
+        records_sought=form.records_sought.data or "",
+        received_at=utc_of(form.received_at),
         officer_badge=form.officer_badge.data,
         officer_jurisdiction=form.officer_jurisdiction.data,
         officer_contact=form.officer_contact.data,
         patron_cards=lines(form.patron_cards.data),
         workstation_codes=lines(form.workstation_codes.data),
-        window_starts_at=to_utc(form.window_starts_at.data),
-        window_ends_at=to_utc(form.window_ends_at.data),
+        window_starts_at=utc_of(form.window_starts_at),
+        window_ends_at=utc_of(form.window_ends_at),
         court=form.court.data,
         docket_number=form.docket_number.data,
         issued_on=form.issued_on.data,
@@ -223,7 +231,10 @@ def decide(case_id: int):
 @allow("director")
 def waive(case_id: int):
     """The Director records an exigent waiver, with counsel's advice."""
-    form = WaiverForm()
+    form = with_waiver_counsel(WaiverForm())
+    counsel_name = service.advising_counsel(
+        db.session, form.counsel.data, form.outside_counsel.data
+    )
     return case_form(
         case_id,
         "waiver_form",
@@ -232,7 +243,7 @@ def waive(case_id: int):
             db.session,
             current_user,
             case,
-            counsel_name=form.counsel_name.data,
+            counsel_name=counsel_name,
             advised_at=to_utc(form.advised_at.data),
             advice=form.advice.data,
             by_phone=form.by_phone.data,
@@ -241,6 +252,13 @@ def waive(case_id: int):
         ),
         "Exigent waiver recorded. The officer's paper is now due.",
         "#decision",
+        check=lambda: service.waiver_problems(
+            counsel_name=counsel_name,
+            advised_at=utc_of(form.advised_at),
+            advice=form.advice.data,
+            emergency=form.emergency.data,
+            released=form.released.data,
+        ),
     )
 
 

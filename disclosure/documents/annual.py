@@ -280,10 +280,14 @@ def render(session: Session, year: int, signer) -> bytes:
     """The annual report as PDF bytes."""
 
     data = figures(session, year)
+    today = clock.today()
+    # a year still running is reported to date: its figures stop today, not on 31 December
+    through = today if year == today.year else None
     return render_pdf(
         "documents/annual_report.html",
-        reference=f"Annual report {year}",
+        reference=f"Annual report {year}" + (" (to date)" if through else ""),
         f=data,
+        through=through,
         signer=signer,
         signer_title=F.director_title(session, signer),
         issued=clock.today(),

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from disclosure.cases import guidance, productions
-from disclosure.cases.models import CHECKLIST, Case, Production, ProductionItem
+from disclosure.cases.models import Case, Production, ProductionItem
 from disclosure.documents import holdwords
 from disclosure.holds.models import Hold
 from disclosure.records import kinds
@@ -128,14 +128,6 @@ def production_summary(session: Session, production: Production) -> ProductionSu
 # ---- counsel's checklist -----------------------------------------------------------------------
 
 # A failed item of counsel's legal-process checklist, as a refusal letter says it.
-DEFECT_WORDS = {
-    "competent_court": "It was not issued by a court of competent jurisdiction.",
-    "good_cause": "It does not show good cause.",
-    "proper_form": "It is not in proper form.",
-    "signed": "It is not signed.",
-    "in_date": "It is out of date (expired).",
-    "within_jurisdiction": "It reaches beyond the issuing court's jurisdiction.",
-}
 
 
 def refusal_reasons(session: Session, case: Case) -> list[str]:
@@ -144,16 +136,13 @@ def refusal_reasons(session: Session, case: Case) -> list[str]:
     reasons = []
     advice = getattr(case, "latest_advice", None)
     if advice is not None:
-        reasons += [
-            DEFECT_WORDS.get(name, f"Not met: {label}.")
-            for name, label in CHECKLIST  # the cases area's checklist
-            if not getattr(advice, name)
-        ]
+        reasons += advice.defects_in_words
     for line in (case.decision_reason or "").splitlines():
         line = line.strip().lstrip("-•* ").strip()
         if line:
             reasons.append(line if line.endswith((".", "!", "?")) else line + ".")
-    return reasons
+    # the Director's reason may repeat the checklist (a blank reason is made from it): once each
+    return list(dict.fromkeys(reasons))
 
 
 # ---- holds ----------------------------------------------------------------------------------

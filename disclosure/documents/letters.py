@@ -293,10 +293,17 @@ def _exigent(case: Case, facts: Facts, received: str) -> list[str]:
         "documents would be provided afterwards (policy of the Board of Trustees on exigent "
         f"requests).{released}",
         "The library has not yet received a subpoena, warrant, court order or other investigatory "
-        "document issued by a court of competent jurisdiction covering those records. Please "
-        f"provide it no later than {_moment(case.paperwork_due_at)}; the library keeps this matter "
-        "open until it is received.",
+        "document issued by a court of competent jurisdiction covering those records. "
+        + _when_the_paper_is_due(case.paperwork_due_at)
+        + " The library keeps this matter open until it is received.",
     ]
+
+
+def _when_the_paper_is_due(due: datetime) -> str:
+    """A date still ahead is asked for; one gone by is said to be past, not asked for again."""
+    if due <= clock.now():
+        return f"It has been overdue since {_moment(due)}: please provide it now."
+    return f"Please provide it no later than {_moment(due)}."
 
 
 _BODIES = {

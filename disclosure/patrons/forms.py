@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     PasswordField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -28,17 +30,24 @@ class CheckboxesField(SelectMultipleField):
 
 
 def kind_choices():
-    return options(KINDS.items())
+    """Each kind of record in the patron's words, in the patron's language when shown."""
+    return options((key, lazy_gettext(words)) for key, words in KINDS.items())
 
 
 class PatronLoginForm(BaseForm):
     """Portal sign-in with the library card number and PIN."""
 
     card_number = StringField(
-        "Library card number",
-        validators=[DataRequired(message="Enter the number on your library card."), Length(max=40)],
+        lazy_gettext("Library card number"),
+        validators=[
+            DataRequired(message=lazy_gettext("Enter the number on your library card.")),
+            Length(max=40),
+        ],
     )
-    pin = PasswordField("PIN", validators=[DataRequired(message="Enter your PIN."), Length(max=64)])
+    pin = PasswordField(
+        lazy_gettext("PIN"),
+        validators=[DataRequired(message=lazy_gettext("Enter your PIN.")), Length(max=64)],
+    )
 
 
 class PinLinkForm(BaseForm):
@@ -51,15 +60,17 @@ class PinLinkForm(BaseForm):
 
 
 class _ScopeMixin:
-    kinds = CheckboxesField("Kinds of record", choices=kind_choices(), validators=[Optional()])
-    covers_from = DateField("From", validators=[Optional()])
-    covers_to = DateField("To", validators=[Optional()])
+    kinds = CheckboxesField(
+        lazy_gettext("Kinds of record"), choices=kind_choices(), validators=[Optional()]
+    )
+    covers_from = DateField(lazy_gettext("From"), validators=[Optional()])
+    covers_to = DateField(lazy_gettext("To"), validators=[Optional()])
 
 
 class AskForm(_ScopeMixin, BaseForm):
     """A patron asks for their records (or a minor's)."""
 
-    subject_id = RadioField("Whose records?", coerce=int, choices=[])
+    subject_id = RadioField(lazy_gettext("Whose records?"), coerce=int, choices=[])
 
 
 class DeskRequestForm(_ScopeMixin, BaseForm):
@@ -121,12 +132,12 @@ class SetPinForm(BaseForm):
     """The patron types a new PIN twice (the desk's screen turned to them, or a link)."""
 
     pin = PasswordField(
-        "New PIN (4 to 12 digits)",
-        validators=[DataRequired(message="Type a PIN."), Length(max=64)],
+        lazy_gettext("New PIN (4 to 12 digits)"),
+        validators=[DataRequired(message=lazy_gettext("Type a PIN.")), Length(max=64)],
     )
     pin_again = PasswordField(
-        "The same PIN again",
-        validators=[DataRequired(message="Type the PIN again."), Length(max=64)],
+        lazy_gettext("The same PIN again"),
+        validators=[DataRequired(message=lazy_gettext("Type the PIN again.")), Length(max=64)],
     )
 
 
@@ -134,9 +145,9 @@ class CorrectionForm(BaseForm):
     """A patron asks for a correction of their details."""
 
     details = TextAreaField(
-        "What is wrong, and what should it be?",
+        lazy_gettext("What is wrong, and what should it be?"),
         validators=[
-            DataRequired(message="Say what is wrong and what it should be."),
+            DataRequired(message=lazy_gettext("Say what is wrong and what it should be.")),
             MaxLength(2_000),
         ],
     )
@@ -196,3 +207,12 @@ class WithdrawForm(BaseForm):
         validators=[DataRequired("Say why the request is withdrawn."), MaxLength(1_000)],
         render_kw={"rows": 2},
     )
+
+
+class LanguageForm(BaseForm):
+    """The portal's language (choices: every catalogue the app has, disclosure/i18n.py)."""
+
+    language = SelectField(
+        lazy_gettext("Language"), choices=[], validators=[DataRequired()], validate_choice=False
+    )
+    next = StringField(validators=[Optional(), Length(max=300)])

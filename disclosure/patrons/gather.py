@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.cases.models import Case, Production, ProductionItem
 from disclosure.cases.visibility import not_gagged
+from disclosure.i18n import N_
 from disclosure.records import kinds
 from disclosure.records import models as m
 
@@ -75,31 +76,48 @@ class Scope:
     def kind_list(self) -> list[str]:
         return [k for k in KINDS if self.includes(k)]
 
-    def describe(self) -> str:
+    def describe(self, say: Callable[..., str] | None = None, day=None) -> str:
         """'Every kind of record, all dates' or 'Loans and computer sessions, 1 Jan 2026 to 31 Mar
-        2026'."""
+        2026'; in another language with `say` (a gettext) and `day` (its date words)."""
+        say = say or _english
+        day = day or _d
         what = (
-            "Every kind of record"
+            say("Every kind of record")
             if self.kinds is None
-            else _join([KINDS[k].lower() for k in self.kind_list]).capitalize()
+            else _join([say(KINDS[k]).lower() for k in self.kind_list], say("and")).capitalize()
         )
         if self.start and self.end:
-            when = f"{_d(self.start)} to {_d(self.end)}"
+            when = say("%(start)s to %(end)s", start=day(self.start), end=day(self.end))
         elif self.start:
-            when = f"from {_d(self.start)}"
+            when = say("from %(start)s", start=day(self.start))
         elif self.end:
-            when = f"up to {_d(self.end)}"
+            when = say("up to %(end)s", end=day(self.end))
         else:
-            when = "all dates"
+            when = say("all dates")
         return f"{what}, {when}"
+
+
+def _english(words: str, **values) -> str:
+    return words % values if values else words
+
+
+# The scope's words, marked for the catalogues (Scope.describe says them in the patron's language)
+_SCOPE_WORDS = (
+    N_("Every kind of record"),
+    N_("and"),
+    N_("%(start)s to %(end)s"),
+    N_("from %(start)s"),
+    N_("up to %(end)s"),
+    N_("all dates"),
+)
 
 
 def _d(day: date) -> str:
     return day.strftime("%-d %b %Y")
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _join(words: list[str], and_: str = "and") -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {and_} " + words[-1]
 
 
 def _in_range(column, scope: Scope):

@@ -13,11 +13,13 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from disclosure import clock
+from disclosure import clock, i18n
+from disclosure.i18n import N_
 from disclosure.notify.service import deliver
 from disclosure.patrons.models import PatronEmail, PatronRequest, RequestStatus
 from disclosure.records.models import Patron
@@ -37,30 +39,39 @@ class Message:
     body: str
 
 
+# In English here; each is sent in the patron's language (compose, disclosure/i18n.py).
 MESSAGES = {
     "request_received": Message(
-        "Your request to the library has been received",
-        "The library has received a request for library records. Sign in to the library's "
-        "portal to see it and what happens next.",
+        N_("Your request to the library has been received"),
+        N_(
+            "The library has received a request for library records. Sign in to the library's "
+            "portal to see it and what happens next."
+        ),
     ),
     "report_ready": Message(
-        "Your library records are ready",
-        "The report you asked for is ready. Sign in to the library's portal to download it.",
+        N_("Your library records are ready"),
+        N_("The report you asked for is ready. Sign in to the library's portal to download it."),
     ),
     "report_printed": Message(
-        "Your library records were printed at the desk",
-        "A report you asked for was printed at a library desk. If that was not you, tell the "
-        "library. Sign in to the library's portal to see it.",
+        N_("Your library records were printed at the desk"),
+        N_(
+            "A report you asked for was printed at a library desk. If that was not you, tell the "
+            "library. Sign in to the library's portal to see it."
+        ),
     ),
     "download_ending": Message(
-        "Your library records can be downloaded for two more days",
-        "A report you asked for can be downloaded for two more days; then the library deletes "
-        "its copy. Sign in to the library's portal to download it.",
+        N_("Your library records can be downloaded for two more days"),
+        N_(
+            "A report you asked for can be downloaded for two more days; then the library "
+            "deletes its copy. Sign in to the library's portal to download it."
+        ),
     ),
     "set_pin": Message(
-        "Set your PIN for the library's portal",
-        "Use this link within 24 hours to set the PIN you sign in with. It works once. If you "
-        "did not ask for it, ignore this e-mail.",
+        N_("Set your PIN for the library's portal"),
+        N_(
+            "Use this link within 24 hours to set the PIN you sign in with. It works once. If "
+            "you did not ask for it, ignore this e-mail."
+        ),
     ),
 }
 
@@ -102,8 +113,9 @@ def send_pending(session: Session) -> int:
         if not address:
             email.email_error = "no address on the card"
             continue
+        language = session.scalar(select(Patron.language).where(Patron.id == email.patron_id))
         try:
-            deliver(settings, compose(settings, address, email))
+            deliver(settings, compose(settings, address, email, language))
         except (OSError, smtplib.SMTPException) as exc:
             # The exception text can name the address; log only the outbox id.
             log.warning("patron e-mail %s failed: %s", email.id, type(exc).__name__)
@@ -114,14 +126,18 @@ def send_pending(session: Session) -> int:
     return sent
 
 
-def compose(settings, address: str, email: PatronEmail) -> EmailMessage:
-    """The e-mail of one outbox row: fixed words and the link, nothing else."""
+def compose(
+    settings, address: str, email: PatronEmail, language: str | None = None
+) -> EmailMessage:
+    """The e-mail of one outbox row in the patron's language: fixed words and the link."""
     words = MESSAGES[email.message]
+    with i18n.speaking(language):
+        subject, body = gettext(words.subject), gettext(words.body)
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = address
-    message["Subject"] = f"{words.subject} ({settings.library_name})"
-    message.set_content(f"{words.body}\n\n{settings.base_url}{email.link}\n")
+    message["Subject"] = f"{subject} ({settings.library_name})"
+    message.set_content(f"{body}\n\n{settings.base_url}{email.link}\n")
     return message
 
 

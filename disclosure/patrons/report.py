@@ -11,8 +11,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from disclosure import clock, csvsafe
+from disclosure import clock, csvsafe, i18n
 from disclosure.dates import local_date, local_datetime
+from disclosure.i18n import N_
 from disclosure.patrons import gather, not_kept
 from disclosure.patrons.models import ConsentRelease, FrozenReport
 from disclosure.pdf import render_pdf, sha256
@@ -84,7 +85,14 @@ def build_document(
     return document
 
 
-NOT_INCLUDED = "not included (outside what was asked for)"
+NOT_INCLUDED = N_("not included (outside what was asked for)")
+
+
+def _hint(document: dict, key: str) -> str:
+    """What a kind of record is: to the patron in their own report ("items you have borrowed"),
+    in the library's words in a consent's copy, which someone else reads."""
+    kind = kinds.get(key)
+    return kind.patron_hint if document["purpose"] == "request" else kind.label
 
 
 def every_kind(document: dict) -> list[dict]:
@@ -97,7 +105,7 @@ def every_kind(document: dict) -> list[dict]:
         {
             "kind": key,
             "title": gather.KINDS[key],
-            "hint": kinds.get(key).patron_hint,
+            "hint": _hint(document, key),
             "count": document["counts"].get(key),
         }
         for key in keys
@@ -194,7 +202,7 @@ def pdf_sections(document: dict) -> list[dict]:
             {
                 "kind": kind,
                 "title": gather.KINDS[kind],
-                "hint": kinds.get(kind).patron_hint,
+                "hint": _hint(document, kind),
                 "columns": [labels[k] for k in keys],
                 "rows": [[_human(row.get(k)) for k in keys] for row in rows],
                 # registration is one record: shown as a list of facts rather than a one-row table
@@ -206,10 +214,8 @@ def pdf_sections(document: dict) -> list[dict]:
     return sections
 
 
-def freeze(session: Session, document: dict, library_name: str, **owner) -> FrozenReport:
-    """Render the PDF, JSON and CSV of `document` and store them with their SHA-256.
-    `owner` is request=... or consent=...; needs an app context (templates)."""
-    pdf = render_pdf(
+def _pdf(document: dict) -> bytes:
+    return render_pdf(
         "documents/patron_report.html",
         doc=document,
         sections=pdf_sections(document),
@@ -221,6 +227,15 @@ def freeze(session: Session, document: dict, library_name: str, **owner) -> Froz
             {**d, "when_text": local_datetime(d["when"])} for d in document["disclosures"]
         ],
     )
+
+
+def freeze(session: Session, document: dict, library_name: str, **owner) -> FrozenReport:
+    """Render the PDF, JSON and CSV of `document` and store them with their SHA-256.
+    `owner` is request=... or consent=...; needs an app context (templates)."""
+    asker = owner.get("request").requester if owner.get("request") is not None else None
+    # the patron's own report is in their language; a consent's copy is for its recipient
+    with i18n.speaking(asker.language if asker is not None else None):
+        pdf = _pdf(document)
     json_bytes, csv_bytes = to_json(document, library_name), to_csv(document)
     report = FrozenReport(
         compiled_at=document["compiled_at"],

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, object_session
 
-from disclosure import clock, dates, work
+from disclosure import clock, dates, i18n, work
 from disclosure.audit import service as audit
 from disclosure.auth import throttle
 from disclosure.auth.passwords import verify_secret
@@ -17,6 +18,7 @@ from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.holds.coverage import patron_is_held
 from disclosure.holds.locks import hold_lock
+from disclosure.i18n import N_
 from disclosure.patrons import gagging, mail, sip2
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
@@ -31,12 +33,12 @@ from disclosure.patrons.models import (
 from disclosure.records.models import Patron
 from disclosure.work import WorkItem
 
-NO_MATCH = "That card number and PIN do not match. Check both and try again."
-TOO_MANY_CARDS = (
+NO_MATCH = N_("That card number and PIN do not match. Check both and try again.")
+TOO_MANY_CARDS = N_(
     "Too many different card numbers have been tried from this computer. Try again in an hour, "
     "or ask at the desk."
 )
-CANNOT_CHANGE_NOW = "Your e-mail address cannot be changed now."
+CANNOT_CHANGE_NOW = N_("Your e-mail address cannot be changed now.")
 
 
 def _settings():
@@ -62,7 +64,7 @@ def sign_in(session: Session, card_number: str, pin: str, address: str | None = 
     if until is not None:
         raise DomainError(_locked_message(until), field="pin")
     if not throttle.card_allowed_from(session, address, card_key):
-        raise DomainError(TOO_MANY_CARDS, field="card_number")
+        raise DomainError(gettext(TOO_MANY_CARDS), field="card_number")
     patron = session.scalar(select(Patron).where(Patron.card_number == card)) if card else None
     if _pin_matches(patron, card, pin) and patron is not None:
         throttle.succeed(session, throttle.PATRON_CARD, card_key)
@@ -71,10 +73,10 @@ def sign_in(session: Session, card_number: str, pin: str, address: str | None = 
     until = throttle.fail(session, throttle.PATRON_CARD, card_key)
     if until is not None:
         raise DomainError(_locked_message(until), field="pin")
-    raise DomainError(NO_MATCH, field="pin")
+    raise DomainError(gettext(NO_MATCH), field="pin")
 
 
-SIP2_DOWN = (
+SIP2_DOWN = N_(
     "The library's system cannot check your PIN just now. Try again in a few minutes, or ask "
     "at the desk."
 )
@@ -91,7 +93,7 @@ def _pin_matches(patron: Patron | None, card: str, pin: str) -> bool:
         return sip2.Sip2Client(_sip2_settings(settings)).check_patron(card, pin or "", clock.now())
     except sip2.Sip2Unavailable as err:
         # Not the patron's failure: it neither counts towards the lock nor says 'wrong PIN'.
-        raise DomainError(SIP2_DOWN, field="pin") from err
+        raise DomainError(gettext(SIP2_DOWN), field="pin") from err
 
 
 def _sip2_settings(settings) -> sip2.Sip2Settings:
@@ -108,9 +110,10 @@ def _sip2_settings(settings) -> sip2.Sip2Settings:
 
 def _locked_message(until) -> str:
     when = dates.local_datetime(until, "%-I:%M %p")
-    return (
-        f"Too many attempts with this card number. For your safety, try again after {when}, or ask "
-        "at the desk."
+    return gettext(
+        "Too many attempts with this card number. For your safety, try again after %(when)s, or "
+        "ask at the desk.",
+        when=when,
     )
 
 
@@ -469,9 +472,19 @@ def remove_email(session: Session, patron: Patron) -> None:
     if patron.email is None:
         raise DomainError("There is no e-mail address on your card.")
     if registration_is_held(session, patron):
-        raise DomainError(CANNOT_CHANGE_NOW)
+        raise DomainError(gettext(CANNOT_CHANGE_NOW))
     patron.email = None
     audit.record(session, patron, "patron.email_removed", "patron", patron.id)
+
+
+def choose_language(session: Session, patron: Patron | None, code: str) -> str:
+    """The portal's language a patron (or a visitor, before signing in) chose; kept on the
+    patron's card, so that their report and e-mails follow it."""
+    if not i18n.known(code):
+        raise DomainError(gettext("Choose one of the languages offered."), field="language")
+    if patron is not None:
+        patron.language = code
+    return code
 
 
 def ask_for_correction(session: Session, patron: Patron, details: str) -> CorrectionRequest:

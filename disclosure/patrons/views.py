@@ -4,10 +4,11 @@ The desk's pages are in desk_views (same blueprint)."""
 
 from __future__ import annotations
 
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_user
 
-from disclosure import work
+from disclosure import i18n, work
 from disclosure.audit import service as audit
 from disclosure.auth import idle
 from disclosure.auth.access import allow
@@ -16,12 +17,14 @@ from disclosure.patrons import desk_views, pins, service
 from disclosure.patrons.forms import (
     AskForm,
     CorrectionForm,
+    LanguageForm,
     PatronLoginForm,
     PinLinkForm,
     SetPinForm,
     guardian_choices,
 )
 from disclosure.patrons.view_helpers import bp, me, send_file_content
+from disclosure.web.filters import date_in_words
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm, found, keep, submit
 from disclosure.web.limits import PER_ACCOUNT, PER_ADDRESS, address_and_account, limiter
@@ -88,8 +91,9 @@ def ask():
             covers_from=form.covers_from.data,
             covers_to=form.covers_to.data,
         ),
-        done=lambda asked: (
-            f"Your request {asked.reference} is received. Bring photo ID to any branch desk."
+        done=lambda asked: gettext(
+            "Your request %(ref)s is received. Bring photo ID to any branch desk.",
+            ref=asked.reference,
         ),
         to=lambda asked: url_for("patrons.request_detail", request_id=asked.id),
         page=lambda: render_template("patrons/ask.html", form=form, minors=minors, patron=patron),
@@ -109,7 +113,7 @@ def request_detail(request_id: int):
         req=asked,
         progress_words=_progress(asked)["words"],
         download_open=service.download_open(asked),
-        scope=service.scope_of(asked).describe(),
+        scope=service.scope_of(asked).describe(say=gettext, day=date_in_words),
     )
 
 
@@ -145,6 +149,22 @@ def download(request_id: int, fmt: str):
     return send_file_content(*report, filename=f"library-records-{asked.reference}.{fmt}")
 
 
+@bp.route("/patron/language", methods=["POST"])
+@allow("public")
+def choose_language():
+    """The portal's language, chosen by a patron or by a visitor before signing in."""
+    form = LanguageForm()
+    patron = me() if getattr(current_user, "kind", None) == "patron" else None
+    back = safe_next(form.next.data) or url_for("patrons.home" if patron else "patrons.login")
+    return confirm(
+        lambda: service.choose_language(db.session, patron, form.language.data),
+        form=form,
+        then=lambda code: session.__setitem__(i18n.SESSION_KEY, code),
+        done=None,
+        to=back,
+    )
+
+
 @bp.route("/patron/email/remove", methods=["POST"])
 @allow("patron")
 def remove_email():
@@ -155,7 +175,7 @@ def remove_email():
         return render_template("patrons/remove_email.html", patron=me(), confirm=form)
     return confirm(
         lambda: service.remove_email(db.session, me()),
-        done="Your e-mail address has been removed from your card.",
+        done=lambda _removed: gettext("Your e-mail address has been removed from your card."),
         to=url_for("patrons.home"),
     )
 
@@ -168,7 +188,9 @@ def correction():
     return submit(
         form,
         lambda: service.ask_for_correction(db.session, me(), form.details.data),
-        done="Thank you. Staff will check and correct your details; they may ask to see photo ID.",
+        done=lambda _asked: gettext(
+            "Thank you. Staff will check and correct your details; they may ask to see photo ID."
+        ),
         to=url_for("patrons.home"),
         page=lambda: render_template("patrons/correction.html", form=form, patron=me()),
     )
@@ -210,7 +232,7 @@ def set_pin(token: str):
     return submit(
         form,
         lambda: pins.set_pin(db.session, token, form.pin.data, form.pin_again.data),
-        done="Your PIN is set. Sign in with your card number and this PIN.",
+        done=lambda _set: gettext("Your PIN is set. Sign in with your card number and this PIN."),
         to=url_for("patrons.login"),
         page=lambda: render_template("patrons/set_pin.html", form=form, gone=None),
     )

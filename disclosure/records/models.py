@@ -61,6 +61,8 @@ class Patron(Base):
     home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # the portal's language the patron chose (disclosure/i18n.py); none: their browser's
+    language: Mapped[str | None] = mapped_column(String(16))
 
     guardian: Mapped[Patron | None] = relationship(remote_side=[id], foreign_keys=[guardian_id])
     home_branch: Mapped[Branch | None] = relationship()

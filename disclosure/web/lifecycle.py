@@ -48,13 +48,22 @@ def submit(
     lock: Callable | None = None,
     then: Callable[[Any], None] | None = None,
     keep_refused: bool = False,
+    check: Callable[[], list[DomainError]] | None = None,
 ):
     """A form page, GET and POST. When `form` validates: `lock(session)` if the action needs a
     write lock first, `act()` (one service call), commit once, `then(result)` (what follows the
     commit outside the database, such as a fresh sign-in cookie), flash `done`, redirect to `to`.
+    `check()`, when given, names every refusal the rules would make; it is asked on a POST even
+    when the form has faults of its own, so that a person sees all that is wrong in one round.
     Otherwise, or when a rule refuses (rolled back, unless `keep_refused`: a refusal the rules
     record, such as a failed sign-in counting toward a lockout), `page()` draws the form again."""
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if check is not None and form.is_submitted():
+        refusals = check()
+        for refusal in refusals:
+            _show_beside_a_clean_field(form, refusal)
+        valid = valid and not refusals
+    if valid:
         result, refusal = _attempt(act, lock, keep_refused)
         if refusal is None:
             return _finish(result, done, to, then)
@@ -115,6 +124,14 @@ def show_refusal(form: FlaskForm, err: DomainError) -> None:
         field.errors = list(field.errors) + [err.message]
     else:
         flash(err.message, "error")
+
+
+def _show_beside_a_clean_field(form: FlaskForm, refusal: DomainError) -> None:
+    """A rule's refusal, unless the field already says what is wrong with what was typed (a
+    time the form could not read is not also "missing")."""
+    field = getattr(form, refusal.field, None) if refusal.field else None
+    if field is None or not field.errors:
+        show_refusal(form, refusal)
 
 
 def _attempt(act, lock=None, keep_refused: bool = False):

@@ -12,6 +12,7 @@ TABLE = {
     "patrons.request_progress": {"patron"},
     "patrons.download": {"patron"},
     "patrons.remove_email": {"patron"},
+    "patrons.choose_language": {"public"},
     "patrons.correction": {"patron"},
     "patrons.desk_queue": DESK,
     "patrons.desk_new": DESK,

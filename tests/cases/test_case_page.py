@@ -93,3 +93,73 @@ def test_the_director_sees_which_named_cards_and_computers_match_no_record(
         f"card {patron.card_number} No such card" not in page
         and f"{computer.code} No such computer" not in page
     )
+
+
+def test_the_waiver_form_offers_the_counsel_accounts_and_names_every_missing_field(
+    client, session, login_as
+):
+    clock.freeze(factories.at(2026, 11, 14, 17))
+    counsel = factories.user(session, "counsel")
+    login_as("director")
+    case = factories.case(session, "exigent")
+    session.commit()
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'<option value="{counsel.id}">{html.escape(counsel.full_name)}</option>' in page
+    assert "Outside counsel (name below)" in page and "Seed policy" not in page
+    waiver = page[page.index("Record an exigent waiver") : page.index("Record the waiver")]
+    assert waiver.count("(required)") == 5  # counsel, when, advice, emergency, released
+    response = client.submit(
+        f"/cases/{case.id}/exigent-waiver",
+        {"counsel": "outside", "emergency": "Threat to life"},
+        page=f"/cases/{case.id}",
+    )
+    text = _text(response)
+    assert response.status_code == 422
+    for missing in (
+        "Enter the name of the outside counsel who advised.",
+        "Enter when counsel advised",
+        "Record counsel's advice",
+        "Record what was released to the officer.",
+    ):
+        assert missing in text
+    assert "Record the emergency the officer stated." not in text
+
+
+def test_a_waiver_names_outside_counsel_and_the_next_step_is_not_assign_counsel(
+    client, session, login_as
+):
+    clock.freeze(factories.at(2026, 11, 14, 17))
+    login_as("director")
+    case = factories.case(session, "exigent")
+    session.commit()
+    response = client.submit(
+        f"/cases/{case.id}/exigent-waiver",
+        {
+            "counsel": "outside",
+            "outside_counsel": "Pat Lee",
+            "advised_at": "2026-11-14T10:30",
+            "advice": "Release the sign-up name.",
+            "emergency": "Threat to life",
+            "released": "One sign-up name",
+        },
+        page=f"/cases/{case.id}",
+    )
+    assert response.status_code == 302
+    session.expire_all()
+    assert case.waiver.counsel_name == "Pat Lee (outside counsel)"
+    case.paperwork_received_at = clock.now()  # the officer's paper came
+    session.commit()
+    page = _text(client.get(f"/cases/{case.id}"))
+    step = page[page.index("Next step") : page.index("Next step") + 300]
+    assert "Assign counsel" not in step
+    assert "Record exactly which records were released" in step
+
+
+def test_the_preservation_case_offers_place_the_hold_in_its_next_step(client, session, login_as):
+    login_as("director")
+    case = factories.case(session, "preservation")
+    session.commit()
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    step = page[page.index("Next step") : page.index('class="case-columns"')]
+    assert f'href="/cases/{case.id}/holds/new"' in step or "Place the hold</a>" in step
+    assert page.index('id="holds-h"') < page.index("Decision</h2>")

@@ -376,3 +376,70 @@ def test_a_gagged_case_takes_no_number_from_the_ordinary_series(session):
         and fisa.reference.startswith("2026-R")
         and nsl.reference != fisa.reference
     )
+
+
+def _error_summary(html: str) -> str:
+    """The error summary at the top of the page, as a person reads it."""
+    found = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', html, re.S)
+    assert found, "the page has an error summary"
+    return unescape(re.sub(r"<[^>]+>", " ", found.group(1)))
+
+
+def test_a_warrant_form_names_every_fault_in_one_round_above_the_instructions(
+    client, login_as, session
+):
+    login_as("staff")
+    clock.freeze(factories.at(2026, 11, 20, 18))
+    data = {**SUBPOENA, "officer_name": "", "issued_on": "2026-12-01"}
+    html = client.submit("/cases/new?kind=search_warrant", data).get_data(as_text=True)
+    summary = _error_summary(html)
+    # the form's own check (the name), the warrant's time and a rule of dates, all at once
+    assert "Enter the officer's name." in summary
+    assert "Enter when the warrant was executed." in summary
+    assert "The date issued cannot be in the future." in summary
+    assert summary.index("executed") < summary.index("officer's name")  # in the page's order
+    assert html.index('class="error-summary"') < html.index("what to do now")
+    assert "autofocus" in re.search(r'<div class="error-summary"[^>]*>', html).group(0)
+    assert session.scalar(select(Case.id)) is None
+
+
+def test_a_time_the_form_cannot_read_is_not_also_called_missing(client, login_as):
+    login_as("staff")
+    data = {**SUBPOENA, "executed_at": "yesterday"}
+    html = client.submit("/cases/new?kind=search_warrant", data).get_data(as_text=True)
+    assert "Enter when the warrant was executed." not in html
+    assert "When the warrant was executed" in _error_summary(html)
+
+
+def test_continue_with_nothing_chosen_says_to_choose(client, login_as):
+    login_as("staff")
+    html = client.get("/cases/new?chosen=1").get_data(as_text=True)
+    assert "Choose what the officer presented." in _error_summary(html)
+    assert "error-summary" not in client.get("/cases/new").get_data(as_text=True)
+
+
+def test_a_seized_computer_is_not_offered_again_and_cannot_be_seized_twice(
+    client, login_as, session
+):
+    factories.user(session, "director")
+    seized, free = factories.workstation(session), factories.workstation(session)
+    seized.out_of_service, seized.out_of_service_reason = True, "Seized under a search warrant"
+    session.flush()
+    login_as("staff")
+    html = client.get("/cases/new?kind=search_warrant").get_data(as_text=True)
+    assert f'value="{free.id}"' in html and f'value="{seized.id}"' not in html
+    assert "already out of service" in html and seized.code in html
+    clock.freeze(factories.at(2026, 11, 20, 18))
+    data = {**SUBPOENA, "executed_at": "2026-11-20T10:30", "seized_workstations": str(seized.id)}
+    response = client.submit("/cases/new?kind=search_warrant", data)
+    assert response.status_code != 302
+    assert session.scalar(select(Case.id)) is None
+
+
+def test_a_time_the_clocks_skip_is_named_with_the_other_faults_not_a_crash(client, login_as):
+    login_as("staff")
+    data = {**SUBPOENA, "officer_name": "", "executed_at": "2026-03-08T02:30"}
+    response = client.submit("/cases/new?kind=search_warrant", data)
+    summary = _error_summary(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "does not exist at the library" in summary and "Enter the officer's name." in summary

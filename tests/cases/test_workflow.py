@@ -99,7 +99,7 @@ def test_each_kind_walks_from_intake_to_closure(kind, people, session, app_conte
     actions = _actions(session, case)
     assert actions[0] == "case.logged" and "case.routed" in actions and actions[-1] == "case.closed"
     if kind == "nsl":
-        assert case.decision_reason == "Process not in proper form: signed."
+        assert case.decision_reason == "It is not signed."
 
 
 def test_director_cannot_decide_before_counsel_advice(client, login_as, session):
@@ -228,7 +228,7 @@ def test_assigned_counsel_reads_the_case_and_records_advice_with_the_checklist(
         and case.status == "advice_recorded"
     )
     service.decide(session, director, case, "refuse_improper")
-    assert case.decision_reason == "Process not in proper form: signed."
+    assert case.decision_reason == "It is not signed."
 
 
 def test_the_administrator_sees_no_case(client, login_as, session):

@@ -192,3 +192,12 @@ def test_patrons_requests_and_their_turnaround(session, app_context, backend):
     director = factories.user(session, "director")
     text = pdf_text(service.annual_report(session, director, 2025).pdf)
     assert "within 10.0 days" in text and "Answered by the due date 2" in text
+
+
+def test_a_report_of_the_year_still_running_says_to_date(session, app_context):
+    clock.freeze(factories.at(2026, 12, 2, 18))
+    director = factories.user(session, "director")
+    text = pdf_text(service.annual_report(session, director, 2026).pdf)
+    assert "annual report 2026 to date" in text
+    assert "the year to date: 1 January to 2 December" in text
+    assert "31 December" not in text

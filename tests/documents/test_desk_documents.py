@@ -77,3 +77,13 @@ def test_nobody_else_gets_a_clerks_receipt(client, login_as, session, app):
     session.commit()
     login_as("staff")  # another clerk
     assert client.get(f"/documents/receipts/{case.id}.pdf").status_code == 404
+
+
+def test_the_desk_card_does_not_send_the_clerk_below_for_a_number_printed_above(
+    client, login_as, session
+):
+    factories.user(session, "director", phone="(636) 555-0199")
+    login_as("staff")
+    text = pdf_text(client.get("/documents/desk-card.pdf").data)
+    assert "numbers below" not in text
+    assert "the number is on this page" in text and "(636) 555-0199" in text

@@ -136,7 +136,8 @@ def test_exigent_follow_up_says_what_is_still_due_and_by_when(
         in text
     )
     assert "subpoena, warrant, court order or other investigatory document" in text
-    assert "no later than March 10, 2026 at 5:00 p.m.;" in text  # the due instant, in library time
+    assert "no later than March 10, 2026 at 5:00 p.m." in text  # the due instant, in library time
+    assert "overdue" not in text
 
 
 def test_exigent_follow_up_needs_paper_due(session, app_context, director):
@@ -407,3 +408,65 @@ def test_deleting_a_draft_asks_once_first(client, login_as, session):
     client.submit(f"/documents/{document_id}/delete", {})
     session.expire_all()
     assert service.load_document(session, director, document_id) is None
+
+
+def test_an_exigent_follow_up_written_after_the_due_date_says_overdue_since(
+    session, app_context, director
+):
+    clock.freeze(factories.at(2026, 3, 20, 15))
+    case = factories.documents_case(
+        session,
+        kind="exigent",
+        court=None,
+        docket_number=None,
+        issued_on=None,
+        paperwork_due_at=factories.at(2026, 3, 10, 22),
+    )
+    text = pdf_text(_final(session, director, case, K.EXIGENT_FOLLOW_UP).pdf)
+    assert "It has been overdue since March 10, 2026 at 5:00 p.m.: please provide it now." in text
+    assert "no later than" not in text
+
+
+def test_a_refusal_made_on_counsels_checklist_lists_each_defect_once(
+    session, app_context, director, backend
+):
+    from disclosure.cases import service as cases
+
+    clock.freeze(NOW)
+    checklist = {
+        "competent_court": True,
+        "good_cause": False,
+        "proper_form": True,
+        "signed": False,
+        "in_date": True,
+        "within_jurisdiction": True,
+    }
+    case = factories.advised_case(
+        session, director=director, recommendation="refuse", checklist=checklist
+    )
+    cases.decide(session, director, case, "refuse_improper")  # no reason typed: the checklist's
+    document = _final(session, director, case, K.REFUSAL_IMPROPER)
+    text = pdf_text(document.pdf)
+    save_png(document.pdf, "letter-refusal-decided", backend)
+    assert text.count("It does not show good cause.") == 1
+    assert text.count("It is not signed.") == 1
+    assert "Process not in proper form:" not in text and "; signed" not in text
+
+
+def test_the_letterhead_carries_the_librarys_address_and_phone_from_configuration(
+    app, session, director
+):
+    from tests.conftest import make_app
+
+    clock.freeze(NOW)
+    configured = make_app(
+        app.config["DATABASE_URL"],
+        {
+            "library_address": "5678 Main Street | Hillsboro, MO 63050",
+            "library_phone": "(636) 555-0100",
+        },
+    )
+    case = factories.documents_case(session, kind="informal", court=None, docket_number=None)
+    with configured.app_context():
+        text = pdf_text(_final(session, director, case, K.PROPER_PROCESS_REQUIRED).pdf)
+    assert "5678 Main Street · Hillsboro, MO 63050 · Telephone (636) 555-0100" in text

@@ -15,6 +15,7 @@ from disclosure.patrons import consent as consents
 from disclosure.patrons import service
 from disclosure.patrons.models import ConsentRelease
 from tests import factories
+from tests.documents.helpers import pdf_text, save_png
 from tests.patrons.steps import report_json, run_queued_work, verify
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -76,6 +77,12 @@ def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
     assert "disclosures" not in data  # a third party never sees the patron's accounting
     pdf = client.get(f"/desk/consents/{consent.id}/released.pdf")
     assert pdf.status_code == 200 and pdf.data == consent.report.pdf
+    save_png(pdf.data, "consent-release")
+    text = pdf_text(pdf.data)
+    # addressed to whoever receives it, not to the patron; the footer names nobody
+    assert "To: Ozark Legal Aid, on the patron's behalf" in text
+    assert "Your library records" not in text and " your records" not in text
+    assert f"written consent {patron.name}" not in text
     # once only
     client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
     assert "already released" in client.get(f"/desk/consents/{consent.id}").get_data(as_text=True)

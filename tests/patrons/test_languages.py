@@ -1,0 +1,131 @@
+"""The portal in the patron's language (disclosure/i18n.py): the patron picks it, it is kept on
+their card, their report's PDF and their e-mails follow it; staff pages stay in English; a
+library adds a language by dropping a compiled catalogue in its own folder."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from disclosure import i18n
+from disclosure.patrons import mail
+from disclosure.patrons.models import PatronEmail
+from disclosure.records.models import Patron
+from tests import factories
+from tests.conftest import make_app
+from tests.patrons.steps import ask, latest_request, pdf_text, sign_in_patron, verify
+
+SPANISH = Path(i18n.__file__).parent / "translations" / "es" / "LC_MESSAGES"
+
+
+def _choose(client, code: str, page: str = "/patron/login"):
+    return client.submit("/patron/language", {"language": code, "next": page}, page=page)
+
+
+def test_a_patron_picks_spanish_and_it_is_kept_on_the_card(client, session):
+    patron = factories.patron(session)
+    session.commit()
+    sign_in_patron(client, patron)
+    assert _choose(client, "es", "/patron").status_code == 302
+    session.expire_all()
+    assert session.get(Patron, patron.id).language == "es"
+    html = client.get("/patron").get_data(as_text=True)
+    assert '<html lang="es">' in html
+    assert "Sus registros de la biblioteca" in html and "Pedir mis registros" in html
+    assert "Your library records" not in html
+    sign_in_patron(client, patron)  # (the same session)
+    client.submit("/patron/ask", {}, page="/patron/ask")
+    html = client.get("/patron").get_data(as_text=True)
+    assert re.search(r"<td>\d{1,2} [a-z]{3}\.? 20\d\d</td>", html)  # e.g. "2 dic 2026"
+
+
+def test_a_visitor_picks_spanish_before_signing_in(client, session):
+    _choose(client, "es")
+    html = client.get("/patron/login").get_data(as_text=True)
+    assert "Inicie sesión con su tarjeta de la biblioteca" in html
+    assert 'lang="es" selected' in html
+    wrong = sign_in_patron(client, factories.patron(session), pin="0000")
+    assert "Ese número de tarjeta y ese PIN no coinciden." in wrong.get_data(as_text=True)
+
+
+def test_a_language_the_app_has_not_is_refused_and_nothing_changes(client, session):
+    patron = factories.patron(session)
+    session.commit()
+    sign_in_patron(client, patron)
+    _choose(client, "xx", "/patron")
+    html = client.get("/patron").get_data(as_text=True)
+    assert "Choose one of the languages offered." in html and '<html lang="en">' in html
+    session.expire_all()
+    assert session.get(Patron, patron.id).language is None
+
+
+def test_staff_pages_stay_in_english_whatever_the_browser_asks(client, login_as):
+    login_as("staff")
+    html = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<html lang="en">' in html and "Sign out" in html and "Cerrar sesión" not in html
+
+
+def test_the_portal_follows_the_browser_until_the_patron_chooses(client):
+    html = client.get("/patron/login", headers={"Accept-Language": "es-MX,es;q=0.9"})
+    assert "Inicie sesión" in html.get_data(as_text=True)
+
+
+def test_a_spanish_patrons_email_and_report_are_in_spanish(app, client, session):
+    patron = factories.patron_with_every_kind(session, email="ana@example.org")
+    patron.language = "es"
+    session.commit()
+    sign_in_patron(client, patron)
+    ask(client)
+    report = verify(app, session, latest_request(session, patron))
+    text = pdf_text(report.pdf)
+    assert "Sus registros de la biblioteca" in text and "De un vistazo" in text
+    assert "Préstamos" in text
+    email = session.scalars(select(PatronEmail).where(PatronEmail.patron_id == patron.id)).first()
+    with app.app_context():
+        message = mail.compose(app.config["SETTINGS"], patron.email, email, patron.language)
+    assert message["Subject"].startswith("La biblioteca recibió su solicitud")
+    assert "Inicie sesión en el portal" in message.get_content()
+    assert patron.name not in message.get_content()  # no personal data, in any language
+
+
+def test_the_spanish_catalogue_translates_every_message_and_is_compiled(app):
+    with (SPANISH / "messages.po").open("rb") as f:
+        source = read_po(f)
+    with (SPANISH / "messages.mo").open("rb") as f:
+        compiled = read_mo(f)
+    untranslated = [m.id for m in source if m.id and not all(_strings(m))]
+    assert untranslated == []
+    assert _pairs(source) == _pairs(compiled)
+
+
+def _pairs(catalogue) -> dict:
+    return {_key(m.id): tuple(_strings(m)) for m in catalogue if m.id}
+
+
+def _key(message_id) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _strings(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+
+
+def test_a_library_adds_a_language_with_a_catalogue_in_its_own_folder(app, tmp_path):
+    catalogue = Catalog(locale="fr")
+    catalogue.add("Sign in with your library card", "Connectez-vous avec votre carte")
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue)
+    (folder / "messages.mo").write_bytes(buffer.getvalue())
+    library = make_app(app.config["DATABASE_URL"], {"translations_folder": tmp_path})
+    assert library.config["LANGUAGES"] == {"en": "English", "es": "Español", "fr": "Français"}
+    page = library.test_client().get("/patron/login", headers={"Accept-Language": "fr"})
+    html = page.get_data(as_text=True)
+    assert "Connectez-vous avec votre carte" in html and '<option value="fr" lang="fr"' in html
