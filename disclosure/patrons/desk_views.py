@@ -13,7 +13,6 @@ from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.patrons import consent as consents
 from disclosure.patrons import pins, service
-from disclosure.patrons import report as reports
 from disclosure.patrons.forms import (
     ConsentForm,
     CorrectionDoneForm,
@@ -72,7 +71,12 @@ def desk_new():
             kinds=form.kinds.data,
             covers_from=form.covers_from.data,
             covers_to=form.covers_to.data,
+            proof=form.proof.data,
+            scan=form.scan.data.read() if form.scan.data else b"",
+            pin=form.pin.data or "",
         ),
+        # a wrong PIN counts toward the card's lock (patrons/service.py _prove_desk_request)
+        keep_refused=True,
         done=lambda logged: (
             f"Request {logged.reference} logged. Check photo ID now to compile the report."
         ),
@@ -114,6 +118,10 @@ def _request_page(asked: PatronRequest, form: VerifyForm):
         urgency=service.urgency(asked),
         scope=service.scope_of(asked).describe(),
         confirm=ConfirmForm(),
+        may_print=service.may_print_at_desk(db.session, current_user, asked),
+        print_closes=service.desk_print_closes_at(asked),
+        print_minutes=service.DESK_PRINT_MINUTES,
+        printed=service.desk_prints(db.session, asked),
     )
 
 
@@ -249,6 +257,8 @@ def consent_detail(consent_id: int):
         work_words=work.words,
         covers=consents.describe(consent),
         confirm=ConfirmForm(),
+        files_open=consents.may_reach_released(db.session, current_user, consent),
+        files_until=consents.download_until(consent),
     )
 
 
@@ -290,9 +300,10 @@ def consent_scan(consent_id: int):
 @bp.route("/desk/consents/<int:consent_id>/released.<fmt>")
 @allow(*DESK)
 def consent_file(consent_id: int, fmt: str):
-    """What was released, frozen, as PDF, JSON or CSV."""
+    """What was released, frozen, as PDF, JSON or CSV: for the Director and the staff member who
+    released it, during the download period (consent.may_reach_released)."""
     consent = found(db.session.get(ConsentRelease, consent_id))
-    released = found(reports.file_of(consent.report, fmt) if consent.report else None)
+    released = keep(found(consents.released_file(db.session, current_user, consent, fmt)))
     return send_file_content(
         *released, filename=f"released-{consent.reference}.{fmt}", inline=fmt == "pdf"
     )

@@ -58,6 +58,13 @@ class PatronRequest(Base):
     for_minor: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[str] = mapped_column(String(10))  # 'portal' or 'desk' (a written request)
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What proves a written request logged at the desk came from the patron (docs/rules.md
+    # R-desk-request-proved): 'scan' (their signed paper, kept like a consent's scan) or 'pin'
+    # (typed by the patron on the desk's screen). None for a request made in the portal.
+    desk_proof: Mapped[str | None] = mapped_column(String(10))
+    signed_scan_name: Mapped[str | None] = mapped_column(String(80))
+    signed_scan_type: Mapped[str | None] = mapped_column(String(40))
+    signed_scan_sha256: Mapped[str | None] = mapped_column(String(64))
     kinds: Mapped[list | None] = mapped_column(JSON)  # None: every kind
     covers_from: Mapped[date | None] = mapped_column(Date)
     covers_to: Mapped[date | None] = mapped_column(Date)

@@ -106,6 +106,7 @@ def request_detail(request_id: int):
         progress_words=_progress(asked)["words"],
         download_open=service.download_open(asked),
         scope=service.scope_of(asked).describe(),
+        printed=service.desk_prints(db.session, asked),
     )
 
 

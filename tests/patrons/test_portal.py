@@ -201,6 +201,10 @@ def test_verification_records_the_kind_of_id_and_never_its_number(app, client, s
     assert "Confirm that you saw the ID in person." in refused.get_data(as_text=True)
 
 
+# The person asking types their PIN on the desk's screen (tests/patrons/test_desk_print.py).
+BY_PIN = {"proof": "pin", "pin": factories.PIN}
+
+
 def test_staff_log_a_written_request_made_at_the_desk_for_a_patron_or_a_minors_guardian(
     app, client, session, login_as
 ):
@@ -210,16 +214,20 @@ def test_staff_log_a_written_request_made_at_the_desk_for_a_patron_or_a_minors_g
     session.commit()
     login_as("staff")
     response = client.submit(
-        "/desk/patron-requests/new", {"card_number": adult.card_number, "kinds": ["loans"]}
+        "/desk/patron-requests/new",
+        {"card_number": adult.card_number, "kinds": ["loans"], **BY_PIN},
     )
     assert response.status_code == 302
     own = latest_request(session, adult)
     assert own.channel == "desk" and own.kinds == ["loans"] and own.logged_by_id is not None
-    client.submit("/desk/patron-requests/new", {"card_number": minor.card_number, "for_minor": "y"})
+    client.submit(
+        "/desk/patron-requests/new",
+        {"card_number": minor.card_number, "for_minor": "y", **BY_PIN},  # the guardian's PIN
+    )
     for_minor = latest_request(session, guardian)
     assert for_minor.subject_id == minor.id and for_minor.for_minor
     refused = client.submit(
-        "/desk/patron-requests/new", {"card_number": adult.card_number, "for_minor": "y"}
+        "/desk/patron-requests/new", {"card_number": adult.card_number, "for_minor": "y", **BY_PIN}
     )
     assert "no guardian on file" in refused.get_data(as_text=True)
     unknown = client.submit("/desk/patron-requests/new", {"card_number": "00000000000000"})
