@@ -122,3 +122,36 @@ CATEGORIES_0004 = (
 def _json(conn, table: str, column: str):
     value = conn.execute(text(f"SELECT {column} FROM {table}")).scalar_one()
     return json.loads(value) if isinstance(value, str) else value
+
+
+# ---- 0018: public ids ------------------------------------------------------------------------
+
+BEFORE_PUBLIC_IDS = "0018_deskprint_desk_proof"
+NAMED_IN_URLS = ("cases", "holds", "patron_requests", "consent_releases")
+
+
+def test_the_public_ids_migration_fills_the_rows_already_there(backend, server_for, tmp_path):
+    server = server_for(backend)
+    url = databases.new_database(backend, server, tmp_path)
+    try:
+        migrate.upgrade(url, BEFORE_PUBLIC_IDS)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            meta = MetaData()
+            meta.reflect(conn)
+            _insert(conn, meta, "users", id=1)
+            _insert(conn, meta, "patrons", id=1)
+            for n in (1, 2):
+                _insert(conn, meta, "cases", id=n, number=n)
+                _insert(conn, meta, "holds", id=n, case_id=1)
+                _insert(conn, meta, "patron_requests", id=n, subject_id=1, requester_id=1)
+                _insert(conn, meta, "consent_releases", id=n, patron_id=1, kinds=["loans"])
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            for table in NAMED_IN_URLS:
+                ids = conn.execute(text(f"SELECT public_id FROM {table}")).scalars().all()
+                assert len(ids) == 2 and len(set(ids)) == 2, table
+                assert all(len(public_id) == 16 for public_id in ids), table
+        engine.dispose()
+    finally:
+        databases.drop_database(url, server)

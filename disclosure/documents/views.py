@@ -45,7 +45,7 @@ def pdf_response(data: bytes, file_name: str, *, download: bool = False) -> Resp
     return response
 
 
-@bp.route("/case/<int:case_id>")
+@bp.route("/case/<case:case_id>")
 @allow("director")
 def case_documents(case_id: int):
     """A case's letters and certificates, and the form to start a letter."""
@@ -66,7 +66,7 @@ def case_documents(case_id: int):
     )
 
 
-@bp.route("/case/<int:case_id>/letters", methods=["POST"])
+@bp.route("/case/<case:case_id>/letters", methods=["POST"])
 @allow("director")
 def letter_new(case_id: int):
     """Start a draft letter, prefilled from the case."""
@@ -81,7 +81,7 @@ def letter_new(case_id: int):
     )
 
 
-@bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
+@bp.route("/<document:document_id>/edit", methods=["GET", "POST"])
 @allow("director")
 def letter_edit(document_id: int):
     """Edit a draft letter; 'Save and preview' opens the PDF as it stands."""
@@ -107,7 +107,7 @@ def letter_edit(document_id: int):
     )
 
 
-@bp.route("/<int:document_id>/preview.pdf")
+@bp.route("/<document:document_id>/preview.pdf")
 @allow("director")
 def letter_preview(document_id: int):
     """The draft as PDF, marked DRAFT, not kept."""
@@ -120,7 +120,7 @@ def letter_preview(document_id: int):
     return pdf_response(data, f"DRAFT-{document.file_name}")
 
 
-@bp.route("/<int:document_id>/finalize", methods=["POST"])
+@bp.route("/<document:document_id>/finalize", methods=["POST"])
 @allow("director")
 def letter_finalize(document_id: int):
     """Make the draft final: kept as PDF with its SHA-256, never changed again."""
@@ -135,7 +135,7 @@ def letter_finalize(document_id: int):
     )
 
 
-@bp.route("/<int:document_id>/delete", methods=["POST"])
+@bp.route("/<document:document_id>/delete", methods=["POST"])
 @allow("director")
 def letter_delete(document_id: int):
     """Throw away a draft."""
@@ -147,7 +147,7 @@ def letter_delete(document_id: int):
     )
 
 
-@bp.route("/<int:document_id>.pdf")
+@bp.route("/<document:document_id>.pdf")
 @allow("director")
 def download(document_id: int):
     """The kept PDF of a final document (a draft opens its preview)."""
@@ -157,7 +157,9 @@ def download(document_id: int):
     return pdf_response(document.pdf, document.file_name)
 
 
-@bp.route("/case/<int:case_id>/productions/<int:production_id>/certificate", methods=["POST"])
+@bp.route(
+    "/case/<case:case_id>/productions/<production:production_id>/certificate", methods=["POST"]
+)
 @allow("director")
 def certificate(case_id: int, production_id: int):
     """Issue (once) the certificate of a production, and open it."""
@@ -201,7 +203,7 @@ def desk_card():
     return pdf_response(desk.desk_card(), "desk-card.pdf")
 
 
-@bp.route("/receipts/<int:case_id>.pdf")
+@bp.route("/receipts/<case:case_id>.pdf")
 @allow("staff", "supervisor", "director")
 def receipt_pdf(case_id: int):
     """The receipt of a request the signed-in person logged, as PDF (kept with the case)."""

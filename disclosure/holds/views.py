@@ -115,7 +115,7 @@ def _renew_form(formdata=None) -> RenewForm:
     return form
 
 
-@bp.route("/holds/<int:hold_id>")
+@bp.route("/holds/<hold:hold_id>")
 @allow("director")
 def detail(hold_id: int):
     """A hold's scope, what it covers now, its timeline; renew and release."""
@@ -126,7 +126,7 @@ def _hold_or_404(hold_id: int):
     return found(service.load_hold(db.session, current_user, hold_id))
 
 
-@bp.route("/holds/<int:hold_id>/renew", methods=["POST"])
+@bp.route("/holds/<hold:hold_id>/renew", methods=["POST"])
 @allow("director")
 def renew(hold_id: int):
     """Record the agency's renewal request."""
@@ -150,7 +150,7 @@ def renew(hold_id: int):
     )
 
 
-@bp.route("/holds/<int:hold_id>/release", methods=["POST"])
+@bp.route("/holds/<hold:hold_id>/release", methods=["POST"])
 @allow("director")
 def release(hold_id: int):
     """Release a hold early, with a reason."""

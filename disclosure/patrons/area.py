@@ -17,6 +17,8 @@ from disclosure.patrons import (
     timeline,
     views,
 )
+from disclosure.patrons.models import ConsentRelease, PatronRequest
+from disclosure.public_ids import converter_for
 
 
 def drop_expired_reports(session) -> str:
@@ -62,6 +64,10 @@ def send_desk_summaries(session) -> str:
 AREA = Area(
     "patrons",
     blueprints=(views.bp,),
+    converters={
+        "patron_request": converter_for(PatronRequest),
+        "consent": converter_for(ConsentRelease),
+    },
     jobs=(
         Job("drop-expired-patron-reports", "cron", {"hour": 3, "minute": 15}, drop_expired_reports),
         Job("patron-work", "interval", {"seconds": 5}, run_queued_work),

@@ -85,7 +85,7 @@ def desk_new():
     )
 
 
-@bp.route("/desk/patron-requests/<int:request_id>", methods=["GET", "POST"])
+@bp.route("/desk/patron-requests/<patron_request:request_id>", methods=["GET", "POST"])
 @allow(*DESK)
 def desk_request(request_id: int):
     """One request; while it waits, the ID check that compiles the report."""
@@ -125,7 +125,7 @@ def _request_page(asked: PatronRequest, form: VerifyForm):
     )
 
 
-@bp.route("/desk/patron-requests/<int:request_id>/progress")
+@bp.route("/desk/patron-requests/<patron_request:request_id>/progress")
 @allow(*DESK)
 @idle.passive
 def desk_progress(request_id: int):
@@ -135,7 +135,7 @@ def desk_progress(request_id: int):
     return jsonify(work.as_json(item, asked.status == "ready"))
 
 
-@bp.route("/desk/patron-requests/<int:request_id>/retry", methods=["POST"])
+@bp.route("/desk/patron-requests/<patron_request:request_id>/retry", methods=["POST"])
 @allow(*DESK)
 def desk_retry(request_id: int):
     """Queue again the compiling of a report that failed."""
@@ -147,7 +147,7 @@ def desk_retry(request_id: int):
     )
 
 
-@bp.route("/desk/patron-requests/<int:request_id>/withdraw", methods=["POST"])
+@bp.route("/desk/patron-requests/<patron_request:request_id>/withdraw", methods=["POST"])
 @allow(*DESK)
 def desk_withdraw(request_id: int):
     """Close a request that will not be answered."""
@@ -159,7 +159,7 @@ def desk_withdraw(request_id: int):
     )
 
 
-@bp.route("/desk/patron-requests/<int:request_id>/report.pdf")
+@bp.route("/desk/patron-requests/<patron_request:request_id>/report.pdf")
 @allow(*DESK)
 def desk_print(request_id: int):
     """The frozen PDF, to print for the patron at the desk."""
@@ -245,7 +245,7 @@ def consent_new():
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>")
+@bp.route("/desk/consents/<consent:consent_id>")
 @allow(*DESK)
 def consent_detail(consent_id: int):
     """A recorded consent: what it covers; release it, or download what was released."""
@@ -262,7 +262,7 @@ def consent_detail(consent_id: int):
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>/release", methods=["POST"])
+@bp.route("/desk/consents/<consent:consent_id>/release", methods=["POST"])
 @allow(*DESK)
 def consent_release(consent_id: int):
     """Release exactly what the consent covers, as a frozen copy."""
@@ -275,7 +275,7 @@ def consent_release(consent_id: int):
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>/progress")
+@bp.route("/desk/consents/<consent:consent_id>/progress")
 @allow(*DESK)
 @idle.passive
 def consent_progress(consent_id: int):
@@ -285,7 +285,7 @@ def consent_progress(consent_id: int):
     return jsonify(work.as_json(item, consent.released_at is not None))
 
 
-@bp.route("/desk/consents/<int:consent_id>/scan")
+@bp.route("/desk/consents/<consent:consent_id>/scan")
 @allow(*DESK)
 def consent_scan(consent_id: int):
     """The scan of the signed consent."""
@@ -297,7 +297,7 @@ def consent_scan(consent_id: int):
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>/released.<fmt>")
+@bp.route("/desk/consents/<consent:consent_id>/released.<fmt>")
 @allow(*DESK)
 def consent_file(consent_id: int, fmt: str):
     """What was released, frozen, as PDF, JSON or CSV: for the Director and the staff member who

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.auth.models import User
 from disclosure.db import Base, UTCDateTime
+from disclosure.public_ids import PublicId
 from disclosure.records.models import Patron
 
 
@@ -41,7 +42,7 @@ GUARDIANSHIP_PROOFS = {
 }
 
 
-class PatronRequest(Base):
+class PatronRequest(PublicId, Base):
     """A patron (or a minor's guardian) asks for the library records that identify them."""
 
     __tablename__ = "patron_requests"
@@ -100,7 +101,7 @@ class PatronRequest(Base):
         return GUARDIANSHIP_PROOFS.get(self.guardianship_proof or "", "—")
 
 
-class ConsentRelease(Base):
+class ConsentRelease(PublicId, Base):
     """A third party brings the patron's signed consent (R-consent-release): staff record what it
     covers and release exactly that, once, as a frozen copy."""
 

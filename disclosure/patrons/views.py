@@ -94,7 +94,7 @@ def ask():
     )
 
 
-@bp.route("/patron/requests/<int:request_id>")
+@bp.route("/patron/requests/<patron_request:request_id>")
 @allow("patron")
 def request_detail(request_id: int):
     """One request: where it stands and, when ready, the downloads."""
@@ -110,7 +110,7 @@ def request_detail(request_id: int):
     )
 
 
-@bp.route("/patron/requests/<int:request_id>/progress")
+@bp.route("/patron/requests/<patron_request:request_id>/progress")
 @allow("patron")
 @idle.passive
 def request_progress(request_id: int):
@@ -131,7 +131,7 @@ def _progress(asked) -> dict:
     return answer
 
 
-@bp.route("/patron/requests/<int:request_id>/report.<fmt>")
+@bp.route("/patron/requests/<patron_request:request_id>/report.<fmt>")
 @allow("patron")
 def download(request_id: int, fmt: str):
     """The frozen report as PDF, JSON or CSV: for the patron who asked, within the download

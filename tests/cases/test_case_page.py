@@ -37,7 +37,7 @@ def test_an_emergency_release_shows_counsels_advice_what_was_released_and_no_clo
         )
     service.decide(session, director, case, "comply")
     session.commit()
-    page = _text(client.get(f"/cases/{case.id}"))
+    page = _text(client.get(f"/cases/{case.public_id}"))
     assert (
         "For the emergency release, Morgan Reyes, Esq. advised on 14 Nov 2026, 11:00 a.m. (by "
         "phone)" in page
@@ -57,7 +57,7 @@ def test_a_preservation_case_with_its_hold_in_place_says_until_when(client, sess
     case = factories.held_case(session)
     factories.hold(session, case, days=90)
     session.commit()
-    page = _text(client.get(f"/cases/{case.id}"))
+    page = _text(client.get(f"/cases/{case.public_id}"))
     assert "The named records are preserved until 31 May 2026." in page
     assert "Preservation hold ends: 31 May 2026" in page
     assert "Place the hold on the named records" not in page
@@ -86,7 +86,7 @@ def test_the_director_sees_which_named_cards_and_computers_match_no_record(
         workstation_codes=[computer.code, "NO-SUCH-PC"],
     )
     session.commit()
-    page = _text(client.get(f"/cases/{case.id}"))
+    page = _text(client.get(f"/cases/{case.public_id}"))
     assert "card 21999999999999 No such card in the records: check the paper" in page
     assert "NO-SUCH-PC No such computer in the records: check the paper" in page
     assert (

@@ -4,10 +4,11 @@ never changed; each carries the facts it must (reference, dates, process, names,
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from disclosure import clock
 from disclosure.documents import service
-from disclosure.documents.models import DocumentKind, FinalDocumentChanged
+from disclosure.documents.models import Document, DocumentKind, FinalDocumentChanged
 from disclosure.errors import DomainError
 from disclosure.pdf import sha256
 from tests import factories
@@ -239,10 +240,10 @@ def test_the_director_drafts_edits_previews_and_finalizes_a_letter(
         session, kind="informal", court=None, docket_number=None, issued_on=None
     )
     session.commit()
-    page = f"/documents/case/{case.id}"
+    page = f"/documents/case/{case.public_id}"
     assert "Write a letter" in client.get(page).get_data(as_text=True)
     response = client.submit(
-        f"/documents/case/{case.id}/letters", {"kind": "proper_process_required"}, page=page
+        f"/documents/case/{case.public_id}/letters", {"kind": "proper_process_required"}, page=page
     )
     assert response.status_code == 302
     edit = response.headers["Location"]
@@ -258,7 +259,7 @@ def test_the_director_drafts_edits_previews_and_finalizes_a_letter(
         },
     )
     assert response.status_code == 302
-    document_id = int(edit.split("/")[-2])
+    document_id = edit.split("/")[-2]
     preview = client.get(f"/documents/{document_id}/preview.pdf")
     assert preview.mimetype == "application/pdf" and preview.headers["Cache-Control"] == "no-store"
     text = pdf_text(preview.data)
@@ -273,7 +274,8 @@ def test_the_director_drafts_edits_previews_and_finalizes_a_letter(
     text = pdf_text(kept.data)
     assert "DRAFT" not in text and "We need a subpoena first." in text
     assert director.full_name in text
-    assert sha256(kept.data) == service.load_document(session, director, document_id).sha256
+    kept_row = session.scalar(select(Document).where(Document.public_id == document_id))
+    assert sha256(kept.data) == service.load_document(session, director, kept_row.id).sha256
     # a final letter has no editor any more
     assert client.get(edit).status_code == 302
     listing = client.get(page).get_data(as_text=True)
@@ -286,7 +288,7 @@ def test_an_empty_letter_is_refused_beside_the_field(client, login_as, session):
     document = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED)
     session.commit()
     html = client.submit(
-        f"/documents/{document.id}/edit",
+        f"/documents/{document.public_id}/edit",
         {"addressee": "Det. Alvarez", "subject": "x", "body": "  "},
     ).get_data(as_text=True)
     assert "Write the letter." in html and "Det. Alvarez" in html
@@ -337,5 +339,5 @@ def test_the_letters_page_offers_first_the_letter_the_decision_calls_for(
     if produced:
         factories.documents_production(session, case, director)
     session.commit()
-    page = client.get(f"/documents/case/{case.id}").get_data(as_text=True)
+    page = client.get(f"/documents/case/{case.public_id}").get_data(as_text=True)
     assert f'<option selected value="{offered}">' in page

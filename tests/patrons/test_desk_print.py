@@ -34,7 +34,9 @@ def _checked_by(app, client, session, login_as, clerk):
     request = latest_request(session, patron)
     desk = app.test_client()
     login_as("staff", clerk, the_client=desk)
-    desk.submit(f"/desk/patron-requests/{request.id}", {"id_kind": "passport", "confirmed": "y"})
+    desk.submit(
+        f"/desk/patron-requests/{request.public_id}", {"id_kind": "passport", "confirmed": "y"}
+    )
     run_queued_work(app)
     session.refresh(request)
     assert request.status == "ready" and request.verified_by_id == clerk.id
@@ -57,24 +59,24 @@ def test_a_clerks_print_31_minutes_after_the_id_check_is_refused(app, client, se
     request, desk = _checked_by(app, client, session, login_as, clerk)
     other = app.test_client()
     login_as("staff", the_client=other)
-    assert other.get(f"/desk/patron-requests/{request.id}/report.pdf").status_code == 404
+    assert other.get(f"/desk/patron-requests/{request.public_id}/report.pdf").status_code == 404
 
     clock.freeze(ID_CHECKED + timedelta(minutes=30))
     login_as("staff", clerk, the_client=desk)  # a fresh sign-in: the idle session ended
-    printed = desk.get(f"/desk/patron-requests/{request.id}/report.pdf")
+    printed = desk.get(f"/desk/patron-requests/{request.public_id}/report.pdf")
     assert printed.status_code == 200 and printed.data.startswith(b"%PDF")
 
     clock.freeze(ID_CHECKED + timedelta(minutes=31))
     login_as("staff", clerk, the_client=desk)
-    assert desk.get(f"/desk/patron-requests/{request.id}/report.pdf").status_code == 404
-    page = desk.get(f"/desk/patron-requests/{request.id}").get_data(as_text=True)
+    assert desk.get(f"/desk/patron-requests/{request.public_id}/report.pdf").status_code == 404
+    page = desk.get(f"/desk/patron-requests/{request.public_id}").get_data(as_text=True)
     assert "Open the PDF to print" not in page
     assert "Only the staff member who checked the patron's ID can print it" in page
     assert _desk_prints(session, request) == 1
 
     director = app.test_client()
     login_as("director", the_client=director)
-    assert director.get(f"/desk/patron-requests/{request.id}/report.pdf").status_code == 200
+    assert director.get(f"/desk/patron-requests/{request.public_id}/report.pdf").status_code == 200
     assert _desk_prints(session, request) == 2
 
 
@@ -82,11 +84,11 @@ def test_the_patron_sees_each_print_at_the_desk_on_their_request(app, client, se
     clock.freeze(ID_CHECKED)
     clerk = factories.user(session, "staff")
     request, desk = _checked_by(app, client, session, login_as, clerk)
-    mine = client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    mine = client.get(f"/patron/requests/{request.public_id}").get_data(as_text=True)
     assert "printed at the desk" not in mine
     clock.freeze(ID_CHECKED + timedelta(minutes=5))
-    assert desk.get(f"/desk/patron-requests/{request.id}/report.pdf").status_code == 200
-    mine = client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    assert desk.get(f"/desk/patron-requests/{request.public_id}/report.pdf").status_code == 200
+    mine = client.get(f"/patron/requests/{request.public_id}").get_data(as_text=True)
     assert "printed at the desk on 16 Nov 2026" in mine
 
 
@@ -114,9 +116,9 @@ def test_a_written_request_at_the_desk_needs_the_signed_request_scanned_or_the_p
     by_pin = latest_request(session, patron)
     assert by_pin.desk_proof == "pin" and by_pin.signed_scan_name is None
     client.submit(
-        f"/desk/patron-requests/{by_pin.id}/withdraw",
+        f"/desk/patron-requests/{by_pin.public_id}/withdraw",
         {},
-        page=f"/desk/patron-requests/{by_pin.id}",
+        page=f"/desk/patron-requests/{by_pin.public_id}",
     )
 
     scanned = _written(client, patron, proof="scan", scan=(io.BytesIO(PNG), "request.png"))
@@ -156,16 +158,20 @@ def test_consent_files_reach_only_the_director_and_the_releaser_for_the_download
     login_as("staff")
     _record(client, patron)
     consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
-    client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
+    client.submit(
+        f"/desk/consents/{consent.public_id}/release",
+        {},
+        page=f"/desk/consents/{consent.public_id}",
+    )
     run_queued_work(app)
     session.refresh(consent)
-    files = f"/desk/consents/{consent.id}/released"
+    files = f"/desk/consents/{consent.public_id}/released"
     assert client.get(f"{files}.pdf").status_code == 200
     other, director = app.test_client(), app.test_client()
     login_as("staff", the_client=other)
     login_as("director", the_client=director)
     assert other.get(f"{files}.csv").status_code == 404
-    assert "Open the PDF to print" not in other.get(f"/desk/consents/{consent.id}").get_data(
+    assert "Open the PDF to print" not in other.get(f"/desk/consents/{consent.public_id}").get_data(
         as_text=True
     )
     assert director.get(f"{files}.json").status_code == 200
@@ -179,9 +185,9 @@ def test_consent_files_reach_only_the_director_and_the_releaser_for_the_download
     session.expire_all()
     assert consent.report.pdf is None and consent.report.csv_data is None
     assert len(consent.report.pdf_sha256) == 64 and consent.report.counts["loans"] >= 1
-    assert "the copy was deleted on" in director.get(f"/desk/consents/{consent.id}").get_data(
-        as_text=True
-    )
+    assert "the copy was deleted on" in director.get(
+        f"/desk/consents/{consent.public_id}"
+    ).get_data(as_text=True)
 
 
 def test_supervisors_get_a_weekly_count_of_the_desk_without_personal_data(

@@ -56,7 +56,7 @@ def test_each_patron_email_says_only_sign_in_to_see(app, client, session, login_
     verify(app, session, request, staff=clerk)
     desk = app.test_client()
     login_as("staff", clerk, the_client=desk)  # who checked the ID prints (R-desk-print)
-    assert desk.get(f"/desk/patron-requests/{request.id}/report.pdf").status_code == 200
+    assert desk.get(f"/desk/patron-requests/{request.public_id}/report.pdf").status_code == 200
     clock.freeze(request.download_until - timedelta(days=1))
     jobs.run_job(app, jobs.job_named(app, "patron-download-reminders"))
     jobs.run_job(app, jobs.job_named(app, "patron-download-reminders"))  # safe to run twice
