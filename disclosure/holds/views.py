@@ -38,9 +38,12 @@ def _hold_form() -> HoldForm:
         [(0, "Any branch")] + [(b.id, b.name) for b in service.branches(db.session)]
     )
     if request.method == "GET":
-        form.case_id.data = request.args.get("case_id", 0, type=int)
+        # ?case= names the case by its public id, as every address does (docs/rules.md
+        # R-addresses-count-nothing); one the Director may not hold is simply not chosen
+        named = request.args.get("case", "")
+        case = next((c for c in cases if c.public_id == named), None)
+        form.case_id.data = case.id if case is not None else 0
         form.requested_on.data = clock.today()
-        case = next((c for c in cases if c.id == form.case_id.data), None)
         if case is not None:
             _prefill(form, service.requested_in(case))
     return form

@@ -21,7 +21,7 @@ def place(client, case, **fields):
         "branch_id": 0,
     }
     data.update(fields)
-    return client.submit("/holds/new", data, page=f"/holds/new?case_id={case.id}")
+    return client.submit("/holds/new", data, page=f"/holds/new?case={case.public_id}")
 
 
 def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_as, session):
@@ -32,7 +32,7 @@ def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_
     f.loan(session, patron)
     case = f.held_case(session)
     session.commit()
-    form = client.get(f"/holds/new?case_id={case.id}").get_data(as_text=True)
+    form = client.get(f"/holds/new?case={case.public_id}").get_data(as_text=True)
     assert f'<option selected value="{case.id}">{case.reference}' in form
     response = place(client, case, patron_cards=patron.card_number)
     assert response.status_code == 302
