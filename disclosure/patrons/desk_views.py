@@ -171,6 +171,18 @@ def desk_print(request_id: int):
     )
 
 
+@bp.route("/desk/patron-requests/<patron_request:request_id>/signed-request")
+@allow(*DESK)
+def desk_signed_request(request_id: int):
+    """The scan of the signed request that proved a request logged at the desk."""
+    asked = keep(found(service.load_request_at_desk(db.session, request_id)))
+    scan = found(service.signed_request_scan(asked))
+    extension = asked.signed_scan_name.rsplit(".", 1)[-1]
+    return send_file_content(
+        *scan, filename=f"signed-request-{asked.reference}.{extension}", inline=True
+    )
+
+
 @bp.route("/desk/patron-pin", methods=["GET", "POST"])
 @allow(*DESK)
 def desk_pin():

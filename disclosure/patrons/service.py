@@ -268,6 +268,14 @@ def log_desk_request(
     return request
 
 
+def signed_request_scan(request: PatronRequest) -> tuple[bytes, str] | None:
+    """(content, mimetype) of the scanned signed request of a desk-logged request, or None."""
+    if request.signed_scan_name is None:
+        return None
+    path = scans.folder("requests") / request.signed_scan_name
+    return (path.read_bytes(), request.signed_scan_type) if path.is_file() else None
+
+
 def _prove_desk_request(session: Session, requester: Patron, proof, scan: bytes, pin: str):
     """The kept scan of the signed request, or None once the requester's PIN matched. A wrong
     PIN counts toward the card's lock like one in the portal (the caller commits it)."""

@@ -127,6 +127,12 @@ def test_a_written_request_at_the_desk_needs_the_signed_request_scanned_or_the_p
     assert by_scan.id != by_pin.id and by_scan.desk_proof == "scan"
     kept = Path(app.config["SETTINGS"].upload_folder) / "requests" / by_scan.signed_scan_name
     assert kept.read_bytes() == PNG and by_scan.signed_scan_type == "image/png"
+    page = client.get(f"/desk/patron-requests/{by_scan.public_id}").get_data(as_text=True)
+    assert "The signed request, scanned" in page
+    opened = client.get(f"/desk/patron-requests/{by_scan.public_id}/signed-request")
+    assert opened.status_code == 200 and opened.data == PNG
+    no_scan = client.get(f"/desk/patron-requests/{by_pin.public_id}/signed-request")
+    assert no_scan.status_code == 404
 
 
 def test_wrong_pins_typed_at_the_desk_lock_the_card_as_in_the_portal(
