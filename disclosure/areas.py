@@ -84,6 +84,8 @@ class Area:
     panels: tuple[Panel, ...] = ()
     tellings: Mapping[str, object] = field(default_factory=dict)  # action -> audit.telling.Telling
     hooks: Mapping[Hook, Callable] = field(default_factory=dict)
+    # URL converter name -> converter (public_ids.converter_for): `<case:case_id>` in a route
+    converters: Mapping[str, type] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,6 +105,12 @@ def connect(app: Flask, areas: Iterable[Area]) -> Wiring:
     tellings and hook answers on it. A job id or an event told twice is an error, as is a
     second answer to a hook that takes one."""
     wiring = Wiring(tuple(areas))
+    # Every area's converters before any blueprint: a route of one area may name another's rows.
+    for area in wiring.areas:
+        for name, converter in area.converters.items():
+            if name in app.url_map.converters and app.url_map.converters[name] is not converter:
+                raise ValueError(f"the URL converter {name!r} is given twice")
+            app.url_map.converters[name] = converter
     for area in wiring.areas:
         for blueprint in area.blueprints:
             app.register_blueprint(blueprint)

@@ -41,7 +41,7 @@ def test_ten_people_viewing_cases_at_once_all_get_their_pages(live_server):
         cases = [factories.case(db.session, "subpoena") for _ in range(3)]
         db.session.commit()
         usernames = [d.username for d in directors]
-        case_ids = {c.id: c.reference for c in cases}
+        case_ids = {c.public_id: c.reference for c in cases}
     answers: list[int | str] = []
     lock = threading.Lock()
 

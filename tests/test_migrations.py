@@ -128,16 +128,49 @@ def _json(conn, table: str, column: str):
     return json.loads(value) if isinstance(value, str) else value
 
 
-# ---- 0018: the audit trail chained, and what is kept refused rewriting ----------------------
+# ---- 0023: public ids ------------------------------------------------------------------------
 
-BEFORE_0018 = "0017_second_factor"
+BEFORE_PUBLIC_IDS = "0022_desk_proof"
+NAMED_IN_URLS = ("cases", "holds", "patron_requests", "consent_releases")
 
 
-def test_0018_chains_the_events_already_written_and_verify_passes(backend, server_for, tmp_path):
+def test_the_public_ids_migration_fills_the_rows_already_there(backend, server_for, tmp_path):
     server = server_for(backend)
     url = databases.new_database(backend, server, tmp_path)
     try:
-        migrate.upgrade(url, BEFORE_0018)
+        migrate.upgrade(url, BEFORE_PUBLIC_IDS)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            meta = MetaData()
+            meta.reflect(conn)
+            _insert(conn, meta, "users", id=1)
+            _insert(conn, meta, "patrons", id=1)
+            for n in (1, 2):
+                _insert(conn, meta, "cases", id=n, number=n)
+                _insert(conn, meta, "holds", id=n, case_id=1)
+                _insert(conn, meta, "patron_requests", id=n, subject_id=1, requester_id=1)
+                _insert(conn, meta, "consent_releases", id=n, patron_id=1, kinds=["loans"])
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            for table in NAMED_IN_URLS:
+                ids = conn.execute(text(f"SELECT public_id FROM {table}")).scalars().all()
+                assert len(ids) == 2 and len(set(ids)) == 2, table
+                assert all(len(public_id) == 16 for public_id in ids), table
+        engine.dispose()
+    finally:
+        databases.drop_database(url, server)
+
+
+# ---- 0024: the audit trail chained, and what is kept refused rewriting ----------------------
+
+BEFORE_CHAIN = "0023_public_ids"
+
+
+def test_0024_chains_the_events_already_written_and_verify_passes(backend, server_for, tmp_path):
+    server = server_for(backend)
+    url = databases.new_database(backend, server, tmp_path)
+    try:
+        migrate.upgrade(url, BEFORE_CHAIN)
         engine = make_engine(url)
         with engine.begin() as conn:
             meta = MetaData()
@@ -154,7 +187,7 @@ def test_0018_chains_the_events_already_written_and_verify_passes(backend, serve
             assert finding.ok and finding.checked == 3
             with pytest.raises(Exception, match="refused"):
                 session.execute(text("UPDATE audit_events SET detail = 'items=0'"))
-        command.downgrade(migrate.alembic_config(url), BEFORE_0018)
+        command.downgrade(migrate.alembic_config(url), BEFORE_CHAIN)
         with engine.begin() as conn:
             conn.execute(text("UPDATE audit_events SET detail = 'after downgrade'"))
         engine.dispose()

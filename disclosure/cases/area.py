@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel
 from disclosure.cases import gag, reminders, timeline, views, visibility
+from disclosure.cases.models import Case, CaseDocument, Production
 from disclosure.notify import service as notify
+from disclosure.public_ids import converter_for
 
 
 def gag_expiry(session) -> str:
@@ -22,6 +24,11 @@ def deadline_reminders(session) -> str:
 AREA = Area(
     "cases",
     blueprints=(views.bp,),
+    converters={
+        "case": converter_for(Case),
+        "production": converter_for(Production),
+        "scan": converter_for(CaseDocument),
+    },
     jobs=(
         Job("gag-expiry", "cron", {"hour": 0, "minute": 20}, gag_expiry),
         Job("case-reminders", "cron", {"minute": 10}, deadline_reminders),

@@ -16,7 +16,7 @@ from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import found
 
 
-@bp.route("/cases/<int:case_id>/gag", methods=["POST"])
+@bp.route("/cases/<case:case_id>/gag", methods=["POST"])
 @allow("director")
 def impose_gag(case_id: int):
     """Record a nondisclosure order: from now on the case exists only for its circle."""
@@ -38,7 +38,7 @@ def impose_gag(case_id: int):
     )
 
 
-@bp.route("/cases/<int:case_id>/gag/lift", methods=["POST"])
+@bp.route("/cases/<case:case_id>/gag/lift", methods=["POST"])
 @allow("director")
 def lift_gag(case_id: int):
     """Lift the gag: the case returns to the normal rules; the timeline says when and why."""
@@ -55,7 +55,7 @@ def lift_gag(case_id: int):
     )
 
 
-@bp.route("/cases/<int:case_id>/circle", methods=["POST"])
+@bp.route("/cases/<case:case_id>/circle", methods=["POST"])
 @allow("director")
 def add_to_circle(case_id: int):
     """Name someone to the need-to-know circle of a gagged case."""
@@ -77,7 +77,7 @@ def _chosen(form: CircleForm) -> User:
     return user
 
 
-@bp.route("/cases/<int:case_id>/circle/<int:user_id>/remove", methods=["POST"])
+@bp.route("/cases/<case:case_id>/circle/<int:user_id>/remove", methods=["POST"])
 @allow("director")
 def remove_from_circle(case_id: int, user_id: int):
     """Take someone out of the circle: their sight of the case ends at once."""

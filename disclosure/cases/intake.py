@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,8 @@ from disclosure.notify import service as notify
 from disclosure.records.models import Workstation
 
 NUMBER_ATTEMPTS = 8
+# Numbers are drawn from 1 to 9999 (four digits, as `2026-4821`).
+NUMBERS_PER_YEAR = 9999
 
 
 @dataclass
@@ -187,33 +189,33 @@ def _blank(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def _number(session: Session, case: Case) -> None:
-    """Give the case the next number of the year, inside the caller's transaction. Two clerks at
-    once: the unique (year, series, number) constraint refuses the second insert, which retries.
+def draw_number() -> int:
+    """A case number drawn at random, 1 to NUMBERS_PER_YEAR (looked up at each draw: the twin
+    test gives both its libraries the same draws)."""
+    return secrets.randbelow(NUMBERS_PER_YEAR) + 1
 
-    A case gagged from intake (FISA order, NSL) takes a random number in the restricted series
-    instead: were it numbered with the others, the gap in the ordinary numbers on a receipt or a
-    letter, set against the exact counts of the annual report, would count gagged matters."""
+
+def _number(session: Session, case: Case) -> None:
+    """Give the case a random unused number of the year, inside the caller's transaction
+    (docs/rules.md R-gag-numbers-count-nothing). Two clerks drawing the same number at once: the
+    unique (year, series, number) constraint refuses the second insert, which draws again.
+
+    Every case is numbered at random, not in sequence: a case gagged after it was logged keeps
+    its number, and numbers in sequence, set against the annual report's exact counts (or two
+    receipts one number apart), would count the gagged matters between them. A case gagged from
+    intake (FISA order, NSL) draws in the restricted series, so its number never meets an
+    ordinary one."""
     year = clock.local(case.routed_at).year
     case.series = RESTRICTED_SERIES if case.gagged else ""
     for _attempt in range(NUMBER_ATTEMPTS):
-        if case.gagged:
-            number = secrets.randbelow(9999) + 1
-        else:
-            number = (
-                session.scalar(
-                    select(func.max(Case.number)).where(Case.year == year, Case.series == "")
-                )
-                or 0
-            ) + 1
-        case.year, case.number = year, number
+        case.year, case.number = year, draw_number()
         try:
             with session.begin_nested():
                 session.add(case)
                 session.flush()
             return
         except IntegrityError:
-            # Another clerk took this number first: the savepoint is gone; read the highest again.
+            # The number is taken (or another clerk took it first): the savepoint is gone.
             if case in session:
                 session.expunge(case)
     raise DomainError("Many requests are being logged at this moment. Send the form again.")
@@ -316,7 +318,7 @@ def route(session: Session, clerk: User, case: Case) -> None:
     for director in directors:
         # gag.notify_about_case blanks all of this for a gagged case
         gag.notify_about_case(
-            session, director, case, subject, body, link=f"/cases/{case.id}", urgent=urgent
+            session, director, case, subject, body, link=f"/cases/{case.public_id}", urgent=urgent
         )
     supervisor = clerk.supervisor
     if (

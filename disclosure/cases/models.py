@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from disclosure import clock
 from disclosure.auth.models import User
 from disclosure.db import Base, UTCDateTime
+from disclosure.public_ids import PublicId
 from disclosure.vault import EncryptedJSON, EncryptedText
 
 
@@ -84,7 +85,7 @@ class Decision(str, enum.Enum):
     PROPER_PROCESS_REQUIRED = "proper_process_required"
 
 
-class Case(Base):
+class Case(PublicId, Base):
     """A request for library records, numbered per year ('2026-0042')."""
 
     __tablename__ = "cases"
@@ -226,7 +227,7 @@ class CaseMember(Base):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class Production(Base):
+class Production(PublicId, Base):
     """What the Director released, frozen: a copy of the released records (the originals may
     later be purged), to whom, under what authority, by whom and when."""
 
@@ -248,6 +249,13 @@ class Production(Base):
     items: Mapped[list[ProductionItem]] = relationship(
         back_populates="production", order_by="ProductionItem.id"
     )
+
+    @property
+    def number_in_case(self) -> int:
+        """1 for its case's first production, 2 for the second: what pages and certificates
+        print, never the database id, which counts every case's productions, gagged ones too
+        (docs/rules.md R-gag-numbers-count-nothing)."""
+        return sorted(p.id for p in self.case.productions).index(self.id) + 1
 
 
 class ProductionItem(Base):
@@ -303,7 +311,7 @@ class DocumentKind(str, enum.Enum):
     OTHER = "other"
 
 
-class CaseDocument(Base):
+class CaseDocument(PublicId, Base):
     """A scan of a paper (PDF, JPEG or PNG), stored outside static/ under a generated name; the
     uploaded name is kept only to show, never used in a path."""
 

@@ -52,7 +52,7 @@ def _criteria(form: ProductionForm) -> productions.Criteria:
     )
 
 
-@bp.route("/cases/<int:case_id>/productions/new", methods=["GET", "POST"])
+@bp.route("/cases/<case:case_id>/productions/new", methods=["GET", "POST"])
 @allow("director")
 def production_new(case_id: int):
     """Pick the records released and preview them; then release: they are frozen into the case."""
@@ -120,7 +120,7 @@ def _new_page(case, form: ProductionForm, preview=None):
     )
 
 
-@bp.route("/cases/<int:case_id>/productions/<int:production_id>")
+@bp.route("/cases/<case:case_id>/productions/<production:production_id>")
 @allow("director")
 def production(case_id: int, production_id: int):
     """A recorded production: what was released, to whom, under what authority, by whom, when."""
@@ -156,7 +156,7 @@ def _export(case, made, name: str) -> tuple[str, str] | None:
     return None
 
 
-@bp.route("/cases/<int:case_id>/productions/<int:production_id>/files/<name>")
+@bp.route("/cases/<case:case_id>/productions/<production:production_id>/files/<name>")
 @allow("director")
 def production_file(case_id: int, production_id: int, name: str):
     """records.csv, records.json or manifest.json of a production, generated from the frozen

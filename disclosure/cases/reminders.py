@@ -58,7 +58,7 @@ def _remind_deadlines(session: Session, case: Case, today) -> int:
             case,
             f"Case {case.reference}: {WORDS[deadline.key]} {when} "
             f"{reminders.in_days(days_left)} ({deadline.due:%-d %b %Y}).",
-            link=reminders.path("cases.detail", case_id=case.id),
+            link=reminders.path("cases.detail", case_id=case.public_id),
             urgent=days_left <= 1,
         )
         sent += 1

@@ -134,7 +134,7 @@ def assign_counsel(
         counsel,
         case,
         f"Please review case {case.reference} ({kind_label(case.kind)}) by {due_on:%-d %b %Y}",
-        f"/cases/{case.id}/advice",
+        f"/cases/{case.public_id}/advice",
     )
 
 
@@ -173,7 +173,7 @@ def record_advice(
             director,
             case,
             f"Counsel's advice on case {case.reference} is recorded",
-            f"/cases/{case.id}",
+            f"/cases/{case.public_id}",
         )
     return row
 

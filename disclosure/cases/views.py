@@ -139,7 +139,7 @@ def _intake_from(form: IntakeForm, kind: str, with_scans: bool = True) -> desk.I
     )
 
 
-@bp.route("/cases/receipts/<int:case_id>")
+@bp.route("/cases/receipts/<case:case_id>")
 @allow("staff", "supervisor", "director")
 def receipt(case_id: int):
     """The printable receipt of a request the signed-in person logged (not the case itself)."""
@@ -184,7 +184,7 @@ def counsel_queue():
     )
 
 
-@bp.route("/cases/<int:case_id>")
+@bp.route("/cases/<case:case_id>")
 @allow(
     "staff-any"
 )  # who may see it is the visibility rule's call: counsel, the Director, a gagged case's circle
@@ -195,7 +195,7 @@ def detail(case_id: int):
     return detail_page(case)
 
 
-@bp.route("/cases/<int:case_id>/counsel", methods=["POST"])
+@bp.route("/cases/<case:case_id>/counsel", methods=["POST"])
 @allow("director")
 def assign_counsel(case_id: int):
     """The Director asks counsel to review the case."""
@@ -210,7 +210,7 @@ def assign_counsel(case_id: int):
     )
 
 
-@bp.route("/cases/<int:case_id>/decision", methods=["POST"])
+@bp.route("/cases/<case:case_id>/decision", methods=["POST"])
 @allow("director")
 def decide(case_id: int):
     """The Director records the decision (only after counsel's advice)."""
@@ -227,7 +227,7 @@ def decide(case_id: int):
     )
 
 
-@bp.route("/cases/<int:case_id>/exigent-waiver", methods=["POST"])
+@bp.route("/cases/<case:case_id>/exigent-waiver", methods=["POST"])
 @allow("director")
 def waive(case_id: int):
     """The Director records an exigent waiver, with counsel's advice."""
@@ -262,7 +262,7 @@ def waive(case_id: int):
     )
 
 
-@bp.route("/cases/<int:case_id>/documents", methods=["POST"])
+@bp.route("/cases/<case:case_id>/documents", methods=["POST"])
 @allow("director")
 def attach(case_id: int):
     """Attach a scan to the case."""
@@ -286,7 +286,7 @@ def _one_scan(form: DocumentForm) -> uploads.Scan:
     return uploads.Scan(files[0].filename, files[0].read())
 
 
-@bp.route("/cases/<int:case_id>/close", methods=["POST"])
+@bp.route("/cases/<case:case_id>/close", methods=["POST"])
 @allow("director")
 def close(case_id: int):
     """Close the case with its outcome."""
@@ -300,7 +300,7 @@ def close(case_id: int):
     )
 
 
-@bp.route("/cases/<int:case_id>/reopen", methods=["POST"])
+@bp.route("/cases/<case:case_id>/reopen", methods=["POST"])
 @allow("director")
 def reopen(case_id: int):
     """Reopen a closed case."""
@@ -314,7 +314,7 @@ def reopen(case_id: int):
     )
 
 
-@bp.route("/cases/<int:case_id>/documents/<int:document_id>")
+@bp.route("/cases/<case:case_id>/documents/<scan:document_id>")
 @allow("staff-any")  # the visibility rule decides (counsel, Director, a gagged case's circle)
 def document(case_id: int, document_id: int):
     """A scan of the case, served only to those who may see the case."""
@@ -347,7 +347,7 @@ def document(case_id: int, document_id: int):
 # ---- counsel -------------------------------------------------------------------------------
 
 
-@bp.route("/cases/<int:case_id>/advice", methods=["GET", "POST"])
+@bp.route("/cases/<case:case_id>/advice", methods=["GET", "POST"])
 @allow("counsel")
 def advise(case_id: int):
     """Counsel records advice, a recommendation and the legal-process checklist."""

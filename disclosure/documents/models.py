@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from disclosure.auth.models import User
 from disclosure.cases.models import Case
 from disclosure.db import Base, UTCDateTime
+from disclosure.public_ids import PublicId
 from disclosure.vault import EncryptedBytes, EncryptedText
 
 
@@ -71,7 +72,7 @@ class DocumentStatus(str, enum.Enum):
     FINAL = "final"
 
 
-class Document(Base):
+class Document(PublicId, Base):
     """One generated document. `case_id` is empty only for the annual report. `params` holds
     what the document is about beyond its case (the production, the hold, the report's year),
     as ids and dates, so the document can be drawn again from the same facts."""

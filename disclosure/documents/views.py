@@ -47,7 +47,7 @@ def pdf_response(data: bytes, file_name: str, *, download: bool = False) -> Resp
     return response
 
 
-@bp.route("/case/<int:case_id>")
+@bp.route("/case/<case:case_id>")
 @allow("director")
 def case_documents(case_id: int):
     """A case's letters and certificates, and the form to start a letter."""
@@ -73,7 +73,7 @@ def case_documents(case_id: int):
     )
 
 
-@bp.route("/case/<int:case_id>/letters", methods=["POST"])
+@bp.route("/case/<case:case_id>/letters", methods=["POST"])
 @allow("director")
 def letter_new(case_id: int):
     """Start a draft letter, prefilled from the case."""
@@ -88,7 +88,7 @@ def letter_new(case_id: int):
     )
 
 
-@bp.route("/<int:document_id>/edit", methods=["GET", "POST"])
+@bp.route("/<document:document_id>/edit", methods=["GET", "POST"])
 @allow("director")
 def letter_edit(document_id: int):
     """Edit a draft letter. Every button saves what is typed first: 'Save and preview' then opens
@@ -122,7 +122,7 @@ def letter_edit(document_id: int):
 AFTER_SAVING = {"preview": ".letter_preview", "final": ".letter_finalize"}
 
 
-@bp.route("/<int:document_id>/preview.pdf")
+@bp.route("/<document:document_id>/preview.pdf")
 @allow("director")
 def letter_preview(document_id: int):
     """The draft as PDF, marked DRAFT, not kept."""
@@ -150,7 +150,7 @@ def _draft_viewed(document) -> None:
     )
 
 
-@bp.route("/<int:document_id>/finalize", methods=["GET", "POST"])
+@bp.route("/<document:document_id>/finalize", methods=["GET", "POST"])
 @allow("director")
 def letter_finalize(document_id: int):
     """Show the letter exactly as it will be kept, then (confirmed) make it final: kept as PDF
@@ -174,7 +174,7 @@ def letter_finalize(document_id: int):
     )
 
 
-@bp.route("/<int:document_id>/final.pdf")
+@bp.route("/<document:document_id>/final.pdf")
 @allow("director")
 def letter_final_pdf(document_id: int):
     """The draft exactly as 'Make final' would keep it, not kept; the confirmation page shows
@@ -199,7 +199,7 @@ def _draft_letter_or_404(document_id: int):
     return document
 
 
-@bp.route("/<int:document_id>/delete", methods=["GET", "POST"])
+@bp.route("/<document:document_id>/delete", methods=["GET", "POST"])
 @allow("director")
 def letter_delete(document_id: int):
     """Throw away a draft, once asked: are you sure?"""
@@ -217,7 +217,7 @@ def letter_delete(document_id: int):
     )
 
 
-@bp.route("/<int:document_id>.pdf")
+@bp.route("/<document:document_id>.pdf")
 @allow("director")
 def download(document_id: int):
     """The kept PDF of a final document (a draft opens its preview)."""
@@ -241,7 +241,9 @@ MISMATCH = (
 )
 
 
-@bp.route("/case/<int:case_id>/productions/<int:production_id>/certificate", methods=["POST"])
+@bp.route(
+    "/case/<case:case_id>/productions/<production:production_id>/certificate", methods=["POST"]
+)
 @allow("director")
 def certificate(case_id: int, production_id: int):
     """Issue (once) the certificate of a production, and open it."""
@@ -285,7 +287,7 @@ def desk_card():
     return pdf_response(desk.desk_card(), "desk-card.pdf")
 
 
-@bp.route("/receipts/<int:case_id>.pdf")
+@bp.route("/receipts/<case:case_id>.pdf")
 @allow("staff", "supervisor", "director")
 def receipt_pdf(case_id: int):
     """The receipt of a request the signed-in person logged, as PDF (kept with the case)."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from disclosure.areas import Area, Job, Panel
 from disclosure.cases import view_helpers
 from disclosure.holds import cli, coverage, reminders, timeline, views
+from disclosure.holds.models import Hold
+from disclosure.public_ids import converter_for
 from disclosure.records import importer
 
 
@@ -22,6 +24,7 @@ def hold_reminders(session) -> str:
 AREA = Area(
     "holds",
     blueprints=(views.bp,),
+    converters={"hold": converter_for(Hold)},
     commands=(cli.holds_cli,),
     jobs=(
         Job("hold-expiry", "cron", {"minute": 5}, hold_expiry),

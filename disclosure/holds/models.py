@@ -14,6 +14,7 @@ from disclosure import clock
 from disclosure.auth.models import User
 from disclosure.cases.models import Case
 from disclosure.db import Base, UTCDateTime
+from disclosure.public_ids import PublicId
 from disclosure.records import kinds
 from disclosure.records.models import Branch, Patron, Workstation
 
@@ -63,7 +64,7 @@ class Scope(str, enum.Enum):
     LIBRARY = "library"  # every record of its categories (maybe within a time window)
 
 
-class Hold(Base):
+class Hold(PublicId, Base):
     """A preservation hold on records, belonging to a case. It lasts 90 days from the agency's
     request, once renewable by up to 90 more, never beyond 180 days in all; while the case has a
     court order and is open, until the case is closed."""

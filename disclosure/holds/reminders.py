@@ -41,7 +41,7 @@ def note_ended_holds(session: Session) -> int:
             hold.case,
             f"The hold for case {hold.case.reference} has ended; its records follow the retention "
             "schedule again.",
-            link=reminders.path("holds.detail", hold_id=hold.id),
+            link=reminders.path("holds.detail", hold_id=hold.public_id),
         )
         count += 1
     return count
@@ -72,7 +72,7 @@ def send_hold_reminders(session: Session) -> int:
             hold.case,
             f"The hold for case {hold.case.reference} ends {reminders.in_days(days_left)} "
             f"({clock.local(hold.expires_at):%-d %b %Y}).{renew}",
-            link=reminders.path("holds.detail", hold_id=hold.id),
+            link=reminders.path("holds.detail", hold_id=hold.public_id),
             urgent=days_left <= 1,
         )
         sent += 1

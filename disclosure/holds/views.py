@@ -42,9 +42,12 @@ def _hold_form() -> HoldForm:
         [(0, "Any branch")] + [(b.id, b.name) for b in service.branches(db.session)]
     )
     if request.method == "GET":
-        form.case_id.data = request.args.get("case_id", 0, type=int)
+        # ?case= names the case by its public id, as every address does (docs/rules.md
+        # R-addresses-count-nothing); one the Director may not hold is simply not chosen
+        named = request.args.get("case", "")
+        case = next((c for c in cases if c.public_id == named), None)
+        form.case_id.data = case.id if case is not None else 0
         form.requested_on.data = clock.today()
-        case = next((c for c in cases if c.id == form.case_id.data), None)
         if case is not None:
             _prefill(form, service.requested_in(case))
     return form
@@ -119,7 +122,7 @@ def _renew_form(formdata=None) -> RenewForm:
     return form
 
 
-@bp.route("/holds/<int:hold_id>")
+@bp.route("/holds/<hold:hold_id>")
 @allow("director")
 def detail(hold_id: int):
     """A hold's scope, what it covers now, its timeline; renew and release."""
@@ -134,7 +137,7 @@ def _hold_or_404(hold_id: int):
     return found(service.load_hold(db.session, current_user, hold_id))
 
 
-@bp.route("/holds/<int:hold_id>/renew", methods=["POST"])
+@bp.route("/holds/<hold:hold_id>/renew", methods=["POST"])
 @allow("director")
 def renew(hold_id: int):
     """Record the agency's renewal request."""
@@ -158,7 +161,7 @@ def renew(hold_id: int):
     )
 
 
-@bp.route("/holds/<int:hold_id>/release", methods=["POST"])
+@bp.route("/holds/<hold:hold_id>/release", methods=["POST"])
 @allow("director")
 def release(hold_id: int):
     """Release a hold early, with a reason."""

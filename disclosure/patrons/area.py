@@ -7,7 +7,18 @@ from __future__ import annotations
 from disclosure import work
 from disclosure.areas import Area, Job, Panel
 from disclosure.cases import gag
-from disclosure.patrons import consent, desk_views, gagging, mail, service, timeline, views
+from disclosure.patrons import (
+    consent,
+    desk_summary,
+    desk_views,
+    gagging,
+    mail,
+    service,
+    timeline,
+    views,
+)
+from disclosure.patrons.models import ConsentRelease, PatronRequest
+from disclosure.public_ids import converter_for
 
 
 def drop_expired_reports(session) -> str:
@@ -45,14 +56,29 @@ def remind_download_ending(session) -> str:
     return f"{mail.remind_download_ending(session)} download-ending reminder(s) queued"
 
 
+def send_desk_summaries(session) -> str:
+    """Give each supervisor last week's counts of the desk's work with patrons' records."""
+    return f"{desk_summary.send_weekly_summaries(session)} weekly desk summary(ies) sent"
+
+
 AREA = Area(
     "patrons",
     blueprints=(views.bp,),
+    converters={
+        "patron_request": converter_for(PatronRequest),
+        "consent": converter_for(ConsentRelease),
+    },
     jobs=(
         Job("drop-expired-patron-reports", "cron", {"hour": 3, "minute": 15}, drop_expired_reports),
         Job("patron-work", "interval", {"seconds": 5}, run_queued_work),
         Job("send-patron-email", "interval", {"minutes": 1}, send_patron_email),
         Job("patron-download-reminders", "cron", {"hour": 8, "minute": 0}, remind_download_ending),
+        Job(
+            "desk-weekly-summary",
+            "cron",
+            {"day_of_week": "mon", "hour": 7, "minute": 30},
+            send_desk_summaries,
+        ),
     ),
     panels=tuple(
         Panel(role, "patrons/_home_desk.html", desk_views._panel_context)

@@ -4,8 +4,7 @@ Staff record the consent and its scan, then release exactly what it covers, once
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -15,41 +14,27 @@ from sqlalchemy.orm import Session
 from disclosure import clock, vault, work
 from disclosure.audit import service as audit
 from disclosure.auth.models import User
-from disclosure.db import write_file
+from disclosure.auth.service import roles_of
 from disclosure.errors import DomainError
-from disclosure.patrons import gather
+from disclosure.patrons import gather, scans
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import ConsentRelease, FrozenReport
 from disclosure.patrons.service import normalise_card, scope_of
-from disclosure.pdf import sha256
 from disclosure.records.models import Patron
 from disclosure.work import WorkItem
 
-MAX_SCAN_BYTES = 20 * 1024 * 1024
-# The type is read from the file's first bytes, never from its name or the browser's word.
-SIGNATURES = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
+SCAN_MISSING = "Attach the scan of the signed consent."
 
 
 def scan_type(content: bytes) -> tuple[str, str]:
     """(mimetype, extension) of a scan of a PDF, JPEG or PNG; DomainError for anything else."""
-    if not content:
-        raise DomainError("Attach the scan of the signed consent.", field="scan")
-    if len(content) > MAX_SCAN_BYTES:
-        raise DomainError("That file is too large: scans may be up to 20 MiB.", field="scan")
-    for magic, mimetype, extension in SIGNATURES:
-        if content.startswith(magic):
-            return mimetype, extension
-    raise DomainError("The scan must be a PDF, JPEG or PNG file.", field="scan")
+    return scans.scan_type(content, SCAN_MISSING)
 
 
 def scan_folder() -> Path:
     """Where consent scans are kept: under the upload folder, outside static/."""
-    return Path(current_app.config["SETTINGS"].upload_folder) / "consents"
+    return scans.folder("consents")
 
 
 def record_consent(
@@ -109,11 +94,7 @@ def record_consent(
         )
     if not recipient.strip():
         raise DomainError("Name who receives the records.", field="recipient")
-    mimetype, extension = scan_type(scan)
-    name = f"{uuid.uuid4().hex}.{extension}"
-    folder = scan_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    write_file(session, folder / name, vault.seal(scan))  # docs/rules.md R-encrypted-at-rest
+    kept = scans.keep_scan(session, "consents", scan, SCAN_MISSING)
     consent = ConsentRelease(
         patron_id=patron.id,
         recipient=recipient.strip()[:300],
@@ -124,10 +105,10 @@ def record_consent(
         signed_on=signed_on,
         valid_from=valid_from,
         valid_until=valid_until,
-        scan_name=name,
-        scan_type=mimetype,
-        scan_sha256=sha256(scan),
-        scan_bytes=len(scan),
+        scan_name=kept.name,
+        scan_type=kept.mimetype,
+        scan_sha256=kept.sha256,
+        scan_bytes=kept.size,
         recorded_at=clock.now(),
         recorded_by_id=staff.id,
     )
@@ -238,3 +219,45 @@ def every_consent() -> Select:
 def describe(consent: ConsentRelease) -> str:
     """What a consent covers, in words."""
     return Scope(tuple(consent.kinds), consent.covers_from, consent.covers_to).describe()
+
+
+def download_until(consent: ConsentRelease) -> datetime | None:
+    """The end of the period in which the released files can be downloaded (as for a patron's
+    own report: settings.report_download_days after the release), None before the release."""
+    if consent.released_at is None:
+        return None
+    days = current_app.config["SETTINGS"].report_download_days
+    return consent.released_at + timedelta(days=days)
+
+
+def may_reach_released(session: Session, user, consent: ConsentRelease) -> bool:
+    """docs/rules.md R-consent-files: only a holder of the Director's powers and the staff
+    member who released them reach the released files, and only until download_until."""
+    until = download_until(consent)
+    return (
+        until is not None
+        and clock.now() < until
+        and consent.report is not None
+        and consent.report.content_removed_at is None
+        and (consent.released_by_id == user.id or "director" in roles_of(session, user))
+    )
+
+
+def released_file(
+    session: Session, user, consent: ConsentRelease, fmt: str
+) -> tuple[bytes, str] | None:
+    """(content, mimetype) of a released file for `user`, or None (the view answers 404) when
+    they may not reach it now; each download is an audit event."""
+    if not may_reach_released(session, user, consent):
+        return None
+    found = reports.file_of(consent.report, fmt)
+    if found is not None:
+        audit.record(
+            session,
+            user,
+            "consent.file_downloaded",
+            "consent_release",
+            consent.id,
+            detail=f"format={fmt}",
+        )
+    return found

@@ -14,7 +14,6 @@ from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.patrons import consent as consents
 from disclosure.patrons import pins, service
-from disclosure.patrons import report as reports
 from disclosure.patrons.forms import (
     ConsentForm,
     CorrectionDoneForm,
@@ -75,7 +74,12 @@ def desk_new():
             kinds=form.kinds.data,
             covers_from=form.covers_from.data,
             covers_to=form.covers_to.data,
+            proof=form.proof.data,
+            scan=form.scan.data.read() if form.scan.data else b"",
+            pin=form.pin.data or "",
         ),
+        # a wrong PIN counts toward the card's lock (patrons/service.py _prove_desk_request)
+        keep_refused=True,
         done=lambda logged: (
             f"Request {logged.reference} logged. Check photo ID now to compile the report."
         ),
@@ -84,7 +88,7 @@ def desk_new():
     )
 
 
-@bp.route("/desk/patron-requests/<int:request_id>", methods=["GET", "POST"])
+@bp.route("/desk/patron-requests/<patron_request:request_id>", methods=["GET", "POST"])
 @allow(*DESK)
 def desk_request(request_id: int):
     """One request; while it waits, the ID check that compiles the report."""
@@ -128,10 +132,14 @@ def _request_page(asked: PatronRequest, form: VerifyForm, withdraw_form=None):
         scope=service.scope_of(asked).describe(),
         confirm=ConfirmForm(),
         withdraw_form=withdraw_form or WithdrawForm(),
+        may_print=service.may_print_at_desk(db.session, current_user, asked),
+        print_closes=service.desk_print_closes_at(asked),
+        print_minutes=service.DESK_PRINT_MINUTES,
+        printed=service.desk_prints(db.session, asked),
     )
 
 
-@bp.route("/desk/patron-requests/<int:request_id>/progress")
+@bp.route("/desk/patron-requests/<patron_request:request_id>/progress")
 @allow(*DESK)
 @idle.passive
 def desk_progress(request_id: int):
@@ -141,7 +149,7 @@ def desk_progress(request_id: int):
     return jsonify(work.as_json(item, asked.status == "ready"))
 
 
-@bp.route("/desk/patron-requests/<int:request_id>/retry", methods=["POST"])
+@bp.route("/desk/patron-requests/<patron_request:request_id>/retry", methods=["POST"])
 @allow(*DESK)
 def desk_retry(request_id: int):
     """Queue again the compiling of a report that failed."""
@@ -153,7 +161,7 @@ def desk_retry(request_id: int):
     )
 
 
-@bp.route("/desk/patron-requests/<int:request_id>/withdraw", methods=["POST"])
+@bp.route("/desk/patron-requests/<patron_request:request_id>/withdraw", methods=["POST"])
 @allow(*DESK)
 def desk_withdraw(request_id: int):
     """Close a request that will not be answered, saying why (a refusal keeps what was typed)."""
@@ -168,7 +176,7 @@ def desk_withdraw(request_id: int):
     )
 
 
-@bp.route("/desk/patron-requests/<int:request_id>/report.pdf")
+@bp.route("/desk/patron-requests/<patron_request:request_id>/report.pdf")
 @allow(*DESK)
 def desk_print(request_id: int):
     """The frozen PDF, to print for the patron at the desk."""
@@ -177,6 +185,18 @@ def desk_print(request_id: int):
     pdf = keep(found(service.print_at_desk(db.session, current_user, asked)))
     return send_file_content(
         pdf, "application/pdf", f"library-records-{asked.reference}.pdf", inline=True
+    )
+
+
+@bp.route("/desk/patron-requests/<patron_request:request_id>/signed-request")
+@allow(*DESK)
+def desk_signed_request(request_id: int):
+    """The scan of the signed request that proved a request logged at the desk."""
+    asked = keep(found(service.load_request_at_desk(db.session, request_id)))
+    scan = found(service.signed_request_scan(asked))
+    extension = asked.signed_scan_name.rsplit(".", 1)[-1]
+    return send_file_content(
+        *scan, filename=f"signed-request-{asked.reference}.{extension}", inline=True
     )
 
 
@@ -254,7 +274,7 @@ def consent_new():
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>")
+@bp.route("/desk/consents/<consent:consent_id>")
 @allow(*DESK)
 def consent_detail(consent_id: int):
     """A recorded consent: what it covers; release it, or download what was released."""
@@ -267,10 +287,12 @@ def consent_detail(consent_id: int):
         work_words=work.words,
         covers=consents.describe(consent),
         confirm=ConfirmForm(),
+        files_open=consents.may_reach_released(db.session, current_user, consent),
+        files_until=consents.download_until(consent),
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>/release", methods=["GET", "POST"])
+@bp.route("/desk/consents/<consent:consent_id>/release", methods=["GET", "POST"])
 @allow(*DESK)
 def consent_release(consent_id: int):
     """Release exactly what the consent covers, as a frozen copy, once the counts per kind of
@@ -296,7 +318,7 @@ def consent_release(consent_id: int):
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>/progress")
+@bp.route("/desk/consents/<consent:consent_id>/progress")
 @allow(*DESK)
 @idle.passive
 def consent_progress(consent_id: int):
@@ -306,7 +328,7 @@ def consent_progress(consent_id: int):
     return jsonify(work.as_json(item, consent.released_at is not None))
 
 
-@bp.route("/desk/consents/<int:consent_id>/scan")
+@bp.route("/desk/consents/<consent:consent_id>/scan")
 @allow(*DESK)
 def consent_scan(consent_id: int):
     """The scan of the signed consent."""
@@ -321,22 +343,13 @@ def consent_scan(consent_id: int):
     )
 
 
-@bp.route("/desk/consents/<int:consent_id>/released.<fmt>")
+@bp.route("/desk/consents/<consent:consent_id>/released.<fmt>")
 @allow(*DESK)
 def consent_file(consent_id: int, fmt: str):
-    """What was released, frozen, as PDF, JSON or CSV."""
+    """What was released, frozen, as PDF, JSON or CSV: for the Director and the staff member who
+    released it, during the download period (consent.may_reach_released)."""
     consent = found(db.session.get(ConsentRelease, consent_id))
-    released = found(reports.file_of(consent.report, fmt) if consent.report else None)
-    keep(
-        audit.viewed(
-            db.session,
-            current_user,
-            "consent.release_downloaded",
-            "consent",
-            consent.id,
-            detail=f"file={fmt}",
-        )
-    )
+    released = keep(found(consents.released_file(db.session, current_user, consent, fmt)))
     return send_file_content(
         *released, filename=f"released-{consent.reference}.{fmt}", inline=fmt == "pdf"
     )

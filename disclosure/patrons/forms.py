@@ -83,6 +83,23 @@ class DeskRequestForm(_ScopeMixin, BaseForm):
     for_minor = BooleanField(
         "The person asking is the guardian of this minor (the guardian on file)"
     )
+    proof = RadioField(
+        "What shows the request came from them",
+        choices=options(
+            [
+                ("scan", "Their signed request, scanned"),
+                ("pin", "They type their PIN on this screen"),
+            ]
+        ),
+        validators=[Optional()],
+    )
+    scan = FileField("Scan of the signed request (PDF, JPEG or PNG, up to 20 MiB)")
+    # Typed by the patron (or the guardian asking), never by staff; never shown back.
+    pin = PasswordField(
+        "PIN of the person asking",
+        validators=[Length(max=40)],
+        render_kw={"autocomplete": "off"},
+    )
 
 
 class VerifyForm(BaseForm):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.auth.models import User
 from disclosure.db import Base, UTCDateTime
+from disclosure.public_ids import PublicId
 from disclosure.records.models import Patron
 from disclosure.vault import EncryptedBytes, EncryptedText
 
@@ -42,7 +43,7 @@ GUARDIANSHIP_PROOFS = {
 }
 
 
-class PatronRequest(Base):
+class PatronRequest(PublicId, Base):
     """A patron (or a minor's guardian) asks for the library records that identify them."""
 
     __tablename__ = "patron_requests"
@@ -59,6 +60,13 @@ class PatronRequest(Base):
     for_minor: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[str] = mapped_column(String(10))  # 'portal' or 'desk' (a written request)
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What proves a written request logged at the desk came from the patron (docs/rules.md
+    # R-desk-request-proved): 'scan' (their signed paper, kept like a consent's scan) or 'pin'
+    # (typed by the patron on the desk's screen). None for a request made in the portal.
+    desk_proof: Mapped[str | None] = mapped_column(String(10))
+    signed_scan_name: Mapped[str | None] = mapped_column(String(80))
+    signed_scan_type: Mapped[str | None] = mapped_column(String(40))
+    signed_scan_sha256: Mapped[str | None] = mapped_column(String(64))
     kinds: Mapped[list | None] = mapped_column(JSON)  # None: every kind
     covers_from: Mapped[date | None] = mapped_column(Date)
     covers_to: Mapped[date | None] = mapped_column(Date)
@@ -98,7 +106,7 @@ class PatronRequest(Base):
         return GUARDIANSHIP_PROOFS.get(self.guardianship_proof or "", "—")
 
 
-class ConsentRelease(Base):
+class ConsentRelease(PublicId, Base):
     """A third party brings the patron's signed consent (R-consent-release): staff record what it
     covers and release exactly that, once, as a frozen copy."""
 

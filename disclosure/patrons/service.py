@@ -7,24 +7,26 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, object_session
 
-from disclosure import clock, dates, i18n, work
+from disclosure import clock, dates, i18n, vault, work
 from disclosure.audit import service as audit
 from disclosure.auth import throttle
 from disclosure.auth.passwords import verify_secret
+from disclosure.auth.service import roles_of
 from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.holds.coverage import patron_is_held
 from disclosure.holds.locks import hold_lock
 from disclosure.i18n import N_
-from disclosure.patrons import gagging, mail, sip2
+from disclosure.patrons import gagging, mail, scans, sip2
 from disclosure.patrons import report as reports
 from disclosure.patrons.gather import KINDS, Scope
 from disclosure.patrons.models import (
     GUARDIANSHIP_PROOFS,
     ID_KINDS,
+    ConsentRelease,
     CorrectionRequest,
     FrozenReport,
     PatronRequest,
@@ -170,19 +172,7 @@ def ask_for_records(
                 field="subject_id",
             )
     scope = _scope(kinds, covers_from, covers_to)
-    waiting = session.scalar(
-        select(PatronRequest).where(
-            PatronRequest.subject_id == subject.id,
-            PatronRequest.requester_id == requester.id,
-            PatronRequest.status == RequestStatus.AWAITING_ID.value,
-        )
-    )
-    if waiting is not None:
-        raise DomainError(
-            f"Request {waiting.reference} for these records is already waiting for a photo ID "
-            "check. Bring photo ID to any branch desk.",
-            field="subject_id",
-        )
+    _check_none_waiting(session, subject, requester)
     request = PatronRequest(
         subject_id=subject.id,
         requester_id=requester.id,
@@ -210,6 +200,26 @@ def ask_for_records(
     return request
 
 
+def _check_none_waiting(session: Session, subject: Patron, requester: Patron) -> None:
+    waiting = session.scalar(
+        select(PatronRequest).where(
+            PatronRequest.subject_id == subject.id,
+            PatronRequest.requester_id == requester.id,
+            PatronRequest.status == RequestStatus.AWAITING_ID.value,
+        )
+    )
+    if waiting is not None:
+        raise DomainError(
+            f"Request {waiting.reference} for these records is already waiting for a photo ID "
+            "check. Bring photo ID to any branch desk.",
+            field="subject_id",
+        )
+
+
+DESK_PROOFS = ("scan", "pin")
+REQUEST_SCAN_MISSING = "Attach the scan of the patron's signed request."
+
+
 def log_desk_request(
     session: Session,
     staff,
@@ -219,39 +229,79 @@ def log_desk_request(
     kinds=None,
     covers_from: date | None = None,
     covers_to: date | None = None,
+    proof: str | None = None,
+    scan: bytes = b"",
+    pin: str = "",
 ) -> PatronRequest:
     """Staff log a written request made at the desk: by the patron, or by a minor's guardian on
-    file."""
+    file. It is proved by the signed request, scanned, or by the PIN of the person asking, typed
+    by them on the desk's screen (docs/rules.md R-desk-request-proved)."""
     patron = session.scalar(select(Patron).where(Patron.card_number == normalise_card(card_number)))
     if patron is None:
         raise DomainError(
             "No patron has that card number. Check it against the card.", field="card_number"
         )
-    if for_minor:
-        if patron.guardian is None:
-            raise DomainError(
-                "This card has no guardian on file. Link the guardian to the minor's card first.",
-                field="card_number",
-            )
-        return ask_for_records(
-            session,
-            patron.guardian,
-            subject_id=patron.id,
-            kinds=kinds,
-            covers_from=covers_from,
-            covers_to=covers_to,
-            channel="desk",
-            logged_by=staff,
+    if for_minor and patron.guardian is None:
+        raise DomainError(
+            "This card has no guardian on file. Link the guardian to the minor's card first.",
+            field="card_number",
         )
-    return ask_for_records(
+    requester = patron.guardian if for_minor else patron
+    # Everything else is checked before the proof: a wrong PIN is committed (it counts toward
+    # the card's lock), and nothing else may be committed with it.
+    _scope(kinds, covers_from, covers_to)
+    _check_none_waiting(session, patron, requester)
+    kept = _prove_desk_request(session, requester, proof, scan, pin)
+    request = ask_for_records(
         session,
-        patron,
+        requester,
+        subject_id=patron.id if for_minor else None,
         kinds=kinds,
         covers_from=covers_from,
         covers_to=covers_to,
         channel="desk",
         logged_by=staff,
     )
+    request.desk_proof = proof
+    if kept is not None:
+        request.signed_scan_name, request.signed_scan_type = kept.name, kept.mimetype
+        request.signed_scan_sha256 = kept.sha256
+    return request
+
+
+def signed_request_scan(request: PatronRequest) -> tuple[bytes, str] | None:
+    """(content, mimetype) of the scanned signed request of a desk-logged request, or None."""
+    if request.signed_scan_name is None:
+        return None
+    path = scans.folder("requests") / request.signed_scan_name
+    return (vault.read_file(path), request.signed_scan_type) if path.is_file() else None
+
+
+def _prove_desk_request(session: Session, requester: Patron, proof, scan: bytes, pin: str):
+    """The kept scan of the signed request, or None once the requester's PIN matched. A wrong
+    PIN counts toward the card's lock like one in the portal (the caller commits it)."""
+    if proof not in DESK_PROOFS:
+        raise DomainError(
+            "Scan the patron's signed request, or turn the screen to the patron to type their PIN.",
+            field="proof",
+        )
+    if proof == "scan":
+        return scans.keep_scan(session, "requests", scan, REQUEST_SCAN_MISSING)
+    card_key = throttle.keyed(requester.card_number)
+    until = throttle.locked_until(session, throttle.PATRON_CARD, card_key)
+    if until is not None:
+        raise DomainError(_locked_message(until), field="pin")
+    if not _pin_matches(requester, requester.card_number, pin):
+        until = throttle.fail(session, throttle.PATRON_CARD, card_key)
+        raise DomainError(
+            _locked_message(until)
+            if until
+            else "That PIN does not match this card. The patron "
+            "can try again, or the desk can scan their signed request instead.",
+            field="pin",
+        )
+    throttle.succeed(session, throttle.PATRON_CARD, card_key)
+    return None
 
 
 # ---- verification and compiling ----------------------------------------------------------------
@@ -440,17 +490,53 @@ def download_for_patron(
     return found
 
 
+# docs/rules.md R-desk-print: the desk prints a report only for the patron standing there, in
+# the minutes after their ID was checked; later, the patron downloads it, or the Director prints.
+DESK_PRINT_MINUTES = 30
+
+
+def desk_print_closes_at(request: PatronRequest):
+    """When the staff member who checked ID may no longer print the report (None: not checked)."""
+    if request.verified_at is None:
+        return None
+    return request.verified_at + timedelta(minutes=DESK_PRINT_MINUTES)
+
+
+def may_print_at_desk(session: Session, staff, request: PatronRequest) -> bool:
+    """True for a holder of the Director's powers; for the staff member who checked ID, within
+    DESK_PRINT_MINUTES of the check; for nobody else."""
+    if "director" in roles_of(session, staff):
+        return True
+    closes = desk_print_closes_at(request)
+    return request.verified_by_id == staff.id and closes is not None and clock.now() <= closes
+
+
 def print_at_desk(session: Session, staff, request: PatronRequest) -> bytes | None:
-    """The frozen PDF for staff to print for the patron at the desk, or None when there is none."""
+    """The frozen PDF for staff to print for the patron at the desk, or None when there is none
+    or `staff` may not print it now (may_print_at_desk). Each print is an audit event the patron
+    sees on their request."""
     if (
         request.report is None
         or reports.file_of(request.report, "pdf") is None
+        or not may_print_at_desk(session, staff, request)
         or gagging.lists_a_gagged_matter(session, request.report)
     ):
         return None
-    audit.record(session, staff, "patron_report.printed", "patron_request", request.id)
+    audit.record(session, staff, DESK_PRINTED, "patron_request", request.id)
     mail.tell(session, request.requester, "report_printed")
     return request.report.pdf
+
+
+DESK_PRINTED = "patron_report.printed"
+
+
+def desk_prints(session: Session, request: PatronRequest) -> list:
+    """When the report of `request` was printed at the desk, oldest first."""
+    return [
+        e.at
+        for e in audit.events_for(session, "patron_request", request.id)
+        if e.action == DESK_PRINTED
+    ]
 
 
 # ---- choices -----------------------------------------------------------------------------------
@@ -537,9 +623,20 @@ def drop_expired_report_content(session: Session) -> int:
     a copy of every record must not outlive its purpose. Safe to run twice."""
     now = clock.now()
     expired = select(PatronRequest.id).where(PatronRequest.download_until < now)
+    # A consent release's files, likewise, once report_download_days have passed since the
+    # release (docs/rules.md R-consent-files).
+    released_long_ago = select(ConsentRelease.id).where(
+        ConsentRelease.released_at < now - timedelta(days=_settings().report_download_days)
+    )
     result = session.execute(
         update(FrozenReport)
-        .where(FrozenReport.request_id.in_(expired), FrozenReport.content_removed_at.is_(None))
+        .where(
+            or_(
+                FrozenReport.request_id.in_(expired),
+                FrozenReport.consent_id.in_(released_long_ago),
+            ),
+            FrozenReport.content_removed_at.is_(None),
+        )
         .values(pdf=None, json_data=None, csv_data=None, content_removed_at=now)
     )
     return result.rowcount or 0

@@ -100,7 +100,7 @@ def ask():
     )
 
 
-@bp.route("/patron/requests/<int:request_id>")
+@bp.route("/patron/requests/<patron_request:request_id>")
 @allow("patron")
 def request_detail(request_id: int):
     """One request: where it stands and, when ready, the downloads."""
@@ -114,10 +114,11 @@ def request_detail(request_id: int):
         progress_words=_progress(asked)["words"],
         download_open=service.download_open(asked),
         scope=service.scope_of(asked).describe(say=gettext, day=date_in_words),
+        printed=service.desk_prints(db.session, asked),
     )
 
 
-@bp.route("/patron/requests/<int:request_id>/progress")
+@bp.route("/patron/requests/<patron_request:request_id>/progress")
 @allow("patron")
 @idle.passive
 def request_progress(request_id: int):
@@ -138,7 +139,7 @@ def _progress(asked) -> dict:
     return answer
 
 
-@bp.route("/patron/requests/<int:request_id>/report.<fmt>")
+@bp.route("/patron/requests/<patron_request:request_id>/report.<fmt>")
 @allow("patron")
 def download(request_id: int, fmt: str):
     """The frozen report as PDF, JSON or CSV: for the patron who asked, within the download

@@ -76,14 +76,14 @@ def test_a_final_documents_bytes_swapped_behind_the_app_are_not_served(session, 
     director = login_as("director")
     document = _document(session, director=director)
     session.commit()
-    assert client.get(f"/documents/{document.id}.pdf").data == PDF
+    assert client.get(f"/documents/{document.public_id}.pdf").data == PDF
     owner_disables_triggers(session, "documents")
     session.execute(
         text("UPDATE documents SET pdf = :pdf WHERE id = :id"),
         {"pdf": b"%PDF-1.7 another letter", "id": document.id},
     )
     session.commit()
-    response = client.get(f"/documents/{document.id}.pdf")
+    response = client.get(f"/documents/{document.public_id}.pdf")
     assert response.status_code == 409
     assert b"another letter" not in response.data
     assert "no longer match" in response.get_data(as_text=True)

@@ -95,7 +95,7 @@ def test_a_pages_own_progress_polls_do_not_keep_a_session_alive(client, session)
     request = latest_request(session, patron)
     for minutes in (4, 8):
         _later(minutes=minutes)
-        assert client.get(f"/patron/requests/{request.id}/progress").status_code == 200
+        assert client.get(f"/patron/requests/{request.public_id}/progress").status_code == 200
     _later(minutes=10, seconds=1)
     ended = client.get("/patron", follow_redirects=True)
     assert ended.request.path == "/patron/login"

@@ -61,8 +61,8 @@ def test_an_administrator_made_account_gets_404_on_a_patron_report_until_the_dir
     new = session.scalar(select(User).where(User.username == "rquill"))
     assert new.awaiting == {"created"}
     own = _sign_in_as_new(app, "rquill")
-    report = f"/desk/patron-requests/{asked.id}/report.pdf"
-    for page in (report, f"/desk/patron-requests/{asked.id}", "/desk/patron-requests"):
+    report = f"/desk/patron-requests/{asked.public_id}/report.pdf"
+    for page in (report, f"/desk/patron-requests/{asked.public_id}", "/desk/patron-requests"):
         assert own.get(page).status_code == 404, page
     assert "Awaiting the Director" in unescape(own.get("/").get_data(as_text=True))
 
@@ -74,7 +74,7 @@ def test_an_administrator_made_account_gets_404_on_a_patron_report_until_the_dir
     session.refresh(new)
     assert new.awaiting == frozenset()
     assert own.get("/desk/patron-requests").status_code == 200
-    assert own.get(f"/desk/patron-requests/{asked.id}").status_code == 200
+    assert own.get(f"/desk/patron-requests/{asked.public_id}").status_code == 200
 
 
 def test_an_account_awaiting_confirmation_sees_no_gagged_case_it_was_named_to(

@@ -21,6 +21,7 @@ TABLE = {
     "patrons.desk_retry": DESK,
     "patrons.desk_withdraw": DESK,
     "patrons.desk_print": DESK,
+    "patrons.desk_signed_request": DESK,
     "patrons.desk_correction_done": DESK,
     "patrons.desk_pin": DESK,
     "patrons.consent_new": DESK,

@@ -37,7 +37,7 @@ def test_an_emergency_release_shows_counsels_advice_what_was_released_and_no_clo
         )
     service.decide(session, director, case, "comply")
     session.commit()
-    page = _text(client.get(f"/cases/{case.id}"))
+    page = _text(client.get(f"/cases/{case.public_id}"))
     assert (
         "For the emergency release, Morgan Reyes, Esq. advised on 14 Nov 2026, 11:00 a.m. (by "
         "phone)" in page
@@ -57,7 +57,7 @@ def test_a_preservation_case_with_its_hold_in_place_says_until_when(client, sess
     case = factories.held_case(session)
     factories.hold(session, case, days=90)
     session.commit()
-    page = _text(client.get(f"/cases/{case.id}"))
+    page = _text(client.get(f"/cases/{case.public_id}"))
     assert "The named records are preserved until 31 May 2026." in page
     assert "Preservation hold ends: 31 May 2026" in page
     assert "Place the hold on the named records" not in page
@@ -86,7 +86,7 @@ def test_the_director_sees_which_named_cards_and_computers_match_no_record(
         workstation_codes=[computer.code, "NO-SUCH-PC"],
     )
     session.commit()
-    page = _text(client.get(f"/cases/{case.id}"))
+    page = _text(client.get(f"/cases/{case.public_id}"))
     assert "card 21999999999999 No such card in the records: check the paper" in page
     assert "NO-SUCH-PC No such computer in the records: check the paper" in page
     assert (
@@ -103,15 +103,15 @@ def test_the_waiver_form_offers_the_counsel_accounts_and_names_every_missing_fie
     login_as("director")
     case = factories.case(session, "exigent")
     session.commit()
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{case.public_id}").get_data(as_text=True)
     assert f'<option value="{counsel.id}">{html.escape(counsel.full_name)}</option>' in page
     assert "Outside counsel (name below)" in page and "Seed policy" not in page
     waiver = page[page.index("Record an exigent waiver") : page.index("Record the waiver")]
     assert waiver.count("(required)") == 5  # counsel, when, advice, emergency, released
     response = client.submit(
-        f"/cases/{case.id}/exigent-waiver",
+        f"/cases/{case.public_id}/exigent-waiver",
         {"counsel": "outside", "emergency": "Threat to life"},
-        page=f"/cases/{case.id}",
+        page=f"/cases/{case.public_id}",
     )
     text = _text(response)
     assert response.status_code == 422
@@ -133,7 +133,7 @@ def test_a_waiver_names_outside_counsel_and_the_next_step_is_not_assign_counsel(
     case = factories.case(session, "exigent")
     session.commit()
     response = client.submit(
-        f"/cases/{case.id}/exigent-waiver",
+        f"/cases/{case.public_id}/exigent-waiver",
         {
             "counsel": "outside",
             "outside_counsel": "Pat Lee",
@@ -142,14 +142,14 @@ def test_a_waiver_names_outside_counsel_and_the_next_step_is_not_assign_counsel(
             "emergency": "Threat to life",
             "released": "One sign-up name",
         },
-        page=f"/cases/{case.id}",
+        page=f"/cases/{case.public_id}",
     )
     assert response.status_code == 302
     session.expire_all()
     assert case.waiver.counsel_name == "Pat Lee (outside counsel)"
     case.paperwork_received_at = clock.now()  # the officer's paper came
     session.commit()
-    page = _text(client.get(f"/cases/{case.id}"))
+    page = _text(client.get(f"/cases/{case.public_id}"))
     step = page[page.index("Next step") : page.index("Next step") + 300]
     assert "Assign counsel" not in step
     assert "Record exactly which records were released" in step
@@ -159,7 +159,7 @@ def test_the_preservation_case_offers_place_the_hold_in_its_next_step(client, se
     login_as("director")
     case = factories.case(session, "preservation")
     session.commit()
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{case.public_id}").get_data(as_text=True)
     step = page[page.index("Next step") : page.index('class="case-columns"')]
-    assert f'href="/cases/{case.id}/holds/new"' in step or "Place the hold</a>" in step
+    assert f'href="/cases/{case.public_id}/holds/new"' in step or "Place the hold</a>" in step
     assert page.index('id="holds-h"') < page.index("Decision</h2>")

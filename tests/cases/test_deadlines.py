@@ -43,7 +43,7 @@ def test_a_decided_case_sends_no_return_date_reminder_and_shows_it_met(
     run_case_reminders(app)
     assert reminders_to(session, director) == []
     login_as("director", director)
-    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    html = client.get(f"/cases/{case.public_id}").get_data(as_text=True)
     assert "Return date: 10 Mar 2026" in " ".join(html.split())
     assert '<span class="badge ok">Met</span>' in html
     assert "Overdue" not in html
@@ -95,7 +95,7 @@ def test_a_late_paper_shows_as_received_late_not_met(app, session, client, login
         paperwork_received_at=f.at(2026, 3, 14, 15),
     )
     session.commit()
-    html = " ".join(client.get(f"/cases/{case.id}").get_data(as_text=True).split())
+    html = " ".join(client.get(f"/cases/{case.public_id}").get_data(as_text=True).split())
     assert "Officer&#39;s paper due: 12 Mar 2026" in html
     assert "Received late" in html
     assert '<span class="badge ok">Met</span>' not in html

@@ -159,7 +159,7 @@ def test_notifications_about_a_gagged_case_say_only_that_a_restricted_matter_nee
         case,
         f"New NSL from {case.officer_name}",
         "details",
-        link=f"/cases/{case.id}",
+        link=f"/cases/{case.public_id}",
         urgent=True,
     )
     session.flush()
@@ -168,7 +168,7 @@ def test_notifications_about_a_gagged_case_say_only_that_a_restricted_matter_nee
     assert stored.body == "" and stored.link == "/" and "CANARY" not in stored.subject
     open_case = make_case(session, people["clerk"])
     plain = gag.notify_about_case(
-        session, people["director"], open_case, "New subpoena", link=f"/cases/{open_case.id}"
+        session, people["director"], open_case, "New subpoena", link=f"/cases/{open_case.public_id}"
     )
     assert plain.subject == "New subpoena"
 

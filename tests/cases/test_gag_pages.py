@@ -15,9 +15,9 @@ def test_director_records_a_gag_and_the_case_leaves_counsels_colleagues_sight(
     director = login_as("director")
     case = factories.case(session, kind="subpoena")
     session.commit()
-    page = f"/cases/{case.id}"
+    page = f"/cases/{case.public_id}"
     response = client.submit(
-        f"/cases/{case.id}/gag",
+        f"/cases/{case.public_id}/gag",
         {"issued_by": "U.S. District Court, E.D. Mo.", "issued_on": "2026-11-20", "until": ""},
         page=page,
         follow_redirects=True,
@@ -34,15 +34,15 @@ def test_a_named_member_sees_the_case_page_until_removed(app, client, session, l
     case = factories.case(session, kind="nsl")
     member = factories.user(session, "supervisor")
     session.commit()
-    page = f"/cases/{case.id}"
+    page = f"/cases/{case.public_id}"
     member_client = app.test_client()
     login_as("supervisor", member, the_client=member_client)
     assert member_client.get(page).status_code == 404
 
-    client.submit(f"/cases/{case.id}/circle", {"user_id": str(member.id)}, page=page)
+    client.submit(f"/cases/{case.public_id}/circle", {"user_id": str(member.id)}, page=page)
     assert member_client.get(page).status_code == 200
-    client.submit(f"/cases/{case.id}/circle/{member.id}/remove", {}, page=page)
-    missing = member_client.get("/cases/999999")
+    client.submit(f"/cases/{case.public_id}/circle/{member.id}/remove", {}, page=page)
+    missing = member_client.get("/cases/" + "N" * 16)  # a public id no case has
     gone = member_client.get(page)
     assert gone.status_code == 404 and as_seen(gone) == as_seen(missing)
 
@@ -52,9 +52,9 @@ def test_lifting_the_gag_shows_on_the_timeline_with_when_and_why(client, session
     login_as("director")
     case = factories.case(session, kind="fisa_order")
     session.commit()
-    page = f"/cases/{case.id}"
+    page = f"/cases/{case.public_id}"
     response = client.submit(
-        f"/cases/{case.id}/gag/lift",
+        f"/cases/{case.public_id}/gag/lift",
         {"reason": "The court lifted the order", "authority": "Order of 20 Nov 2026"},
         page=page,
         follow_redirects=True,
@@ -79,7 +79,9 @@ def test_lifting_needs_a_reason_and_an_authority(client, session, login_as):
     case = factories.case(session, kind="nsl")
     session.commit()
     response = client.submit(
-        f"/cases/{case.id}/gag/lift", {"reason": "", "authority": ""}, page=f"/cases/{case.id}"
+        f"/cases/{case.public_id}/gag/lift",
+        {"reason": "", "authority": ""},
+        page=f"/cases/{case.public_id}",
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -93,9 +95,10 @@ def test_only_the_director_controls_the_gag(app, client, session, login_as):
     case.counsel_id = counsel.id
     session.commit()
     login_as("counsel", counsel)
-    token = client.csrf_token(f"/cases/{case.id}")
+    token = client.csrf_token(f"/cases/{case.public_id}")
     response = client.post(
-        f"/cases/{case.id}/gag/lift", data={"csrf_token": token, "reason": "x", "authority": "y"}
+        f"/cases/{case.public_id}/gag/lift",
+        data={"csrf_token": token, "reason": "x", "authority": "y"},
     )
     assert response.status_code == 404
     assert session.scalar(select(Case.gagged).where(Case.id == case.id)) is True
@@ -115,7 +118,9 @@ def test_a_member_taken_out_of_the_circle_stops_seeing_its_notices(app, client, 
     assert "A restricted matter needs your attention" in member_client.get("/").get_data(
         as_text=True
     )
-    client.submit(f"/cases/{case.id}/circle/{member.id}/remove", {}, page=f"/cases/{case.id}")
+    client.submit(
+        f"/cases/{case.public_id}/circle/{member.id}/remove", {}, page=f"/cases/{case.public_id}"
+    )
     assert "A restricted matter needs your attention" not in member_client.get("/").get_data(
         as_text=True
     )

@@ -94,7 +94,7 @@ def test_manifest_carries_each_files_sha256_and_the_downloads_match(
     login_as("director", decided["director"])
     production = _freeze(session, decided, card_number=decided["patron"].card_number)
     session.commit()
-    base = f"/cases/{decided['case'].id}/productions/{production.id}/files"
+    base = f"/cases/{decided['case'].public_id}/productions/{production.public_id}/files"
     manifest = json.loads(client.get(f"{base}/manifest.json").data)
     for name in ("records.csv", "records.json"):
         body = client.get(f"{base}/{name}").data
@@ -156,7 +156,7 @@ def test_preview_then_release_on_the_page(client, login_as, session, decided):
     login_as("director", decided["director"])
     case = decided["case"]
     session.commit()
-    url = f"/cases/{case.id}/productions/new"
+    url = f"/cases/{case.public_id}/productions/new"
     form = {
         "card_number": decided["patron"].card_number,
         "kinds": ["loans"],

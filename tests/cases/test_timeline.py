@@ -44,10 +44,10 @@ def test_each_step_of_a_case_reads_plainly_on_its_timeline(client, session, logi
             "branch_id": 0,
             "patron_cards": patron.card_number,
         },
-        page=f"/holds/new?case_id={case.id}",
+        page=f"/holds/new?case={case.public_id}",
     )
 
-    text = _timeline(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    text = _timeline(client.get(f"/cases/{case.public_id}").get_data(as_text=True))
     for sentence in (
         "Logged at the desk",
         "Subpoena. No scans of the paper attached.",

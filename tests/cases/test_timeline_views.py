@@ -20,7 +20,7 @@ def test_views_fold_into_one_entry_with_a_line_per_person(client, session, login
     clock.freeze(factories.at(2026, 12, 2, 15))
     director = login_as("director")
     for _ in range(2):
-        page = unescape(client.get(f"/cases/{case.id}").get_data(as_text=True))
+        page = unescape(client.get(f"/cases/{case.public_id}").get_data(as_text=True))
     assert page.count("<strong>Case page viewed</strong>") == 1
     assert "<bdi>Viewed by 2 people</bdi> · 2 Dec 2026, 9:00 a.m." in page
     assert "42 times in all; the date is the last one's" in page
@@ -35,11 +35,11 @@ def test_the_timeline_does_not_grow_with_views(client, session, login_as):
     login_as("director")
     case = factories.case(session, "subpoena")
     session.commit()
-    few = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    few = client.get(f"/cases/{case.public_id}").get_data(as_text=True)
     counsel = factories.user(session, "counsel")
     for minutes in range(300):
         clock.freeze(factories.at(2026, 11, 30, 15) + timedelta(minutes=minutes))
         service.record_view(session, counsel, case)
     session.commit()
-    many = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    many = client.get(f"/cases/{case.public_id}").get_data(as_text=True)
     assert many.count("<li>") - few.count("<li>") <= 2  # one more viewer line, at most

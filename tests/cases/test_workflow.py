@@ -110,7 +110,7 @@ def test_director_cannot_decide_before_counsel_advice(client, login_as, session)
     )
     session.commit()
     response = client.submit(
-        f"/cases/{case.id}/decision", {"decision": "comply"}, page=f"/cases/{case.id}"
+        f"/cases/{case.public_id}/decision", {"decision": "comply"}, page=f"/cases/{case.public_id}"
     )
     html = unescape(response.get_data(as_text=True))
     assert response.status_code == 422
@@ -131,9 +131,9 @@ def test_exigent_waiver_without_counsels_advice_is_refused(client, login_as, ses
         "released": "PC log",
     }
     html = unescape(
-        client.submit(f"/cases/{case.id}/exigent-waiver", data, page=f"/cases/{case.id}").get_data(
-            as_text=True
-        )
+        client.submit(
+            f"/cases/{case.public_id}/exigent-waiver", data, page=f"/cases/{case.public_id}"
+        ).get_data(as_text=True)
     )
     assert "the Director may waive process only upon counsel's advice" in html
     session.expire_all()
@@ -175,9 +175,9 @@ def test_the_desk_gets_404_on_a_case_after_routing(role, client, login_as, sessi
     clerk = login_as(role)
     case = factories.case(session, clerk=clerk)
     session.commit()
-    for url in (f"/cases/{case.id}", f"/cases/{case.id}/advice", "/cases"):
+    for url in (f"/cases/{case.public_id}", f"/cases/{case.public_id}/advice", "/cases"):
         assert client.get(url).status_code == 404
-    assert client.get(f"/cases/receipts/{case.id}").status_code == 200
+    assert client.get(f"/cases/receipts/{case.public_id}").status_code == 200
 
 
 def test_counsel_gets_404_on_a_case_not_assigned_to_them(client, login_as, session):
@@ -192,9 +192,9 @@ def test_counsel_gets_404_on_a_case_not_assigned_to_them(client, login_as, sessi
     session.commit()
     doc_id = case.documents[0].id
     for url in (
-        f"/cases/{case.id}",
-        f"/cases/{case.id}/advice",
-        f"/cases/{case.id}/documents/{doc_id}",
+        f"/cases/{case.public_id}",
+        f"/cases/{case.public_id}/advice",
+        f"/cases/{case.public_id}/documents/{doc_id}",
     ):
         assert client.get(url).status_code == 404
     assert case.reference not in client.get("/cases/reviews").get_data(as_text=True)
@@ -209,7 +209,7 @@ def test_assigned_counsel_reads_the_case_and_records_advice_with_the_checklist(
     service.assign_counsel(session, director, case, counsel, clock.today() + timedelta(days=3))
     session.commit()
     assert case.reference in client.get("/cases/reviews").get_data(as_text=True)
-    assert client.get(f"/cases/{case.id}").status_code == 200
+    assert client.get(f"/cases/{case.public_id}").status_code == 200
     data = {
         "advice": "Not signed by the judge.",
         "recommendation": "refuse",
@@ -219,7 +219,7 @@ def test_assigned_counsel_reads_the_case_and_records_advice_with_the_checklist(
         "in_date": "y",
         "within_jurisdiction": "y",
     }
-    assert client.submit(f"/cases/{case.id}/advice", data).status_code == 302
+    assert client.submit(f"/cases/{case.public_id}/advice", data).status_code == 302
     session.expire_all()
     advice = case.latest_advice
     assert (
@@ -234,7 +234,12 @@ def test_assigned_counsel_reads_the_case_and_records_advice_with_the_checklist(
 def test_the_administrator_sees_no_case(client, login_as, session):
     case = factories.case(session)
     login_as("admin")
-    for url in (f"/cases/{case.id}", "/cases", f"/cases/receipts/{case.id}", "/cases/reviews"):
+    for url in (
+        f"/cases/{case.public_id}",
+        "/cases",
+        f"/cases/receipts/{case.public_id}",
+        "/cases/reviews",
+    ):
         assert client.get(url).status_code == 404
 
 
@@ -245,8 +250,8 @@ def test_every_view_of_a_case_page_writes_an_audit_event_without_personal_data(
     case = factories.case(session, officer_name="Det. Quinn Rossi", patron_cards=["29000000000077"])
     session.commit()
     before = session.scalar(select(func.count()).where(AuditEvent.case_id == case.id))
-    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    client.get(f"/cases/{case.id}")
+    html = client.get(f"/cases/{case.public_id}").get_data(as_text=True)
+    client.get(f"/cases/{case.public_id}")
     assert session.scalar(select(func.count()).where(AuditEvent.case_id == case.id)) == before + 2
     views = session.scalars(select(AuditEvent).where(AuditEvent.action == "case.viewed")).all()
     assert {v.actor_user_id for v in views} == {director.id}
@@ -314,7 +319,7 @@ def test_acting_director_gets_the_notification_and_opens_the_case(client, login_
     )
     assert recipients == {director.id, acting.id}
     login_as("supervisor", acting)
-    assert client.get(f"/cases/{case.id}").status_code == 200
+    assert client.get(f"/cases/{case.public_id}").status_code == 200
 
 
 def test_closed_case_can_be_reopened_with_a_reason(people, session):
@@ -361,15 +366,15 @@ def test_document_is_served_only_through_the_checked_route(client, login_as, ses
     case = factories.case(session)
     session.commit()
     response = client.submit(
-        f"/cases/{case.id}/documents",
+        f"/cases/{case.public_id}/documents",
         {"kind": "legal_process", "scan": (BytesIO(PDF), "s.pdf")},
-        page=f"/cases/{case.id}",
+        page=f"/cases/{case.public_id}",
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
     session.expire_all()
     doc = case.documents[0]
-    served = client.get(f"/cases/{case.id}/documents/{doc.id}")
+    served = client.get(f"/cases/{case.public_id}/documents/{doc.public_id}")
     assert served.status_code == 200 and served.data == PDF and served.mimetype == "application/pdf"
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     assert client.get(f"/static/{doc.stored_name}").status_code == 404

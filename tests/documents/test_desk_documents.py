@@ -44,9 +44,9 @@ def test_clerk_prints_the_receipt_of_what_they_logged(client, login_as, session,
     clerk = login_as("staff")
     case = factories.case(session, "subpoena", clerk=clerk, officer_name="Det. Jordan Hale")
     session.commit()
-    page = client.get(f"/cases/receipts/{case.id}").get_data(as_text=True)
-    assert f"/documents/receipts/{case.id}.pdf" in page
-    response = client.get(f"/documents/receipts/{case.id}.pdf")
+    page = client.get(f"/cases/receipts/{case.public_id}").get_data(as_text=True)
+    assert f"/documents/receipts/{case.public_id}.pdf" in page
+    response = client.get(f"/documents/receipts/{case.public_id}.pdf")
     assert response.status_code == 200
     text = pdf_text(response.data)
     save_png(response.data, "receipt", backend)
@@ -59,7 +59,7 @@ def test_clerk_prints_the_receipt_of_what_they_logged(client, login_as, session,
     kept = session.query(Document).filter_by(case_id=case.id, kind="receipt").one()
     assert kept.is_final and kept.sha256 == sha256(response.data)
     # printed again: the kept copy, not a second one
-    assert client.get(f"/documents/receipts/{case.id}.pdf").data == response.data
+    assert client.get(f"/documents/receipts/{case.public_id}.pdf").data == response.data
     assert session.query(Document).filter_by(case_id=case.id, kind="receipt").count() == 1
 
 
@@ -67,7 +67,7 @@ def test_a_gagged_receipt_says_only_what_the_desk_may_know(client, login_as, ses
     clerk = login_as("staff")
     case = factories.case(session, "nsl", clerk=clerk, officer_name="Special Agent Reyes")
     session.commit()
-    text = pdf_text(client.get(f"/documents/receipts/{case.id}.pdf").data)
+    text = pdf_text(client.get(f"/documents/receipts/{case.public_id}.pdf").data)
     assert case.reference in text and "National Security Letter" in text
     assert "Special Agent Reyes" not in text
 
@@ -76,7 +76,7 @@ def test_nobody_else_gets_a_clerks_receipt(client, login_as, session, app):
     case = factories.case(session, "subpoena")
     session.commit()
     login_as("staff")  # another clerk
-    assert client.get(f"/documents/receipts/{case.id}.pdf").status_code == 404
+    assert client.get(f"/documents/receipts/{case.public_id}.pdf").status_code == 404
 
 
 def test_the_desk_card_does_not_send_the_clerk_below_for_a_number_printed_above(

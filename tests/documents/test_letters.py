@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from disclosure import clock
 from disclosure.documents import service
-from disclosure.documents.models import DocumentKind, FinalDocumentChanged
+from disclosure.documents.models import Document, DocumentKind, FinalDocumentChanged
 from disclosure.errors import DomainError
 from disclosure.pdf import sha256
 from tests import factories
@@ -242,10 +243,10 @@ def test_the_director_drafts_edits_previews_and_finalizes_a_letter(
         session, kind="informal", court=None, docket_number=None, issued_on=None
     )
     session.commit()
-    page = f"/documents/case/{case.id}"
+    page = f"/documents/case/{case.public_id}"
     assert "Write a letter" in client.get(page).get_data(as_text=True)
     response = client.submit(
-        f"/documents/case/{case.id}/letters", {"kind": "proper_process_required"}, page=page
+        f"/documents/case/{case.public_id}/letters", {"kind": "proper_process_required"}, page=page
     )
     assert response.status_code == 302
     edit = response.headers["Location"]
@@ -261,7 +262,7 @@ def test_the_director_drafts_edits_previews_and_finalizes_a_letter(
         },
     )
     assert response.status_code == 302
-    document_id = int(edit.split("/")[-2])
+    document_id = edit.split("/")[-2]
     preview = client.get(f"/documents/{document_id}/preview.pdf")
     assert preview.mimetype == "application/pdf" and preview.headers["Cache-Control"] == "no-store"
     text = pdf_text(preview.data)
@@ -278,7 +279,8 @@ def test_the_director_drafts_edits_previews_and_finalizes_a_letter(
     text = pdf_text(kept.data)
     assert "DRAFT" not in text and "We need a subpoena first." in text
     assert director.full_name in text
-    assert sha256(kept.data) == service.load_document(session, director, document_id).sha256
+    kept_row = session.scalar(select(Document).where(Document.public_id == document_id))
+    assert sha256(kept.data) == service.load_document(session, director, kept_row.id).sha256
     # a final letter has no editor any more
     assert client.get(edit).status_code == 302
     listing = client.get(page).get_data(as_text=True)
@@ -291,7 +293,7 @@ def test_an_empty_letter_is_refused_beside_the_field(client, login_as, session):
     document = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED)
     session.commit()
     html = client.submit(
-        f"/documents/{document.id}/edit",
+        f"/documents/{document.public_id}/edit",
         {"addressee": "Det. Alvarez", "subject": "x", "body": "  "},
     ).get_data(as_text=True)
     assert "Write the letter." in html and "Det. Alvarez" in html
@@ -342,7 +344,7 @@ def test_the_letters_page_offers_first_the_letter_the_decision_calls_for(
     if produced:
         factories.documents_production(session, case, director)
     session.commit()
-    page = client.get(f"/documents/case/{case.id}").get_data(as_text=True)
+    page = client.get(f"/documents/case/{case.public_id}").get_data(as_text=True)
     assert f'<option selected value="{offered}">' in page
 
 
@@ -365,17 +367,17 @@ def test_make_final_saves_what_was_typed_then_shows_the_exact_final_letter(
     session.commit()
     typed = "A paragraph typed just before pressing Make final."
     response = client.submit(
-        f"/documents/{document.id}/edit",
+        f"/documents/{document.public_id}/edit",
         {"addressee": "Det. Alvarez", "subject": "Re", "body": typed, "then": "final"},
     )
-    assert response.headers["Location"] == f"/documents/{document.id}/finalize"
+    assert response.headers["Location"] == f"/documents/{document.public_id}/finalize"
     shown = _shown(client, document.id)
-    framed = client.get(f"/documents/{document.id}/final.pdf")
+    framed = client.get(f"/documents/{document.public_id}/final.pdf")
     assert sha256(framed.data) == shown and typed in pdf_text(framed.data)
     assert "DRAFT" not in pdf_text(framed.data)
     assert "frame-ancestors 'self'" in framed.headers["Content-Security-Policy"]
     assert service.load_document(session, director, document.id).is_final is False  # not yet
-    client.submit(f"/documents/{document.id}/finalize", {"shown": shown})
+    client.submit(f"/documents/{document.public_id}/finalize", {"shown": shown})
     session.expire_all()
     kept = service.load_document(session, director, document.id)
     assert kept.is_final and kept.sha256 == shown and typed in pdf_text(kept.pdf)
@@ -387,10 +389,10 @@ def test_a_letter_changed_after_it_was_shown_is_not_made_final(client, login_as,
     document = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED)
     session.commit()
     shown = _shown(client, document.id)
-    edit = f"/documents/{document.id}/edit"
+    edit = f"/documents/{document.public_id}/edit"
     client.submit(edit, {"addressee": "Det. Alvarez", "subject": "Re", "body": "Other words."})
     response = client.submit(
-        f"/documents/{document.id}/finalize", {"shown": shown}, follow_redirects=True
+        f"/documents/{document.public_id}/finalize", {"shown": shown}, follow_redirects=True
     )
     assert "has changed since it was shown to you" in response.get_data(as_text=True)
     session.expire_all()

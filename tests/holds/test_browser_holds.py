@@ -22,10 +22,10 @@ def test_the_director_places_a_hold_and_reads_the_retention_pages(live_server, p
         f.loan(s, patron, days_ago=100, returned_days_ago=90)
         f.computer_session(s, patron_obj=patron, days_ago=1)
         s.commit()
-        case_id, card = case.id, patron.card_number
+        case_id, card = case.public_id, patron.card_number
     browsing.sign_in(page, base_url, "director")
 
-    page.goto(f"{base_url}/holds/new?case_id={case_id}")
+    page.goto(f"{base_url}/holds/new?case={case_id}")
     page.get_by_label("Who asked for it").fill("Det. R. Vance, Jefferson County Sheriff")
     page.get_by_label("Loans (circulation history)").check()
     page.get_by_label("Computer sign-up and session logs").check()

@@ -21,7 +21,7 @@ def place(client, case, **fields):
         "branch_id": 0,
     }
     data.update(fields)
-    return client.submit("/holds/new", data, page=f"/holds/new?case_id={case.id}")
+    return client.submit("/holds/new", data, page=f"/holds/new?case={case.public_id}")
 
 
 def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_as, session):
@@ -32,7 +32,7 @@ def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_
     f.loan(session, patron)
     case = f.held_case(session)
     session.commit()
-    form = client.get(f"/holds/new?case_id={case.id}").get_data(as_text=True)
+    form = client.get(f"/holds/new?case={case.public_id}").get_data(as_text=True)
     assert f'<option selected value="{case.id}">{case.reference}' in form
     response = place(client, case, patron_cards=patron.card_number)
     assert response.status_code == 302
@@ -73,19 +73,19 @@ def test_renewing_past_180_days_is_refused_with_the_reason(client, login_as, ses
     hold = f.hold(session, placed_by=director)
     session.commit()
     response = client.submit(
-        f"/holds/{hold.id}/renew",
+        f"/holds/{hold.public_id}/renew",
         {"requested_by": "Det. R. Vance", "requested_on": "2026-03-02", "days": 120},
-        page=f"/holds/{hold.id}",
+        page=f"/holds/{hold.public_id}",
     )
     assert response.status_code == 422
     assert "180 days in all" in response.get_data(as_text=True)
     response = client.submit(
-        f"/holds/{hold.id}/renew",
+        f"/holds/{hold.public_id}/renew",
         {"requested_by": "Det. R. Vance", "requested_on": "2026-03-02", "days": 90},
-        page=f"/holds/{hold.id}",
+        page=f"/holds/{hold.public_id}",
     )
     assert response.status_code == 302
-    page = client.get(f"/holds/{hold.id}").get_data(as_text=True)
+    page = client.get(f"/holds/{hold.public_id}").get_data(as_text=True)
     assert "renewed once already" in page and "Det. R. Vance" in page
 
 
@@ -94,12 +94,14 @@ def test_releasing_needs_a_reason_and_moves_the_hold_to_released(client, login_a
     director = login_as("director")
     hold = f.hold(session, placed_by=director)
     session.commit()
-    refused = client.submit(f"/holds/{hold.id}/release", {"reason": ""}, page=f"/holds/{hold.id}")
+    refused = client.submit(
+        f"/holds/{hold.public_id}/release", {"reason": ""}, page=f"/holds/{hold.public_id}"
+    )
     assert refused.status_code == 422 and "Give the reason" in refused.get_data(as_text=True)
     client.submit(
-        f"/holds/{hold.id}/release",
+        f"/holds/{hold.public_id}/release",
         {"reason": "Agency withdrew the request."},
-        page=f"/holds/{hold.id}",
+        page=f"/holds/{hold.public_id}",
     )
     index = client.get("/holds").get_data(as_text=True)
     released = index[index.index('id="released-h"') :]
@@ -128,7 +130,7 @@ def test_a_case_the_user_may_not_see_cannot_take_a_hold(client, login_as, sessio
     assert f'value="{case.id}"' in client.get("/holds/new").get_data(
         as_text=True
     )  # the Director sees all
-    assert client.get("/holds/999999").status_code == 404
+    assert client.get("/holds/" + "N" * 16).status_code == 404  # a public id no hold has
 
 
 def test_the_director_home_shows_holds_ending_soon_and_the_last_purge(client, login_as, session):
@@ -163,7 +165,7 @@ def test_each_view_of_a_hold_page_is_audited_and_its_timeline_folds_them(client,
     hold = f.hold(session, f.held_case(session))
     session.commit()
     for _ in range(3):
-        assert client.get(f"/holds/{hold.id}").status_code == 200
-    page = unescape(client.get(f"/holds/{hold.id}").get_data(as_text=True))
+        assert client.get(f"/holds/{hold.public_id}").status_code == 200
+    page = unescape(client.get(f"/holds/{hold.public_id}").get_data(as_text=True))
     assert page.count("Hold page viewed") == 1
     assert "4 times in all" in page

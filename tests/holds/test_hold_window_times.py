@@ -30,7 +30,7 @@ def place(client, case, **fields):
         "branch_id": 0,
     }
     data.update(fields)
-    return client.submit("/holds/new", data, page=f"/holds/new?case_id={case.id}")
+    return client.submit("/holds/new", data, page=f"/holds/new?case={case.public_id}")
 
 
 def sessions_left(session) -> set[int]:
@@ -200,7 +200,7 @@ def test_the_hold_form_starts_from_what_the_case_request_named(client, login_as,
         )
     )
     session.commit()
-    html = client.get(f"/holds/new?case_id={case.id}").get_data(as_text=True)
+    html = client.get(f"/holds/new?case={case.public_id}").get_data(as_text=True)
     assert field_value(html, "requested_by") == "Det. Maria Alvarez, County Sheriff&#39;s Office"
     assert field_value(html, "requested_on") == "2026-11-27"
     assert field_value(html, "patron_cards").split() == ["21000000004471", "21000000004472"]

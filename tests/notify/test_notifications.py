@@ -121,7 +121,7 @@ def test_an_email_queued_before_a_gag_goes_out_blank_and_none_goes_to_someone_wh
         session,
         director,
         f"Subpoena {case.reference} from Det. Unique Name",
-        link=f"/cases/{case.id}",
+        link=f"/cases/{case.public_id}",
         case_id=case.id,
     )
     with app.app_context():  # the gag asks the app's other areas (a patron's report) to hear it
@@ -177,6 +177,6 @@ def test_the_home_page_puts_urgent_first_and_links_a_restricted_matter_to_its_ca
     session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "Sign in to view it" not in page
-    restricted = f'<a href="/cases/{case.id}">A restricted matter needs your attention.</a>'
+    restricted = f'<a href="/cases/{case.public_id}">A restricted matter needs your attention.</a>'
     assert restricted in page
     assert page.index(restricted) < page.index("Subpoena 2026-0002 logged at the desk")

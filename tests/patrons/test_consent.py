@@ -56,16 +56,18 @@ def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
     assert response.status_code == 302, response.get_data(as_text=True)
     consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
     # before anything goes: what would go, per kind, and to whom
-    asked = client.get(f"/desk/consents/{consent.id}/release").get_data(as_text=True)
+    asked = client.get(f"/desk/consents/{consent.public_id}/release").get_data(as_text=True)
     assert "Release these records?" in asked and "Ozark Legal Aid" in asked
     assert '<td>Loans</td><td class="num">1</td>' in asked and "Release 1 record<" in asked
     session.refresh(consent)
     assert consent.released_at is None and consents.release_work(session, consent) is None
-    queued = client.submit(f"/desk/consents/{consent.id}/release", {})
+    queued = client.submit(f"/desk/consents/{consent.public_id}/release", {})
     assert queued.status_code == 302  # the request returns at once: the scheduler compiles it
     session.refresh(consent)
     assert consent.released_at is None
-    assert "Waiting its turn" in client.get(f"/desk/consents/{consent.id}").get_data(as_text=True)
+    assert "Waiting its turn" in client.get(f"/desk/consents/{consent.public_id}").get_data(
+        as_text=True
+    )
     run_queued_work(app)
     session.refresh(consent)
     assert consent.released_at is not None
@@ -75,7 +77,7 @@ def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
     assert consent.report.counts == {"loans": 1, "disclosures": 0}
     assert patron.address.encode() not in consent.report.json_data + consent.report.csv_data
     assert "disclosures" not in data  # a third party never sees the patron's accounting
-    pdf = client.get(f"/desk/consents/{consent.id}/released.pdf")
+    pdf = client.get(f"/desk/consents/{consent.public_id}/released.pdf")
     assert pdf.status_code == 200 and pdf.data == consent.report.pdf
     save_png(pdf.data, "consent-release")
     text = pdf_text(pdf.data)
@@ -84,8 +86,14 @@ def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
     assert "Your library records" not in text and " your records" not in text
     assert f"written consent {patron.name}" not in text
     # once only
-    client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
-    assert "already released" in client.get(f"/desk/consents/{consent.id}").get_data(as_text=True)
+    client.submit(
+        f"/desk/consents/{consent.public_id}/release",
+        {},
+        page=f"/desk/consents/{consent.public_id}",
+    )
+    assert "already released" in client.get(f"/desk/consents/{consent.public_id}").get_data(
+        as_text=True
+    )
 
 
 def test_a_consent_cannot_be_used_outside_its_valid_dates(app, client, session, login_as):
@@ -95,7 +103,11 @@ def test_a_consent_cannot_be_used_outside_its_valid_dates(app, client, session, 
     tomorrow = clock.today() + timedelta(days=1)
     _record(client, patron, valid_from=tomorrow.isoformat())
     consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
-    client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
+    client.submit(
+        f"/desk/consents/{consent.public_id}/release",
+        {},
+        page=f"/desk/consents/{consent.public_id}",
+    )
     session.refresh(consent)
     assert consent.released_at is None and consent.report is None
 
@@ -106,7 +118,11 @@ def test_the_consent_release_appears_in_the_patrons_own_report(app, client, sess
     login_as("staff")
     _record(client, patron)
     consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
-    client.submit(f"/desk/consents/{consent.id}/release", {}, page=f"/desk/consents/{consent.id}")
+    client.submit(
+        f"/desk/consents/{consent.public_id}/release",
+        {},
+        page=f"/desk/consents/{consent.public_id}",
+    )
     run_queued_work(app)
     with app.app_context():
         request = service.ask_for_records(session, patron)
@@ -139,7 +155,7 @@ def test_the_scan_must_be_a_pdf_jpeg_or_png_by_its_content(app, client, session,
     assert stored.read_bytes() != PNG  # sealed at rest (docs/rules.md R-encrypted-at-rest)
     with app.app_context():
         assert vault.read_file(stored) == PNG
-    assert client.get(f"/desk/consents/{consent.id}/scan").data == PNG
+    assert client.get(f"/desk/consents/{consent.public_id}/scan").data == PNG
 
 
 def test_a_government_agency_cannot_use_a_consent_form(app, client, session, login_as):

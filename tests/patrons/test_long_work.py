@@ -48,7 +48,7 @@ def _asked_and_verified(app, client, session, login_as, patron):
     desk = app.test_client()
     login_as("staff", the_client=desk)
     answer = desk.submit(
-        f"/desk/patron-requests/{request.id}", {"id_kind": "passport", "confirmed": "y"}
+        f"/desk/patron-requests/{request.public_id}", {"id_kind": "passport", "confirmed": "y"}
     )
     return request, desk, answer
 
@@ -62,28 +62,28 @@ def test_a_report_of_many_records_is_queued_by_the_request_and_compiled_by_the_j
     session.refresh(request)
     assert request.status == "compiling"
     assert session.scalar(select(func.count()).select_from(FrozenReport)) == 0
-    progress = desk.get(f"/desk/patron-requests/{request.id}/progress").get_json()
+    progress = desk.get(f"/desk/patron-requests/{request.public_id}/progress").get_json()
     assert progress["status"] == "queued" and progress["ready"] is False
-    page = desk.get(f"/desk/patron-requests/{request.id}").get_data(as_text=True)
+    page = desk.get(f"/desk/patron-requests/{request.public_id}").get_data(as_text=True)
     assert "The report is being compiled" in page and "Waiting its turn" in page
     assert "Open the PDF to print" not in page
-    assert "Your report is being compiled" in client.get(f"/patron/requests/{request.id}").get_data(
-        as_text=True
-    )
-    assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 404
+    assert "Your report is being compiled" in client.get(
+        f"/patron/requests/{request.public_id}"
+    ).get_data(as_text=True)
+    assert client.get(f"/patron/requests/{request.public_id}/report.pdf").status_code == 404
 
     run_queued_work(app)
 
-    progress = desk.get(f"/desk/patron-requests/{request.id}/progress").get_json()
+    progress = desk.get(f"/desk/patron-requests/{request.public_id}/progress").get_json()
     assert progress["status"] == "done" and progress["ready"] is True
     assert progress["done"] == 1 and progress["total"] == 2  # the last step it told of
-    assert "Open the PDF to print" in desk.get(f"/desk/patron-requests/{request.id}").get_data(
-        as_text=True
-    )
-    assert client.get(f"/patron/requests/{request.id}/progress").get_json()["ready"] is True
+    assert "Open the PDF to print" in desk.get(
+        f"/desk/patron-requests/{request.public_id}"
+    ).get_data(as_text=True)
+    assert client.get(f"/patron/requests/{request.public_id}/progress").get_json()["ready"] is True
     session.refresh(request)
     assert request.report.counts["loans"] == LOANS
-    download = client.get(f"/patron/requests/{request.id}/report.pdf")
+    download = client.get(f"/patron/requests/{request.public_id}/report.pdf")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     settings = app.config["SETTINGS"]
     assert request.download_until - request.compiled_at == timedelta(
@@ -102,18 +102,20 @@ def test_a_failure_is_shown_in_words_and_can_be_tried_again(app, client, session
     request, desk, _ = _asked_and_verified(app, client, session, login_as, patron)
     with app.app_context():
         assert "1 failed" in work.run_queued(db.session, {service.REPORT_WORK: _crashing})
-    page = desk.get(f"/desk/patron-requests/{request.id}").get_data(as_text=True)
+    page = desk.get(f"/desk/patron-requests/{request.public_id}").get_data(as_text=True)
     assert "It failed. It could not be finished because of an error in the system." in page
     assert "Try again" in page
     assert "the renderer died" not in page
-    patron_page = client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    patron_page = client.get(f"/patron/requests/{request.public_id}").get_data(as_text=True)
     assert "If it is not ready soon, ask at the desk." in patron_page
     assert "error in the system" not in patron_page
 
     desk.submit(
-        f"/desk/patron-requests/{request.id}/retry", {}, page=f"/desk/patron-requests/{request.id}"
+        f"/desk/patron-requests/{request.public_id}/retry",
+        {},
+        page=f"/desk/patron-requests/{request.public_id}",
     )
-    assert desk.get(f"/desk/patron-requests/{request.id}/progress").get_json()["status"] == (
+    assert desk.get(f"/desk/patron-requests/{request.public_id}/progress").get_json()["status"] == (
         "queued"
     )
     run_queued_work(app)

@@ -52,10 +52,11 @@ def test_each_patron_email_says_only_sign_in_to_see(app, client, session, login_
     sign_in_patron(client, patron)
     ask(client)
     request = latest_request(session, patron)
-    verify(app, session, request)
+    clerk = factories.user(session, "staff")
+    verify(app, session, request, staff=clerk)
     desk = app.test_client()
-    login_as("staff", the_client=desk)
-    assert desk.get(f"/desk/patron-requests/{request.id}/report.pdf").status_code == 200
+    login_as("staff", clerk, the_client=desk)  # who checked the ID prints (R-desk-print)
+    assert desk.get(f"/desk/patron-requests/{request.public_id}/report.pdf").status_code == 200
     clock.freeze(request.download_until - timedelta(days=1))
     jobs.run_job(app, jobs.job_named(app, "patron-download-reminders"))
     jobs.run_job(app, jobs.job_named(app, "patron-download-reminders"))  # safe to run twice

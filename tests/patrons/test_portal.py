@@ -76,8 +76,8 @@ def test_patron_a_can_never_reach_patron_b_anything(app, client, session):
     sign_in_patron(client, a)
     for req in (b_ready, b_waiting):
         for url in (
-            f"/patron/requests/{req.id}",
-            *(f"/patron/requests/{req.id}/report.{f}" for f in ("pdf", "json", "csv")),
+            f"/patron/requests/{req.public_id}",
+            *(f"/patron/requests/{req.public_id}/report.{f}" for f in ("pdf", "json", "csv")),
         ):
             assert client.get(url).status_code == 404, url
     home = client.get("/patron").get_data(as_text=True)
@@ -120,18 +120,18 @@ def test_a_guardian_gets_the_minors_report_and_not_another_childs(app, client, s
     assert request.subject_id == minor.id and request.for_minor
     verify(app, session, request)
 
-    pdf = client.get(f"/patron/requests/{request.id}/report.pdf")
+    pdf = client.get(f"/patron/requests/{request.public_id}/report.pdf")
     assert (
         pdf.status_code == 200
         and pdf.mimetype == "application/pdf"
         and pdf.data.startswith(b"%PDF")
     )
-    data = client.get(f"/patron/requests/{request.id}/report.json").get_json()
+    data = client.get(f"/patron/requests/{request.public_id}/report.json").get_json()
     assert data["patron"] == {"name": minor.name, "card_number": minor.card_number}
     assert data["counts"]["loans"] == 1
     for url in (
-        f"/patron/requests/{other_request.id}",
-        f"/patron/requests/{other_request.id}/report.pdf",
+        f"/patron/requests/{other_request.public_id}",
+        f"/patron/requests/{other_request.public_id}/report.pdf",
     ):
         assert client.get(url).status_code == 404
 
@@ -164,16 +164,18 @@ def test_nothing_is_compiled_before_verification(app, client, session, login_as)
     request = latest_request(session, patron)
     assert request.status == "awaiting_id" and request.compiled_at is None
     assert session.scalar(select(func.count()).select_from(FrozenReport)) == 0
-    assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 404
+    assert client.get(f"/patron/requests/{request.public_id}/report.pdf").status_code == 404
     assert "show photo ID at any branch desk" in client.get(
-        f"/patron/requests/{request.id}"
+        f"/patron/requests/{request.public_id}"
     ).get_data(as_text=True)
     staff_client = app.test_client()
     login_as("staff", the_client=staff_client)
-    assert staff_client.get(f"/desk/patron-requests/{request.id}/report.pdf").status_code == 404
+    assert (
+        staff_client.get(f"/desk/patron-requests/{request.public_id}/report.pdf").status_code == 404
+    )
 
     staff_client.submit(
-        f"/desk/patron-requests/{request.id}", {"id_kind": "passport", "confirmed": "y"}
+        f"/desk/patron-requests/{request.public_id}", {"id_kind": "passport", "confirmed": "y"}
     )
     session.refresh(request)
     assert request.status == "compiling" and request.id_kind == "passport"
@@ -181,7 +183,7 @@ def test_nothing_is_compiled_before_verification(app, client, session, login_as)
     run_queued_work(app)
     session.refresh(request)
     assert request.status == "ready" and request.report is not None
-    assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 200
+    assert client.get(f"/patron/requests/{request.public_id}/report.pdf").status_code == 200
 
 
 def test_verification_records_the_kind_of_id_and_never_its_number(app, client, session, login_as):
@@ -192,13 +194,17 @@ def test_verification_records_the_kind_of_id_and_never_its_number(app, client, s
     request = latest_request(session, patron)
     desk = app.test_client()
     login_as("staff", the_client=desk)
-    page = desk.get(f"/desk/patron-requests/{request.id}").get_data(as_text=True)
+    page = desk.get(f"/desk/patron-requests/{request.public_id}").get_data(as_text=True)
     assert "Kind of photo ID seen" in page and "never write down its number" in page
     assert "number" not in " ".join(
         c.name for c in PatronRequest.__table__.columns if c.name.startswith("id_")
     )
-    refused = desk.submit(f"/desk/patron-requests/{request.id}", {"id_kind": "passport"})
+    refused = desk.submit(f"/desk/patron-requests/{request.public_id}", {"id_kind": "passport"})
     assert "Confirm that you saw the ID in person." in refused.get_data(as_text=True)
+
+
+# The person asking types their PIN on the desk's screen (tests/patrons/test_desk_print.py).
+BY_PIN = {"proof": "pin", "pin": factories.PIN}
 
 
 def test_staff_log_a_written_request_made_at_the_desk_for_a_patron_or_a_minors_guardian(
@@ -210,16 +216,20 @@ def test_staff_log_a_written_request_made_at_the_desk_for_a_patron_or_a_minors_g
     session.commit()
     login_as("staff")
     response = client.submit(
-        "/desk/patron-requests/new", {"card_number": adult.card_number, "kinds": ["loans"]}
+        "/desk/patron-requests/new",
+        {"card_number": adult.card_number, "kinds": ["loans"], **BY_PIN},
     )
     assert response.status_code == 302
     own = latest_request(session, adult)
     assert own.channel == "desk" and own.kinds == ["loans"] and own.logged_by_id is not None
-    client.submit("/desk/patron-requests/new", {"card_number": minor.card_number, "for_minor": "y"})
+    client.submit(
+        "/desk/patron-requests/new",
+        {"card_number": minor.card_number, "for_minor": "y", **BY_PIN},  # the guardian's PIN
+    )
     for_minor = latest_request(session, guardian)
     assert for_minor.subject_id == minor.id and for_minor.for_minor
     refused = client.submit(
-        "/desk/patron-requests/new", {"card_number": adult.card_number, "for_minor": "y"}
+        "/desk/patron-requests/new", {"card_number": adult.card_number, "for_minor": "y", **BY_PIN}
     )
     assert "no guardian on file" in refused.get_data(as_text=True)
     unknown = client.submit("/desk/patron-requests/new", {"card_number": "00000000000000"})

@@ -118,17 +118,20 @@ def test_a_gag_imposed_after_compiling_ends_the_download_of_a_report_that_lists_
     other_request, other_report = _compiled_for(app, session, neighbour)
     assert report.counts["disclosures"] == 1
     sign_in_patron(client, patron)
-    assert b"Canary County Sheriff" in client.get(f"/patron/requests/{request.id}/report.json").data
+    assert (
+        b"Canary County Sheriff"
+        in client.get(f"/patron/requests/{request.public_id}/report.json").data
+    )
 
     director = factories.user(session, "director")
     with app.app_context():
         gag.impose_gag(session, director, case, issued_by="U.S. District Court", issued_on=None)
     session.commit()
 
-    assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 404
-    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(
-        as_text=True
-    )
+    assert client.get(f"/patron/requests/{request.public_id}/report.json").status_code == 404
+    assert "The download period has ended" in client.get(
+        f"/patron/requests/{request.public_id}"
+    ).get_data(as_text=True)
     session.refresh(report)
     assert report.pdf is None and report.json_data is None and report.csv_data is None
     assert report.counts["disclosures"] == 0  # the desk sees counts: the gagged matter leaves them
@@ -165,7 +168,7 @@ def test_a_report_that_does_not_list_the_gagged_case_keeps_its_download(app, cli
         )
     session.commit()
     sign_in_patron(client, patron)
-    assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 200
+    assert client.get(f"/patron/requests/{request.public_id}/report.json").status_code == 200
 
 
 def test_a_report_compiled_while_its_case_was_being_gagged_is_withdrawn_when_shown_or_at_night(
@@ -192,9 +195,9 @@ def test_a_report_compiled_while_its_case_was_being_gagged_is_withdrawn_when_sho
     session.commit()
 
     sign_in_patron(client, shown)
-    page = client.get(f"/patron/requests/{request.id}").get_data(as_text=True)
+    page = client.get(f"/patron/requests/{request.public_id}").get_data(as_text=True)
     assert "The download period has ended" in page and "Canary" not in page
-    assert client.get(f"/patron/requests/{request.id}/report.json").status_code == 404
+    assert client.get(f"/patron/requests/{request.public_id}/report.json").status_code == 404
     session.refresh(report)
     assert report.json_data is None and report.counts["disclosures"] == 0
     session.refresh(request)
@@ -283,15 +286,15 @@ def test_the_report_can_be_downloaded_for_report_download_days_then_its_copy_is_
     ask(client)
     request = latest_request(session, patron)
     verify(app, session, request)
-    assert client.get(f"/patron/requests/{request.id}/report.csv").status_code == 200
+    assert client.get(f"/patron/requests/{request.public_id}/report.csv").status_code == 200
     assert request.download_until == clock.now() + timedelta(days=14)
 
     clock.freeze(factories.at(2026, 3, 16, 15) + timedelta(minutes=1))
     sign_in_patron(client, patron)  # two weeks later: the old session has ended
-    assert client.get(f"/patron/requests/{request.id}/report.pdf").status_code == 404
-    assert "The download period has ended" in client.get(f"/patron/requests/{request.id}").get_data(
-        as_text=True
-    )
+    assert client.get(f"/patron/requests/{request.public_id}/report.pdf").status_code == 404
+    assert "The download period has ended" in client.get(
+        f"/patron/requests/{request.public_id}"
+    ).get_data(as_text=True)
     with app.app_context():
         assert service.drop_expired_report_content(session) == 1
         assert service.drop_expired_report_content(session) == 0  # safe to run twice

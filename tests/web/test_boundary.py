@@ -82,7 +82,7 @@ def test_a_stored_direction_override_cannot_reverse_the_officers_text_on_the_cas
     director = login_as("director")
     case = factories.case(session, officer_name="Det. \u202eelaH nodroJ")
     session.commit()
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    page = client.get(f"/cases/{case.public_id}").get_data(as_text=True)
     assert "\u202e" not in page
     assert "<bdi>Det. elaH nodroJ</bdi>" in page
     assert director  # signed in as the Director, who sees every case
@@ -101,7 +101,9 @@ def test_an_id_out_of_range_in_a_form_answers_404(client, login_as, session):
     case = factories.case(session, kind="nsl")  # gagged from intake: it has a circle
     session.commit()
     response = client.submit(
-        f"/cases/{case.id}/circle", {"user_id": THIRTY_NINES}, page=f"/cases/{case.id}"
+        f"/cases/{case.public_id}/circle",
+        {"user_id": THIRTY_NINES},
+        page=f"/cases/{case.public_id}",
     )
     assert response.status_code == 404
 

@@ -25,7 +25,7 @@ def test_a_long_unbroken_string_wraps_inside_the_case_page(live_server, page, ba
             patron_cards=[UNBROKEN[:32]],
         )
         db.session.commit()
-        username, case_id = director.username, case.id
+        username, case_id = director.username, case.public_id
     browsing.sign_in(page, base_url, username, factories.PASSWORD)
     for path in (f"/cases/{case_id}", "/cases"):
         page.goto(base_url + path)
@@ -41,7 +41,7 @@ def test_a_stored_override_does_not_reverse_the_officers_words(live_server, page
         director = factories.user(db.session, "director")
         case = factories.case(db.session, officer_name="Det. \u202eJordan Hale")
         db.session.commit()
-        username, case_id = director.username, case.id
+        username, case_id = director.username, case.public_id
     browsing.sign_in(page, base_url, username, factories.PASSWORD)
     page.goto(f"{base_url}/cases/{case_id}")
     officer = page.locator("dt:text-is('Officer') + dd")

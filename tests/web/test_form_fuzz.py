@@ -35,13 +35,14 @@ AUTHORIZATION = authorization.load()
 NOT_FUZZED = {"static"}  # files from disk: no form, no id
 # route parameter -> SQL giving the ids of the world's rows it can name
 ID_SOURCES = {
-    "case_id": "SELECT id FROM cases",
-    "document_id": "SELECT id FROM case_documents UNION SELECT id FROM documents",
-    "production_id": "SELECT id FROM productions",
+    # rows named in URLs by their public ids (docs/rules.md R-addresses-count-nothing)
+    "case_id": "SELECT public_id FROM cases",
+    "document_id": "SELECT public_id FROM case_documents UNION SELECT public_id FROM documents",
+    "production_id": "SELECT public_id FROM productions",
     "user_id": "SELECT id FROM users WHERE username LIKE 'target%'",
-    "request_id": "SELECT id FROM patron_requests",
-    "consent_id": "SELECT id FROM consent_releases",
-    "hold_id": "SELECT id FROM holds",
+    "request_id": "SELECT public_id FROM patron_requests",
+    "consent_id": "SELECT public_id FROM consent_releases",
+    "hold_id": "SELECT public_id FROM holds",
     "appointment_id": "SELECT id FROM acting_directors",
     "correction_id": "SELECT id FROM patron_corrections",
     "breach_id": "SELECT id FROM breaches",

@@ -27,7 +27,7 @@ def test_a_printed_case_page_names_the_library_the_case_the_time_and_confidentia
     login_as("director")
     case = factories.case(session)
     session.commit()
-    head = _print_head(client.get(f"/cases/{case.id}").get_data(as_text=True))
+    head = _print_head(client.get(f"/cases/{case.public_id}").get_data(as_text=True))
     assert head == (
         f"Jefferson County Library · Case {case.reference} · Printed 20 Nov 2026, 12:00 p.m. · "
         "Confidential"

@@ -1,8 +1,8 @@
 """audit: the hash chain over the audit trail, its verifications, and triggers that refuse
 rewriting what is kept as evidence (audit events, final documents, productions, frozen reports)
 
-Revision ID: 0022_chain_evidence
-Revises: 0021_withdrawal_reason
+Revision ID: 0024_chain_evidence
+Revises: 0023_public_ids
 Create Date: 2026-12-02 19:40:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 import disclosure.db
 from disclosure.audit import chain
 
-revision = "0022_chain_evidence"
-down_revision = "0021_withdrawal_reason"
+revision = "0024_chain_evidence"
+down_revision = "0023_public_ids"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """records: the language a patron chose for the portal, their report and their e-mails
 
-Revision ID: 0023_patron_language
-Revises: 0022_chain_evidence
+Revision ID: 0025_patron_language
+Revises: 0024_chain_evidence
 Create Date: 2026-12-02 20:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0023_patron_language"
-down_revision = "0022_chain_evidence"
+revision = "0025_patron_language"
+down_revision = "0024_chain_evidence"
 branch_labels = None
 depends_on = None
 
