@@ -77,6 +77,29 @@ def covered(
     kind: str, row: FromClause | None, hold_condition: ColumnElement[bool]
 ) -> ColumnElement[bool]:
     """`row` is covered by some hold meeting `hold_condition` (a clause on holds H and cases C)."""
+    return or_(
+        *(
+            exists(select(1).select_from(joined).where(on))
+            for joined, on in _scopes(kind, row, hold_condition)
+        )
+    )
+
+
+def covering_holds(kind: str, row: FromClause, hold_condition: ColumnElement[bool]) -> list:
+    """The same rule as `covered`, as (row id, hold id) pairs: one SELECT per hold scope, each
+    joining `row` (a row of `kind`'s table) to the holds meeting `hold_condition` that cover it.
+    The preservation store ties each copy to these holds (holds/preservation.py)."""
+    return [
+        select(row.c.id.label("record_id"), H.c.id.label("hold_id")).select_from(
+            row.join(joined, on)
+        )
+        for joined, on in _scopes(kind, row, hold_condition)
+    ]
+
+
+def _scopes(kind: str, row: FromClause | None, hold_condition: ColumnElement[bool]) -> list:
+    """(holds FROM clause, condition) per hold scope: a hold of that scope, meeting
+    `hold_condition`, covers `row`."""
     spec = kinds.get(kind)
     row = spec.table if row is None else row
     category = (
@@ -109,41 +132,38 @@ def covered(
         else true()
     )
     holds_cases = H.join(C, C.c.id == H.c.case_id)
-    by_patron = exists(
-        select(1)
-        .select_from(HP.join(holds_cases, H.c.id == HP.c.hold_id))
-        .where(
+    by_patron = (
+        HP.join(holds_cases, H.c.id == HP.c.hold_id),
+        and_(
             HP.c.patron_id == patron,
             H.c.scope == Scope.PATRONS.value,
             matches,
             branch_ok,
             station_ok,
-        )
+        ),
     )
     by_station = (
-        exists(
-            select(1)
-            .select_from(HW.join(holds_cases, H.c.id == HW.c.hold_id))
-            .where(HW.c.workstation_id == station, H.c.scope == Scope.WORKSTATIONS.value, matches)
+        (
+            HW.join(holds_cases, H.c.id == HW.c.hold_id),
+            and_(HW.c.workstation_id == station, H.c.scope == Scope.WORKSTATIONS.value, matches),
         )
         if station is not None
         else _scope_wide(holds_cases, Scope.WORKSTATIONS, and_(hold_condition, category))
     )
     by_branch = (
-        exists(
-            select(1)
-            .select_from(holds_cases)
-            .where(H.c.scope == Scope.BRANCH.value, H.c.branch_id == branch, matches)
+        (
+            holds_cases,
+            and_(H.c.scope == Scope.BRANCH.value, H.c.branch_id == branch, matches),
         )
         if branch is not None
         else _scope_wide(holds_cases, Scope.BRANCH, and_(hold_condition, category))
     )
     library = _scope_wide(holds_cases, Scope.LIBRARY, matches)
-    return or_(by_patron, by_station, by_branch, library)
+    return [by_patron, by_station, by_branch, library]
 
 
-def _scope_wide(holds_cases, scope: Scope, matches) -> ColumnElement[bool]:
-    return exists(select(1).select_from(holds_cases).where(H.c.scope == scope.value, matches))
+def _scope_wide(holds_cases, scope: Scope, matches) -> tuple:
+    return holds_cases, and_(H.c.scope == scope.value, matches)
 
 
 def _window(spec: RecordKind, row) -> ColumnElement[bool]:

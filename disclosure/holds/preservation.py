@@ -1,0 +1,191 @@
+"""The preservation store (docs/rules.md R-hold-preserved-apart): a hold keeps its own copy of a
+record, and the ordinary row follows the retention schedule exactly.
+
+Before the purge deletes, an anonymisation strips, or a patron's change alters a record an
+active hold covers (holds.coverage.held, the one hold predicate), `preserve` copies the row as
+it stands into `preserved_records`, tied to every active hold that covers it
+(coverage.covering_holds: the same rule, as pairs), in the caller's transaction: the copy and
+the change commit together or not at all. Nothing in ordinary use reads the store: only the
+Director's preservation pages and the productions of the holds' cases do.
+
+When the last hold tied to a copy has ended, the next purge run deletes the copy
+(`remove_unheld_copies`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.holds import coverage
+from disclosure.holds.models import Hold, PreservedRecord, PreservedRecordHold
+from disclosure.records import kinds
+
+PR = PreservedRecord.__table__
+PRH = PreservedRecordHold.__table__
+NOT_COPIED = frozenset({"pin_hash", "session_version"})  # secrets, not records
+
+# why a copy was made, in the Director's words
+WHY = {
+    "purge": "past its retention period (purge)",
+    "anonymisation": "before its personal data was removed (purge)",
+    "email_removed": "before the patron removed their e-mail address",
+    "corrected": "before a correction the patron asked for",
+}
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def content_of(table, row) -> str:
+    """A row's columns as the JSON text a copy keeps (THE one writer of a copy's content)."""
+    mapping = row._mapping
+    return json.dumps(
+        {c.key: _plain(mapping[c]) for c in table.columns if c.key not in NOT_COPIED},
+        sort_keys=True,
+    )
+
+
+def read_content(copy) -> dict:
+    """A copy's content as a dict (THE one reader)."""
+    return json.loads(copy.content)
+
+
+def _conn(bind) -> Connection:
+    return bind.connection() if isinstance(bind, Session) else bind
+
+
+def preserve(bind, kind: str, where: ColumnElement[bool], why: str, at: datetime | None = None):
+    """Copy the rows of `kind` that `where` picks and an active hold covers into the store, tied
+    to each covering hold; returns how many were copied. Call it in the transaction that then
+    deletes or alters them, after taking holds.locks.hold_lock."""
+    conn, at = _conn(bind), at or clock.now()
+    table = kinds.get(kind).table
+    rows = conn.execute(
+        select(table).where(where, coverage.held(kind, table, at=at)).order_by(table.c.id)
+    ).all()
+    if not rows:
+        return 0
+    made = conn.execute(
+        insert(PR).returning(PR.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "kind": kind,
+                "original_id": row.id,
+                "content": content_of(table, row),
+                "preserved_at": at,
+                "why": why,
+            }
+            for row in rows
+        ],
+    ).scalars()
+    ids = list(made)
+    pairs = union_all(
+        *(q.where(where) for q in coverage.covering_holds(kind, table, coverage.active_holds(at)))
+    ).subquery()
+    conn.execute(
+        insert(PRH).from_select(
+            ["preserved_id", "hold_id"],
+            select(PR.c.id, pairs.c.hold_id)
+            .select_from(PR.join(pairs, pairs.c.record_id == PR.c.original_id))
+            .where(PR.c.kind == kind, PR.c.id.between(min(ids), max(ids)))
+            .distinct(),
+        )
+    )
+    return len(ids)
+
+
+def remove_unheld_copies(bind, at: datetime | None = None) -> dict[str, int]:
+    """Untie every copy from the holds no longer active, and delete the copies no active hold
+    keeps; returns how many went, per kind (the purge counts them)."""
+    conn, at = _conn(bind), at or clock.now()
+    H, C = coverage.H, coverage.C
+    active = (
+        select(H.c.id)
+        .select_from(H.join(C, C.c.id == H.c.case_id))
+        .where(coverage.active_holds(at))
+    )
+    conn.execute(delete(PRH).where(PRH.c.hold_id.not_in(active)))
+    orphan = not_(exists().where(PRH.c.preserved_id == PR.c.id))
+    gone = dict(
+        conn.execute(select(PR.c.kind, func.count()).where(orphan).group_by(PR.c.kind)).all()
+    )
+    if gone:
+        conn.execute(delete(PR).where(orphan))
+    return gone
+
+
+# ---- reading the store: the Director's preservation pages, productions -----------------------
+
+
+def _of_hold(hold_id: int):
+    return exists().where(PRH.c.preserved_id == PR.c.id, PRH.c.hold_id == hold_id)
+
+
+def counts_for_hold(session: Session, hold: Hold) -> dict[str, int]:
+    """How many copies the hold keeps, per kind (in the registry's order)."""
+    found = dict(
+        session.execute(
+            select(PR.c.kind, func.count()).where(_of_hold(hold.id)).group_by(PR.c.kind)
+        ).all()
+    )
+    return {k: found[k] for k in kinds.every_key() if found.get(k)}
+
+
+def copies_for_hold(session: Session, hold: Hold, kind: str) -> list[PreservedRecord]:
+    """The copies of `kind` the hold keeps, oldest original first."""
+    return list(
+        session.scalars(
+            select(PreservedRecord)
+            .where(PreservedRecord.kind == kind, _of_hold(hold.id))
+            .order_by(PreservedRecord.original_id, PreservedRecord.id)
+        )
+    )
+
+
+def copies_for_case(session: Session, case_id: int) -> list[tuple[PreservedRecord, list[int]]]:
+    """Every copy the case's holds keep, with the ids of the case's holds that keep it."""
+    links = session.execute(
+        select(PRH.c.preserved_id, PRH.c.hold_id)
+        .join(coverage.H, coverage.H.c.id == PRH.c.hold_id)
+        .where(coverage.H.c.case_id == case_id)
+        .order_by(PRH.c.preserved_id, PRH.c.hold_id)
+    ).all()
+    holds_of: dict[int, list[int]] = {}
+    for preserved_id, hold_id in links:
+        holds_of.setdefault(preserved_id, []).append(hold_id)
+    if not holds_of:
+        return []
+    copies = session.scalars(
+        select(PreservedRecord)
+        .where(PreservedRecord.id.in_(list(holds_of)))
+        .order_by(PreservedRecord.kind, PreservedRecord.original_id, PreservedRecord.id)
+    )
+    return [(c, holds_of[c.id]) for c in copies]
+
+
+def preserve_one(session: Session, kind: str, record_id: int, why: str) -> int:
+    """Copy one record into the store when an active hold covers it (before a patron's change
+    alters it); returns 1 when copied, else 0."""
+    table = kinds.get(kind).table
+    session.flush()
+    return preserve(session, kind, table.c.id == record_id, why)
