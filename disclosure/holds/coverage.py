@@ -1,5 +1,7 @@
 """THE ONE CHOKE POINT for the hold rule (docs/rules.md R-hold-keeps-records): while an active
-hold covers a record, no purge, anonymisation or patron-initiated deletion may touch it.
+hold covers a record, no purge, anonymisation or patron-initiated change may destroy it: the
+record is first copied into the preservation store (holds/preservation.py), which this predicate
+decides.
 
 `held(kind, row)` is a set-based SQL predicate, "this row is covered by an active hold", that
 every purge, anonymisation and deletion puts in its WHERE clause; `patron_is_held` answers the
@@ -194,8 +196,7 @@ def patron_records_held(patron_id, *, at: datetime | None = None) -> ColumnEleme
 
 
 def patron_is_held(session: Session, patron_id: int, at: datetime | None = None) -> bool:
-    """True when an active hold covers the patron's registration record or any record of theirs
-    (the patrons area refuses e-mail removal and corrections then: "cannot be changed now")."""
+    """True when an active hold covers the patron's registration record or any record of theirs."""
     locks.plan_for_probes(session)
     return bool(session.scalar(select(patron_records_held(patron_id, at=at))))
 
