@@ -4,8 +4,8 @@ its events on a case's timeline, and the jobs that note ended holds and remind o
 from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel
-from disclosure.cases import view_helpers
-from disclosure.holds import cli, coverage, reminders, timeline, views
+from disclosure.cases import productions, view_helpers
+from disclosure.holds import cli, coverage, preservation, reminders, timeline, views
 from disclosure.records import importer
 
 
@@ -32,5 +32,6 @@ AREA = Area(
     hooks={
         view_helpers.case_page_holds: views.case_page_section,
         importer.held_among: coverage.held_among,
+        productions.preserved_copies: preservation.copies_for_production,
     },
 )

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from disclosure import clock
+from disclosure.audit import service as audit
 from disclosure.holds import coverage
 from disclosure.holds.models import Hold, PreservedRecord, PreservedRecordHold
 from disclosure.records import kinds
@@ -189,3 +190,28 @@ def preserve_one(session: Session, kind: str, record_id: int, why: str) -> int:
     table = kinds.get(kind).table
     session.flush()
     return preserve(session, kind, table.c.id == record_id, why)
+
+
+def copies_for_production(session: Session, case_id: int) -> list[tuple]:
+    """What a production of the case draws from the store (cases.productions.preserved_copies):
+    (kind, original id, content, preserved at) of every copy its holds keep."""
+    return [
+        (copy.kind, copy.original_id, read_content(copy), copy.preserved_at)
+        for copy, _holds in copies_for_case(session, case_id)
+    ]
+
+
+def view_copies(session: Session, director, hold: Hold, kind: str) -> list[tuple]:
+    """The copies of `kind` the hold keeps, as (copy, content), for the Director's page; the
+    viewing is audited (counts only)."""
+    copies = copies_for_hold(session, hold, kind)
+    audit.record(
+        session,
+        director,
+        "hold.preserved_viewed",
+        "hold",
+        hold.id,
+        case_id=hold.case_id,
+        detail=f"kind={kind} copies={len(copies)}",
+    )
+    return [(copy, read_content(copy)) for copy in copies]

@@ -10,11 +10,11 @@ from disclosure import clock
 from disclosure.auth.access import allow
 from disclosure.cases.visibility import load_case
 from disclosure.db import db
-from disclosure.holds import coverage, locks, service
+from disclosure.holds import coverage, locks, preservation, service
 from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm
 from disclosure.holds.models import CATEGORY_LABELS
 from disclosure.web.forms import lines, options
-from disclosure.web.lifecycle import found, submit
+from disclosure.web.lifecycle import found, keep, submit
 
 bp = Blueprint("holds", __name__)
 
@@ -99,6 +99,7 @@ def _detail(hold, renew_form=None, release_form=None, status=200):
         "holds/detail.html",
         hold=hold,
         counts=counts,
+        preserved=preservation.counts_for_hold(db.session, hold),
         kinds=coverage.RECORD_KINDS,
         service=service,
         category_labels=CATEGORY_LABELS,
@@ -120,6 +121,22 @@ def _renew_form(formdata=None) -> RenewForm:
 def detail(hold_id: int):
     """A hold's scope, what it covers now, its timeline; renew and release."""
     return _detail(_hold_or_404(hold_id))
+
+
+@bp.route("/holds/<int:hold_id>/preserved/<kind>")
+@allow("director")
+def preserved(hold_id: int, kind: str):
+    """The copies of one kind of record the hold keeps in the preservation store (audited)."""
+    hold = _hold_or_404(hold_id)
+    found(kind if kind in coverage.RECORD_KINDS else None)
+    copies = keep(preservation.view_copies(db.session, current_user, hold, kind))
+    return render_template(
+        "holds/preserved.html",
+        hold=hold,
+        kind=coverage.RECORD_KINDS[kind],
+        copies=copies,
+        why=preservation.WHY,
+    )
 
 
 def _hold_or_404(hold_id: int):

@@ -35,6 +35,7 @@ ID_SOURCES = {
 FIXED_VALUES = {
     "fmt": ["pdf", "json", "csv"],
     "name": ["records.csv", "records.json", "manifest.json"],
+    "kind": ["loans", "computer_sessions", "patrons", "no_such_kind"],
     "token": ["not-a-token"],  # a PIN link's token: only its hash is stored
 }
 SKIP_ENDPOINTS = {"static", "auth.logout"}

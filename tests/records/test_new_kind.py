@@ -148,7 +148,7 @@ def test_the_schedule_states_the_new_kinds_rule(session, room_bookings):
     assert sentences[KEY] == "Meeting-room bookings are deleted 30 days after the booking ends."
 
 
-def test_a_production_releases_the_patrons_bookings(session, room_bookings):
+def test_a_production_releases_the_patrons_bookings(session, room_bookings, app_context):
     director = f.user(session, "director")
     case = f.advised_case(session, director=director)
     cases.decide(session, director, case, "comply")
