@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel
 from disclosure.cases import productions, view_helpers
-from disclosure.holds import cli, coverage, preservation, reminders, timeline, views
+from disclosure.holds import cli, preservation, reminders, timeline, views
 from disclosure.records import importer
 
 
@@ -31,7 +31,7 @@ AREA = Area(
     tellings=timeline.EVENTS,
     hooks={
         view_helpers.case_page_holds: views.case_page_section,
-        importer.held_among: coverage.held_among,
+        importer.keep_prior_versions: preservation.keep_prior_versions,
         productions.preserved_copies: preservation.copies_for_production,
     },
 )

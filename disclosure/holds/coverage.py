@@ -222,21 +222,6 @@ def held_card_numbers(session: Session, at: datetime | None = None) -> list[str]
     )
 
 
-def held_among(session: Session, kind: str, ids: list[int]) -> set[int]:
-    """Which of the records `ids` of `kind` an active hold covers; for patrons, whose anything
-    is held (R-hold-keeps-records: a patron is kept whole). The importer asks this
-    (records.importer.held_among) before it changes a record."""
-    spec = kinds.get(kind)
-    table = spec.table
-    covered_now = patron_records_held(table.c.id) if spec is kinds.PATRONS else held(kind, table)
-    locks.plan_for_probes(session)
-    found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        found.update(session.scalars(select(table.c.id).where(table.c.id.in_(chunk), covered_now)))
-    return found
-
-
 def record_is_held(session: Session, kind: str, record_id: int, at: datetime | None = None) -> bool:
     """True when an active hold covers one record of `kind`."""
     spec = kinds.get(kind)

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from disclosure import clock
 from disclosure.audit import service as audit
-from disclosure.holds import coverage
+from disclosure.holds import coverage, locks
 from disclosure.holds.models import Hold, PreservedRecord, PreservedRecordHold
 from disclosure.records import kinds
 
@@ -46,7 +46,9 @@ WHY = {
     "anonymisation": "before its personal data was removed (purge)",
     "email_removed": "before the patron removed their e-mail address",
     "corrected": "before a correction the patron asked for",
+    "imported": "before an import from the library's own system changed it",
 }
+CHUNK = 500  # ids per statement (a few hundred bound values on either database)
 
 
 def _plain(value):
@@ -215,3 +217,15 @@ def view_copies(session: Session, director, hold: Hold, kind: str) -> list[tuple
         detail=f"kind={kind} copies={len(copies)}",
     )
     return [(copy, read_content(copy)) for copy in copies]
+
+
+def keep_prior_versions(session: Session, kind: str, ids: list[int]) -> int:
+    """Before an import changes the records `ids` of `kind`, copy the held ones into the store
+    (records.importer.keep_prior_versions); returns how many were copied."""
+    locks.hold_lock(session)
+    table = kinds.get(kind).table
+    session.flush()
+    return sum(
+        preserve(session, kind, table.c.id.in_(ids[start : start + CHUNK]), "imported")
+        for start in range(0, len(ids), CHUNK)
+    )
