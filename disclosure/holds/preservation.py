@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    and_,
     delete,
     exists,
     func,
@@ -102,15 +103,19 @@ def preserve(bind, kind: str, where: ColumnElement[bool], why: str, at: datetime
         ],
     ).scalars()
     ids = list(made)
+    just_made = and_(PR.c.kind == kind, PR.c.id.between(min(ids), max(ids)))
+    # the covering holds of the rows just copied only (probing every row of `where` again would
+    # cost as much as the hold predicate itself)
+    copied = table.c.id.in_(select(PR.c.original_id).where(just_made))
     pairs = union_all(
-        *(q.where(where) for q in coverage.covering_holds(kind, table, coverage.active_holds(at)))
+        *(q.where(copied) for q in coverage.covering_holds(kind, table, coverage.active_holds(at)))
     ).subquery()
     conn.execute(
         insert(PRH).from_select(
             ["preserved_id", "hold_id"],
             select(PR.c.id, pairs.c.hold_id)
             .select_from(PR.join(pairs, pairs.c.record_id == PR.c.original_id))
-            .where(PR.c.kind == kind, PR.c.id.between(min(ids), max(ids)))
+            .where(just_made)
             .distinct(),
         )
     )
