@@ -208,18 +208,26 @@ def held_card_numbers(session: Session, at: datetime | None = None) -> list[str]
     counts even before the day's records of theirs have been synced here."""
     locks.plan_for_probes(session)
     patron = kinds.PATRONS.table
-    named = exists(
-        select(1)
-        .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
-        .where(HP.c.patron_id == patron.c.id, active_holds(at))
-    )
     return list(
         session.scalars(
             select(patron.c.card_number)
-            .where(or_(named, patron_records_held(patron.c.id, at=at)))
+            .where(patron_named_or_held(patron.c.id, at=at))
             .order_by(patron.c.card_number)
         )
     )
+
+
+def patron_named_or_held(patron_id, *, at: datetime | None = None) -> ColumnElement[bool]:
+    """An active hold names the patron (`patron_id`: a value or a column), or covers anything of
+    theirs (patron_records_held). The purge leaves such an expired patron in place: deleting
+    them would drop the hold's naming of them, and with it how a production of the case finds
+    their preserved records by card number."""
+    named = exists(
+        select(1)
+        .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
+        .where(HP.c.patron_id == patron_id, active_holds(at))
+    )
+    return or_(named, patron_records_held(patron_id, at=at))
 
 
 def record_is_held(session: Session, kind: str, record_id: int, at: datetime | None = None) -> bool:

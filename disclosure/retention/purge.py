@@ -272,8 +272,8 @@ register(
         lambda now, today, days: MS.c.last_activity_at <= now - timedelta(days=days),
     )
 )
-# last: a patron goes only when nothing of theirs is held (their registration or any record of
-# theirs, not only their record) and nothing is on loan or owed
+# last: a patron goes only when no active hold names them or covers anything of theirs (their
+# registration or any record of theirs, not only their record) and nothing is on loan or owed
 register(
     Step(
         kinds.PATRONS.key,
@@ -285,7 +285,7 @@ register(
             ),
         ),
         phase=2,
-        held=lambda at: coverage.patron_records_held(P.c.id, at=at),
+        held=lambda at: coverage.patron_named_or_held(P.c.id, at=at),
         delete=_delete_patrons,
         batch_size=5000,
     )

@@ -165,3 +165,20 @@ def test_the_directors_preservation_pages_show_counts_and_the_records_audited(
         "kind=loans copies=2",
     )
     assert client.get(f"/holds/{hold.id}/preserved/no_such_kind").status_code == 404
+
+
+def test_an_expired_patron_a_hold_names_stays_and_a_production_finds_their_preserved_loans(
+    session, app_context
+):
+    director = f.user(session, "director")
+    case = f.advised_case(session, director=director)
+    service.decide(session, director, case, "comply")
+    patron = f.patron(session, card_expires_on=clock.today() - timedelta(days=400))
+    loan = f.loan(session, patron, days_ago=100, returned_days_ago=90)
+    f.hold(session, case, patrons=[patron], categories=["loans"])
+    run_purge(session)
+    assert session.get(m.Patron, patron.id) is not None
+    picked = productions.select_records(
+        session, productions.Criteria(kinds=["loans"], card_number=patron.card_number), case
+    )
+    assert [(r.record_id, r.data["source"]) for r in picked] == [(loan.id, productions.PRESERVED)]
