@@ -23,7 +23,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, FromClause, and_, exists, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -97,6 +107,18 @@ def covering_holds(kind: str, row: FromClause, hold_condition: ColumnElement[boo
         )
         for joined, on in _scopes(kind, row, hold_condition)
     ]
+
+
+def covering_hold_ids(kind: str, row: FromClause, hold_condition: ColumnElement[bool]):
+    """The same rule as `covered`, as the ids of the holds meeting `hold_condition` that cover
+    `row`: one SELECT per hold scope, correlated to `row` like `covered`'s probes (for a
+    LATERAL join: each row's holds found through the scope's index)."""
+    return union_all(
+        *(
+            select(H.c.id.label("hold_id")).select_from(joined).where(on).correlate(row)
+            for joined, on in _scopes(kind, row, hold_condition)
+        )
+    )
 
 
 def _scopes(kind: str, row: FromClause | None, hold_condition: ColumnElement[bool]) -> list:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     insert,
     not_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -75,7 +76,8 @@ def read_content(copy) -> dict:
 
 
 def _conn(bind) -> Connection:
-    return bind.connection() if isinstance(bind, Session) else bind
+    """The connection of `bind` (a Connection, or a Session or scoped session: its current one)."""
+    return bind if isinstance(bind, Connection) else bind.connection()
 
 
 def preserve(bind, kind: str, where: ColumnElement[bool], why: str, at: datetime | None = None):
@@ -89,8 +91,11 @@ def preserve(bind, kind: str, where: ColumnElement[bool], why: str, at: datetime
     ).all()
     if not rows:
         return 0
-    made = conn.execute(
-        insert(PR).returning(PR.c.id, sort_by_parameter_order=True),
+    # Every writer of the store holds the holds-versus-purge lock (holds.locks), so the copies
+    # made here are exactly those with an id above the highest one before.
+    before = conn.scalar(select(func.coalesce(func.max(PR.c.id), 0)))
+    conn.execute(
+        insert(PR),
         [
             {
                 "kind": kind,
@@ -101,25 +106,40 @@ def preserve(bind, kind: str, where: ColumnElement[bool], why: str, at: datetime
             }
             for row in rows
         ],
-    ).scalars()
-    ids = list(made)
-    just_made = and_(PR.c.kind == kind, PR.c.id.between(min(ids), max(ids)))
-    # the covering holds of the rows just copied only (probing every row of `where` again would
-    # cost as much as the hold predicate itself)
+    )
+    just_made = and_(PR.c.kind == kind, PR.c.id > before)
+    conn.execute(
+        insert(PRH).from_select(["preserved_id", "hold_id"], _links(conn, kind, just_made, at))
+    )
+    return len(rows)
+
+
+def _links(conn, kind: str, just_made, at: datetime):
+    """(copy id, hold id) for each copy just made and each active hold that covers its record;
+    the covering holds of the copied rows only (probing every row of the batch again would cost
+    as much as the hold predicate itself)."""
+    table = kinds.get(kind).table
+    active = coverage.active_holds(at)
+    if conn.dialect.name == "postgresql":
+        # each copied row's holds through the scope indexes, as the predicate's probes find them
+        # (PostgreSQL plans the joined form below as a scan of every hold per row)
+        covering = coverage.covering_hold_ids(kind, table, active).lateral("covering")
+        return (
+            select(PR.c.id, covering.c.hold_id)
+            .select_from(PR.join(table, table.c.id == PR.c.original_id).join(covering, true()))
+            .where(just_made)
+            .distinct()
+        )
     copied = table.c.id.in_(select(PR.c.original_id).where(just_made))
     pairs = union_all(
-        *(q.where(copied) for q in coverage.covering_holds(kind, table, coverage.active_holds(at)))
+        *(q.where(copied) for q in coverage.covering_holds(kind, table, active))
     ).subquery()
-    conn.execute(
-        insert(PRH).from_select(
-            ["preserved_id", "hold_id"],
-            select(PR.c.id, pairs.c.hold_id)
-            .select_from(PR.join(pairs, pairs.c.record_id == PR.c.original_id))
-            .where(just_made)
-            .distinct(),
-        )
+    return (
+        select(PR.c.id, pairs.c.hold_id)
+        .select_from(PR.join(pairs, pairs.c.record_id == PR.c.original_id))
+        .where(just_made)
+        .distinct()
     )
-    return len(ids)
 
 
 def remove_unheld_copies(bind, at: datetime | None = None) -> dict[str, int]:
