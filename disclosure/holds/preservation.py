@@ -4,9 +4,12 @@ record, and the ordinary row follows the retention schedule exactly.
 Before the purge deletes, an anonymisation strips, or a patron's change alters a record an
 active hold covers (holds.coverage.held, the one hold predicate), `preserve` copies the row as
 it stands into `preserved_records`, tied to every active hold that covers it
-(coverage.covering_holds: the same rule, as pairs), in the caller's transaction: the copy and
-the change commit together or not at all. Nothing in ordinary use reads the store: only the
-Director's preservation pages and the productions of the holds' cases do.
+(coverage.covering_holds and covering_hold_ids: the same rule, as pairs), in the caller's
+transaction: the copy and the change commit together or not at all. A copy's content is written
+by `content_of` and read by `read_content` only, into one column type
+(holds.models.PreservedContent), so the store can be encrypted in one place. Nothing in
+ordinary use reads the store: only the Director's preservation pages and the productions of the
+holds' cases do.
 
 When the last hold tied to a copy has ended, the next purge run deletes the copy
 (`remove_unheld_copies`)."""
