@@ -49,7 +49,7 @@ def test_the_writer_neutralises_every_cell_of_every_row():
     ]
 
 
-def test_a_productions_records_csv_shows_a_formula_as_text(session):
+def test_a_productions_records_csv_shows_a_formula_as_text(session, app_context):
     director = factories.user(session, "director")
     case = factories.advised_case(session, director=director)
     service.decide(session, director, case, "comply")

@@ -103,7 +103,7 @@ def _preview(case, form: ProductionForm):
     productions.require_release_allowed(case)
     if not form.validate_on_submit():
         return None
-    preview = productions.select_records(db.session, _criteria(form))
+    preview = productions.select_records(db.session, _criteria(form), case)
     form.preview_digest.data = productions.digest(
         sorted(preview, key=lambda r: (r.kind, r.record_id))
     )

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import clock, csvsafe
+from disclosure.areas import Hook
 from disclosure.audit import service as audit
 from disclosure.auth import service as auth
 from disclosure.auth.models import User
@@ -29,6 +30,11 @@ from disclosure.records import kinds
 from disclosure.records import models as rec
 
 MAX_RECORDS = 2000
+# The copies a case's holds keep in the preservation store, which belongs to the holds area
+# (above this one): preserved_copies(session, case_id) -> [(kind, original id, content dict,
+# preserved at)]. No default: a production must never skip its holds' copies in silence.
+preserved_copies = Hook("cases.preserved_copies")
+PRESERVED = "preserved copy"  # what `source` says of a record drawn from the preservation store
 SECRET_COLUMNS = frozenset({"pin_hash", "session_version"})  # never part of a release
 
 
@@ -142,8 +148,12 @@ def require_release_allowed(case: Case) -> None:
         raise DomainError(NO_LEGAL_PROCESS)
 
 
-def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:
-    """The library records the criteria pick, copied (at most MAX_RECORDS)."""
+def select_records(
+    session: Session, criteria: Criteria, case: Case | None = None
+) -> list[FrozenRecord]:
+    """The library records the criteria pick, copied (at most MAX_RECORDS); with `case`, also
+    the copies its holds keep in the preservation store (docs/rules.md R-hold-preserved-apart),
+    each marked `source: preserved copy`."""
     offered = list(RECORD_KINDS)
     wanted = [k for k in criteria.kinds if k in offered]
     if not wanted:
@@ -159,9 +169,12 @@ def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:
     if criteria.starts_at and criteria.ends_at and criteria.ends_at <= criteria.starts_at:
         raise DomainError("The time window must end after it starts.", field="ends_at")
     patron = workstation = None
+    copies = _preserved(session, case)
+    patron_id = None
     if card:
         patron = session.scalar(select(rec.Patron).where(rec.Patron.card_number == card))
-        if patron is None:
+        patron_id = patron.id if patron is not None else _preserved_patron(copies, card)
+        if patron_id is None:
             raise DomainError(
                 "No patron in the records has that card number (the record may have been purged).",
                 field="card_number",
@@ -172,7 +185,9 @@ def select_records(session: Session, criteria: Criteria) -> list[FrozenRecord]:
             raise DomainError("No workstation has that code.", field="workstation_code")
     found: list[FrozenRecord] = []
     for name in wanted:
-        found.extend(_pick(session, RECORD_KINDS[name], patron, workstation, criteria))
+        if patron is not None or not card:
+            found.extend(_pick(session, RECORD_KINDS[name], patron, workstation, criteria))
+        found.extend(_pick_preserved(copies, RECORD_KINDS[name], patron_id, workstation, criteria))
         if len(found) > MAX_RECORDS:
             raise DomainError(
                 f"That selection matches more than {MAX_RECORDS:,} records. Narrow it (a shorter "
@@ -206,6 +221,52 @@ def _pick(
         FrozenRecord(kind.key, row.id, row.whose, _copy(table, row))
         for row in session.execute(query)
     ]
+
+
+def _preserved(session: Session, case: Case | None) -> list[tuple]:
+    return [] if case is None else list(preserved_copies.answer()(session, case.id))
+
+
+def _preserved_patron(copies: list[tuple], card: str) -> int | None:
+    """The id of the patron with this card among the preserved registration records."""
+    return next(
+        (
+            original_id
+            for kind, original_id, data, _at in copies
+            if kind == kinds.PATRONS.key and data.get("card_number") == card
+        ),
+        None,
+    )
+
+
+def _pick_preserved(
+    copies: list[tuple], kind: kinds.RecordKind, patron_id, workstation, criteria: Criteria
+) -> list[FrozenRecord]:
+    """The preserved copies of `kind` the criteria pick: the same tests as `_pick`, on the
+    columns each copy kept."""
+    if kind.key in WHOLE_FOR_A_NAMED_PATRON and patron_id is None:
+        return []
+    whose = kind.patron if isinstance(kind.patron, str) else None
+    when = dated_by(kind.key)
+    picked = []
+    for key, original_id, data, at in copies:
+        if key != kind.key:
+            continue
+        owner = data.get(whose) if whose else None
+        if patron_id is not None and owner != patron_id:
+            continue
+        if workstation is not None and (
+            kind.workstation != "workstation_id" or data.get("workstation_id") != workstation.id
+        ):
+            continue
+        moment = datetime.fromisoformat(data[when]) if when and data.get(when) else None
+        if moment and criteria.starts_at and moment < criteria.starts_at:
+            continue
+        if moment and criteria.ends_at and moment >= criteria.ends_at:
+            continue
+        marked = dict(data, source=PRESERVED, preserved_at=json_safe(at))
+        picked.append(FrozenRecord(kind.key, original_id, owner, marked))
+    return picked
 
 
 def _enrich(session: Session, records: list[FrozenRecord]) -> None:
@@ -304,7 +365,7 @@ def freeze(
         raise DomainError("Say to whom the records were released.", field="recipient")
     if not (authority or "").strip():
         raise DomainError("Say under what authority the records were released.", field="authority")
-    records = sorted(select_records(session, criteria), key=lambda r: (r.kind, r.record_id))
+    records = sorted(select_records(session, criteria, case), key=lambda r: (r.kind, r.record_id))
     if not records:
         raise DomainError(
             "The selection has no records. A decision of “no responsive records” needs no "

@@ -4,8 +4,8 @@ its events on a case's timeline, and the jobs that note ended holds and remind o
 from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel
-from disclosure.cases import view_helpers
-from disclosure.holds import cli, coverage, reminders, timeline, views
+from disclosure.cases import productions, view_helpers
+from disclosure.holds import cli, preservation, reminders, timeline, views
 from disclosure.holds.models import Hold
 from disclosure.public_ids import converter_for
 from disclosure.records import importer
@@ -34,6 +34,7 @@ AREA = Area(
     tellings=timeline.EVENTS,
     hooks={
         view_helpers.case_page_holds: views.case_page_section,
-        importer.held_among: coverage.held_among,
+        importer.keep_prior_versions: preservation.keep_prior_versions,
+        productions.preserved_copies: preservation.copies_for_production,
     },
 )

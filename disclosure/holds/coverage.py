@@ -1,5 +1,7 @@
 """THE ONE CHOKE POINT for the hold rule (docs/rules.md R-hold-keeps-records): while an active
-hold covers a record, no purge, anonymisation or patron-initiated deletion may touch it.
+hold covers a record, no purge, anonymisation or patron-initiated change may destroy it: the
+record is first copied into the preservation store (holds/preservation.py), which this predicate
+decides.
 
 `held(kind, row)` is a set-based SQL predicate, "this row is covered by an active hold", that
 every purge, anonymisation and deletion puts in its WHERE clause; `patron_is_held` answers the
@@ -21,7 +23,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, FromClause, and_, exists, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -77,6 +89,41 @@ def covered(
     kind: str, row: FromClause | None, hold_condition: ColumnElement[bool]
 ) -> ColumnElement[bool]:
     """`row` is covered by some hold meeting `hold_condition` (a clause on holds H and cases C)."""
+    return or_(
+        *(
+            exists(select(1).select_from(joined).where(on))
+            for joined, on in _scopes(kind, row, hold_condition)
+        )
+    )
+
+
+def covering_holds(kind: str, row: FromClause, hold_condition: ColumnElement[bool]) -> list:
+    """The same rule as `covered`, as (row id, hold id) pairs: one SELECT per hold scope, each
+    joining `row` (a row of `kind`'s table) to the holds meeting `hold_condition` that cover it.
+    The preservation store ties each copy to these holds (holds/preservation.py)."""
+    return [
+        select(row.c.id.label("record_id"), H.c.id.label("hold_id")).select_from(
+            row.join(joined, on)
+        )
+        for joined, on in _scopes(kind, row, hold_condition)
+    ]
+
+
+def covering_hold_ids(kind: str, row: FromClause, hold_condition: ColumnElement[bool]):
+    """The same rule as `covered`, as the ids of the holds meeting `hold_condition` that cover
+    `row`: one SELECT per hold scope, correlated to `row` like `covered`'s probes (for a
+    LATERAL join: each row's holds found through the scope's index)."""
+    return union_all(
+        *(
+            select(H.c.id.label("hold_id")).select_from(joined).where(on).correlate(row)
+            for joined, on in _scopes(kind, row, hold_condition)
+        )
+    )
+
+
+def _scopes(kind: str, row: FromClause | None, hold_condition: ColumnElement[bool]) -> list:
+    """(holds FROM clause, condition) per hold scope: a hold of that scope, meeting
+    `hold_condition`, covers `row`."""
     spec = kinds.get(kind)
     row = spec.table if row is None else row
     category = (
@@ -109,41 +156,38 @@ def covered(
         else true()
     )
     holds_cases = H.join(C, C.c.id == H.c.case_id)
-    by_patron = exists(
-        select(1)
-        .select_from(HP.join(holds_cases, H.c.id == HP.c.hold_id))
-        .where(
+    by_patron = (
+        HP.join(holds_cases, H.c.id == HP.c.hold_id),
+        and_(
             HP.c.patron_id == patron,
             H.c.scope == Scope.PATRONS.value,
             matches,
             branch_ok,
             station_ok,
-        )
+        ),
     )
     by_station = (
-        exists(
-            select(1)
-            .select_from(HW.join(holds_cases, H.c.id == HW.c.hold_id))
-            .where(HW.c.workstation_id == station, H.c.scope == Scope.WORKSTATIONS.value, matches)
+        (
+            HW.join(holds_cases, H.c.id == HW.c.hold_id),
+            and_(HW.c.workstation_id == station, H.c.scope == Scope.WORKSTATIONS.value, matches),
         )
         if station is not None
         else _scope_wide(holds_cases, Scope.WORKSTATIONS, and_(hold_condition, category))
     )
     by_branch = (
-        exists(
-            select(1)
-            .select_from(holds_cases)
-            .where(H.c.scope == Scope.BRANCH.value, H.c.branch_id == branch, matches)
+        (
+            holds_cases,
+            and_(H.c.scope == Scope.BRANCH.value, H.c.branch_id == branch, matches),
         )
         if branch is not None
         else _scope_wide(holds_cases, Scope.BRANCH, and_(hold_condition, category))
     )
     library = _scope_wide(holds_cases, Scope.LIBRARY, matches)
-    return or_(by_patron, by_station, by_branch, library)
+    return [by_patron, by_station, by_branch, library]
 
 
-def _scope_wide(holds_cases, scope: Scope, matches) -> ColumnElement[bool]:
-    return exists(select(1).select_from(holds_cases).where(H.c.scope == scope.value, matches))
+def _scope_wide(holds_cases, scope: Scope, matches) -> tuple:
+    return holds_cases, and_(H.c.scope == scope.value, matches)
 
 
 def _window(spec: RecordKind, row) -> ColumnElement[bool]:
@@ -174,8 +218,7 @@ def patron_records_held(patron_id, *, at: datetime | None = None) -> ColumnEleme
 
 
 def patron_is_held(session: Session, patron_id: int, at: datetime | None = None) -> bool:
-    """True when an active hold covers the patron's registration record or any record of theirs
-    (the patrons area refuses e-mail removal and corrections then: "cannot be changed now")."""
+    """True when an active hold covers the patron's registration record or any record of theirs."""
     locks.plan_for_probes(session)
     return bool(session.scalar(select(patron_records_held(patron_id, at=at))))
 
@@ -187,33 +230,26 @@ def held_card_numbers(session: Session, at: datetime | None = None) -> list[str]
     counts even before the day's records of theirs have been synced here."""
     locks.plan_for_probes(session)
     patron = kinds.PATRONS.table
-    named = exists(
-        select(1)
-        .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
-        .where(HP.c.patron_id == patron.c.id, active_holds(at))
-    )
     return list(
         session.scalars(
             select(patron.c.card_number)
-            .where(or_(named, patron_records_held(patron.c.id, at=at)))
+            .where(patron_named_or_held(patron.c.id, at=at))
             .order_by(patron.c.card_number)
         )
     )
 
 
-def held_among(session: Session, kind: str, ids: list[int]) -> set[int]:
-    """Which of the records `ids` of `kind` an active hold covers; for patrons, whose anything
-    is held (R-hold-keeps-records: a patron is kept whole). The importer asks this
-    (records.importer.held_among) before it changes a record."""
-    spec = kinds.get(kind)
-    table = spec.table
-    covered_now = patron_records_held(table.c.id) if spec is kinds.PATRONS else held(kind, table)
-    locks.plan_for_probes(session)
-    found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        found.update(session.scalars(select(table.c.id).where(table.c.id.in_(chunk), covered_now)))
-    return found
+def patron_named_or_held(patron_id, *, at: datetime | None = None) -> ColumnElement[bool]:
+    """An active hold names the patron (`patron_id`: a value or a column), or covers anything of
+    theirs (patron_records_held). The purge leaves such an expired patron in place: deleting
+    them would drop the hold's naming of them, and with it how a production of the case finds
+    their preserved records by card number."""
+    named = exists(
+        select(1)
+        .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
+        .where(HP.c.patron_id == patron_id, active_holds(at))
+    )
+    return or_(named, patron_records_held(patron_id, at=at))
 
 
 def record_is_held(session: Session, kind: str, record_id: int, at: datetime | None = None) -> bool:

@@ -17,6 +17,7 @@ from disclosure.db import Base, UTCDateTime
 from disclosure.public_ids import PublicId
 from disclosure.records import kinds
 from disclosure.records.models import Branch, Patron, Workstation
+from disclosure.vault import EncryptedText
 
 
 class Category(str):
@@ -186,3 +187,43 @@ class HoldWorkstation(Base):
     workstation_id: Mapped[int] = mapped_column(ForeignKey("workstations.id"), index=True)
 
     workstation: Mapped[Workstation] = relationship()
+
+
+# ---- the preservation store (docs/rules.md R-hold-preserved-apart) ------------------------------
+
+# The one column type a preserved copy's content is stored in: confidential text, sealed like
+# every other (docs/rules.md R-encrypted-at-rest); every copy is written and read through it
+# (holds/preservation.py), and `keys rotate` re-seals it with the rest.
+PreservedContent = EncryptedText
+
+
+class PreservedRecord(Base):
+    """A copy of a library record as it stood when the purge, an anonymisation or a patron's
+    change would have deleted or altered it while a hold covered it. Out of ordinary use: only
+    the Director's preservation pages and the productions of the holds' cases read it."""
+
+    __tablename__ = "preserved_records"
+    __table_args__ = (Index("ix_preserved_records_kind_original", "kind", "original_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # the key of records.kinds
+    original_id: Mapped[int] = mapped_column()
+    content: Mapped[str] = mapped_column(PreservedContent)  # the row's columns, as JSON
+    preserved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    why: Mapped[str] = mapped_column(String(40))  # purge, anonymisation, email_removed, corrected
+
+
+class PreservedRecordHold(Base):
+    """A hold that covered the record when it was preserved: the copy lives while any of them
+    is active (retention.purge removes it at the next run after the last one ends)."""
+
+    __tablename__ = "preserved_record_holds"
+    __table_args__ = (
+        UniqueConstraint("preserved_id", "hold_id", name="uq_preserved_record_holds_record_hold"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    preserved_id: Mapped[int] = mapped_column(
+        ForeignKey("preserved_records.id", ondelete="CASCADE")
+    )
+    hold_id: Mapped[int] = mapped_column(ForeignKey("holds.id", ondelete="CASCADE"), index=True)

@@ -35,4 +35,11 @@ EVENTS = {
     ),
     "hold.released": Telling("Preservation hold released early"),
     "hold.expired": Telling("Preservation hold ended"),
+    "hold.preserved_viewed": Telling(
+        "Preserved copies viewed",
+        lambda f, d, s: (
+            f"{kinds.REGISTRY[f['kind']].label if f.get('kind') in kinds.REGISTRY else '—'}: "
+            f"{count(int(f.get('copies', 0)), 'copy', 'copies')}."
+        ),
+    ),
 }

@@ -11,7 +11,7 @@ from disclosure.audit import service as audit
 from disclosure.auth.access import allow
 from disclosure.cases.visibility import load_case
 from disclosure.db import db
-from disclosure.holds import coverage, locks, service
+from disclosure.holds import coverage, locks, preservation, service
 from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm
 from disclosure.holds.models import CATEGORY_LABELS
 from disclosure.web import paging
@@ -106,6 +106,7 @@ def _detail(hold, renew_form=None, release_form=None, status=200):
         "holds/detail.html",
         hold=hold,
         counts=counts,
+        preserved=preservation.counts_for_hold(db.session, hold),
         kinds=coverage.RECORD_KINDS,
         service=service,
         category_labels=CATEGORY_LABELS,
@@ -131,6 +132,22 @@ def detail(hold_id: int):
         audit.viewed(db.session, current_user, "hold.viewed", "hold", hold.id, case_id=hold.case_id)
     )
     return _detail(hold)
+
+
+@bp.route("/holds/<hold:hold_id>/preserved/<kind>")
+@allow("director")
+def preserved(hold_id: int, kind: str):
+    """The copies of one kind of record the hold keeps in the preservation store (audited)."""
+    hold = _hold_or_404(hold_id)
+    found(kind if kind in coverage.RECORD_KINDS else None)
+    copies = keep(preservation.view_copies(db.session, current_user, hold, kind))
+    return render_template(
+        "holds/preserved.html",
+        hold=hold,
+        kind=coverage.RECORD_KINDS[kind],
+        copies=copies,
+        why=preservation.WHY,
+    )
 
 
 def _hold_or_404(hold_id: int):

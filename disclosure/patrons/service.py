@@ -17,7 +17,7 @@ from disclosure.auth.passwords import verify_secret
 from disclosure.auth.service import roles_of
 from disclosure.db import db
 from disclosure.errors import DomainError
-from disclosure.holds.coverage import patron_is_held
+from disclosure.holds import preservation
 from disclosure.holds.locks import hold_lock
 from disclosure.i18n import N_
 from disclosure.patrons import gagging, mail, scans, sip2
@@ -32,6 +32,7 @@ from disclosure.patrons.models import (
     PatronRequest,
     RequestStatus,
 )
+from disclosure.records.kinds import PATRONS
 from disclosure.records.models import Patron
 from disclosure.work import WorkItem
 
@@ -40,7 +41,6 @@ TOO_MANY_CARDS = N_(
     "Too many different card numbers have been tried from this computer. Try again in an hour, "
     "or ask at the desk."
 )
-CANNOT_CHANGE_NOW = N_("Your e-mail address cannot be changed now.")
 
 
 def _settings():
@@ -542,23 +542,22 @@ def desk_prints(session: Session, request: PatronRequest) -> list:
 # ---- choices -----------------------------------------------------------------------------------
 
 
-def registration_is_held(session: Session, patron: Patron) -> bool:
-    """True when a preservation hold covers this patron's records (docs/rules.md
-    R-hold-keeps-records: no patron-initiated deletion while a hold covers a record). THE one
-    call site of the holds area's predicate. It takes the holds-versus-purge lock first, so a
-    hold being placed now cannot slip between this check and the change that follows it."""
+def keep_prior_version(session: Session, patron: Patron, why: str) -> None:
+    """Before a change the patron asked for, copy their registration record as it stands into
+    the preservation store when a hold covers it (docs/rules.md R-hold-preserved-apart): the
+    change takes effect either way, so the patron and the desk see the same answer whether or
+    not a hold exists. It takes the holds-versus-purge lock first, so a hold being placed now
+    cannot slip between the copy and the change."""
     hold_lock(session)
-    return patron_is_held(session, patron.id)
+    preservation.preserve_one(session, PATRONS.key, patron.id, why)
 
 
 def remove_email(session: Session, patron: Patron) -> None:
-    """Remove the patron's e-mail address at once (R-patron-choices) unless a hold covers the
-    record; the patron is then told only that it cannot be changed now (never why: the hold
-    may belong to a gagged matter)."""
+    """Remove the patron's e-mail address at once (R-patron-choices); a held record's prior
+    version goes to the preservation store first."""
     if patron.email is None:
         raise DomainError("There is no e-mail address on your card.")
-    if registration_is_held(session, patron):
-        raise DomainError(gettext(CANNOT_CHANGE_NOW))
+    keep_prior_version(session, patron, "email_removed")
     patron.email = None
     audit.record(session, patron, "patron.email_removed", "patron", patron.id)
 
@@ -578,8 +577,6 @@ def ask_for_correction(session: Session, patron: Patron, details: str) -> Correc
     details = (details or "").strip()
     if not details:
         raise DomainError("Say what is wrong and what it should be.", field="details")
-    if registration_is_held(session, patron):
-        raise DomainError("Your details cannot be changed now.", field="details")
     correction = CorrectionRequest(
         patron_id=patron.id, asked_at=clock.now(), details=details[:2000]
     )
@@ -601,12 +598,11 @@ def open_corrections_of(session: Session, patron: Patron) -> list[CorrectionRequ
 
 
 def complete_correction(session: Session, staff, correction: CorrectionRequest, note: str) -> None:
-    """Staff mark a correction done, saying what they changed (a held record is not changed)."""
+    """Staff mark a correction done, saying what they changed (a held record's prior version
+    goes to the preservation store first)."""
     if correction.done_at is not None:
         raise DomainError("This correction is already done.")
-    if registration_is_held(session, correction.patron):
-        # the desk is not told why either: the hold may belong to a gagged matter
-        raise DomainError("This patron's record cannot be changed now. Tell the patron just that.")
+    keep_prior_version(session, correction.patron, "corrected")
     correction.done_at, correction.done_by_id, correction.staff_note = (
         clock.now(),
         staff.id,

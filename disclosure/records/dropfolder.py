@@ -47,7 +47,6 @@ class Summary:
         total.added += tally.added
         total.updated += tally.updated
         total.unchanged += tally.unchanged
-        total.kept_held += tally.kept_held
         self.files_done += 1
 
     def lines(self) -> list[str]:

@@ -32,10 +32,11 @@ from disclosure.records import models as m
 
 Column = kinds.ImportColumn
 
-# Which of some records of a kind an active hold covers (docs/rules.md R-import-keeps-held): the
-# holds area answers (holds/area.py). held_among(session, kind, ids) -> set of ids. No default:
-# an import must never overwrite a held record because nobody answered.
-held_among = Hook("records.held_among")
+# Before an import changes some records of a kind, the holds area copies the ones an active hold
+# covers into its preservation store (docs/rules.md R-import-keeps-held, holds/area.py):
+# keep_prior_versions(session, kind, ids). No default: an import must never overwrite a held
+# record's only version because nobody answered.
+keep_prior_versions = Hook("records.keep_prior_versions")
 
 
 @dataclass(frozen=True)
@@ -137,16 +138,14 @@ class Tally:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    kept_held: int = 0  # a change not made because a hold preserves the record as it is
 
     @property
     def total(self) -> int:
         """Every row imported."""
-        return self.added + self.updated + self.unchanged + self.kept_held
+        return self.added + self.updated + self.unchanged
 
     def __str__(self) -> str:
-        held = f", {self.kept_held} kept as held" if self.kept_held else ""
-        return f"{self.added} new, {self.updated} updated, {self.unchanged} unchanged{held}"
+        return f"{self.added} new, {self.updated} updated, {self.unchanged} unchanged"
 
 
 def read_csv(kind: str, path: Path, preset: presets.Preset | None = None) -> Sheet:
@@ -277,15 +276,10 @@ def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], ta
             tally.unchanged += 1
         else:
             changed.append((found, changes))
-    held = _held(session, spec, [found["id"] for found, _ in changed])
+    # R-import-keeps-held: the ordinary record follows the library's system; a held one's prior
+    # version goes to the preservation store first
+    _keep_prior_versions(session, spec, [found["id"] for found, _ in changed])
     for found, changes in changed:
-        if found["id"] in held:
-            # R-import-keeps-held: a held record is completed (an empty return date filled in),
-            # never overwritten
-            changes = {c: v for c, v in changes.items() if found[c] is None}
-            if not changes:
-                tally.kept_held += 1
-                continue
         session.execute(update(spec.table).where(spec.table.c.id == found["id"]).values(changes))
         tally.updated += 1
     if new:
@@ -293,12 +287,12 @@ def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], ta
         tally.added += len(new)
 
 
-def _held(session: Session, spec: Kind, ids: list[int]) -> set[int]:
-    """The ids among `ids` an active hold covers (none for the references: branches, ...)."""
+def _keep_prior_versions(session: Session, spec: Kind, ids: list[int]) -> None:
+    """Have the records among `ids` that an active hold covers copied before they change (none
+    for the references: branches, ...)."""
     kind = next((k for k in kinds.every() if k.table is spec.table), None)
-    if not ids or kind is None:
-        return set()
-    return held_among.answer()(session, kind.key, ids)
+    if ids and kind is not None:
+        keep_prior_versions.answer()(session, kind.key, ids)
 
 
 LOOKUP_CHUNK = 500  # keys per SELECT (a few hundred bound values a column on either database)

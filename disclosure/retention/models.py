@@ -50,6 +50,11 @@ class PurgeRun(Base):
     def kept_because_held(self) -> int:
         return sum(c.kept_held for c in self.counts)
 
+    @property
+    def preserved(self) -> int:
+        """How many records the run copied into the preservation store before they went."""
+        return sum(c.preserved for c in self.counts)
+
 
 class PurgeRunCount(Base):
     """Per kind of record, what one run did."""
@@ -63,6 +68,10 @@ class PurgeRunCount(Base):
     deleted: Mapped[int] = mapped_column(Integer, default=0)
     anonymised: Mapped[int] = mapped_column(Integer, default=0)
     kept_held: Mapped[int] = mapped_column(Integer, default=0)
+    # copied into the preservation store before they went (holds/preservation.py)
+    preserved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # copies deleted from the store because every hold that kept them had ended
+    copies_removed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LoanStatistic(Base):

@@ -1,11 +1,16 @@
 """The purge (docs/rules.md, "Retention and purges"): for each kind, the records past retention
-and not covered by an active hold are deleted (completed interlibrary loans are anonymised).
+are deleted (completed interlibrary loans are anonymised), exactly on schedule. A record an
+active hold covers is first copied into the preservation store (holds/preservation.py,
+R-hold-preserved-apart), in the same transaction; only an expired patron whose records a hold
+covers stays in place (`keeps_in_place`).
 
-- By criteria, in batches: each batch selects the next ids past the last one that meet the
-  criteria and are not held (holds.coverage.held, the one hold predicate), keeps statistics,
-  then deletes or anonymises exactly those ids, in one transaction of its own. Core SQL, never
-  row by row through the ORM.
-- Crash-safe: a batch's deletion, its statistics and its counts commit together or not at all,
+- By criteria, in batches: each batch selects the next window of ids that meet the criteria,
+  copies the held ones (holds.coverage.held, the one hold predicate, decides which), keeps
+  statistics, then deletes or anonymises the window, in one transaction of its own. Core SQL,
+  never row by row through the ORM.
+- Copies whose every hold has ended are deleted at the start of the next run, and counted.
+- Crash-safe: a batch's copies, its deletion, its statistics and its counts commit together or
+  not at all,
   and the criteria pick up whatever is left, so a run that dies after any batch, run again,
   ends in the state of an uninterrupted run.
 - Race-free: every batch takes holds.locks.hold_lock (PostgreSQL) or begins IMMEDIATE (SQLite)
@@ -51,7 +56,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from disclosure import clock
 from disclosure.db import UTCDateTime
-from disclosure.holds import coverage, locks
+from disclosure.holds import coverage, locks, preservation
 from disclosure.records import kinds
 from disclosure.records import models as m
 from disclosure.retention.models import (
@@ -89,6 +94,8 @@ class KindResult:
     anonymised: int = 0
     kept_held: int = 0
     would_go: int = 0
+    preserved: int = 0  # copied into the preservation store before they went
+    copies_removed: int = 0  # copies whose every hold had ended
 
 
 @dataclass
@@ -265,8 +272,8 @@ register(
         lambda now, today, days: MS.c.last_activity_at <= now - timedelta(days=days),
     )
 )
-# last: a patron goes only when nothing of theirs is held (their registration or any record of
-# theirs, not only their record) and nothing is on loan or owed
+# last: a patron goes only when no active hold names them or covers anything of theirs (their
+# registration or any record of theirs, not only their record) and nothing is on loan or owed
 register(
     Step(
         kinds.PATRONS.key,
@@ -278,7 +285,7 @@ register(
             ),
         ),
         phase=2,
-        held=lambda at: coverage.patron_records_held(P.c.id, at=at),
+        held=lambda at: coverage.patron_named_or_held(P.c.id, at=at),
         delete=_delete_patrons,
         batch_size=5000,
     )
@@ -290,6 +297,14 @@ def not_held(step: Step, at: datetime):
     if step.held is not None:
         return not_(step.held(at))
     return not_(coverage.held(step.kind, step.table, at=at))
+
+
+def keeps_in_place(step: Step) -> bool:
+    """True for a step whose held records stay where they are (a patron whose records a hold
+    covers: deleting the patron would take the hold's naming of them too); every other step
+    copies its held records into the preservation store and lets them go on schedule
+    (R-hold-preserved-apart)."""
+    return step.held is not None
 
 
 # ---- running ---------------------------------------------------------------------------------
@@ -316,11 +331,14 @@ def run_purge(
         run_id = _claim(conn, trigger, at)
         report = PurgeReport(run_id=run_id, dry_run=False)
         try:
+            _remove_unheld_copies(conn, report, at)
             for step in steps():
                 size = batch_size or step.batch_size or BATCH_SIZE.get(conn.dialect.name, 20_000)
+                removed = report.results.get(step.kind, KindResult()).copies_removed
                 report.results[step.kind] = _purge_kind(
                     conn, report, step, _days(rules, step), at, today, progress, hooks, size
                 )
+                report.results[step.kind].copies_removed += removed
         except BaseException:
             _finish(conn, run_id, "failed")
             raise
@@ -358,11 +376,29 @@ def _dry_run(conn, rules, at, today) -> PurgeReport:
     with _transaction(conn):
         for step in steps():
             due = step.due(at, today, _days(rules, step))
-            going = _count(conn, step, due, not_held(step, at))
-            report.results[step.kind] = KindResult(
-                would_go=going, kept_held=_count(conn, step, due) - going
+            free = _count(conn, step, due, not_held(step, at))
+            held = _count(conn, step, due) - free
+            report.results[step.kind] = (
+                KindResult(would_go=free, kept_held=held)
+                if keeps_in_place(step)
+                else KindResult(would_go=free + held, preserved=held)
             )
     return report
+
+
+def _remove_unheld_copies(conn, report: PurgeReport, at) -> None:
+    """Delete the preserved copies whose every hold has ended (R-hold-preserved-apart: a copy
+    outlives its last hold by at most one run), counted per kind in the run's history."""
+    with _transaction(conn):
+        locks.hold_lock(conn)
+        gone = preservation.remove_unheld_copies(conn, at)
+        for kind, n in gone.items():
+            conn.execute(
+                update(COUNTS)
+                .where(COUNTS.c.run_id == report.run_id, COUNTS.c.kind == kind)
+                .values(copies_removed=COUNTS.c.copies_removed + n)
+            )
+            report.results.setdefault(kind, KindResult()).copies_removed += n
 
 
 def _purge_kind(
@@ -381,7 +417,13 @@ def _purge_kind(
             end = start + batch_size - 1
             window = and_(table.c.id.between(start, end), due)
             due_count = conn.scalar(select(func.count()).select_from(table).where(window))
-            went = _apply(conn, step, and_(window, not_held(step, at)), at)
+            if keeps_in_place(step):
+                copied, going = 0, and_(window, not_held(step, at))
+            else:
+                # the copy first, in this transaction: it commits with the deletion or not at all
+                why = "anonymisation" if step.anonymise else "purge"
+                copied, going = preservation.preserve(conn, step.kind, window, why, at), window
+            went = _apply(conn, step, going, at)
             done = went.pop(step.kind, 0)
             if hooks.before_commit:
                 hooks.before_commit(step.kind, start, end)
@@ -389,12 +431,19 @@ def _purge_kind(
             conn.execute(
                 update(COUNTS)
                 .where(COUNTS.c.run_id == run_id, COUNTS.c.kind == step.kind)
-                .values({column: COUNTS.c[column] + done, "kept_held": COUNTS.c.kept_held + held})
+                .values(
+                    {
+                        column: COUNTS.c[column] + done,
+                        "kept_held": COUNTS.c.kept_held + held,
+                        "preserved": COUNTS.c.preserved + copied,
+                    }
+                )
             )
             _count_gone_with(conn, report, went)
             conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(heartbeat_at=clock.now()))
         setattr(result, column, getattr(result, column) + done)
         result.kept_held += held
+        result.preserved += copied
         last_id, number = end, number + 1
         if progress and done:
             progress(step.kind, done)
@@ -416,9 +465,9 @@ def _count_gone_with(conn, report: PurgeReport, went: dict[str, int]) -> None:
 
 
 def _apply(conn, step: Step, going, at) -> dict[str, int]:
-    """Delete (or anonymise) the rows `going` selects: due, in the window, not held. Windows of
-    ids, not LIMIT: the hold predicate is evaluated once per due row in the whole run, and in
-    the same statement that deletes. Returns how many went, per kind."""
+    """Delete (or anonymise) the rows `going` selects: due, in the window (the held ones already
+    copied). Windows of ids, not LIMIT: the hold predicate is evaluated once per due row in the
+    whole run. Returns how many went, per kind."""
     table = step.table
     if step.anonymise:
         # R-retention-ill-completed: remove personal data, keep status and department for statistics
@@ -581,7 +630,15 @@ def _claim(conn, trigger: str, at: datetime) -> int:
         conn.execute(
             insert(COUNTS),
             [
-                {"run_id": run_id, "kind": s.kind, "deleted": 0, "anonymised": 0, "kept_held": 0}
+                {
+                    "run_id": run_id,
+                    "kind": s.kind,
+                    "deleted": 0,
+                    "anonymised": 0,
+                    "kept_held": 0,
+                    "preserved": 0,
+                    "copies_removed": 0,
+                }
                 for s in steps()
             ],
         )

@@ -6,6 +6,7 @@ TABLE = {
     "holds.index": DIRECTOR,
     "holds.new": DIRECTOR,
     "holds.detail": DIRECTOR,
+    "holds.preserved": DIRECTOR,
     "holds.renew": DIRECTOR,
     "holds.release": DIRECTOR,
     "retention.schedule": {"public"},

@@ -1,5 +1,8 @@
-"""The hand-written SQL the purge is measured against: one set-based DELETE per kind, written
-out by hand (not through holds.coverage), with the same index-driven shape per hold scope."""
+"""The hand-written SQL the purge is measured against, per kind: one set-based INSERT that copies
+the held rows past retention into the preservation store (the row as JSON), then one DELETE of
+every row past retention; written out by hand (not through holds.coverage), with the same
+index-driven shape per hold scope. (It does not tie the copies to their holds: the purge does
+that too, so the ratio includes that work on the purge's side only.)"""
 
 from __future__ import annotations
 
@@ -21,8 +24,10 @@ ANYWHERE = (
     "c.closed_at IS NULL))"
 )
 
+LOANS_DUE = "returned_at IS NOT NULL AND fine_settled AND returned_at <= :cutoff"
 LOANS = """
-DELETE FROM loans WHERE returned_at IS NOT NULL AND fine_settled AND returned_at <= :cutoff AND NOT (
+INSERT INTO preserved_records (kind, original_id, content, preserved_at, why)
+SELECT 'loans', id, {content}, :now, 'purge' FROM loans WHERE {due} AND (
   EXISTS (SELECT 1 FROM hold_patrons hp JOIN holds h ON h.id = hp.hold_id JOIN cases c ON c.id = h.case_id
           WHERE hp.patron_id = loans.patron_id AND h.scope = 'patrons' AND {active}
             AND (h.branch_id IS NULL OR h.branch_id = loans.branch_id))
@@ -35,10 +40,14 @@ DELETE FROM loans WHERE returned_at IS NOT NULL AND fine_settled AND returned_at
         covers=COVERS.format("loans"), starts="loans.checked_out_at", ends="loans.returned_at"
     ),
     anywhere=ANYWHERE.format(covers=COVERS.format("loans")),
+    due=LOANS_DUE,
+    content="{content}",
 )
 
+SESSIONS_DUE = "started_at <= :cutoff"
 SESSIONS = """
-DELETE FROM computer_sessions WHERE started_at <= :cutoff AND NOT (
+INSERT INTO preserved_records (kind, original_id, content, preserved_at, why)
+SELECT 'computer_sessions', id, {content}, :now, 'purge' FROM computer_sessions WHERE {due} AND (
   EXISTS (SELECT 1 FROM hold_patrons hp JOIN holds h ON h.id = hp.hold_id JOIN cases c ON c.id = h.case_id
           WHERE hp.patron_id = computer_sessions.patron_id AND h.scope = 'patrons' AND {active}
             AND (h.branch_id IS NULL OR h.branch_id = (SELECT w.branch_id FROM workstations w WHERE w.id = computer_sessions.workstation_id))
@@ -55,12 +64,36 @@ DELETE FROM computer_sessions WHERE started_at <= :cutoff AND NOT (
         covers=COVERS.format("computer_sessions"),
         starts="computer_sessions.started_at",
         ends="coalesce(computer_sessions.ended_at, computer_sessions.started_at)",
-    )
+    ),
+    due=SESSIONS_DUE,
+    content="{content}",
 )
 
 
+def _content(table: str, columns: list[str], sqlite: bool) -> str:
+    """The row as JSON text, in SQL."""
+    if sqlite:
+        return "json_object(" + ", ".join(f"'{c}', {c}" for c in columns) + ")"
+    return f"row_to_json({table})::text"
+
+
+LOAN_COLUMNS = [
+    "id",
+    "patron_id",
+    "branch_id",
+    "item_barcode",
+    "item_title",
+    "checked_out_at",
+    "due_at",
+    "returned_at",
+    "fine_settled",
+]
+SESSION_COLUMNS = ["id", "workstation_id", "patron_id", "signup_name", "started_at", "ended_at"]
+
+
 def run(engine, now) -> None:
-    """Delete the loans and computer sessions the default schedule says go, except held ones."""
+    """Copy the held loans and computer sessions past retention into the preservation store, and
+    delete every one the default schedule says goes."""
     sqlite = engine.dialect.name == "sqlite"
 
     def stamp(moment):
@@ -72,5 +105,9 @@ def run(engine, now) -> None:
         if not sqlite:  # the same planner settings as the purge (holds.locks.plan_for_probes)
             conn.execute(text("SET LOCAL jit = off"))
             conn.execute(text("SET LOCAL random_page_cost = 1.1"))
-        conn.execute(text(LOANS), params_loans)
-        conn.execute(text(SESSIONS), params_sessions)
+        loans = LOANS.format(content=_content("loans", LOAN_COLUMNS, sqlite))
+        sessions = SESSIONS.format(content=_content("computer_sessions", SESSION_COLUMNS, sqlite))
+        conn.execute(text(loans), params_loans)
+        conn.execute(text(f"DELETE FROM loans WHERE {LOANS_DUE}"), params_loans)
+        conn.execute(text(sessions), params_sessions)
+        conn.execute(text(f"DELETE FROM computer_sessions WHERE {SESSIONS_DUE}"), params_sessions)

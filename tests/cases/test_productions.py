@@ -59,7 +59,9 @@ def _freeze(session, d, **criteria):
     )
 
 
-def test_production_frozen_copy_survives_deleting_the_original_records(session, decided):
+def test_production_frozen_copy_survives_deleting_the_original_records(
+    session, decided, app_context
+):
     patron = decided["patron"]
     production = _freeze(session, decided, card_number=patron.card_number)
     csv_before = productions.export_csv(decided["case"], production)
@@ -89,10 +91,11 @@ def test_production_frozen_copy_survives_deleting_the_original_records(session, 
 
 
 def test_manifest_carries_each_files_sha256_and_the_downloads_match(
-    client, login_as, session, decided
+    app, client, login_as, session, decided
 ):
     login_as("director", decided["director"])
-    production = _freeze(session, decided, card_number=decided["patron"].card_number)
+    with app.app_context():
+        production = _freeze(session, decided, card_number=decided["patron"].card_number)
     session.commit()
     base = f"/cases/{decided['case'].public_id}/productions/{production.public_id}/files"
     manifest = json.loads(client.get(f"{base}/manifest.json").data)
@@ -126,7 +129,9 @@ def test_production_never_releases_everything(session, decided):
         _freeze(session, decided)
 
 
-def test_production_by_workstation_and_time_window_picks_only_those_sessions(session, decided):
+def test_production_by_workstation_and_time_window_picks_only_those_sessions(
+    session, decided, app_context
+):
     station = decided["station"]
     elsewhere = factories.computer_session(session, None, decided["patron"], days_ago=1)
     older = factories.computer_session(session, station, None, days_ago=6)
@@ -184,7 +189,7 @@ def test_preview_then_release_on_the_page(client, login_as, session, decided):
     assert "records.csv" in page and production.manifest["files"]["records.csv"] in page
 
 
-def test_release_refuses_when_the_records_changed_since_the_preview(session, decided):
+def test_release_refuses_when_the_records_changed_since_the_preview(session, decided, app_context):
     criteria = productions.Criteria(kinds=["loans"], card_number=decided["patron"].card_number)
     seen = productions.digest(
         sorted(productions.select_records(session, criteria), key=lambda r: (r.kind, r.record_id))

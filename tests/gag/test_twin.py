@@ -40,6 +40,7 @@ NO_PUBLIC_ID = "N" * 16
 FIXED_VALUES = {
     "fmt": ["pdf", "json", "csv"],
     "name": ["records.csv", "records.json", "manifest.json"],
+    "kind": ["loans", "computer_sessions", "patrons", "no_such_kind"],
     "token": ["not-a-token"],  # a PIN link's token: only its hash is stored
 }
 SKIP_ENDPOINTS = {"static", "auth.logout"}

@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 
 from disclosure import clock
-from disclosure.holds.models import Hold
+from disclosure.holds.models import Hold, PreservedRecord
 from disclosure.records import models as m
 from disclosure.retention import purge
 from tests import factories as f
@@ -35,6 +35,12 @@ def place(client, case, **fields):
 
 def sessions_left(session) -> set[int]:
     return set(session.scalars(select(m.ComputerSession.id)))
+
+
+def sessions_preserved(session) -> set[int]:
+    """The sessions the purge copied into the preservation store (the hold's own copies)."""
+    kind = PreservedRecord.kind == "computer_sessions"
+    return set(session.scalars(select(PreservedRecord.original_id).where(kind)))
 
 
 def test_a_hold_on_two_hours_of_one_computer_keeps_exactly_the_overlapping_sessions(
@@ -72,7 +78,7 @@ def test_a_hold_on_two_hours_of_one_computer_keeps_exactly_the_overlapping_sessi
     assert "Hold placed. It covers now: 3 × computer sign-up and session logs" in page
     assert "HQ-PC-03 · 26 Nov 2026, 2:00 p.m. – 4:00 p.m." in page
     purge.run_purge(session.connection())
-    assert sessions_left(session) == kept
+    assert sessions_preserved(session) == kept and not sessions_left(session)
 
 
 def test_a_hold_entered_for_one_day_shows_that_day(client, login_as, session):
@@ -139,7 +145,7 @@ def test_a_window_across_the_march_change_keeps_the_real_hours_it_names(client, 
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "7 Mar 2026, 10:00 p.m. – 8 Mar 2026, 4:00 a.m." in page
     purge.run_purge(session.connection())
-    assert sessions_left(session) == kept
+    assert sessions_preserved(session) == kept and not sessions_left(session)
 
 
 def test_a_time_the_clocks_repeat_widens_the_window_to_both(session, app_context):

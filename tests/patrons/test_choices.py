@@ -1,6 +1,6 @@
 """The patron's choices (docs/rules.md R-patron-choices): remove the e-mail address at once;
-ask for a correction, a task for staff. A record under a hold is not changed: "cannot be
-changed now"."""
+ask for a correction, a task for staff. Under a hold the change takes effect all the same, and
+the prior version goes to the preservation store (R-hold-preserved-apart)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import importlib.util
 import pytest
 from sqlalchemy import select
 
+from disclosure.holds.models import PreservedRecord
+from disclosure.holds.preservation import read_content
 from disclosure.patrons.models import CorrectionRequest
-from disclosure.patrons.service import CANNOT_CHANGE_NOW
 from tests import factories
+from tests.pages import without_tokens
 from tests.patrons.steps import sign_in_patron
 
 HOLDS = importlib.util.find_spec("disclosure.holds") is not None
@@ -33,30 +35,44 @@ def test_a_patron_removes_their_email_address_at_once(client, session):
     assert patron.email is None
 
 
-@pytest.mark.skipif(not HOLDS, reason="needs the holds area (disclosure.holds) merged")
-def test_email_removal_under_a_hold_is_refused(client, session):
-    patron = factories.patron(session)
-    # a hold of a gagged matter: the refusal must not hint at it
-    gagged = factories.case_row(session, kind="nsl", closed=False, gagged=True)
-    factories.hold(
-        session, gagged, categories=("patrons",), patrons=[patron]
-    )  # the holds area's factory
-    session.commit()
-    sign_in_patron(client, patron)
-    html = client.submit(
-        "/patron/email/remove", {"confirmed": "yes"}, page="/patron", follow_redirects=True
-    ).get_data(as_text=True)
-    # refused, and never told why: no word of a hold or a preservation (the page's own "what the
-    # library holds" is the ordinary verb)
-    page = html.lower()
-    assert (
-        CANNOT_CHANGE_NOW in html
-        and "preserv" not in page
-        and " hold " not in page
-        and "a hold" not in page
+def copies_of(session, patron) -> list[PreservedRecord]:
+    """The preserved versions of the patron's registration record."""
+    return list(
+        session.scalars(
+            select(PreservedRecord).where(
+                PreservedRecord.kind == "patrons", PreservedRecord.original_id == patron.id
+            )
+        )
     )
+
+
+@pytest.mark.skipif(not HOLDS, reason="needs the holds area (disclosure.holds) merged")
+def test_email_removal_under_a_hold_takes_effect_and_the_hold_keeps_the_prior_version(
+    client, session
+):
+    patron, plain = factories.patron(session), factories.patron(session)
+    address = patron.email
+    # a hold of a gagged matter: the answer must be the same as without one
+    gagged = factories.case_row(session, kind="nsl", closed=False, gagged=True)
+    factories.hold(session, gagged, categories=("patrons",), patrons=[patron])
+    session.commit()
+    pages = []
+    for who in (patron, plain):
+        the_client = client.application.test_client()
+        sign_in_patron(the_client, who)
+        html = the_client.submit(
+            "/patron/email/remove", {"confirmed": "yes"}, page="/patron", follow_redirects=True
+        ).get_data(as_text=True)
+        for own in (who.name, who.card_number[-4:], who.address):
+            html = html.replace(own, "(theirs)")
+        pages.append(without_tokens(html))
+    assert "Your e-mail address has been removed" in pages[0]
+    assert pages[0] == pages[1]
     session.refresh(patron)
-    assert patron.email is not None
+    assert patron.email is None
+    [copy] = copies_of(session, patron)
+    assert read_content(copy)["email"] == address and copy.why == "email_removed"
+    assert copies_of(session, plain) == []
 
 
 def test_a_correction_request_becomes_a_task_for_staff(app, client, session, login_as):

@@ -17,6 +17,7 @@ from disclosure.cases import productions
 from disclosure.cases import service as cases
 from disclosure.db import UTCDateTime
 from disclosure.holds import coverage
+from disclosure.holds.models import PreservedRecord
 from disclosure.patrons import service as patrons
 from disclosure.records import kinds
 from disclosure.records import models as m
@@ -116,28 +117,30 @@ def test_a_branch_hold_with_a_window_holds_the_bookings_it_overlaps(session, roo
     assert {other_branch, later}.isdisjoint(session.scalars(held))
 
 
-def test_the_purge_deletes_bookings_past_retention_but_not_while_held(session, room_bookings):
+def test_the_purge_deletes_bookings_past_retention_preserving_held_ones(session, room_bookings):
     patron, other, branch = f.patron(session), f.patron(session), f.branch(session)
-    held = booking(session, patron, branch, ended_days_ago=40)
+    booking(session, patron, branch, ended_days_ago=40)
     booking(session, other, branch, ended_days_ago=40)
     recent = booking(session, other, branch, ended_days_ago=5)
     hold = f.hold(session, patrons=[patron], categories=[KEY])
     session.flush()
     dry = purge.run_purge(session.connection(), dry_run=True)
-    assert (dry.results[KEY].would_go, dry.results[KEY].kept_held) == (1, 1)
+    assert (dry.results[KEY].would_go, dry.results[KEY].preserved) == (2, 1)
     report = purge.run_purge(session.connection())
-    assert bookings_left(session) == {held, recent}
-    assert (report.results[KEY].deleted, report.results[KEY].kept_held) == (1, 1)
+    assert bookings_left(session) == {recent}
+    assert (report.results[KEY].deleted, report.results[KEY].preserved) == (2, 1)
     counted = session.scalar(
         select(func.sum(PurgeRunCount.deleted)).where(
             PurgeRunCount.run_id == report.run_id, PurgeRunCount.kind == KEY
         )
     )
-    assert counted == 1
+    assert counted == 2
+    copies = select(func.count()).where(PreservedRecord.kind == KEY)
+    assert session.scalar(copies) == 1
     hold.released_at = clock.now()
     session.flush()
     purge.run_purge(session.connection())
-    assert bookings_left(session) == {recent}
+    assert bookings_left(session) == {recent} and session.scalar(copies) == 0
 
 
 def test_the_schedule_states_the_new_kinds_rule(session, room_bookings):
@@ -145,7 +148,7 @@ def test_the_schedule_states_the_new_kinds_rule(session, room_bookings):
     assert sentences[KEY] == "Meeting-room bookings are deleted 30 days after the booking ends."
 
 
-def test_a_production_releases_the_patrons_bookings(session, room_bookings):
+def test_a_production_releases_the_patrons_bookings(session, room_bookings, app_context):
     director = f.user(session, "director")
     case = f.advised_case(session, director=director)
     cases.decide(session, director, case, "comply")

@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from disclosure import clock, jobs
+from disclosure.holds.models import PreservedRecord
+from disclosure.holds.preservation import read_content
 from disclosure.notify.models import Notification
 from disclosure.records import models as m
 from tests import factories as f
@@ -252,24 +254,34 @@ def test_export_patrons_lists_the_card_numbers_under_an_active_hold(app, session
     assert elsewhere.card_number not in result.output
 
 
-def test_a_held_record_is_completed_by_an_import_never_overwritten(app, session, tmp_path):
+def test_an_import_changes_a_held_record_and_the_hold_keeps_its_prior_version(
+    app, session, tmp_path
+):
     _library(session)
     _import(app, "patrons", _write(tmp_path, "b.csv", KOHA_BORROWERS), "--preset", "koha")
     _import(app, "loans", _write(tmp_path, "i.csv", KOHA_ISSUES), "--preset", "koha")
     ada = session.scalar(select(m.Patron).where(m.Patron.card_number == "21001"))
-    f.hold(session, categories=("loans",), patrons=(ada,))
+    f.hold(session, categories=("loans", "patrons"), patrons=(ada,))
     session.commit()
     moved = KOHA_BORROWERS.replace("1 Oak St", "8 New Rd")
     result = _import(app, "patrons", _write(tmp_path, "b2.csv", moved), "--preset", "koha")
-    assert "0 new, 0 updated, 1 unchanged, 1 kept as held" in result.output
+    assert "0 new, 1 updated, 1 unchanged" in result.output
     retitled = KOHA_ISSUES_LATER.replace("3100001,Gilead", "3100001,Gilead (2nd ed.)")
     later = _import(app, "loans", _write(tmp_path, "i2.csv", retitled), "--preset", "koha")
     assert later.exit_code == 0, later.output
     session.expire_all()
-    assert ada.address.startswith("1 Oak St")
+    # ordinary use follows the library's system, held or not (R-hold-preserved-apart)
+    assert ada.address.startswith("8 New Rd")
     gilead = _loan(session, "3100001")
-    # the empty return date is filled in; the title the hold preserved stays
-    assert gilead.returned_at is not None and gilead.item_title == "Gilead"
+    assert gilead.returned_at is not None and gilead.item_title == "Gilead (2nd ed.)"
+    # the versions as they stood before are with the hold
+    kept = {
+        (c.kind, c.original_id): read_content(c)
+        for c in session.scalars(select(PreservedRecord).where(PreservedRecord.why == "imported"))
+    }
+    assert kept[("patrons", ada.id)]["address"].startswith("1 Oak St")
+    assert kept[("loans", gilead.id)]["item_title"] == "Gilead"
+    assert kept[("loans", gilead.id)]["returned_at"] is None
 
 
 def test_a_value_too_long_for_its_column_is_named_not_a_traceback(app, session, tmp_path):

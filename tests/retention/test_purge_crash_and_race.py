@@ -17,7 +17,13 @@ from disclosure import clock
 from disclosure.auth.models import User
 from disclosure.cases.models import Case
 from disclosure.db import db
-from disclosure.holds.models import Hold, HoldPatron, HoldWorkstation
+from disclosure.holds.models import (
+    Hold,
+    HoldPatron,
+    HoldWorkstation,
+    PreservedRecord,
+    PreservedRecordHold,
+)
 from disclosure.holds.service import HoldRequest, place_hold
 from disclosure.records import models as m
 from disclosure.retention import purge
@@ -205,10 +211,29 @@ def state(app) -> dict:
         ]
 
     with db.new_session(app) as s:
-        return {
+        found = {
             model.__tablename__: sorted(tuple(r) for r in s.execute(select(*columns(model))).all())
             for model in COMPARED
         }
+        found["preserved"] = preserved_copies(s)
+        return found
+
+
+def preserved_copies(s) -> list[tuple]:
+    """The preservation store, without its surrogate ids: (kind, original id, content, why,
+    the holds it is tied to)."""
+    links = s.execute(
+        select(PreservedRecord.id, PreservedRecordHold.hold_id).join(
+            PreservedRecordHold, PreservedRecordHold.preserved_id == PreservedRecord.id
+        )
+    ).all()
+    holds_of: dict[int, list[int]] = {}
+    for preserved_id, hold_id in links:
+        holds_of.setdefault(preserved_id, []).append(hold_id)
+    return sorted(
+        (c.kind, c.original_id, c.content, c.why, tuple(sorted(holds_of.get(c.id, []))))
+        for c in s.scalars(select(PreservedRecord))
+    )
 
 
 @pytest.fixture
@@ -247,6 +272,7 @@ def test_a_purge_that_dies_after_any_batch_ends_like_an_uninterrupted_run(fresh_
     purge.run_purge(db.engine_for(twin_app), batch_size=4)
     expected = state(twin_app)
     assert expected != state(fresh_app)  # the purge did something
+    assert len(expected["preserved"]) > 10  # and preserved what the holds cover
     for k, inside in [(1, False), (3, True), (6, False), (9, True), (14, False)]:
         with pytest.raises(Crash):
             purge.run_purge(

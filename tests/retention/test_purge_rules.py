@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from disclosure import clock
+from disclosure.holds.models import PreservedRecord
 from disclosure.records import models as m
 from disclosure.retention import purge
 from disclosure.retention.models import (
@@ -64,6 +65,13 @@ MODELS = {
 CATEGORY = {"ill_emails": "interlibrary_loans"}
 
 
+def preserved(session, kind) -> set[int]:
+    """The original ids of the copies of `kind` in the preservation store."""
+    return set(
+        session.scalars(select(PreservedRecord.original_id).where(PreservedRecord.kind == kind))
+    )
+
+
 def gone(session, kind, record) -> bool:
     if kind == "interlibrary_loans":
         return (
@@ -85,26 +93,27 @@ def test_the_purge_deletes_each_kind_past_its_retention(session):
 
 
 @pytest.mark.parametrize("kind", sorted(MODELS))
-def test_the_purge_skips_held_records_of_each_kind(session, kind):
+def test_the_purge_preserves_held_records_of_each_kind_and_lets_them_go(session, kind):
     patron = f.patron(session)
     records = old_records(session, patron)
     f.hold(session, patrons=[patron], categories=[CATEGORY.get(kind, kind)])
     run(session)
-    assert not gone(session, kind, records[kind])
+    assert gone(session, kind, records[kind])  # out of ordinary use, on schedule
+    assert preserved(session, kind) == {records[kind].id}
     others = [k for k in records if CATEGORY.get(k, k) != CATEGORY.get(kind, kind)]
     assert all(gone(session, k, records[k]) for k in others)
 
 
 def test_the_purge_skips_records_held_by_patron(session):
     named, other = f.patron(session), f.patron(session)
-    kept, lost = (
+    kept, _lost = (
         f.loan(session, named, days_ago=100, returned_days_ago=90),
         f.loan(session, other, days_ago=100, returned_days_ago=90),
     )
     f.hold(session, patrons=[named], categories=["loans"])
     run(session)
-    assert ids(session, m.Loan) == {kept.id}
-    assert lost.id not in ids(session, m.Loan)
+    assert preserved(session, "loans") == {kept.id}
+    assert not ids(session, m.Loan)
 
 
 def test_the_purge_skips_records_held_by_workstation(session):
@@ -113,7 +122,8 @@ def test_the_purge_skips_records_held_by_workstation(session):
     f.computer_session(session, other, days_ago=10)
     f.hold(session, workstations=[named], categories=["computer_sessions"])
     run(session)
-    assert ids(session, m.ComputerSession) == {kept.id}
+    assert preserved(session, "computer_sessions") == {kept.id}
+    assert not ids(session, m.ComputerSession)
 
 
 def test_a_hold_naming_a_patron_and_a_computer_keeps_only_their_sessions_on_that_computer(
@@ -122,13 +132,12 @@ def test_a_hold_naming_a_patron_and_a_computer_keeps_only_their_sessions_on_that
     patron, someone_else = f.patron(session), f.patron(session)
     named, other = f.workstation(session), f.workstation(session)
     kept = f.computer_session(session, named, patron, days_ago=10)
-    elsewhere = f.computer_session(session, other, patron, days_ago=10)
-    not_theirs = f.computer_session(session, named, someone_else, days_ago=10)
+    f.computer_session(session, other, patron, days_ago=10)
+    f.computer_session(session, named, someone_else, days_ago=10)
     f.hold(session, patrons=[patron], workstations=[named], categories=["computer_sessions"])
     run(session)
-    assert ids(session, m.ComputerSession) == {kept.id}
-    assert elsewhere.id not in ids(session, m.ComputerSession)
-    assert not_theirs.id not in ids(session, m.ComputerSession)
+    assert preserved(session, "computer_sessions") == {kept.id}
+    assert not ids(session, m.ComputerSession)
 
 
 def test_the_purge_skips_records_held_by_branch(session):
@@ -139,31 +148,30 @@ def test_the_purge_skips_records_held_by_branch(session):
     f.loan(session, branch_obj=elsewhere, days_ago=100, returned_days_ago=90)
     f.hold(session, branch_obj=branch, categories=["loans", "computer_sessions"])
     run(session)
-    assert ids(session, m.ComputerSession) == {kept_session.id}
-    assert ids(session, m.Loan) == {kept_loan.id}
+    assert preserved(session, "computer_sessions") == {kept_session.id}
+    assert preserved(session, "loans") == {kept_loan.id}
+    assert not ids(session, m.ComputerSession) and not ids(session, m.Loan)
 
 
 def test_the_purge_skips_records_held_by_time_window(session):
     station = f.workstation(session)
     inside = f.computer_session(session, station, days_ago=10)
-    before = f.computer_session(session, station, days_ago=20)
-    after = f.computer_session(session, station, days_ago=5)
+    f.computer_session(session, station, days_ago=20)
+    f.computer_session(session, station, days_ago=5)
     window = (clock.now() - timedelta(days=12), clock.now() - timedelta(days=8))
     f.hold(session, window=window, categories=["computer_sessions"])
     in_window = f.loan(session, days_ago=95, returned_days_ago=85)
-    after_window = f.loan(session, days_ago=80, returned_days_ago=70)
+    f.loan(session, days_ago=80, returned_days_ago=70)
     f.hold(
         session,
         window=(clock.now() - timedelta(days=100), clock.now() - timedelta(days=90)),
         categories=["loans"],
     )
     run(session)
-    assert ids(session, m.ComputerSession) == {inside.id}
-    assert before.id not in ids(session, m.ComputerSession) and after.id not in ids(
-        session, m.ComputerSession
-    )
-    assert ids(session, m.Loan) == {in_window.id}
-    assert after_window.id not in ids(session, m.Loan)
+    assert preserved(session, "computer_sessions") == {inside.id}
+    assert not ids(session, m.ComputerSession)  # before, inside and after: all past 3 days
+    assert preserved(session, "loans") == {in_window.id}
+    assert not ids(session, m.Loan)
 
 
 def test_a_loan_spanning_the_window_is_held(session):
@@ -174,18 +182,24 @@ def test_a_loan_spanning_the_window_is_held(session):
         categories=["loans"],
     )
     run(session)
-    assert spanning.id in ids(session, m.Loan)
+    assert preserved(session, "loans") == {spanning.id}
 
 
-def test_records_are_purged_once_their_hold_expires(session):
+def test_a_preserved_copy_goes_at_the_first_run_after_its_hold_expires(session):
     patron = f.patron(session)
     loan = f.loan(session, patron, days_ago=100, returned_days_ago=90)
     f.hold(session, patrons=[patron], categories=["loans"], requested_at=clock.now())
     run(session)
-    assert loan.id in ids(session, m.Loan)
-    clock.freeze(NOW + timedelta(days=90))
+    assert loan.id not in ids(session, m.Loan) and preserved(session, "loans") == {loan.id}
+    clock.freeze(NOW + timedelta(days=89))
     run(session)
-    assert loan.id not in ids(session, m.Loan)
+    assert preserved(session, "loans") == {loan.id}
+    clock.freeze(NOW + timedelta(days=90))
+    report = run(session)
+    assert preserved(session, "loans") == set()
+    assert report.results["loans"].copies_removed == 1
+    last = session.scalars(select(PurgeRun).order_by(PurgeRun.id.desc())).first()
+    assert {c.kind: c.copies_removed for c in last.counts if c.copies_removed} == {"loans": 1}
 
 
 def test_a_released_hold_no_longer_protects(session):
@@ -281,8 +295,8 @@ def test_a_purge_run_is_recorded_with_counts_only(session):
         ("finished", "scheduler", NOW, NOW)
     ]
     loans = session.scalars(select(PurgeRunCount).where(PurgeRunCount.kind == "loans")).one()
-    assert (loans.deleted, loans.anonymised, loans.kept_held) == (1, 0, 2)
-    assert report.results["loans"].kept_held == 2
+    assert (loans.deleted, loans.anonymised, loans.kept_held, loans.preserved) == (3, 0, 0, 2)
+    assert report.results["loans"].preserved == 2
 
 
 def test_only_one_purge_runs_at_a_time(session):
@@ -304,7 +318,8 @@ def test_a_dry_run_counts_and_changes_nothing(session):
     f.loan(session, days_ago=100, returned_days_ago=90)
     f.hold(session, patrons=[patron], categories=["loans"])
     report = run(session, dry_run=True)
-    assert (report.results["loans"].would_go, report.results["loans"].kept_held) == (1, 1)
+    loans = report.results["loans"]
+    assert (loans.would_go, loans.preserved, loans.kept_held) == (2, 1, 0)
     assert session.scalar(select(func.count()).select_from(m.Loan)) == 2
     assert session.scalar(select(func.count()).select_from(PurgeRun)) == 0
 

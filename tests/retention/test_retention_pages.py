@@ -137,11 +137,11 @@ def test_the_purge_history_shows_counts_and_what_holds_kept(client, login_as, se
     html = client.get("/retention/purges").get_data(as_text=True)
     assert 'Computer sign-up and session logs</td><td class="num">1</td>' in html
     assert (
-        'Loans (circulation history)</td><td class="num">0</td><td class="num">0</td><td '
-        'class="num">1</td>' in html
+        'Loans (circulation history)</td><td class="num">1</td><td class="num">0</td><td '
+        'class="num">1</td><td class="num">0</td><td class="num">0</td>' in html
     )
     home = client.get("/").get_data(as_text=True)
-    assert "kept because of holds: 1" in home
+    assert "preserved for holds: 1" in home
 
 
 def test_purge_dry_run_command_prints_per_kind_and_changes_nothing(app, session):

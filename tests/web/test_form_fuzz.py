@@ -51,6 +51,7 @@ BAD_TOKENS = [None, "", "forged"]
 NAMED_VALUES = {
     "fmt": ["pdf", "json", "csv"],
     "name": ["records.csv", "records.json", "manifest.json"],
+    "kind": ["loans", "patrons", "no_such_kind"],  # a kind of record (records/kinds.py)
     # a PIN link's token: only its hash is stored, so no real one can be read from the world
     "token": ["not-a-token", ""],
 }

@@ -1,0 +1,259 @@
+"""The preservation store (docs/rules.md R-hold-preserved-apart): a hold keeps its own copy of a
+record, and the ordinary row follows the retention schedule exactly.
+
+Before the purge deletes, an anonymisation strips, or a patron's change alters a record an
+active hold covers (holds.coverage.held, the one hold predicate), `preserve` copies the row as
+it stands into `preserved_records`, tied to every active hold that covers it
+(coverage.covering_holds and covering_hold_ids: the same rule, as pairs), in the caller's
+transaction: the copy and the change commit together or not at all. A copy's content is written
+by `content_of` and read by `read_content` only, into one column type
+(holds.models.PreservedContent), so the store can be encrypted in one place. Nothing in
+ordinary use reads the store: only the Director's preservation pages and the productions of the
+holds' cases do.
+
+When the last hold tied to a copy has ended, the next purge run deletes the copy
+(`remove_unheld_copies`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from disclosure import clock
+from disclosure.audit import service as audit
+from disclosure.holds import coverage, locks
+from disclosure.holds.models import Hold, PreservedRecord, PreservedRecordHold
+from disclosure.records import kinds
+
+PR = PreservedRecord.__table__
+PRH = PreservedRecordHold.__table__
+NOT_COPIED = frozenset({"pin_hash", "session_version"})  # secrets, not records
+
+# why a copy was made, in the Director's words
+WHY = {
+    "purge": "past its retention period (purge)",
+    "anonymisation": "before its personal data was removed (purge)",
+    "email_removed": "before the patron removed their e-mail address",
+    "corrected": "before a correction the patron asked for",
+    "imported": "before an import from the library's own system changed it",
+}
+CHUNK = 500  # ids per statement (a few hundred bound values on either database)
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def content_of(table, row) -> str:
+    """A row's columns as the JSON text a copy keeps (THE one writer of a copy's content)."""
+    mapping = row._mapping
+    return json.dumps(
+        {c.key: _plain(mapping[c]) for c in table.columns if c.key not in NOT_COPIED},
+        sort_keys=True,
+    )
+
+
+def read_content(copy) -> dict:
+    """A copy's content as a dict (THE one reader)."""
+    return json.loads(copy.content)
+
+
+def _conn(bind) -> Connection:
+    """The connection of `bind` (a Connection, or a Session or scoped session: its current one)."""
+    return bind if isinstance(bind, Connection) else bind.connection()
+
+
+def preserve(bind, kind: str, where: ColumnElement[bool], why: str, at: datetime | None = None):
+    """Copy the rows of `kind` that `where` picks and an active hold covers into the store, tied
+    to each covering hold; returns how many were copied. Call it in the transaction that then
+    deletes or alters them, after taking holds.locks.hold_lock."""
+    conn, at = _conn(bind), at or clock.now()
+    table = kinds.get(kind).table
+    rows = conn.execute(
+        select(table).where(where, coverage.held(kind, table, at=at)).order_by(table.c.id)
+    ).all()
+    if not rows:
+        return 0
+    # Every writer of the store holds the holds-versus-purge lock (holds.locks), so the copies
+    # made here are exactly those with an id above the highest one before.
+    before = conn.scalar(select(func.coalesce(func.max(PR.c.id), 0)))
+    conn.execute(
+        insert(PR),
+        [
+            {
+                "kind": kind,
+                "original_id": row.id,
+                "content": content_of(table, row),
+                "preserved_at": at,
+                "why": why,
+            }
+            for row in rows
+        ],
+    )
+    just_made = and_(PR.c.kind == kind, PR.c.id > before)
+    conn.execute(
+        insert(PRH).from_select(["preserved_id", "hold_id"], _links(conn, kind, just_made, at))
+    )
+    return len(rows)
+
+
+def _links(conn, kind: str, just_made, at: datetime):
+    """(copy id, hold id) for each copy just made and each active hold that covers its record;
+    the covering holds of the copied rows only (probing every row of the batch again would cost
+    as much as the hold predicate itself)."""
+    table = kinds.get(kind).table
+    active = coverage.active_holds(at)
+    if conn.dialect.name == "postgresql":
+        # each copied row's holds through the scope indexes, as the predicate's probes find them
+        # (PostgreSQL plans the joined form below as a scan of every hold per row)
+        covering = coverage.covering_hold_ids(kind, table, active).lateral("covering")
+        return (
+            select(PR.c.id, covering.c.hold_id)
+            .select_from(PR.join(table, table.c.id == PR.c.original_id).join(covering, true()))
+            .where(just_made)
+            .distinct()
+        )
+    copied = table.c.id.in_(select(PR.c.original_id).where(just_made))
+    pairs = union_all(
+        *(q.where(copied) for q in coverage.covering_holds(kind, table, active))
+    ).subquery()
+    return (
+        select(PR.c.id, pairs.c.hold_id)
+        .select_from(PR.join(pairs, pairs.c.record_id == PR.c.original_id))
+        .where(just_made)
+        .distinct()
+    )
+
+
+def remove_unheld_copies(bind, at: datetime | None = None) -> dict[str, int]:
+    """Untie every copy from the holds no longer active, and delete the copies no active hold
+    keeps; returns how many went, per kind (the purge counts them)."""
+    conn, at = _conn(bind), at or clock.now()
+    H, C = coverage.H, coverage.C
+    active = (
+        select(H.c.id)
+        .select_from(H.join(C, C.c.id == H.c.case_id))
+        .where(coverage.active_holds(at))
+    )
+    conn.execute(delete(PRH).where(PRH.c.hold_id.not_in(active)))
+    orphan = not_(exists().where(PRH.c.preserved_id == PR.c.id))
+    gone = dict(
+        conn.execute(select(PR.c.kind, func.count()).where(orphan).group_by(PR.c.kind)).all()
+    )
+    if gone:
+        conn.execute(delete(PR).where(orphan))
+    return gone
+
+
+# ---- reading the store: the Director's preservation pages, productions -----------------------
+
+
+def _of_hold(hold_id: int):
+    return exists().where(PRH.c.preserved_id == PR.c.id, PRH.c.hold_id == hold_id)
+
+
+def counts_for_hold(session: Session, hold: Hold) -> dict[str, int]:
+    """How many copies the hold keeps, per kind (in the registry's order)."""
+    found = dict(
+        session.execute(
+            select(PR.c.kind, func.count()).where(_of_hold(hold.id)).group_by(PR.c.kind)
+        ).all()
+    )
+    return {k: found[k] for k in kinds.every_key() if found.get(k)}
+
+
+def copies_for_hold(session: Session, hold: Hold, kind: str) -> list[PreservedRecord]:
+    """The copies of `kind` the hold keeps, oldest original first."""
+    return list(
+        session.scalars(
+            select(PreservedRecord)
+            .where(PreservedRecord.kind == kind, _of_hold(hold.id))
+            .order_by(PreservedRecord.original_id, PreservedRecord.id)
+        )
+    )
+
+
+def copies_for_case(session: Session, case_id: int) -> list[tuple[PreservedRecord, list[int]]]:
+    """Every copy the case's holds keep, with the ids of the case's holds that keep it."""
+    links = session.execute(
+        select(PRH.c.preserved_id, PRH.c.hold_id)
+        .join(coverage.H, coverage.H.c.id == PRH.c.hold_id)
+        .where(coverage.H.c.case_id == case_id)
+        .order_by(PRH.c.preserved_id, PRH.c.hold_id)
+    ).all()
+    holds_of: dict[int, list[int]] = {}
+    for preserved_id, hold_id in links:
+        holds_of.setdefault(preserved_id, []).append(hold_id)
+    if not holds_of:
+        return []
+    copies = session.scalars(
+        select(PreservedRecord)
+        .where(PreservedRecord.id.in_(list(holds_of)))
+        .order_by(PreservedRecord.kind, PreservedRecord.original_id, PreservedRecord.id)
+    )
+    return [(c, holds_of[c.id]) for c in copies]
+
+
+def preserve_one(session: Session, kind: str, record_id: int, why: str) -> int:
+    """Copy one record into the store when an active hold covers it (before a patron's change
+    alters it); returns 1 when copied, else 0."""
+    table = kinds.get(kind).table
+    session.flush()
+    return preserve(session, kind, table.c.id == record_id, why)
+
+
+def copies_for_production(session: Session, case_id: int) -> list[tuple]:
+    """What a production of the case draws from the store (cases.productions.preserved_copies):
+    (kind, original id, content, preserved at) of every copy its holds keep."""
+    return [
+        (copy.kind, copy.original_id, read_content(copy), copy.preserved_at)
+        for copy, _holds in copies_for_case(session, case_id)
+    ]
+
+
+def view_copies(session: Session, director, hold: Hold, kind: str) -> list[tuple]:
+    """The copies of `kind` the hold keeps, as (copy, content), for the Director's page; the
+    viewing is audited (counts only)."""
+    copies = copies_for_hold(session, hold, kind)
+    audit.record(
+        session,
+        director,
+        "hold.preserved_viewed",
+        "hold",
+        hold.id,
+        case_id=hold.case_id,
+        detail=f"kind={kind} copies={len(copies)}",
+    )
+    return [(copy, read_content(copy)) for copy in copies]
+
+
+def keep_prior_versions(session: Session, kind: str, ids: list[int]) -> int:
+    """Before an import changes the records `ids` of `kind`, copy the held ones into the store
+    (records.importer.keep_prior_versions); returns how many were copied."""
+    locks.hold_lock(session)
+    table = kinds.get(kind).table
+    session.flush()
+    return sum(
+        preserve(session, kind, table.c.id.in_(ids[start : start + CHUNK]), "imported")
+        for start in range(0, len(ids), CHUNK)
+    )
