@@ -151,6 +151,11 @@ def install(app, keyring: Keyring, engine) -> None:
     """Give `app` and its engine their keyring (each app its own: two libraries may share a
     process in tests)."""
     app.extensions[_EXTENSION] = keyring
+    arm(engine, keyring)
+
+
+def arm(engine, keyring: Keyring) -> None:
+    """Give an engine made outside create_app (a process of its own) the keyring to seal with."""
     # The column types see only the engine's dialect (one per engine), and a session may work
     # outside an app context (a scheduler batch, a test): the dialect carries the keyring.
     setattr(engine.dialect, _DIALECT_ATTRIBUTE, keyring)

@@ -35,7 +35,7 @@ class KindConsequence:
     label: str
     going_now: int
     going_after: int
-    kept_held: int
+    held: int  # of those going after the change, what holds keep: a copy, or the row in place
 
     @property
     def changes(self) -> bool:
@@ -81,7 +81,7 @@ def change_preview(session: Session, proposed: dict[str, int], purge_hour: int) 
             RECORD_KINDS[kind].label,
             now_report.results[kind].would_go,
             result.would_go,
-            result.kept_held,
+            result.preserved + result.kept_held,
         )
         for kind, result in after_report.results.items()
     ]

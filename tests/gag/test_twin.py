@@ -35,7 +35,7 @@ ID_SOURCES = {
     "breach_id": "SELECT id FROM breaches",
 }
 # a value of each kind that names nothing
-MISSING = {"user_id": 999999}
+MISSING = {"user_id": 999999, "breach_id": 999999}
 NO_PUBLIC_ID = "N" * 16
 FIXED_VALUES = {
     "fmt": ["pdf", "json", "csv"],

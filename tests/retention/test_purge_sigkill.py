@@ -12,7 +12,7 @@ import signal
 import pytest
 from sqlalchemy import select
 
-from disclosure import clock
+from disclosure import clock, vault
 from disclosure.db import db, make_engine
 from disclosure.holds.models import PreservedRecord
 from disclosure.records import kinds
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.committing
 KINDS = ("loans", "computer_sessions")
 
 
-def _purge_then_die(url: str, batch: int) -> None:
+def _purge_then_die(url: str, ring, batch: int) -> None:
     """In a process of its own: purge in small batches, and SIGKILL this process inside the
     `batch`-th batch, after its copies and deletion and before its commit."""
     clock.freeze(NOW)
@@ -39,14 +39,19 @@ def _purge_then_die(url: str, batch: int) -> None:
         if seen["n"] == batch:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    purge.run_purge(
-        make_engine(url), batch_size=4, hooks=purge.PurgeHooks(before_commit=before_commit)
-    )
+    engine = make_engine(url)
+    vault.arm(engine, ring)  # the library's data key: held copies are sealed as they are made
+    purge.run_purge(engine, batch_size=4, hooks=purge.PurgeHooks(before_commit=before_commit))
 
 
 def _killed_at(app, batch: int) -> int:
     url = db.engine_for(app).url.render_as_string(hide_password=False)
-    child = multiprocessing.get_context("spawn").Process(target=_purge_then_die, args=(url, batch))
+    with app.app_context():
+        ring = vault.keyring()
+    ring = vault.Keyring(keys=ring.keys, current=ring.current)  # without its ciphers, to pickle
+    child = multiprocessing.get_context("spawn").Process(
+        target=_purge_then_die, args=(url, ring, batch)
+    )
     child.start()
     child.join(120)
     return child.exitcode
