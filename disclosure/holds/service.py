@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, not_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from disclosure import clock, dates
+from disclosure import clock, dates, paging
 from disclosure.audit import service as audit
 from disclosure.audit import telling
 from disclosure.audit.models import AuditEvent
@@ -96,7 +96,7 @@ def place_hold(
     hold.workstations = [HoldWorkstation(workstation_id=w.id) for w in stations]
     session.add(hold)
     session.flush()
-    counts = coverage.counts_covered_by(session, hold)
+    counts = coverage.refresh_counts(session, [hold.id])[hold.id]
     covers = " ".join(f"{kind}={n}" for kind, n in counts.items())
     audit.record(
         session,
@@ -187,6 +187,8 @@ def renew_hold(
     hold.renewal_requested_at = (
         now if requested_on == clock.today() else clock.start_of_local_day(requested_on)
     )
+    session.flush()
+    coverage.refresh_counts(session, [hold.id])
     audit.record(
         session, actor, "hold.renewed", "hold", hold.id, case_id=hold.case_id, detail=f"days={days}"
     )
@@ -204,6 +206,8 @@ def release_hold(session: Session, actor, hold: Hold, reason: str) -> Hold:
     hold.released_at = clock.now()
     hold.released_by_id = actor.id
     hold.release_reason = reason.strip()
+    session.flush()
+    coverage.refresh_counts(session, [hold.id])
     audit.record(session, actor, "hold.released", "hold", hold.id, case_id=hold.case_id)
     return hold
 
@@ -234,24 +238,29 @@ def load_hold(session: Session, user, hold_id: int) -> Hold | None:
     return session.scalar(visible_holds(session, user).where(Hold.id == hold_id))
 
 
-def holds_by_status(session: Session, user) -> dict[str, list[Hold]]:
-    """Visible holds in four lists: active, expiring soon (of the active), expired, released."""
+def holds_by_status(
+    session: Session, user, *, expired_page: int = 1, released_page: int = 1
+) -> dict:
+    """Visible holds: active and expiring soon (of the active) in full, expired and released a
+    page at a time (paging.Page), newest first; each hold loaded with what the list shows."""
     now = clock.now()
     active = coverage.active_holds(now)
-    base = visible_holds(session, user)  # joins cases, which active_holds reads
+    base = _listed(visible_holds(session, user))  # joins cases, which active_holds reads
     lists = {
         "active": list(session.scalars(base.where(active).order_by(Hold.expires_at))),
-        "expired": list(
-            session.scalars(
-                base.where(Hold.released_at.is_(None), not_(active)).order_by(
-                    Hold.expires_at.desc()
-                )
-            )
+        "expired": paging.page_of(
+            session,
+            base.where(Hold.released_at.is_(None), not_(active)).order_by(
+                Hold.expires_at.desc(), Hold.id.desc()
+            ),
+            expired_page,
         ),
-        "released": list(
-            session.scalars(
-                base.where(Hold.released_at.is_not(None)).order_by(Hold.released_at.desc())
-            )
+        "released": paging.page_of(
+            session,
+            base.where(Hold.released_at.is_not(None)).order_by(
+                Hold.released_at.desc(), Hold.id.desc()
+            ),
+            released_page,
         ),
     }
     soon = now + timedelta(days=EXPIRING_SOON_DAYS)
@@ -259,6 +268,17 @@ def holds_by_status(session: Session, user) -> dict[str, list[Hold]]:
         h for h in lists["active"] if not h.until_case_closed and h.expires_at <= soon
     ]
     return lists
+
+
+def _listed(query):
+    """`query` (holds joined to their cases) loading what a list of holds shows, a few
+    statements for the whole list instead of three per hold."""
+    return query.options(
+        contains_eager(Hold.case),
+        joinedload(Hold.branch),
+        selectinload(Hold.patrons),
+        selectinload(Hold.workstations).joinedload(HoldWorkstation.workstation),
+    )
 
 
 def expiring_soon(session: Session, user, days: int = EXPIRING_SOON_DAYS) -> list[Hold]:

@@ -23,9 +23,13 @@ bp = Blueprint("holds", __name__)
 @allow("director")
 def index():
     """Holds: active, expiring soon, expired, released."""
-    return render_template(
-        "holds/index.html", lists=service.holds_by_status(db.session, current_user), service=service
+    lists = service.holds_by_status(
+        db.session,
+        current_user,
+        expired_page=request.args.get("expired_page", 1, type=int),
+        released_page=request.args.get("released_page", 1, type=int),
     )
+    return render_template("holds/index.html", lists=lists, service=service)
 
 
 def _hold_form() -> HoldForm:
@@ -94,11 +98,12 @@ def _hold_request(form: HoldForm) -> service.HoldRequest:
 
 
 def _detail(hold, renew_form=None, release_form=None, status=200):
-    counts = coverage.counts_covered_by(db.session, hold)
+    counts, counted_at = coverage.stored_counts(db.session, hold)
     return render_template(
         "holds/detail.html",
         hold=hold,
         counts=counts,
+        counted_at=counted_at,
         kinds=coverage.RECORD_KINDS,
         service=service,
         category_labels=CATEGORY_LABELS,

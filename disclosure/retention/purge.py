@@ -321,11 +321,23 @@ def run_purge(
                 report.results[step.kind] = _purge_kind(
                     conn, report, step, _days(rules, step), at, today, progress, hooks, size
                 )
+            _recount_holds(conn, at)
         except BaseException:
             _finish(conn, run_id, "failed")
             raise
         _finish(conn, run_id, "finished")
         return report
+
+
+def _recount_holds(conn, at: datetime) -> None:
+    """Store again what the holds the purge may have changed cover (their pages show the counts
+    "as of" now), a few holds per transaction so a hold being placed waits little."""
+    with _transaction(conn):
+        stale = list(conn.scalars(coverage.stale_counts(at)))
+    for start in range(0, len(stale), 50):
+        with _transaction(conn):
+            locks.hold_lock(conn)
+            coverage.refresh_counts(conn, stale[start : start + 50], at=clock.now())
 
 
 def due_counts(bind: Engine | Connection) -> dict[str, int]:
