@@ -43,3 +43,11 @@ def page_of(session: Session, query: Select, number: int, per_page: int = PER_PA
     number = min(max(1, number), max(1, -(-total // per_page)))
     items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items, number, total, per_page)
+
+
+def page_of_list(items: list, number: int, per_page: int = PER_PAGE) -> Page:
+    """Page `number` of a list already in order (a number out of range: the last page)."""
+    total = len(items)
+    number = min(max(1, number), max(1, -(-total // per_page)))
+    start = (number - 1) * per_page
+    return Page(items[start : start + per_page], number, total, per_page)

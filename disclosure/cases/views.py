@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
+from disclosure import paging
 from disclosure.audit import service as audit
 from disclosure.auth.access import allow
 from disclosure.auth.models import User
@@ -140,7 +141,9 @@ def queue():
     """Open cases, most urgent first, with their deadlines; then the recently closed."""
     return render_template(
         "cases/queue.html",
-        cases=queries.open_queue(db.session, current_user),
+        cases=paging.page_of_list(
+            queries.open_queue(db.session, current_user), request.args.get("page", 1, type=int)
+        ),
         closed=queries.recently_closed(db.session, current_user),
         q=queries,
         dl=deadlines,
