@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 import time
 from datetime import datetime
@@ -16,23 +15,23 @@ from disclosure.retention import purge
 from tests.benchmarks import baseline
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=clock.UTC)
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _rss_mib() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * PAGE / 2**20
+def _status_mib(field: str) -> float:
+    """A figure of /proc/self/status (VmRSS, VmHWM), in MiB."""
+    with open("/proc/self/status") as status:
+        line = next(x for x in status if x.startswith(f"{field}:"))
+    return int(line.split()[1]) / 1024
 
 
 def _child(which: str, url: str, results) -> None:
-    """Run one side in a fresh process: its time, and its peak memory above where it started
-    (ru_maxrss of a clean process, so earlier phases do not hide or inflate it)."""
-    import resource
-
+    """Run one side in a fresh process: its time, and its peak memory above where it started.
+    The peak is VmHWM, which a new process starts afresh; not ru_maxrss, which Linux carries
+    over from the parent through exec (a 400 MiB parent made an idle child report +400 MiB)."""
     engine = make_engine(url)
     with engine.connect() as conn:  # connect and load the driver before measuring
         conn.execute(text("SELECT 1"))
-    before = _rss_mib()
+    before = _status_mib("VmRSS")
     clock.freeze(NOW)
     started = time.perf_counter()
     if which == "sql":
@@ -40,7 +39,7 @@ def _child(which: str, url: str, results) -> None:
     else:
         purge.run_purge(engine, trigger="command")
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    peak = _status_mib("VmHWM")
     results.put((elapsed, max(0.0, peak - before)))
     engine.dispose()
 
