@@ -248,6 +248,10 @@ def _count_covered(bind, spec: RecordKind, hold_id: int) -> int:
         narrowed.append(patron.in_(select(HP.c.patron_id).where(HP.c.hold_id == hold_id)))
     elif hold.scope == Scope.WORKSTATIONS.value and station is not None:
         narrowed.append(station.in_(select(HW.c.workstation_id).where(HW.c.hold_id == hold_id)))
+    elif hold.scope == Scope.BRANCH.value and isinstance(spec.branch, kinds.Via):
+        via = spec.branch  # through another row (a session's computer): start from those rows
+        through = select(via.table.c.id).where(via.table.c[via.column] == hold.branch_id)
+        narrowed.append(table.c[via.through].in_(through))
     elif hold.scope == Scope.BRANCH.value and branch is not None:
         narrowed.append(branch == hold.branch_id)
     if hold.window_end is not None:

@@ -321,7 +321,6 @@ def run_purge(
                 report.results[step.kind] = _purge_kind(
                     conn, report, step, _days(rules, step), at, today, progress, hooks, size
                 )
-            _recount_holds(conn, at)
         except BaseException:
             _finish(conn, run_id, "failed")
             raise
@@ -329,15 +328,18 @@ def run_purge(
         return report
 
 
-def _recount_holds(conn, at: datetime) -> None:
-    """Store again what the holds the purge may have changed cover (their pages show the counts
-    "as of" now), a few holds per transaction so a hold being placed waits little."""
-    with _transaction(conn):
-        stale = list(conn.scalars(coverage.stale_counts(at)))
-    for start in range(0, len(stale), 50):
+def recount_holds(bind: Engine | Connection) -> int:
+    """After a purge: store again what each hold the night may have changed covers (its page
+    shows the counts "as of" now), a few holds per transaction so that a hold being placed waits
+    little. The nightly job and the purge command run it after run_purge; returns how many."""
+    with _connection(bind) as conn:
         with _transaction(conn):
-            locks.hold_lock(conn)
-            coverage.refresh_counts(conn, stale[start : start + 50], at=clock.now())
+            stale = list(conn.scalars(coverage.stale_counts(clock.now())))
+        for start in range(0, len(stale), 50):
+            with _transaction(conn):
+                locks.hold_lock(conn)
+                coverage.refresh_counts(conn, stale[start : start + 50])
+    return len(stale)
 
 
 def due_counts(bind: Engine | Connection) -> dict[str, int]:

@@ -54,7 +54,10 @@ def run(backend: str, only: list[str], sizes: list[int], folder: Path, server) -
         lines += page_growth.rows(
             lambda scale: _fresh_database(server, folder, f"bench_pages_{backend}_{scale}")
         )
-    return [{**line, "backend": backend} for line in lines]
+    lines = [{**line, "backend": backend} for line in lines]
+    for line in lines:  # as they come: a long run shows what it has measured so far
+        print(f"  {line['figure']} ({backend}): {line['value']}; {line['baseline']}", flush=True)
+    return lines
 
 
 def table(lines: list[dict]) -> str:
