@@ -262,7 +262,8 @@ def _count_covered(bind, spec: RecordKind, hold_id: int) -> int:
 def refresh_counts(bind, hold_ids: list[int], at: datetime | None = None) -> dict[int, dict]:
     """Count again what each of the holds `hold_ids` covers and store it (HoldCount) as of `at`
     (`bind`: a Session or a Connection; the caller commits). Placing, renewing and releasing a
-    hold call it for that hold, the purge for the holds it may have changed; pages only read."""
+    hold call it for that hold, the nightly job after the purge for the holds the night may have
+    changed (retention.purge.recount_holds); pages only read."""
     at = at or clock.now()
     locks.plan_for_probes(bind)
     named = bind.execute(select(HC.c.hold_id, HC.c.category).where(HC.c.hold_id.in_(hold_ids)))
@@ -286,7 +287,7 @@ def refresh_counts(bind, hold_ids: list[int], at: datetime | None = None) -> dic
 
 
 def stale_counts(at: datetime | None = None):
-    """A SELECT of the ids of the holds whose stored counts the purge may have changed: those in
+    """A SELECT of the ids of the holds whose stored counts the night may have changed: those in
     force (the library's system adds records they cover), those ended since they were counted
     (the purge deletes what they no longer keep), and those never counted."""
     at = at or clock.now()

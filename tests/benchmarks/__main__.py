@@ -3,7 +3,7 @@ throwaway cluster, as in the tests, unless DISCLOSURE_TEST_DATABASE_URL names a 
 table: figure, value, baseline measured in the same run, ratio, target, pass or fail.
 
     python -m tests.benchmarks                          # everything, both databases
-    python -m tests.benchmarks --backend sqlite --only report pages
+    python -m tests.benchmarks --backend sqlite --only report pages import
     python -m tests.benchmarks --rows 200000            # the purge at another size
 
 The machine is shared while it runs, so times vary from run to run: compare the ratios, which
@@ -25,9 +25,9 @@ os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", tempfile.mkdtemp(prefix="discl
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from tests.benchmarks import page_growth, patron_report, purge  # noqa: E402
+from tests.benchmarks import loans_import, page_growth, patron_report, purge  # noqa: E402
 
-ALL = ("purge", "report", "pages")
+ALL = ("purge", "report", "pages", "import")
 
 
 def _fresh_database(server: str | None, folder: Path, name: str) -> str:
@@ -53,6 +53,10 @@ def run(backend: str, only: list[str], sizes: list[int], folder: Path, server) -
     if "pages" in only:
         lines += page_growth.rows(
             lambda scale: _fresh_database(server, folder, f"bench_pages_{backend}_{scale}")
+        )
+    if "import" in only:
+        lines += loans_import.rows(
+            lambda name: _fresh_database(server, folder, f"bench_import_{backend}_{name}")
         )
     lines = [{**line, "backend": backend} for line in lines]
     for line in lines:  # as they come: a long run shows what it has measured so far
