@@ -29,6 +29,7 @@ from sqlalchemy import insert  # noqa: E402
 from disclosure import clock, create_app, migrate  # noqa: E402
 from disclosure.db import db  # noqa: E402
 from disclosure.records import models as m  # noqa: E402
+from tests.benchmarks import loans_import  # noqa: E402
 
 NOW = datetime(2026, 6, 15, 15, tzinfo=clock.UTC)
 SIZES = {"large": (4_000, 1_014), "small": (200, 58)}  # loans, computer sessions (+ registration)
@@ -141,7 +142,7 @@ def measure(url: str, patron_id: int) -> tuple:
     results = context.Queue()
     child = context.Process(target=_child, args=(url, patron_id, results))
     child.start()
-    outcome = results.get(timeout=600)
+    outcome = loans_import.wait_for(child, results)
     child.join()
     return outcome
 
