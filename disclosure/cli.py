@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from alembic import command as alembic
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
@@ -34,11 +33,7 @@ def db_upgrade(revision: str) -> None:
 @click.option("-m", "--message", required=True)
 def db_revision(message: str) -> None:
     """Write a new migration from the difference between models and database."""
-    alembic.revision(
-        migrate.alembic_config(current_app.config["DATABASE_URL"]),
-        message=message,
-        autogenerate=True,
-    )
+    migrate.new_revision(current_app.config["DATABASE_URL"], message)
 
 
 @db_cli.command("check")

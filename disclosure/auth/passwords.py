@@ -3,12 +3,19 @@ with sane defaults and built-in rehash checks, not something to write by hand)."
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()  # argon2id by default
-# Hashing a dummy on unknown usernames keeps the time of "no such user" and "wrong password" alike.
-_DUMMY = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy() -> str:
+    # Hashing a dummy on unknown usernames keeps the time of "no such user" and "wrong password"
+    # alike. Made on first use, not at import: every command would pay for it at start-up.
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_secret(secret: str) -> str:
@@ -19,6 +26,6 @@ def hash_secret(secret: str) -> str:
 def verify_secret(stored_hash: str | None, secret: str) -> bool:
     """True when `secret` matches; spends the same effort when there is no stored hash."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY, secret) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy(), secret) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False

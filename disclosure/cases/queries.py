@@ -3,11 +3,12 @@ through cases.visibility (the one rule); nothing here writes."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from disclosure import clock
 from disclosure.audit import telling
 from disclosure.audit.models import AuditEvent
 from disclosure.auth.models import User
@@ -61,6 +62,22 @@ def open_queue(session: Session, user: User) -> list[Case]:
         _loaded(select(Case).where(Case.closed_at.is_(None), case_filter(user, session=session)))
     )
     return sorted(cases, key=_urgency)
+
+
+def open_due_by(session: Session, user: User, day: date) -> list[Case]:
+    """The open cases `user` may see that may have a deadline not yet met on or before `day`
+    (cases.deadlines decides which): the database keeps only those with a date on or before
+    it, so the dashboard does not read the whole queue."""
+    before = clock.start_of_local_day(day + timedelta(days=1))
+    may_be_due = or_(
+        and_(Case.return_date <= day, Case.decided_at.is_(None)),
+        Case.counsel_due_on <= day,
+        and_(Case.paperwork_due_at < before, Case.paperwork_received_at.is_(None)),
+    )
+    query = select(Case).where(
+        Case.closed_at.is_(None), may_be_due, case_filter(user, session=session)
+    )
+    return list(session.scalars(_loaded(query)))
 
 
 def recently_closed(session: Session, user: User, limit: int = 20) -> list[Case]:

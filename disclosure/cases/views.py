@@ -50,11 +50,13 @@ from disclosure.cases.view_helpers import (
 )
 from disclosure.db import db
 from disclosure.errors import DomainError
+from disclosure.web import paging
 from disclosure.web.forms import lines, options
 from disclosure.web.lifecycle import found, keep, submit
 
 # The case page's other routes, put on this blueprint (cases/view_helpers.py) by their modules.
 ROUTES_ELSEWHERE = (find_views, gag_views, production_views)
+QUEUE_PER_PAGE = 25  # open cases a page of the Director's queue shows, most urgent first
 
 
 # ---- the desk ------------------------------------------------------------------------------
@@ -163,7 +165,7 @@ def queue():
     """Open cases, most urgent first, with their deadlines; then the recently closed."""
     return render_template(
         "cases/queue.html",
-        cases=queries.open_queue(db.session, current_user),
+        cases=paging.of_list(queries.open_queue(db.session, current_user), per_page=QUEUE_PER_PAGE),
         closed=queries.recently_closed(db.session, current_user),
         q=queries,
         dl=deadlines,

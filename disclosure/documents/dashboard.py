@@ -46,7 +46,7 @@ def deadlines_this_week(session: Session, user) -> list[Deadline]:
     horizon = clock.today() + timedelta(days=WEEK)
     found = [
         Deadline(d.due, case, f"{d.label} ({F.kind_label(case.kind).lower()})")
-        for case in queries.open_queue(session, user)  # through case_filter
+        for case in queries.open_due_by(session, user, horizon)  # through case_filter
         for d in deadlines.pending(case)
         if d.due <= horizon
     ]

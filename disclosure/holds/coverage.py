@@ -39,7 +39,14 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.cases.models import Case
 from disclosure.holds import locks
-from disclosure.holds.models import CoveredCategory, Hold, HoldPatron, HoldWorkstation, Scope
+from disclosure.holds.models import (
+    CoveredCategory,
+    Hold,
+    HoldCount,
+    HoldPatron,
+    HoldWorkstation,
+    Scope,
+)
 from disclosure.records import kinds
 from disclosure.records.kinds import RecordKind
 
@@ -261,14 +268,82 @@ def record_is_held(session: Session, kind: str, record_id: int, at: datetime | N
     )
 
 
-def counts_covered_by(session: Session, hold: Hold) -> dict[str, int]:
-    """How many records of each kind the hold's scope covers now (whether or not it is active)."""
+def _count_covered(bind, spec: RecordKind, hold_id: int) -> int:
+    """Records of `spec` that hold `hold_id`'s scope covers: the hold predicate (`covered`)
+    decides, after narrowings it implies, so that the database starts from an index on the
+    patron, the computer, the branch or the time instead of reading the whole table."""
+    table = spec.table
+    hold = bind.execute(select(H).where(H.c.id == hold_id)).one()
+    narrowed = [covered(spec.key, table, H.c.id == hold_id)]
+    patron, station, branch = (
+        spec.patron_of(table),
+        spec.workstation_of(table),
+        spec.branch_of(table),
+    )
+    if hold.scope == Scope.PATRONS.value:
+        narrowed.append(patron.in_(select(HP.c.patron_id).where(HP.c.hold_id == hold_id)))
+    elif hold.scope == Scope.WORKSTATIONS.value and station is not None:
+        narrowed.append(station.in_(select(HW.c.workstation_id).where(HW.c.hold_id == hold_id)))
+    elif hold.scope == Scope.BRANCH.value and isinstance(spec.branch, kinds.Via):
+        via = spec.branch  # through another row (a session's computer): start from those rows
+        through = select(via.table.c.id).where(via.table.c[via.column] == hold.branch_id)
+        narrowed.append(table.c[via.through].in_(through))
+    elif hold.scope == Scope.BRANCH.value and branch is not None:
+        narrowed.append(branch == hold.branch_id)
+    if hold.window_end is not None:
+        narrowed.append(spec.starts_of(table) < hold.window_end)
+    return bind.scalar(select(func.count()).select_from(table).where(*narrowed)) or 0
+
+
+def refresh_counts(bind, hold_ids: list[int], at: datetime | None = None) -> dict[int, dict]:
+    """Count again what each of the holds `hold_ids` covers and store it (HoldCount) as of `at`
+    (`bind`: a Session or a Connection; the caller commits). Placing, renewing and releasing a
+    hold call it for that hold, the nightly job after the purge for the holds the night may have
+    changed (retention.purge.recount_holds); pages only read."""
+    at = at or clock.now()
+    locks.plan_for_probes(bind)
+    named = bind.execute(select(HC.c.hold_id, HC.c.category).where(HC.c.hold_id.in_(hold_ids)))
+    categories: dict[int, set[str]] = {hold_id: set() for hold_id in hold_ids}
+    for hold_id, category in named:
+        categories[hold_id].add(category)
     result = {}
-    locks.plan_for_probes(session)
-    for category in hold.categories:
-        for spec in kinds.of_category(category):
-            predicate = covered(spec.key, spec.table, H.c.id == hold.id)
-            result[spec.key] = (
-                session.scalar(select(func.count()).select_from(spec.table).where(predicate)) or 0
-            )
+    for hold_id, named_categories in categories.items():
+        specs = [k for k in kinds.every() if k.category.key in named_categories]
+        result[hold_id] = {spec.key: _count_covered(bind, spec, hold_id) for spec in specs}
+    HN = HoldCount.__table__
+    bind.execute(HN.delete().where(HN.c.hold_id.in_(hold_ids)))
+    rows = [
+        {"hold_id": hold_id, "kind": kind, "records": n, "counted_at": at}
+        for hold_id, counts in result.items()
+        for kind, n in counts.items()
+    ]
+    if rows:
+        bind.execute(HN.insert(), rows)
     return result
+
+
+def stale_counts(at: datetime | None = None):
+    """A SELECT of the ids of the holds whose stored counts the night may have changed: those in
+    force (the library's system adds records they cover), those ended since they were counted
+    (the purge deletes what they no longer keep), and those never counted."""
+    at = at or clock.now()
+    HN = HoldCount.__table__
+    last = select(func.min(HN.c.counted_at)).where(HN.c.hold_id == H.c.id).scalar_subquery()
+    ended_since = or_(H.c.released_at > last, H.c.expires_at > last, C.c.closed_at > last)
+    return (
+        select(H.c.id)
+        .select_from(H.join(C, C.c.id == H.c.case_id))
+        .where(or_(active_holds(at), last.is_(None), ended_since))
+        .order_by(H.c.id)
+    )
+
+
+def stored_counts(session: Session, hold: Hold) -> tuple[dict[str, int], datetime | None]:
+    """What the hold covered when last counted, per kind in the usual order, and when that was
+    (None: not counted yet)."""
+    rows = {
+        c.kind: c for c in session.scalars(select(HoldCount).where(HoldCount.hold_id == hold.id))
+    }
+    counts = {key: rows[key].records for key in kinds.every_key() if key in rows}
+    counted_at = min((c.counted_at for c in rows.values()), default=None)
+    return counts, counted_at

@@ -7,7 +7,7 @@ import enum
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure import clock
@@ -227,3 +227,18 @@ class PreservedRecordHold(Base):
         ForeignKey("preserved_records.id", ondelete="CASCADE")
     )
     hold_id: Mapped[int] = mapped_column(ForeignKey("holds.id", ondelete="CASCADE"), index=True)
+
+
+class HoldCount(Base):
+    """How many records of one kind a hold's scope covered when last counted: counted when the
+    hold changes and again by each purge (holds.coverage.refresh_counts), never on a page view,
+    so a page shows it "as of" `counted_at`."""
+
+    __tablename__ = "hold_counts"
+
+    hold_id: Mapped[int] = mapped_column(
+        ForeignKey("holds.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    records: Mapped[int] = mapped_column(Integer)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime)

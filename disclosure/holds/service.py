@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, func, not_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from disclosure import clock, dates
 from disclosure.audit import service as audit
@@ -96,7 +96,7 @@ def place_hold(
     hold.workstations = [HoldWorkstation(workstation_id=w.id) for w in stations]
     session.add(hold)
     session.flush()
-    counts = coverage.counts_covered_by(session, hold)
+    counts = coverage.refresh_counts(session, [hold.id])[hold.id]
     covers = " ".join(f"{kind}={n}" for kind, n in counts.items())
     audit.record(
         session,
@@ -187,6 +187,8 @@ def renew_hold(
     hold.renewal_requested_at = (
         now if requested_on == clock.today() else clock.start_of_local_day(requested_on)
     )
+    session.flush()
+    coverage.refresh_counts(session, [hold.id])
     audit.record(
         session, actor, "hold.renewed", "hold", hold.id, case_id=hold.case_id, detail=f"days={days}"
     )
@@ -204,6 +206,8 @@ def release_hold(session: Session, actor, hold: Hold, reason: str) -> Hold:
     hold.released_at = clock.now()
     hold.released_by_id = actor.id
     hold.release_reason = reason.strip()
+    session.flush()
+    coverage.refresh_counts(session, [hold.id])
     audit.record(session, actor, "hold.released", "hold", hold.id, case_id=hold.case_id)
     return hold
 
@@ -239,7 +243,7 @@ def hold_lists(session: Session, user) -> dict[str, Select]:
     expiring soon (of the active), active, expired, released."""
     now = clock.now()
     active = coverage.active_holds(now)
-    base = visible_holds(session, user)  # joins cases, which active_holds reads
+    base = _listed(visible_holds(session, user))  # joins cases, which active_holds reads
     kept_by_court_order = and_(Case.court_order_received.is_(True), Case.closed_at.is_(None))
     soon = now + timedelta(days=EXPIRING_SOON_DAYS)
     return {
@@ -254,6 +258,17 @@ def hold_lists(session: Session, user) -> dict[str, Select]:
             Hold.released_at.desc(), Hold.id
         ),
     }
+
+
+def _listed(query):
+    """`query` (holds joined to their cases) loading what a list of holds shows, a few
+    statements for the whole list instead of three per hold."""
+    return query.options(
+        contains_eager(Hold.case),
+        joinedload(Hold.branch),
+        selectinload(Hold.patrons),
+        selectinload(Hold.workstations).joinedload(HoldWorkstation.workstation),
+    )
 
 
 def expiring_soon(session: Session, user, days: int = EXPIRING_SOON_DAYS) -> list[Hold]:

@@ -19,6 +19,7 @@ from disclosure.web.forms import lines, options
 from disclosure.web.lifecycle import found, keep, submit
 
 bp = Blueprint("holds", __name__)
+HOLDS_PER_PAGE = 25  # holds a page of each list shows
 
 
 @bp.route("/holds")
@@ -26,7 +27,7 @@ bp = Blueprint("holds", __name__)
 def index():
     """Holds: expiring soon, active, expired, released; each list a page at a time."""
     lists = {
-        name: paging.paginate(db.session, query, arg=f"{name}_page")
+        name: paging.paginate(db.session, query, arg=f"{name}_page", per_page=HOLDS_PER_PAGE)
         for name, query in service.hold_lists(db.session, current_user).items()
     }
     return render_template("holds/index.html", lists=lists, service=service)
@@ -101,12 +102,13 @@ def _hold_request(form: HoldForm) -> service.HoldRequest:
 
 
 def _detail(hold, renew_form=None, release_form=None, status=200):
-    counts = coverage.counts_covered_by(db.session, hold)
+    counts, counted_at = coverage.stored_counts(db.session, hold)
     return render_template(
         "holds/detail.html",
         hold=hold,
         counts=counts,
         preserved=preservation.counts_for_hold(db.session, hold),
+        counted_at=counted_at,
         kinds=coverage.RECORD_KINDS,
         service=service,
         category_labels=CATEGORY_LABELS,

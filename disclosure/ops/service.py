@@ -10,7 +10,6 @@ from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
@@ -48,8 +47,8 @@ def health(session: Session) -> dict[str, str]:
 
 
 def _schema_state(session: Session) -> str:
-    current = MigrationContext.configure(session.connection()).get_current_heads()
-    return "ok" if frozenset(current) == migrate.heads() else "behind"
+    current = migrate.current_heads(session.connection())
+    return "ok" if current == migrate.heads() else "behind"
 
 
 def _scheduler(session: Session) -> str:

@@ -175,46 +175,41 @@ def _registration(session: Session, patron: m.Patron, scope: Scope) -> list[dict
 
 
 def _loans(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
+    # Columns, not Loan objects: a patron may have thousands of loans, and ORM objects would all
+    # sit in the session at once (the same for the other long lists below).
+    L = m.Loan
     query = (
-        select(m.Loan, m.Branch.name)
-        .join(m.Branch, m.Branch.id == m.Loan.branch_id)
-        .where(m.Loan.patron_id == patron.id, *_in_range(m.Loan.checked_out_at, scope))
-        .order_by(m.Loan.checked_out_at.desc(), m.Loan.id)
+        select(
+            L.item_title,
+            L.item_barcode,
+            m.Branch.name.label("branch"),
+            L.checked_out_at,
+            L.due_at,
+            L.returned_at,
+            L.fine_settled,
+        )
+        .join(m.Branch, m.Branch.id == L.branch_id)
+        .where(L.patron_id == patron.id, *_in_range(L.checked_out_at, scope))
+        .order_by(L.checked_out_at.desc(), L.id)
     )
-    return [
-        {
-            "item_title": loan.item_title,
-            "item_barcode": loan.item_barcode,
-            "branch": branch,
-            "checked_out_at": loan.checked_out_at,
-            "due_at": loan.due_at,
-            "returned_at": loan.returned_at,
-            "fine_settled": loan.fine_settled,
-        }
-        for loan, branch in session.execute(query)
-    ]
+    return [dict(row._mapping) for row in session.execute(query)]
 
 
 def _computer_sessions(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
+    S = m.ComputerSession
     query = (
-        select(m.ComputerSession, m.Workstation.code, m.Branch.name)
-        .join(m.Workstation, m.Workstation.id == m.ComputerSession.workstation_id)
-        .join(m.Branch, m.Branch.id == m.Workstation.branch_id)
-        .where(
-            m.ComputerSession.patron_id == patron.id,
-            *_in_range(m.ComputerSession.started_at, scope),
+        select(
+            m.Workstation.code.label("workstation"),
+            m.Branch.name.label("branch"),
+            S.started_at,
+            S.ended_at,
         )
-        .order_by(m.ComputerSession.started_at.desc(), m.ComputerSession.id)
+        .join(m.Workstation, m.Workstation.id == S.workstation_id)
+        .join(m.Branch, m.Branch.id == m.Workstation.branch_id)
+        .where(S.patron_id == patron.id, *_in_range(S.started_at, scope))
+        .order_by(S.started_at.desc(), S.id)
     )
-    return [
-        {
-            "workstation": code,
-            "branch": branch,
-            "started_at": row.started_at,
-            "ended_at": row.ended_at,
-        }
-        for row, code, branch in session.execute(query)
-    ]
+    return [dict(row._mapping) for row in session.execute(query)]
 
 
 def _interlibrary_loans(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:

@@ -191,20 +191,36 @@ def to_csv(document: dict) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheets then read UTF-8 right
 
 
+# A kind with more records than this is laid out as lines of text, not a table: WeasyPrint lays
+# out a table cell (or any inline box) at a cost per box, a 5,000-row table took over a minute
+# and most of a gigabyte, while the same records as lines of one paragraph take seconds.
+TABLE_ROWS = 40
+LINES_PER_BLOCK = 50  # lines per paragraph: long enough to be cheap, short to break pages well
+
+
 def pdf_sections(document: dict) -> list[dict]:
-    """The records as the PDF shows them: per kind, a heading, a hint, columns and text cells."""
+    """The records as the PDF shows them: per kind, a heading, a hint, columns and text cells;
+    a long list as blocks of lines (one record a line, its values between ' · ')."""
     sections = []
     for kind, rows in document["records"].items():
         reader = gather.reader_of(kind)
         keys = reader.pdf_columns or [key for key, _ in reader.columns]
         labels = dict(reader.columns)
+        cells = [[_human(row.get(k)) for k in keys] for row in rows]
+        long = len(rows) > TABLE_ROWS and not reader.as_facts
+        lines = [" · ".join(c) for c in cells] if long else []
         sections.append(
             {
                 "kind": kind,
                 "title": gather.KINDS[kind],
                 "hint": _hint(document, kind),
                 "columns": [labels[k] for k in keys],
-                "rows": [[_human(row.get(k)) for k in keys] for row in rows],
+                "count": len(rows),
+                "rows": [] if long else cells,
+                "blocks": [
+                    "\n".join(lines[i : i + LINES_PER_BLOCK])
+                    for i in range(0, len(lines), LINES_PER_BLOCK)
+                ],
                 # registration is one record: shown as a list of facts rather than a one-row table
                 "facts": [(label, _human(rows[0].get(key))) for key, label in reader.columns]
                 if reader.as_facts and rows

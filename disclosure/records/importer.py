@@ -120,6 +120,7 @@ LOOKUPS = {
 }
 
 BATCH = 2000
+GUARDIAN = "guardian_card_number"  # the patrons' column naming a minor's guardian
 
 
 @dataclass
@@ -200,21 +201,24 @@ def import_rows(
     batch: list[dict] = []
     given: set[str] | None = None
     limits = _text_limits(spec)
+    waiting: set[str] = set()  # the card numbers of the patrons in `batch`
     for line, row in sheet.rows:
+        if kind == kinds.PATRONS.key and (row.get(GUARDIAN) or "").strip() in waiting:
+            # a guardian earlier in the same file must be found by the minors after it: write
+            # the batch that holds them first (the resolver then finds them one by one)
+            _upsert(session, spec, batch, given or set(), tally)
+            batch, waiting = [], set()
         values = _values(resolver, spec, row, line, sheet.names, limits)
         _check_row(kind, values, line, sheet.names)
         if given is None:
             # the columns the file has: a file of changes leaves the others as they are
             given = {c.target or c.name for c in spec.columns if c.name in row}
         batch.append(values)
-        if kind == kinds.PATRONS.key and "guardian_id" in given:
-            # a guardian earlier in the same file must be found by the minors after it
+        if kind == kinds.PATRONS.key:
+            waiting.add(values["card_number"])
+        if len(batch) >= BATCH:
             _upsert(session, spec, batch, given, tally)
-            resolver.forget("patron")
-            batch = []
-        elif len(batch) >= BATCH:
-            _upsert(session, spec, batch, given, tally)
-            batch = []
+            batch, waiting = [], set()
         progress(1)
     _upsert(session, spec, batch, given or set(), tally)
     return tally
@@ -352,14 +356,16 @@ class _Resolver:
         self.session = session
         self.cache: dict[str, dict[str, int]] = {}
 
-    def forget(self, name: str) -> None:
-        self.cache.pop(name, None)
-
     def find(self, name: str, key: str) -> int | None:
+        model, column = LOOKUPS[name]
         if name not in self.cache:
-            model, column = LOOKUPS[name]
             self.cache[name] = dict(self.session.execute(select(column, model.id)).all())
         found = self.cache[name].get(key)
+        if found is None and name == "patron":
+            # a patron written since the cache was filled (a guardian earlier in the same file)
+            found = self.session.scalar(select(model.id).where(column == key))
+            if found is not None:
+                self.cache[name][key] = found
         if found is None and name == "mailing_list":
             list_id = self.session.execute(
                 insert(m.MailingList).values(name=key).returning(m.MailingList.id)

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel, Skipped
 from disclosure.retention import cli, ilsync, service, views
-from disclosure.retention.purge import PurgeBusy, run_purge
+from disclosure.retention.purge import PurgeBusy, recount_holds, run_purge
 
 
 def purge(session) -> str | Skipped:
     """The nightly purge (retention.purge): batches of its own, one run at a time across every
-    scheduler process (a claim under the database lock)."""
+    scheduler process (a claim under the database lock); then the holds' counts again."""
     try:
         report = run_purge(session.get_bind(), trigger="scheduler")
     except PurgeBusy as busy:
         return Skipped(str(busy))
+    recount_holds(session.get_bind())
     gone = sum(r.deleted + r.anonymised for r in report.results.values())
     # what holds preserved stays on the Director's purge history, out of the scheduler's log
     return f"run {report.run_id}: {gone} record(s) deleted or anonymised"

@@ -37,6 +37,7 @@ def purge_command(dry_run: bool) -> None:
         except purge.PurgeBusy as busy:
             raise click.ClickException(str(busy)) from busy
         bar.update(total - bar.pos)
+    purge.recount_holds(engine)
     for kind, result in report.results.items():
         done = (
             f"{result.anonymised} anonymised"

@@ -346,6 +346,20 @@ def run_purge(
         return report
 
 
+def recount_holds(bind: Engine | Connection) -> int:
+    """After a purge: store again what each hold the night may have changed covers (its page
+    shows the counts "as of" now), a few holds per transaction so that a hold being placed waits
+    little. The nightly job and the purge command run it after run_purge; returns how many."""
+    with _connection(bind) as conn:
+        with _transaction(conn):
+            stale = list(conn.scalars(coverage.stale_counts(clock.now())))
+        for start in range(0, len(stale), 50):
+            with _transaction(conn):
+                locks.hold_lock(conn)
+                coverage.refresh_counts(conn, stale[start : start + 50])
+    return len(stale)
+
+
 def due_counts(bind: Engine | Connection) -> dict[str, int]:
     """Per kind, how many records are past retention, held or not (the progress bar's length)."""
     with _connection(bind) as conn, _transaction(conn):

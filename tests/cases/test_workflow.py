@@ -277,6 +277,20 @@ def test_queue_puts_urgent_kinds_first_and_marks_overdue(client, login_as, sessi
     assert "Overdue" in row
 
 
+def test_the_queue_shows_open_cases_a_page_at_a_time_most_urgent_first(client, login_as, session):
+    login_as("director")
+    clock.freeze(factories.at(2026, 11, 10, 15))
+    warrant = factories.case(session, "search_warrant")
+    others = [factories.case(session, "subpoena") for _ in range(25)]
+    session.commit()
+    first = client.get("/cases").get_data(as_text=True)
+    assert f">{warrant.reference}<" in first and "Page 1 of 2" in first
+    assert sum(f">{c.reference}<" in first for c in others) == 24
+    second = client.get("/cases?page=2").get_data(as_text=True)
+    assert f">{warrant.reference}<" not in second and "Page 2 of 2" in second
+    assert sum(f">{c.reference}<" in second for c in others) == 1
+
+
 def test_gagged_case_is_invisible_outside_its_circle_and_its_timeline_too(session, app_context):
     director = factories.user(session, "director")
     counsel, named = factories.user(session, "counsel"), factories.user(session, "supervisor")

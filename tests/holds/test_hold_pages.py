@@ -3,10 +3,12 @@
 from datetime import timedelta
 from html import unescape
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from disclosure import clock
+from disclosure.db import db
 from disclosure.holds.models import Hold
+from disclosure.retention import purge
 from tests import factories as f
 
 START = f.at(2026, 3, 2, 15)
@@ -50,6 +52,40 @@ def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_
         "Scope: named patrons. When placed it covered 2 records: Loans (circulation history): 2; "
         "Computer sign-up and session logs: 0."
     ) in unescape(timeline)
+
+
+def test_what_a_hold_covers_is_shown_as_of_its_last_count_and_the_purge_counts_again(
+    client, login_as, session
+):
+    """Counted when the hold changes and by the purge, never by a page view."""
+    clock.freeze(START)
+    login_as("director")
+    patron = f.patron(session)
+    f.loan(session, patron)
+    case = f.held_case(session)
+    session.commit()
+    location = place(client, case, patron_cards=patron.card_number).headers["Location"]
+    f.loan(session, patron)  # the library's system adds a loan of theirs
+    session.commit()
+    clock.freeze(START + timedelta(minutes=10))
+    page = client.get(location).get_data(as_text=True)
+    assert "As of 2 Mar 2026, 9:00 a.m." in page
+    assert 'Loans (circulation history)</td><td class="num">1</td>' in page
+    purge.run_purge(session.connection())
+    purge.recount_holds(session.connection())
+    session.commit()
+    page = client.get(location).get_data(as_text=True)
+    assert "As of 2 Mar 2026, 9:10 a.m." in page
+    assert 'Loans (circulation history)</td><td class="num">2</td>' in page
+
+
+def test_a_hold_not_yet_counted_says_so(client, login_as, session):
+    clock.freeze(START)
+    director = login_as("director")
+    hold = f.hold(session, placed_by=director)
+    session.commit()
+    page = client.get(f"/holds/{hold.id}").get_data(as_text=True)
+    assert "Not counted yet: the next purge counts what this hold covers." in page
 
 
 def test_a_refused_hold_says_why_beside_the_field_and_keeps_what_was_typed(
@@ -169,3 +205,66 @@ def test_each_view_of_a_hold_page_is_audited_and_its_timeline_folds_them(client,
     page = unescape(client.get(f"/holds/{hold.public_id}").get_data(as_text=True))
     assert page.count("Hold page viewed") == 1
     assert "4 times in all" in page
+
+
+def _statements_of(app, client, url):
+    statements = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.engine_for(app)
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        page = client.get(url).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    return page, len(statements)
+
+
+def _varied_holds(session, director, n):
+    for i in range(n):
+        kind = i % 3
+        f.hold(
+            session,
+            placed_by=director,
+            patrons=[f.patron(session)] if kind == 0 else (),
+            workstations=[f.workstation(session)] if kind == 1 else (),
+            categories=("computer_sessions",) if kind == 1 else ("loans", "computer_sessions"),
+        )
+
+
+def test_the_holds_list_reads_the_same_statements_for_two_holds_as_for_nine(
+    app, client, login_as, session
+):
+    clock.freeze(START)
+    director = login_as("director")
+    _varied_holds(session, director, 2)
+    session.commit()
+    _, few = _statements_of(app, client, "/holds")
+    _varied_holds(session, director, 7)
+    session.commit()
+    page, many = _statements_of(app, client, "/holds")
+    assert page.count("holds-table") >= 1 and "1 patron" in page
+    assert many == few
+
+
+def test_expired_holds_are_listed_a_page_at_a_time_newest_first(client, login_as, session):
+    clock.freeze(START)
+    director = login_as("director")
+    ended = [
+        f.hold(session, placed_by=director, requested_at=START - timedelta(days=200 - i))
+        for i in range(27)
+    ]
+    session.commit()
+    first = client.get("/holds").get_data(as_text=True)
+    expired = first[first.index('id="expired-h"') : first.index('id="released-h"')]
+    assert '<span class="count">27</span>' in expired
+    assert f"Case {ended[-1].case.reference}<" in expired  # the most recent ending first
+    assert f"Case {ended[0].case.reference}<" not in expired
+    assert "page 1 of 2" in expired and "expired_page=2" in expired
+    second = client.get("/holds?expired_page=2").get_data(as_text=True)
+    expired = second[second.index('id="expired-h"') : second.index('id="released-h"')]
+    assert f"Case {ended[0].case.reference}<" in expired
+    assert f"Case {ended[-1].case.reference}<" not in expired
+    assert expired.count("holds.detail") == 0 and expired.count('href="/holds/') == 2

@@ -364,3 +364,27 @@ def test_a_report_of_some_kinds_names_the_others_as_not_included(app, session):
     assert held["Computer sessions"].startswith("not included")
     glance = " ".join(pdf_text(report.pdf).split("Releases of")[0].split())
     assert "0 Loans" in glance and "Computer sessions · not included" in glance
+
+
+def test_a_long_list_of_records_is_laid_out_one_record_a_line_with_every_record_and_page_numbers(
+    app, session
+):
+    """A kind with more records than report.TABLE_ROWS is printed as lines, not a table (fast to
+    lay out); every record is still there, newest first, and the pages are numbered 'of' the
+    real total."""
+    from disclosure.patrons import report as reports
+    from tests.documents.helpers import page_count
+
+    patron = factories.patron(session)
+    branch = factories.branch(session, name="Elm Street")
+    count = reports.TABLE_ROWS + 80
+    for i in range(count):
+        factories.loan(session, patron, branch, days_ago=10 + i, item_title=f"Volume {i:03d} of it")
+    _, report = _compiled_for(app, session, patron)
+    text = pdf_text(report.pdf)
+    assert f"Loans · {count}" in text
+    assert "One record a line, newest first: Title · Branch" in text
+    positions = [text.index(f"Volume {i:03d} of it · Elm Street") for i in range(count)]
+    assert positions == sorted(positions)  # newest (fewest days ago) first
+    pages = page_count(report.pdf)
+    assert pages > 2 and f"Page {pages} of {pages}" in text and f"Page 1 of {pages}" in text

@@ -138,3 +138,39 @@ def test_a_control_character_in_a_cell_names_line_and_column_on_both_databases(
     assert result.exit_code != 0
     assert "line 3, column name: holds an invisible control character" in result.output
     assert _count(session, m.Branch) == 0
+
+
+def test_minors_find_their_guardians_anywhere_earlier_in_the_file_or_already_registered(
+    app, session, tmp_path, monkeypatch
+):
+    """Patrons are written in batches; a minor whose guardian waits in the batch has the batch
+    written first, and a guardian of an earlier batch or already registered is found too."""
+    from disclosure.records import importer
+
+    monkeypatch.setattr(importer, "BATCH", 3)
+    known = factories.patron(session, card_number="20999")
+    session.commit()
+    header = "card_number,name,address,card_expires_on,guardian_card_number"
+    lines = [
+        "21001,Ada Parent,1 Oak St,2027-01-01,",
+        "21002,Cy Adult,2 Oak St,2027-01-01,",
+        "21003,Dee Adult,3 Oak St,2027-01-01,",
+        "21004,Eve Adult,4 Oak St,2027-01-01,",
+        "21005,Fay Parent,5 Oak St,2027-01-01,",
+        "21006,Gus Child,5 Oak St,2027-01-01,21005",
+        "21007,Hal Child,1 Oak St,2027-01-01,21001",
+        "21008,Ida Child,9 Oak St,2027-01-01,20999",
+    ]
+    path = _write(tmp_path, "patrons.csv", "\n".join([header, *lines]))
+    result = app.test_cli_runner().invoke(args=["import", "patrons", str(path)])
+    assert result.exit_code == 0, result.output
+    guardians = dict(
+        session.execute(
+            select(m.Patron.card_number, m.Patron.guardian_id).where(
+                m.Patron.guardian_id.is_not(None)
+            )
+        ).all()
+    )
+    ids = dict(session.execute(select(m.Patron.card_number, m.Patron.id)).all())
+    assert guardians == {"21006": ids["21005"], "21007": ids["21001"], "21008": known.id}
+    assert _count(session, m.Patron) == 9

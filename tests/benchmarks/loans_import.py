@@ -1,0 +1,208 @@
+"""Benchmark: importing 200,000 loans from CSV (records.importer, as `flask import loans` does)
+against the plainest load of the same file: the csv module, a dict per row and one executemany
+INSERT (no checks, no upsert by natural key), each in a fresh process into a copy of the same
+database; time and peak memory (VmHWM) of each. Target: at most 1.5x executemany.
+
+    .venv/bin/python -m tests.benchmarks.loans_import
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import os
+import queue
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("DISCLOSURE_SECRET_KEY", "benchmark")
+_TMP = Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
+os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", str(_TMP))
+
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+
+from disclosure import clock, create_app, migrate  # noqa: E402
+from disclosure.db import db  # noqa: E402
+from disclosure.records import models as m  # noqa: E402
+
+LOANS = 200_000
+PATRONS = 2_000
+TARGET = 1.5
+START = datetime(2026, 1, 1, 9)
+
+
+def write_file(folder: Path) -> Path:
+    """The CSV of LOANS loans in the importer's own columns."""
+    path = folder / "loans.csv"
+    with path.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            [
+                "card_number",
+                "branch_code",
+                "item_barcode",
+                "item_title",
+                "checked_out_at",
+                "due_at",
+                "returned_at",
+                "fine_settled",
+            ]  # fmt: skip
+        )
+        for i in range(LOANS):
+            # opening hours only (9:00 to 17:10): never a time the clocks skip at night
+            out_at = START + timedelta(days=i // 50, minutes=10 * (i % 50))
+            out.writerow(
+                [
+                    f"2100{i % PATRONS:010d}",
+                    "MAIN",
+                    f"3100{i:08d}",
+                    f"A Library Book, Volume {i}",
+                    out_at.strftime("%Y-%m-%dT%H:%M"),
+                    (out_at + timedelta(days=21)).strftime("%Y-%m-%dT%H:%M"),
+                    (out_at + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M"),
+                    "yes",
+                ]
+            )
+    return path
+
+
+def fill(url: str) -> None:
+    """One branch and PATRONS patrons (the loans refer to them)."""
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(insert(m.Branch), [{"code": "MAIN", "name": "Main Library"}])
+        conn.execute(
+            insert(m.Patron),
+            [
+                dict(
+                    card_number=f"2100{i:010d}",
+                    name="Bench Patron",
+                    address="1 Elm St",
+                    card_expires_on=date(2028, 1, 1),
+                    registered_at=START.replace(tzinfo=clock.UTC),
+                    session_version=1,
+                    amount_owed=0,
+                )
+                for i in range(PATRONS)
+            ],
+        )
+    engine.dispose()
+
+
+def _importer(app, path: Path) -> None:
+    from disclosure.records import importer
+
+    with app.app_context():
+        sheet = importer.read_csv("loans", path)
+        importer.import_rows(db.session, sheet)
+        db.session.commit()
+
+
+def _executemany(engine, path: Path) -> None:
+    zone = clock.library_zone()
+    with engine.begin() as conn:
+        patrons = dict(conn.execute(select(m.Patron.card_number, m.Patron.id)).all())
+        branches = dict(conn.execute(select(m.Branch.code, m.Branch.id)).all())
+
+        def moment(text_value: str) -> datetime:
+            return datetime.fromisoformat(text_value).replace(tzinfo=zone)
+
+        with path.open(newline="") as handle:
+            rows = [
+                dict(
+                    patron_id=patrons[r["card_number"]],
+                    branch_id=branches[r["branch_code"]],
+                    item_barcode=r["item_barcode"],
+                    item_title=r["item_title"],
+                    checked_out_at=moment(r["checked_out_at"]),
+                    due_at=moment(r["due_at"]),
+                    returned_at=moment(r["returned_at"]),
+                    fine_settled=r["fine_settled"] == "yes",
+                )
+                for r in csv.DictReader(handle)
+            ]
+        conn.execute(insert(m.Loan), rows)
+
+
+def _child(which: str, url: str, path: Path, results) -> None:
+    with open("/proc/self/status") as status:
+        before = next(int(x.split()[1]) for x in status if x.startswith("VmRSS:")) / 1024
+    # the app (or engine) is made before the clock starts: start-up is measured elsewhere
+    target = create_app({"database_url": url}) if which == "importer" else create_engine(url)
+    started = time.perf_counter()
+    (_importer if which == "importer" else _executemany)(target, path)
+    elapsed = time.perf_counter() - started
+    with open("/proc/self/status") as status:
+        peak = next(int(x.split()[1]) for x in status if x.startswith("VmHWM:")) / 1024
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.scalar(text("SELECT count(*) FROM loans"))
+    results.put((elapsed, peak - before, count))
+
+
+def measure(which: str, url: str, path: Path) -> tuple[float, float, int]:
+    """(seconds, peak MiB above the start, loans in the database) in a fresh process."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=_child, args=(which, url, path, results))
+    child.start()
+    outcome = wait_for(child, results)
+    child.join()
+    return outcome
+
+
+def wait_for(child, results):
+    """The child's result; SystemExit as soon as it dies without one."""
+    while True:
+        try:
+            return results.get(timeout=5)
+        except queue.Empty as empty:
+            if not child.is_alive():
+                raise SystemExit(
+                    f"the measured process died (exit code {child.exitcode})"
+                ) from empty
+
+
+def rows(url_for) -> list[dict]:
+    """The table's line: the importer against executemany, on two copies of one database."""
+    folder = Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
+    try:
+        path = write_file(folder)
+        plain_url, import_url = url_for("plain"), url_for("importer")
+        fill(plain_url)
+        fill(import_url)
+        plain, plain_mem, plain_count = measure("executemany", plain_url, path)
+        took, mem, count = measure("importer", import_url, path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert count == plain_count == LOANS, (count, plain_count)
+    ratio = took / plain
+    return [
+        dict(
+            figure=f"import of {LOANS:,} loans from CSV",
+            value=f"{took:.1f} s, +{mem:.0f} MiB",
+            baseline=f"executemany {plain:.1f} s, +{plain_mem:.0f} MiB",
+            ratio=ratio,
+            target=f"<= {TARGET}x",
+            ok=ratio <= TARGET,
+        )
+    ]
+
+
+def main() -> int:
+    global LOANS
+    if len(sys.argv) > 1:  # a smaller run: python -m tests.benchmarks.loans_import 20000
+        LOANS = int(sys.argv[1])
+    found = rows(lambda name: f"sqlite:///{_TMP / (name + '.sqlite3')}")
+    for row in found:
+        print(f"{row['figure']}: {row['value']}; {row['baseline']} ({row['ratio']:.2f}x)")
+    return 0 if all(r["ok"] for r in found) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""`python -m tests.benchmarks.purge`: the purge against a hand-written SQL DELETE of the same
+rows (`python -m tests.benchmarks` runs it with every other benchmark, in one table).
+
+For each backend and size: N loans + N computer sessions and 1,000 active holds of mixed scopes;
+the same database copied twice; on one copy the purge (retention.purge.run_purge: batches, each
+its own transaction, statistics kept), on the other the hand-written DELETEs (baseline.py).
+Each side runs in a process of its own; it prints the wall time and the peak memory (the
+process's peak resident set above where it started) of each, and checks that both leave
+exactly the same rows.
+
+    python -m tests.benchmarks.purge                 # 100,000 and 1,000,000 rows, SQLite and
+    PostgreSQL
+    python -m tests.benchmarks.purge --rows 200000 --backend sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("DISCLOSURE_SECRET_KEY", "benchmark-only")
+os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", tempfile.mkdtemp(prefix="disclosure-bench-"))
+
+from sqlalchemy import create_engine, select, text  # noqa: E402
+
+from disclosure import migrate  # noqa: E402
+from disclosure.db import make_engine  # noqa: E402
+from disclosure.holds.models import PreservedRecord  # noqa: E402
+from disclosure.records.models import ComputerSession, Loan  # noqa: E402
+from tests.benchmarks import data  # noqa: E402
+from tests.benchmarks.runner import NOW, measure  # noqa: E402
+
+
+def remaining(engine) -> dict[str, list[int]]:
+    """The ids left in ordinary use, and the (kind, original id) of every preserved copy."""
+    with engine.connect() as conn:
+        found = {
+            t.__tablename__: list(conn.scalars(select(t.id).order_by(t.id)))
+            for t in (Loan, ComputerSession)
+        }
+        found["preserved"] = sorted(
+            conn.execute(select(PreservedRecord.kind, PreservedRecord.original_id)).all()
+        )
+        return found
+
+
+def copies(backend: str, rows: int, folder: Path, server: str | None):
+    """Build one database of `rows` and return two identical copies (URLs)."""
+    if backend == "sqlite":
+        base = folder / f"base-{rows}.sqlite3"
+        url = f"sqlite:///{base}"
+    else:
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in (f"bench_base_{rows}", f"bench_purge_{rows}", f"bench_sql_{rows}"):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "bench_base_{rows}"'))
+        url = server.replace("/postgres?", f"/bench_base_{rows}?")
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    data.load(engine, rows, NOW)
+    print(
+        f"  loaded {rows:,} loans + {rows:,} computer sessions + 1,000 holds in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    engine.dispose()
+    if backend == "sqlite":
+        targets = []
+        for name in ("purge", "sql"):
+            target = folder / f"{name}-{rows}.sqlite3"
+            shutil.copyfile(base, target)
+            targets.append(f"sqlite:///{target}")
+        return targets
+    with admin.connect() as conn:
+        for name in ("purge", "sql"):
+            conn.execute(
+                text(f'CREATE DATABASE "bench_{name}_{rows}" TEMPLATE "bench_base_{rows}"')
+            )
+    admin.dispose()
+    return [server.replace("/postgres?", f"/bench_{name}_{rows}?") for name in ("purge", "sql")]
+
+
+def bench(backend: str, rows: int, folder: Path, server: str | None) -> dict:
+    print(f"{backend}, {rows:,} rows of each kind:")
+    purge_url, sql_url = copies(backend, rows, folder, server)
+    sql_time, sql_mem, _ = measure("sql", sql_url)
+    purge_time, purge_mem, recount = measure("purge", purge_url)
+    purge_engine, sql_engine = make_engine(purge_url), make_engine(sql_url)
+    left_purge, left_sql = remaining(purge_engine), remaining(sql_engine)
+    same = left_purge == left_sql
+    kept = {k: len(v) for k, v in left_purge.items()}
+    purge_engine.dispose()
+    sql_engine.dispose()
+    ratio = purge_time / sql_time if sql_time else float("inf")
+    print(f"  hand-written SQL DELETE: {sql_time:7.1f} s   peak memory +{sql_mem:6.1f} MiB")
+    print(
+        f"  purge (batches, stats):  {purge_time:7.1f} s   peak memory +{purge_mem:6.1f} MiB   = "
+        f"{ratio:.2f}x the SQL"
+    )
+    print(f"  then the 1,000 holds' counts again (retention.purge.recount_holds): {recount:.1f} s")
+    print(f"  rows left: {kept}; same rows left by both: {'yes' if same else 'NO'}")
+    if not same:
+        raise SystemExit("the purge and the SQL baseline left different rows")
+    return dict(
+        backend=backend,
+        rows=rows,
+        sql=sql_time,
+        purge=purge_time,
+        ratio=ratio,
+        sql_mem=sql_mem,
+        purge_mem=purge_mem,
+        recount=recount,
+    )
+
+
+TARGET = 1.2  # the purge at most this many times the hand-written DELETE
+
+
+def row(result: dict) -> dict:
+    """The result of bench() as a line of the benchmarks' table."""
+    return dict(
+        figure=f"purge, {result['rows']:,} loans + {result['rows']:,} sessions, 1,000 holds",
+        value=f"{result['purge']:.1f} s, +{result['purge_mem']:.0f} MiB (then holds recounted: "
+        f"{result['recount']:.1f} s)",
+        baseline=f"SQL DELETE {result['sql']:.1f} s, +{result['sql_mem']:.0f} MiB",
+        ratio=result["ratio"],
+        target=f"<= {TARGET}x",
+        ok=result["ratio"] <= TARGET,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rows",
+        type=int,
+        action="append",
+        help="rows of each kind (repeatable); default 100000 and 1000000",
+    )
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    sizes = args.rows or [100_000, 1_000_000]
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    folder = Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
+    results, cluster = [], None
+    try:
+        server = None
+        if "postgresql" in backends:
+            from tests.pgcluster import Cluster, server_bin
+
+            server = os.environ.get("DISCLOSURE_TEST_DATABASE_URL")
+            if not server:
+                cluster = Cluster(server_bin())
+                cluster.start()
+                server = cluster.url()
+        for backend in backends:
+            for rows in sizes:
+                results.append(bench(backend, rows, folder, server))
+    finally:
+        if cluster:
+            cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    print(
+        "\n| backend | rows of each kind | SQL DELETE | purge | ratio | peak memory SQL | peak "
+        "memory purge |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r['backend']} | {r['rows']:,} | {r['sql']:.1f} s | {r['purge']:.1f} s | "
+            f"{r['ratio']:.2f}x | +{r['sql_mem']:.0f} MiB | +{r['purge_mem']:.0f} MiB |"
+        )
+
+
+if __name__ == "__main__":
+    main()
