@@ -284,10 +284,10 @@ def test_the_queue_shows_open_cases_a_page_at_a_time_most_urgent_first(client, l
     others = [factories.case(session, "subpoena") for _ in range(25)]
     session.commit()
     first = client.get("/cases").get_data(as_text=True)
-    assert f">{warrant.reference}<" in first and "Page 1 of 2" in first
+    assert f">{warrant.reference}<" in first and "page 1 of 2" in first
     assert sum(f">{c.reference}<" in first for c in others) == 24
     second = client.get("/cases?page=2").get_data(as_text=True)
-    assert f">{warrant.reference}<" not in second and "Page 2 of 2" in second
+    assert f">{warrant.reference}<" not in second and "page 2 of 2" in second
     assert sum(f">{c.reference}<" in second for c in others) == 1
 
 

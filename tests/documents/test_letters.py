@@ -351,7 +351,7 @@ def test_the_letters_page_offers_first_the_letter_the_decision_calls_for(
 _SHOWN = re.compile(r'name="shown" type="hidden" value="([0-9a-f]{64})"')
 
 
-def _shown(client, document_id: int) -> str:
+def _shown(client, document_id: str) -> str:
     """The SHA-256 of the final letter the confirmation page shows (its hidden field)."""
     html = client.get(f"/documents/{document_id}/finalize").get_data(as_text=True)
     assert "Make this letter final?" in html
@@ -371,7 +371,7 @@ def test_make_final_saves_what_was_typed_then_shows_the_exact_final_letter(
         {"addressee": "Det. Alvarez", "subject": "Re", "body": typed, "then": "final"},
     )
     assert response.headers["Location"] == f"/documents/{document.public_id}/finalize"
-    shown = _shown(client, document.id)
+    shown = _shown(client, document.public_id)
     framed = client.get(f"/documents/{document.public_id}/final.pdf")
     assert sha256(framed.data) == shown and typed in pdf_text(framed.data)
     assert "DRAFT" not in pdf_text(framed.data)
@@ -388,7 +388,7 @@ def test_a_letter_changed_after_it_was_shown_is_not_made_final(client, login_as,
     case = factories.documents_case(session)
     document = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED)
     session.commit()
-    shown = _shown(client, document.id)
+    shown = _shown(client, document.public_id)
     edit = f"/documents/{document.public_id}/edit"
     client.submit(edit, {"addressee": "Det. Alvarez", "subject": "Re", "body": "Other words."})
     response = client.submit(
@@ -402,12 +402,13 @@ def test_a_letter_changed_after_it_was_shown_is_not_made_final(client, login_as,
 def test_deleting_a_draft_asks_once_first(client, login_as, session):
     director = login_as("director")
     case = factories.documents_case(session)
-    document_id = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED).id
+    draft = service.start_letter(session, director, case, K.PROPER_PROCESS_REQUIRED)
     session.commit()
-    asked = client.get(f"/documents/{document_id}/delete").get_data(as_text=True)
+    document_id, address = draft.id, draft.public_id
+    asked = client.get(f"/documents/{address}/delete").get_data(as_text=True)
     assert "Delete this draft?" in asked and "Keep it" in asked
     assert service.load_document(session, director, document_id) is not None
-    client.submit(f"/documents/{document_id}/delete", {})
+    client.submit(f"/documents/{address}/delete", {})
     session.expire_all()
     assert service.load_document(session, director, document_id) is None
 

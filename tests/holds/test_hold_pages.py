@@ -84,7 +84,7 @@ def test_a_hold_not_yet_counted_says_so(client, login_as, session):
     director = login_as("director")
     hold = f.hold(session, placed_by=director)
     session.commit()
-    page = client.get(f"/holds/{hold.id}").get_data(as_text=True)
+    page = client.get(f"/holds/{hold.public_id}").get_data(as_text=True)
     assert "Not counted yet: the next purge counts what this hold covers." in page
 
 
