@@ -320,5 +320,5 @@ class ArchiveForm(BaseForm):
     decision = SelectField("Decision", validators=[Optional()])
     counsel = SelectField("Counsel", validators=[Optional()])
     deadline = SelectField("Deadlines", validators=[Optional()])
-    sort = HiddenField()
-    order = HiddenField()
+    sort = HiddenField(validators=[Optional(), Length(max=20)])  # a key of cases.search.SORTS
+    order = HiddenField(validators=[Optional(), Length(max=4)])  # asc or desc

@@ -41,7 +41,7 @@ SHOWS_MATERIAL = {
     "patrons.consent_scan": "clerk_other",
     "patrons.consent_file": "clerk_other",
     "patrons.desk_request": "clerk_other",
-    "patrons.desk_print": "clerk_other",
+    "patrons.desk_print": "director",  # the clerk who checked ID may print only within 30 minutes
     "patrons.request_detail": PATRON,
     "patrons.download": PATRON,
 }

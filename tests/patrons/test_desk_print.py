@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from disclosure import clock, jobs
+from disclosure import clock, jobs, vault
 from disclosure.audit.models import AuditEvent
 from disclosure.notify.models import Notification
 from disclosure.patrons import service
@@ -117,7 +117,7 @@ def test_a_written_request_at_the_desk_needs_the_signed_request_scanned_or_the_p
     assert by_pin.desk_proof == "pin" and by_pin.signed_scan_name is None
     client.submit(
         f"/desk/patron-requests/{by_pin.public_id}/withdraw",
-        {},
+        {"reason": "Logged to try the PIN"},
         page=f"/desk/patron-requests/{by_pin.public_id}",
     )
 
@@ -126,7 +126,9 @@ def test_a_written_request_at_the_desk_needs_the_signed_request_scanned_or_the_p
     by_scan = latest_request(session, patron)
     assert by_scan.id != by_pin.id and by_scan.desk_proof == "scan"
     kept = Path(app.config["SETTINGS"].upload_folder) / "requests" / by_scan.signed_scan_name
-    assert kept.read_bytes() == PNG and by_scan.signed_scan_type == "image/png"
+    assert kept.read_bytes() != PNG  # sealed at rest (docs/rules.md R-encrypted-at-rest)
+    with app.app_context():
+        assert vault.read_file(kept) == PNG and by_scan.signed_scan_type == "image/png"
     page = client.get(f"/desk/patron-requests/{by_scan.public_id}").get_data(as_text=True)
     assert "The signed request, scanned" in page
     opened = client.get(f"/desk/patron-requests/{by_scan.public_id}/signed-request")

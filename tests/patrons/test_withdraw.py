@@ -9,19 +9,27 @@ from disclosure.audit.models import AuditEvent
 from disclosure.patrons import service
 from disclosure.patrons.models import PatronRequest
 from tests import factories
+from tests.patrons.test_consent import PNG
 
 
 def _waiting(app, session, clerk) -> int:
     with app.app_context():
         card = factories.patron(session).card_number
-        return service.log_desk_request(session, clerk, card_number=card).id
+        # a written request at the desk comes with the patron's signed request, scanned
+        return service.log_desk_request(
+            session, clerk, card_number=card, proof="scan", scan=PNG
+        ).id
+
+
+def _page(session, request_id: int) -> str:
+    return f"/desk/patron-requests/{session.get(PatronRequest, request_id).public_id}"
 
 
 def test_withdrawing_a_request_asks_why_and_keeps_the_reason(app, session, client, login_as):
     clerk = factories.user(session, "staff")
     request_id = _waiting(app, session, clerk)
     login_as("staff", clerk)
-    page = f"/desk/patron-requests/{request_id}"
+    page = _page(session, request_id)
     assert "Why is it withdrawn?" in client.get(page).get_data(as_text=True)
 
     refused = client.submit(f"{page}/withdraw", {"reason": "   "}, page=page)
@@ -53,7 +61,7 @@ def test_a_request_withdrawn_once_keeps_its_first_reason(app, session, client, l
         service.withdraw(session, clerk, session.get(PatronRequest, request_id), "first time")
         session.commit()
     login_as("staff", clerk)
-    page = f"/desk/patron-requests/{request_id}"
+    page = _page(session, request_id)
     typed = "Typed a second time, in another tab."
     html = client.submit(f"{page}/withdraw", {"reason": typed}, page=page).get_data(as_text=True)
     assert "Only a request waiting for ID can be withdrawn." in html
