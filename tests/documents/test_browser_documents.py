@@ -54,7 +54,7 @@ def test_the_director_sees_the_dashboard_and_writes_a_letter(live_server, page, 
             return_date=None,
         )
         session.commit()
-        case_id = case.id
+        case_id = case.public_id
     browsing.sign_in(page, base_url, "director")
     assert page.locator("h1").inner_text() == "Director's desk"
     assert page.get_by_role("heading", name="Deadlines this week").is_visible()
@@ -67,7 +67,7 @@ def test_the_director_sees_the_dashboard_and_writes_a_letter(live_server, page, 
     assert page.get_by_label("Letter text").input_value().startswith("Dear Det. Maria Alvarez:")
     screenshot(page, "letter-editor", backend)
     # typed, never saved by hand: "Make final" saves it, shows the final letter, then keeps it
-    document_id = int(page.url.rstrip("/").split("/")[-2])
+    document_id = page.url.rstrip("/").split("/")[-2]  # its public id
     typed = "We will keep these records safe until your subpoena arrives."
     letter = page.get_by_label("Letter text")
     letter.fill(letter.input_value() + "\n\n" + typed)

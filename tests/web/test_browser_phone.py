@@ -50,7 +50,7 @@ def test_a_phone_shows_cards_a_folded_menu_and_errors_first(live_server, browser
     base, app = live_server
     assert app.test_cli_runner().invoke(args=["demo", "--scale", "0.01"]).exit_code == 0
     with app.app_context():
-        case_id = db.session.scalar(select(Case.id).order_by(Case.id))
+        case_id = db.session.scalar(select(Case.public_id).order_by(Case.id))
         db.session.remove()
 
     context, page = _phone(browser)
