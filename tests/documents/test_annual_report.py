@@ -136,7 +136,9 @@ def test_annual_report_pdf_carries_the_figures(session, app_context, year_2025, 
     assert document.case_id is None and document.is_final and document.params == {"year": 2025}
     # the audit trail's head, as a copy outside the database (docs/rules.md R-audit-chained)
     assert "6. The audit trail" in text
-    assert "events" not in text.split("6. The audit trail")[1].split("Keep this page")[0]  # no count
+    assert (
+        "events" not in text.split("6. The audit trail")[1].split("Keep this page")[0]
+    )  # no count
     assert head.sha256 in re.sub(r"\s", "", text)
 
 

@@ -86,6 +86,10 @@ def test_a_spanish_patrons_email_and_report_are_in_spanish(app, client, session)
     text = pdf_text(report.pdf)
     assert "Sus registros de la biblioteca" in text and "De un vistazo" in text
     assert "Préstamos" in text
+    # the records' own columns too, and the general word on what the library does not keep
+    lower = text.lower()  # column heads are set in capitals by the stylesheet
+    assert "título" in lower and "devuelto" in lower and "año de nacimiento" in lower
+    assert "La ley puede obligarnos" in text
     email = session.scalars(select(PatronEmail).where(PatronEmail.patron_id == patron.id)).first()
     with app.app_context():
         message = mail.compose(app.config["SETTINGS"], patron.email, email, patron.language)

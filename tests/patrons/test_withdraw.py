@@ -16,9 +16,7 @@ def _waiting(app, session, clerk) -> int:
     with app.app_context():
         card = factories.patron(session).card_number
         # a written request at the desk comes with the patron's signed request, scanned
-        return service.log_desk_request(
-            session, clerk, card_number=card, proof="scan", scan=PNG
-        ).id
+        return service.log_desk_request(session, clerk, card_number=card, proof="scan", scan=PNG).id
 
 
 def _page(session, request_id: int) -> str:
