@@ -8,17 +8,19 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from disclosure import clock, csvsafe, i18n
-from disclosure.dates import local_date, local_datetime
+from disclosure.dates import local_date
 from disclosure.i18n import N_
 from disclosure.patrons import gather, not_kept
 from disclosure.patrons.models import ConsentRelease, FrozenReport
 from disclosure.pdf import render_pdf, sha256
 from disclosure.records import kinds
 from disclosure.records.models import Patron
+from disclosure.web import filters
 
 
 def consent_disclosures_of(session: Session, patron_id: int) -> list[dict]:
@@ -128,11 +130,12 @@ def _human(value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
+    # in the report's language: a patron's own report follows the patron's (disclosure/i18n.py)
     if isinstance(value, datetime):
-        return local_datetime(value)
+        return filters.datetime_in_words(value)
     if isinstance(value, date):
-        return local_date(value)
+        return filters.date_in_words(value)
     if isinstance(value, Decimal):
         return f"${value:,.2f}"
     return str(value)
@@ -240,7 +243,8 @@ def _pdf(document: dict) -> bytes:
         kinds=gather.KINDS,
         reference=document["reference"],
         disclosures=[
-            {**d, "when_text": local_datetime(d["when"])} for d in document["disclosures"]
+            {**d, "when_text": filters.datetime_in_words(d["when"])}
+            for d in document["disclosures"]
         ],
     )
 

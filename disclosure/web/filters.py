@@ -23,7 +23,7 @@ __all__ = [
 def init_app(app) -> None:
     """Register the filters."""
     app.jinja_env.filters.update(
-        local_datetime=_local_datetime,
+        local_datetime=datetime_in_words,
         local_date=date_in_words,
         local_span=local_span,
         days_from_today=days_from_today,
@@ -43,7 +43,8 @@ def date_in_words(value: datetime | date | None, fmt: str = "%-d %b %Y") -> str:
     return format_date(day, "d MMM y", locale=code)
 
 
-def _local_datetime(value: datetime | None, fmt: str = "%-d %b %Y, %-I:%M %p") -> str:
+def datetime_in_words(value: datetime | None, fmt: str = "%-d %b %Y, %-I:%M %p") -> str:
+    """A moment as the page's language writes it, in the library's time zone."""
     code = i18n.current()
     if code == i18n.ENGLISH or value is None:
         return local_datetime(value, fmt)

@@ -90,6 +90,9 @@ def test_a_spanish_patrons_email_and_report_are_in_spanish(app, client, session)
     lower = text.lower()  # column heads are set in capitals by the stylesheet
     assert "título" in lower and "devuelto" in lower and "año de nacimiento" in lower
     assert "La ley puede obligarnos" in text
+    # dates, yes and no, and the page numbers in the patron's language too
+    assert " dic 2026" in text and "Dec 2026" not in text and "Sí" in text and "Yes" not in text
+    assert "Página 1 de" in text and "Page 1 of" not in text
     email = session.scalars(select(PatronEmail).where(PatronEmail.patron_id == patron.id)).first()
     with app.app_context():
         message = mail.compose(app.config["SETTINGS"], patron.email, email, patron.language)
