@@ -246,6 +246,8 @@ def _pdf(document: dict) -> bytes:
             {**d, "when_text": filters.datetime_in_words(d["when"])}
             for d in document["disclosures"]
         ],
+        # in the language the PDF is drawn in (English unless it is a patron's own report)
+        not_kept_words=not_kept.in_words(document["not_kept"], gettext),
     )
 
 

@@ -4,6 +4,7 @@ the Director's settings all read `current_rules`, so what the library says is wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -147,15 +148,25 @@ def current_rules(bind) -> dict[str, int]:
     return rules
 
 
-def sentence(spec: RuleSpec, days: int) -> str:
-    """'Computer sign-up and session logs are deleted 3 days after the session.'"""
+def _same(text: str) -> str:
+    return text
+
+
+def sentence(spec: RuleSpec, days: int, say: Callable[[str], str] = _same) -> str:
+    """'Computer sign-up and session logs are deleted 3 days after the session.' `say` turns
+    each phrase into the reader's language (a patron's own report, disclosure/i18n.py); the
+    phrases are whole, so that a language can order its words its own way."""
     verb = "are" if spec.plural else "is"
-    when = (
-        f"when {spec.event}"
-        if days == 0
-        else f"{days} day{'s' if days != 1 else ''} after {spec.event}"
-    )
-    return f"{spec.label} {verb} {spec.action} {when}."
+    subject = say(f"{spec.label} {verb} {spec.action}")
+    if days == 0:
+        return f"{subject} {say(f'when {spec.event}')}."
+    count = say("%(num)s day %(after)s") if days == 1 else say("%(num)s days %(after)s")
+    return f"{subject} {count % {'num': days, 'after': say(f'after {spec.event}')}}."
+
+
+def sentence_of(kind: str, days: int, say: Callable[[str], str] = _same) -> str:
+    """The schedule's sentence of retention key `kind` kept `days` days, in `say`'s language."""
+    return sentence(RULES[kind], days, say)
 
 
 def schedule(session: Session) -> list[RetentionLine]:
@@ -173,6 +184,11 @@ def schedule(session: Session) -> list[RetentionLine]:
 def retention_sentences(session: Session) -> list[tuple[str, str]]:
     """(kind, sentence) for every kind of record, in schedule order."""
     return [(line.kind, line.sentence) for line in schedule(session)]
+
+
+def retention_days(session: Session) -> dict[str, int]:
+    """Days kept per retention key, as the schedule's sentences say them."""
+    return {line.kind: line.days for line in schedule(session)}
 
 
 def update_rules(session: Session, actor, days_by_kind: dict[str, int]) -> list[str]:

@@ -93,6 +93,9 @@ def test_a_spanish_patrons_email_and_report_are_in_spanish(app, client, session)
     # dates, yes and no, and the page numbers in the patron's language too
     assert " dic 2026" in text and "Dec 2026" not in text and "Sí" in text and "Yes" not in text
     assert "Página 1 de" in text and "Page 1 of" not in text
+    flat = " ".join(text.split())  # what the library does not keep, from its schedule
+    assert "se elimina 60 días después de la devolución del material." in flat
+    assert "se eliminan 3 días después de la sesión." in flat and "deleted" not in flat
     email = session.scalars(select(PatronEmail).where(PatronEmail.patron_id == patron.id)).first()
     with app.app_context():
         message = mail.compose(app.config["SETTINGS"], patron.email, email, patron.language)
