@@ -1,5 +1,6 @@
 """The schema comes only from Alembic, and the models agree with it."""
 
+import contextlib
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -59,6 +60,21 @@ def _sample(column):
     return samples[python]
 
 
+@contextlib.contextmanager
+def _database_at(backend, server, tmp_path, revision: str):
+    """A new database migrated up to `revision`: its URL and an engine on it; dropped after."""
+    url = databases.new_database(backend, server, tmp_path)
+    try:
+        migrate.upgrade(url, revision)
+        engine = make_engine(url)
+        try:
+            yield url, engine
+        finally:
+            engine.dispose()
+    finally:
+        databases.drop_database(url, server)
+
+
 def _insert(conn, meta, name: str, **given) -> None:
     table = meta.tables[name]
     values = {
@@ -72,11 +88,7 @@ def _insert(conn, meta, name: str, **given) -> None:
 def test_0010_moves_hold_categories_to_rows_and_patrons_kinds_to_the_registrys_keys(
     backend, server_for, tmp_path
 ):
-    server = server_for(backend)
-    url = databases.new_database(backend, server, tmp_path)
-    try:
-        migrate.upgrade(url, BEFORE_0010)
-        engine = make_engine(url)
+    with _database_at(backend, server_for(backend), tmp_path, BEFORE_0010) as (url, engine):
         with engine.begin() as conn:
             meta = MetaData()
             meta.reflect(conn)
@@ -108,9 +120,6 @@ def test_0010_moves_hold_categories_to_rows_and_patrons_kinds_to_the_registrys_k
             row = conn.execute(text("SELECT * FROM holds")).mappings().one()
             assert {c for c in CATEGORIES_0004 if row[f"covers_{c}"]} == {"loans", "patrons"}
             assert _json(conn, "patron_requests", "kinds") == ["registration", "mailing_lists"]
-        engine.dispose()
-    finally:
-        databases.drop_database(url, server)
 
 
 CATEGORIES_0004 = (
@@ -135,11 +144,7 @@ NAMED_IN_URLS = ("cases", "holds", "patron_requests", "consent_releases")
 
 
 def test_the_public_ids_migration_fills_the_rows_already_there(backend, server_for, tmp_path):
-    server = server_for(backend)
-    url = databases.new_database(backend, server, tmp_path)
-    try:
-        migrate.upgrade(url, BEFORE_PUBLIC_IDS)
-        engine = make_engine(url)
+    with _database_at(backend, server_for(backend), tmp_path, BEFORE_PUBLIC_IDS) as (url, engine):
         with engine.begin() as conn:
             meta = MetaData()
             meta.reflect(conn)
@@ -156,9 +161,6 @@ def test_the_public_ids_migration_fills_the_rows_already_there(backend, server_f
                 ids = conn.execute(text(f"SELECT public_id FROM {table}")).scalars().all()
                 assert len(ids) == 2 and len(set(ids)) == 2, table
                 assert all(len(public_id) == 16 for public_id in ids), table
-        engine.dispose()
-    finally:
-        databases.drop_database(url, server)
 
 
 # ---- 0024: the audit trail chained, and what is kept refused rewriting ----------------------
@@ -167,11 +169,7 @@ BEFORE_CHAIN = "0023_public_ids"
 
 
 def test_0024_chains_the_events_already_written_and_verify_passes(backend, server_for, tmp_path):
-    server = server_for(backend)
-    url = databases.new_database(backend, server, tmp_path)
-    try:
-        migrate.upgrade(url, BEFORE_CHAIN)
-        engine = make_engine(url)
+    with _database_at(backend, server_for(backend), tmp_path, BEFORE_CHAIN) as (url, engine):
         with engine.begin() as conn:
             meta = MetaData()
             meta.reflect(conn)
@@ -190,6 +188,3 @@ def test_0024_chains_the_events_already_written_and_verify_passes(backend, serve
         command.downgrade(migrate.alembic_config(url), BEFORE_CHAIN)
         with engine.begin() as conn:
             conn.execute(text("UPDATE audit_events SET detail = 'after downgrade'"))
-        engine.dispose()
-    finally:
-        databases.drop_database(url, server)

@@ -6,23 +6,14 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from disclosure.breaches.models import PARTY_LABELS
 from disclosure.records import kinds
-from disclosure.web.forms import BaseForm, MaxLength, options
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (the template draws it as a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from disclosure.web.forms import BaseForm, CheckboxesField, MaxLength, options
 
 
 class BreachForm(BaseForm):

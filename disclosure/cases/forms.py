@@ -12,12 +12,10 @@ from wtforms import (
     MultipleFileField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from disclosure import clock
 from disclosure.cases.guidance import GUIDANCE
@@ -25,7 +23,7 @@ from disclosure.cases.models import CHECKLIST, DocumentKind
 from disclosure.cases.productions import RECORD_KINDS
 from disclosure.cases.search import SEARCH_MAX
 from disclosure.cases.service import DECISION_LABELS, OUTSIDE_COUNSEL, RECOMMENDATION_LABELS
-from disclosure.web.forms import BaseForm, MaxLength, options
+from disclosure.web.forms import BaseForm, CheckboxesField, MaxLength, options
 
 DOCUMENT_KIND_LABELS = {
     DocumentKind.LEGAL_PROCESS.value: "The legal process presented",
@@ -84,13 +82,11 @@ class IntakeForm(BaseForm):
         "Equipment searched", validators=[Optional(), MaxLength(10_000)]
     )
     items_seized = TextAreaField("Items seized", validators=[Optional(), MaxLength(10_000)])
-    seized_workstations = SelectMultipleField(
+    seized_workstations = CheckboxesField(
         "Public computers seized (they are taken out of service)",
         coerce=int,
         choices=[],
         validators=[Optional()],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
     )
     officer_name = StringField(
         "Officer's name",
@@ -243,11 +239,9 @@ class ProductionForm(BaseForm):
     workstation_code = StringField("Workstation code", validators=[Optional(), Length(max=40)])
     starts_at = DateTimeLocalField("From", validators=[Optional()])
     ends_at = DateTimeLocalField("To", validators=[Optional()])
-    kinds = SelectMultipleField(
+    kinds = CheckboxesField(
         "Kinds of record",
         choices=options((k.name, k.label) for k in RECORD_KINDS.values()),
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
     )
     recipient = StringField("Released to", validators=[Optional(), Length(max=300)])
     authority = StringField("Under what authority", validators=[Optional(), Length(max=300)])

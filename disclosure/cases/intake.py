@@ -285,21 +285,20 @@ def _record_warrant(session: Session, clerk: User, case: Case, facts: WarrantFac
 
 def workstations_in_service(session: Session) -> list[Workstation]:
     """The public computers a warrant's officers could seize now (one seized already is gone)."""
-    return list(
-        session.scalars(
-            select(Workstation)
-            .where(Workstation.out_of_service.is_(False))
-            .order_by(Workstation.code)
-        )
-    )
+    return _workstations(session, out_of_service=False)
 
 
 def workstations_out_of_service(session: Session) -> list[Workstation]:
     """The public computers out of service (seized under a warrant, or taken out otherwise)."""
+    return _workstations(session, out_of_service=True)
+
+
+def _workstations(session: Session, *, out_of_service: bool) -> list[Workstation]:
+    """The public computers in service, or out of it, in the order of their codes."""
     return list(
         session.scalars(
             select(Workstation)
-            .where(Workstation.out_of_service.is_(True))
+            .where(Workstation.out_of_service.is_(out_of_service))
             .order_by(Workstation.code)
         )
     )

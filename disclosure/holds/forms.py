@@ -6,23 +6,14 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from disclosure.holds.models import CATEGORY_LABELS
-from disclosure.web.forms import BaseForm, MaxLength, options
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (templates draw it as a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from disclosure.web.forms import BaseForm, CheckboxesField, MaxLength, options
 
 
 class HoldForm(BaseForm):

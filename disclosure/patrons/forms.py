@@ -10,23 +10,14 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from disclosure.patrons.gather import KINDS
 from disclosure.patrons.models import GUARDIANSHIP_PROOFS, ID_KINDS
-from disclosure.web.forms import BaseForm, MaxLength, options
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as a list of checkboxes (easier than a multi-select, by keyboard too)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from disclosure.web.forms import BaseForm, CheckboxesField, MaxLength, options
 
 
 def kind_choices():

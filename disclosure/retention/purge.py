@@ -405,14 +405,7 @@ def _remove_unheld_copies(conn, report: PurgeReport, at) -> None:
     outlives its last hold by at most one run), counted per kind in the run's history."""
     with _transaction(conn):
         locks.hold_lock(conn)
-        gone = preservation.remove_unheld_copies(conn, at)
-        for kind, n in gone.items():
-            conn.execute(
-                update(COUNTS)
-                .where(COUNTS.c.run_id == report.run_id, COUNTS.c.kind == kind)
-                .values(copies_removed=COUNTS.c.copies_removed + n)
-            )
-            report.results.setdefault(kind, KindResult()).copies_removed += n
+        _add_counts(conn, report, "copies_removed", preservation.remove_unheld_copies(conn, at))
 
 
 def _purge_kind(
@@ -469,13 +462,20 @@ def _purge_kind(
 def _count_gone_with(conn, report: PurgeReport, went: dict[str, int]) -> None:
     """Count, under their own kinds, the records that went with another kind's (an expired
     patron's loans and sessions), in the batch that deleted them."""
-    for kind, n in went.items():
+    _add_counts(conn, report, "deleted", went)
+
+
+def _add_counts(conn, report: PurgeReport, column: str, per_kind: dict[str, int]) -> None:
+    """Add each kind's number to one of the run's counts (a KindResult field), in the run's
+    history in the database and in the report, in the caller's transaction."""
+    for kind, n in per_kind.items():
         conn.execute(
             update(COUNTS)
             .where(COUNTS.c.run_id == report.run_id, COUNTS.c.kind == kind)
-            .values(deleted=COUNTS.c.deleted + n)
+            .values({column: COUNTS.c[column] + n})
         )
-        report.results.setdefault(kind, KindResult()).deleted += n
+        result = report.results.setdefault(kind, KindResult())
+        setattr(result, column, getattr(result, column) + n)
 
 
 def _apply(conn, step: Step, going, at) -> dict[str, int]:

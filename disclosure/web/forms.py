@@ -8,10 +8,18 @@ from flask import abort, g, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import CombinedMultiDict
-from wtforms import DateField, DateTimeField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields import FileField, MultipleFileField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from disclosure import clock
 from disclosure.web import boundary
@@ -35,6 +43,14 @@ def refused(message: str) -> StopValidation:
     answers 400 (disclosure.web.boundary), since no person types such a value."""
     g.refused_at_boundary = True
     return StopValidation(message)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes (easier than a multi-select, by keyboard too); the
+    templates draw it as a fieldset."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class MaxLength(Length):

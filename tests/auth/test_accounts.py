@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from disclosure.auth.models import User
 from tests import factories
+from tests.auth.steps import ADMINS_PASSWORD, admin_sets_password
 
 
 def test_admin_creates_an_account_on_the_page(client, session, login_as):
@@ -170,15 +171,7 @@ def test_a_password_the_administrator_set_must_be_replaced_before_anything_else(
     director = factories.user(session, "director")
     clerk = factories.user(session, "staff")
     login_as("admin")
-    client.submit(
-        f"/admin/users/{clerk.id}",
-        {
-            "full_name": clerk.full_name,
-            "role": "staff",
-            "supervisor_id": "0",
-            "password": "the admin's choice, 1",
-        },
-    )
+    admin_sets_password(client, clerk)
     [notice] = session.scalars(
         select(Notification).where(Notification.recipient_id == director.id)
     ).all()
@@ -194,7 +187,7 @@ def test_a_password_the_administrator_set_must_be_replaced_before_anything_else(
     assert clerk.full_name in row and "Password set by the administrator; not yet replaced" in row
 
     staff_client = app.test_client()
-    staff_client.submit("/login", {"username": clerk.username, "password": "the admin's choice, 1"})
+    staff_client.submit("/login", {"username": clerk.username, "password": ADMINS_PASSWORD})
     for page in ("/", "/notifications/"):
         response = staff_client.get(page)
         assert (
@@ -211,16 +204,16 @@ def test_a_password_the_administrator_set_must_be_replaced_before_anything_else(
     same = staff_client.submit(
         "/account/password",
         {
-            "current": "the admin's choice, 1",
-            "new": "the admin's choice, 1",
-            "again": "the admin's choice, 1",
+            "current": ADMINS_PASSWORD,
+            "new": ADMINS_PASSWORD,
+            "again": ADMINS_PASSWORD,
         },
     )
     assert "not the one the administrator gave you" in same.get_data(as_text=True)
     staff_client.submit(
         "/account/password",
         {
-            "current": "the admin's choice, 1",
+            "current": ADMINS_PASSWORD,
             "new": "my own long passphrase",
             "again": "my own long passphrase",
         },

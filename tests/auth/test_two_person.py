@@ -12,6 +12,7 @@ from disclosure.auth.models import User
 from disclosure.notify.models import Notification
 from disclosure.patrons import service as patron_service
 from tests import factories
+from tests.auth.steps import ADMINS_PASSWORD, admin_sets_password
 from tests.patrons.steps import verify
 
 OWN_PASSWORD = "tidal marble orchard 91"
@@ -25,7 +26,7 @@ def _admin_creates(client, username: str, role: str = "staff") -> None:
             "full_name": "Robin Quill",
             "role": role,
             "supervisor_id": "0",
-            "password": "the admin's choice, 1",
+            "password": ADMINS_PASSWORD,
         },
     )
 
@@ -33,10 +34,10 @@ def _admin_creates(client, username: str, role: str = "staff") -> None:
 def _sign_in_as_new(app, username: str):
     """The new account's owner signs in and replaces the administrator's password."""
     own = app.test_client()
-    own.submit("/login", {"username": username, "password": "the admin's choice, 1"})
+    own.submit("/login", {"username": username, "password": ADMINS_PASSWORD})
     own.submit(
         "/account/password",
-        {"current": "the admin's choice, 1", "new": OWN_PASSWORD, "again": OWN_PASSWORD},
+        {"current": ADMINS_PASSWORD, "new": OWN_PASSWORD, "again": OWN_PASSWORD},
     )
     return own
 
@@ -199,19 +200,11 @@ def test_a_password_reset_is_confirmed_by_the_owners_own_second_factor(
         second_factor.enrol_known_secret(session, clerk, factories.TOTP_SECRET)
     session.commit()
     login_as("admin")
-    client.submit(
-        f"/admin/users/{clerk.id}",
-        {
-            "full_name": clerk.full_name,
-            "role": "staff",
-            "supervisor_id": "0",
-            "password": "the admin's choice, 1",
-        },
-    )
+    admin_sets_password(client, clerk)
     session.refresh(clerk)
     assert clerk.awaiting == {"password"}
     own = app.test_client()
-    own.submit("/login", {"username": clerk.username, "password": "the admin's choice, 1"})
+    own.submit("/login", {"username": clerk.username, "password": ADMINS_PASSWORD})
     own.submit("/sign-in/second-factor", {"code": factories.totp_code()})
     session.refresh(clerk)
     assert clerk.awaiting == frozenset()
@@ -226,21 +219,13 @@ def test_a_factor_added_after_the_reset_does_not_confirm_it(app, client, session
     clerk = factories.user(session, "staff")
     session.commit()
     login_as("admin")
-    client.submit(
-        f"/admin/users/{clerk.id}",
-        {
-            "full_name": clerk.full_name,
-            "role": "staff",
-            "supervisor_id": "0",
-            "password": "the admin's choice, 1",
-        },
-    )
+    admin_sets_password(client, clerk)
     with app.app_context():
         session.refresh(clerk)
         second_factor.enrol_known_secret(session, clerk, factories.TOTP_SECRET)
         session.commit()
     own = app.test_client()
-    own.submit("/login", {"username": clerk.username, "password": "the admin's choice, 1"})
+    own.submit("/login", {"username": clerk.username, "password": ADMINS_PASSWORD})
     own.submit("/sign-in/second-factor", {"code": factories.totp_code()})
     session.refresh(clerk)
     assert clerk.awaiting == {"password"}

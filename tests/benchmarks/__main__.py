@@ -18,6 +18,7 @@ import platform
 import shutil
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 os.environ.setdefault("DISCLOSURE_SECRET_KEY", "benchmark-only")
@@ -26,6 +27,7 @@ os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", tempfile.mkdtemp(prefix="discl
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from tests.benchmarks import loans_import, page_growth, patron_report, purge  # noqa: E402
+from tests.benchmarks.processes import postgresql_server  # noqa: E402
 
 ALL = ("purge", "report", "pages", "import")
 
@@ -92,24 +94,14 @@ def main() -> int:
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     sizes = args.rows or [1_000_000]
     folder = Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
-    lines, cluster = [], None
+    lines = []
     try:
-        server = None
-        if "postgresql" in backends:
-            from tests.pgcluster import Cluster, server_bin
-
-            server = os.environ.get("DISCLOSURE_TEST_DATABASE_URL")
-            if not server:
-                cluster = Cluster(server_bin())
-                cluster.start()
-                server = cluster.url()
-        for backend in backends:
-            lines += run(
-                backend, args.only, sizes, folder, server if backend == "postgresql" else None
-            )
+        with postgresql_server() if "postgresql" in backends else nullcontext() as server:
+            for backend in backends:
+                lines += run(
+                    backend, args.only, sizes, folder, server if backend == "postgresql" else None
+                )
     finally:
-        if cluster:
-            cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
     print()
     print(table(lines))

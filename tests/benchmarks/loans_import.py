@@ -9,9 +9,7 @@ database; time and peak memory (VmHWM) of each. Target: at most 1.5x executemany
 from __future__ import annotations
 
 import csv
-import multiprocessing
 import os
-import queue
 import shutil
 import sys
 import tempfile
@@ -28,6 +26,7 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from disclosure import clock, create_app, migrate  # noqa: E402
 from disclosure.db import db  # noqa: E402
 from disclosure.records import models as m  # noqa: E402
+from tests.benchmarks.processes import in_own_process, status_mib  # noqa: E402
 
 LOANS = 200_000
 PATRONS = 2_000
@@ -130,15 +129,13 @@ def _executemany(engine, path: Path) -> None:
 
 
 def _child(which: str, url: str, path: Path, results) -> None:
-    with open("/proc/self/status") as status:
-        before = next(int(x.split()[1]) for x in status if x.startswith("VmRSS:")) / 1024
+    before = status_mib("VmRSS")
     # the app (or engine) is made before the clock starts: start-up is measured elsewhere
     target = create_app({"database_url": url}) if which == "importer" else create_engine(url)
     started = time.perf_counter()
     (_importer if which == "importer" else _executemany)(target, path)
     elapsed = time.perf_counter() - started
-    with open("/proc/self/status") as status:
-        peak = next(int(x.split()[1]) for x in status if x.startswith("VmHWM:")) / 1024
+    peak = status_mib("VmHWM")
     engine = create_engine(url)
     with engine.connect() as conn:
         count = conn.scalar(text("SELECT count(*) FROM loans"))
@@ -147,25 +144,7 @@ def _child(which: str, url: str, path: Path, results) -> None:
 
 def measure(which: str, url: str, path: Path) -> tuple[float, float, int]:
     """(seconds, peak MiB above the start, loans in the database) in a fresh process."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    child = context.Process(target=_child, args=(which, url, path, results))
-    child.start()
-    outcome = wait_for(child, results)
-    child.join()
-    return outcome
-
-
-def wait_for(child, results):
-    """The child's result; SystemExit as soon as it dies without one."""
-    while True:
-        try:
-            return results.get(timeout=5)
-        except queue.Empty as empty:
-            if not child.is_alive():
-                raise SystemExit(
-                    f"the measured process died (exit code {child.exitcode})"
-                ) from empty
+    return in_own_process(_child, which, url, path)
 
 
 def rows(url_for) -> list[dict]:

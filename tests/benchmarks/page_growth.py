@@ -25,12 +25,12 @@ os.environ.setdefault("DISCLOSURE_SECRET_KEY", "benchmark")
 _TMP = Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
 os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", str(_TMP))
 
-from sqlalchemy import event  # noqa: E402
 from werkzeug.routing.exceptions import HTTPException as RoutingException  # noqa: E402
 
 from disclosure import create_app, demo, migrate  # noqa: E402
 from disclosure.db import db  # noqa: E402
 from tests.conftest import Client  # noqa: E402
+from tests.statements import page_and_statements  # noqa: E402
 
 LIMIT = 1.5
 SCALES = (1, 10)  # the baseline's and the measured library's
@@ -102,20 +102,8 @@ def _timed(client: Client, url: str) -> float:
 
 def statements(app, client: Client, url: str) -> int:
     """How many SQL statements GET `url` makes (after a warm-up request)."""
-    count = [0]
-
-    def keep(*_args):
-        count[0] += 1
-
     client.get(url)
-    with app.app_context():
-        engine = db.engine_for(app)
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
-        client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
-    return count[0]
+    return len(page_and_statements(app, client, url)[1])
 
 
 def signed_in_everywhere(app) -> dict[str, tuple[Client, dict[str, str]]]:

@@ -12,7 +12,6 @@ records in at most 2 s."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from sqlalchemy import insert  # noqa: E402
 from disclosure import clock, create_app, migrate  # noqa: E402
 from disclosure.db import db  # noqa: E402
 from disclosure.records import models as m  # noqa: E402
-from tests.benchmarks import loans_import  # noqa: E402
+from tests.benchmarks.processes import in_own_process, status_mib  # noqa: E402
 
 NOW = datetime(2026, 6, 15, 15, tzinfo=clock.UTC)
 SIZES = {"large": (4_000, 1_014), "small": (200, 58)}  # loans, computer sessions (+ registration)
@@ -116,7 +115,7 @@ def _child(url: str, patron_id: int, results) -> None:
         )
         frozen = reports.freeze(db.session, document, "Bench Library", request_id=None)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-        peak = _vm_hwm_mb()
+        peak = status_mib("VmHWM")
         records = sum(document["counts"].values())
         pdf_bytes = len(frozen.pdf)
         db.session.rollback()
@@ -129,22 +128,10 @@ def _child(url: str, patron_id: int, results) -> None:
     results.put((records, elapsed, cpu, peak, alone, pdf_bytes))
 
 
-def _vm_hwm_mb() -> float:
-    with open("/proc/self/status") as status:
-        line = next(x for x in status if x.startswith("VmHWM:"))
-    return int(line.split()[1]) / 1024
-
-
 def measure(url: str, patron_id: int) -> tuple:
     """(records, seconds, CPU seconds, peak MB, WeasyPrint-alone seconds, PDF bytes), measured in
     a fresh process. The CPU seconds say what the time would be on a machine not shared."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    child = context.Process(target=_child, args=(url, patron_id, results))
-    child.start()
-    outcome = loans_import.wait_for(child, results)
-    child.join()
-    return outcome
+    return in_own_process(_child, url, patron_id)
 
 
 def rows(url: str) -> list[dict]:

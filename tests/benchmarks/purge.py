@@ -20,6 +20,7 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 os.environ.setdefault("DISCLOSURE_SECRET_KEY", "benchmark-only")
@@ -32,6 +33,7 @@ from disclosure.db import make_engine  # noqa: E402
 from disclosure.holds.models import PreservedRecord  # noqa: E402
 from disclosure.records.models import ComputerSession, Loan  # noqa: E402
 from tests.benchmarks import data  # noqa: E402
+from tests.benchmarks.processes import postgresql_server  # noqa: E402
 from tests.benchmarks.runner import NOW, measure  # noqa: E402
 
 
@@ -149,23 +151,13 @@ def main() -> None:
     sizes = args.rows or [100_000, 1_000_000]
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     folder = Path(tempfile.mkdtemp(prefix="disclosure-bench-"))
-    results, cluster = [], None
+    results = []
     try:
-        server = None
-        if "postgresql" in backends:
-            from tests.pgcluster import Cluster, server_bin
-
-            server = os.environ.get("DISCLOSURE_TEST_DATABASE_URL")
-            if not server:
-                cluster = Cluster(server_bin())
-                cluster.start()
-                server = cluster.url()
-        for backend in backends:
-            for rows in sizes:
-                results.append(bench(backend, rows, folder, server))
+        with postgresql_server() if "postgresql" in backends else nullcontext() as server:
+            for backend in backends:
+                for rows in sizes:
+                    results.append(bench(backend, rows, folder, server))
     finally:
-        if cluster:
-            cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
     print(
         "\n| backend | rows of each kind | SQL DELETE | purge | ratio | peak memory SQL | peak "

@@ -305,8 +305,9 @@ def test_a_hidden_case_answers_404_like_a_missing_one(client, login_as, session)
     assert client.get("/documents/999999.pdf").status_code == 404
 
 
-def test_refusal_takes_its_reasons_from_counsels_checklist(session, app_context, director, backend):
-    clock.freeze(NOW)
+def _advised_to_refuse(session, director):
+    """A case counsel advised refusing, on a checklist with two defects: no good cause shown,
+    and not signed."""
     checklist = {
         "competent_court": True,
         "good_cause": False,
@@ -315,9 +316,14 @@ def test_refusal_takes_its_reasons_from_counsels_checklist(session, app_context,
         "in_date": True,
         "within_jurisdiction": True,
     }
-    case = factories.advised_case(
+    return factories.advised_case(
         session, director=director, recommendation="refuse", checklist=checklist
     )
+
+
+def test_refusal_takes_its_reasons_from_counsels_checklist(session, app_context, director, backend):
+    clock.freeze(NOW)
+    case = _advised_to_refuse(session, director)
     document = _final(session, director, case, K.REFUSAL_IMPROPER)
     text = pdf_text(document.pdf)
     save_png(document.pdf, "letter-refusal-checklist", backend)
@@ -436,17 +442,7 @@ def test_a_refusal_made_on_counsels_checklist_lists_each_defect_once(
     from disclosure.cases import service as cases
 
     clock.freeze(NOW)
-    checklist = {
-        "competent_court": True,
-        "good_cause": False,
-        "proper_form": True,
-        "signed": False,
-        "in_date": True,
-        "within_jurisdiction": True,
-    }
-    case = factories.advised_case(
-        session, director=director, recommendation="refuse", checklist=checklist
-    )
+    case = _advised_to_refuse(session, director)
     cases.decide(session, director, case, "refuse_improper")  # no reason typed: the checklist's
     document = _final(session, director, case, K.REFUSAL_IMPROPER)
     text = pdf_text(document.pdf)

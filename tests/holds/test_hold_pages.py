@@ -3,13 +3,13 @@
 from datetime import timedelta
 from html import unescape
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from disclosure import clock
-from disclosure.db import db
 from disclosure.holds.models import Hold
 from disclosure.retention import purge
 from tests import factories as f
+from tests.statements import page_and_statements
 
 START = f.at(2026, 3, 2, 15)
 
@@ -208,17 +208,7 @@ def test_each_view_of_a_hold_page_is_audited_and_its_timeline_folds_them(client,
 
 
 def _statements_of(app, client, url):
-    statements = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = db.engine_for(app)
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
-        page = client.get(url).get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
+    page, statements = page_and_statements(app, client, url)
     return page, len(statements)
 
 

@@ -66,6 +66,12 @@ def _wipe(app) -> None:
             path.unlink()
 
 
+def _restore(app, file) -> None:
+    """`flask backup restore FILE --yes`, as the administrator runs it; it must succeed."""
+    restored = app.test_cli_runner().invoke(args=["backup", "restore", str(file), "--yes"])
+    assert restored.exit_code == 0, restored.output
+
+
 def test_backup_wipe_restore_gives_back_the_same_records_and_audit_trail(
     backend, server_for, tmp_path
 ):
@@ -80,9 +86,7 @@ def test_backup_wipe_restore_gives_back_the_same_records_and_audit_trail(
         assert b"Mirela Tanaka-Obi" not in file.read_bytes()
 
         _wipe(app)
-        restored = app.test_cli_runner().invoke(args=["backup", "restore", str(file), "--yes"])
-        assert restored.exit_code == 0, restored.output
-
+        _restore(app, file)
         assert _state(app) == before
         with app.app_context():
             session = db.new_session(app)
@@ -136,8 +140,7 @@ def test_a_backup_cut_short_or_reordered_is_refused_and_changes_nothing(
             assert refused.exit_code != 0, how
             assert "cannot be" in refused.output, (how, refused.output)
         assert _state(app) == before
-        restored = app.test_cli_runner().invoke(args=["backup", "restore", str(file), "--yes"])
-        assert restored.exit_code == 0, restored.output
+        _restore(app, file)
         assert _state(app) == before
         with app.app_context():
             session = db.new_session(app)

@@ -1,14 +1,17 @@
-"""Steps the patron tests share: sign a patron in, ask, have staff check ID, read the report."""
+"""Steps the patron tests share: sign a patron in, ask, have staff check ID, read the report;
+record and release a consent at the desk."""
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from disclosure import jobs
+from disclosure import clock, jobs
 from disclosure.patrons import service
-from disclosure.patrons.models import PatronRequest
+from disclosure.patrons.models import ConsentRelease, PatronRequest
 from tests import factories
 
 
@@ -58,3 +61,46 @@ def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+PDF = b"%PDF-1.4\n% a scanned consent\n"  # a consent's scan, as the desk uploads it
+
+
+def consent_form(patron, **overrides) -> dict:
+    """The desk's consent form, filled in for `patron` (valid from today), with `overrides`."""
+    today = clock.today()
+    data = {
+        "card_number": patron.card_number,
+        "recipient": "Ozark Legal Aid, on the patron's behalf",
+        "not_government": "y",
+        "kinds": ["loans"],
+        "covers_from": (today - timedelta(days=20)).isoformat(),
+        "covers_to": (today - timedelta(days=5)).isoformat(),
+        "signed_on": (today - timedelta(days=1)).isoformat(),
+        "valid_from": today.isoformat(),
+        "valid_until": (today + timedelta(days=30)).isoformat(),
+        "scan": (io.BytesIO(PDF), "consent.pdf"),
+    }
+    data.update(overrides)
+    return data
+
+
+def record_consent(client, patron, **overrides):
+    """The clerk records a signed consent for `patron` at the desk."""
+    return client.submit(
+        "/desk/consents/new", consent_form(patron, **overrides), content_type="multipart/form-data"
+    )
+
+
+def consent_of(session, patron) -> ConsentRelease:
+    """The consent release recorded at the desk for `patron`."""
+    return session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
+
+
+def release_consent(client, consent):
+    """The clerk releases what the consent covers, from the consent's page."""
+    return client.submit(
+        f"/desk/consents/{consent.public_id}/release",
+        {},
+        page=f"/desk/consents/{consent.public_id}",
+    )

@@ -8,42 +8,23 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from disclosure import clock, vault
 from disclosure.patrons import consent as consents
 from disclosure.patrons import service
-from disclosure.patrons.models import ConsentRelease
 from tests import factories
 from tests.documents.helpers import pdf_text, save_png
-from tests.patrons.steps import report_json, run_queued_work, verify
+from tests.patrons.steps import (
+    PDF,
+    consent_of,
+    record_consent,
+    release_consent,
+    report_json,
+    run_queued_work,
+    verify,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n% a scanned consent\n"
-
-
-def _consent_form(patron, **overrides):
-    today = clock.today()
-    data = {
-        "card_number": patron.card_number,
-        "recipient": "Ozark Legal Aid, on the patron's behalf",
-        "not_government": "y",
-        "kinds": ["loans"],
-        "covers_from": (today - timedelta(days=20)).isoformat(),
-        "covers_to": (today - timedelta(days=5)).isoformat(),
-        "signed_on": (today - timedelta(days=1)).isoformat(),
-        "valid_from": today.isoformat(),
-        "valid_until": (today + timedelta(days=30)).isoformat(),
-        "scan": (io.BytesIO(PDF), "consent.pdf"),
-    }
-    data.update(overrides)
-    return data
-
-
-def _record(client, patron, **overrides):
-    return client.submit(
-        "/desk/consents/new", _consent_form(patron, **overrides), content_type="multipart/form-data"
-    )
 
 
 def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
@@ -52,9 +33,9 @@ def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
     )  # loans 30, 10 and 2 days ago; sessions, ILL, ...
     session.commit()
     login_as("staff")
-    response = _record(client, patron)
+    response = record_consent(client, patron)
     assert response.status_code == 302, response.get_data(as_text=True)
-    consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
+    consent = consent_of(session, patron)
     # before anything goes: what would go, per kind, and to whom
     asked = client.get(f"/desk/consents/{consent.public_id}/release").get_data(as_text=True)
     assert "Release these records?" in asked and "Ozark Legal Aid" in asked
@@ -86,11 +67,7 @@ def test_a_consent_releases_only_what_it_covers(app, client, session, login_as):
     assert "Your library records" not in text and " your records" not in text
     assert f"written consent {patron.name}" not in text
     # once only
-    client.submit(
-        f"/desk/consents/{consent.public_id}/release",
-        {},
-        page=f"/desk/consents/{consent.public_id}",
-    )
+    release_consent(client, consent)
     assert "already released" in client.get(f"/desk/consents/{consent.public_id}").get_data(
         as_text=True
     )
@@ -101,13 +78,9 @@ def test_a_consent_cannot_be_used_outside_its_valid_dates(app, client, session, 
     session.commit()
     login_as("staff")
     tomorrow = clock.today() + timedelta(days=1)
-    _record(client, patron, valid_from=tomorrow.isoformat())
-    consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
-    client.submit(
-        f"/desk/consents/{consent.public_id}/release",
-        {},
-        page=f"/desk/consents/{consent.public_id}",
-    )
+    record_consent(client, patron, valid_from=tomorrow.isoformat())
+    consent = consent_of(session, patron)
+    release_consent(client, consent)
     session.refresh(consent)
     assert consent.released_at is None and consent.report is None
 
@@ -116,13 +89,9 @@ def test_the_consent_release_appears_in_the_patrons_own_report(app, client, sess
     patron = factories.patron_with_every_kind(session)
     session.commit()
     login_as("staff")
-    _record(client, patron)
-    consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
-    client.submit(
-        f"/desk/consents/{consent.public_id}/release",
-        {},
-        page=f"/desk/consents/{consent.public_id}",
-    )
+    record_consent(client, patron)
+    consent = consent_of(session, patron)
+    release_consent(client, consent)
     run_queued_work(app)
     with app.app_context():
         request = service.ask_for_records(session, patron)
@@ -137,15 +106,16 @@ def test_the_scan_must_be_a_pdf_jpeg_or_png_by_its_content(app, client, session,
     patron = factories.patron(session)
     session.commit()
     login_as("staff")
-    fake = _record(client, patron, scan=(io.BytesIO(b"MZ\x90\x00 not a pdf at all"), "consent.pdf"))
+    fake = record_consent(
+        client, patron, scan=(io.BytesIO(b"MZ\x90\x00 not a pdf at all"), "consent.pdf")
+    )
     assert "The scan must be a PDF, JPEG or PNG file." in fake.get_data(as_text=True)
+    assert consent_of(session, patron) is None
     assert (
-        session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id)) is None
+        record_consent(client, patron, scan=(io.BytesIO(PNG), "photo-of-consent.txt")).status_code
+        == 302
     )
-    assert (
-        _record(client, patron, scan=(io.BytesIO(PNG), "photo-of-consent.txt")).status_code == 302
-    )
-    consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
+    consent = consent_of(session, patron)
     assert (
         consent.scan_type == "image/png"
         and consent.scan_name.endswith(".png")
@@ -162,11 +132,9 @@ def test_a_government_agency_cannot_use_a_consent_form(app, client, session, log
     patron = factories.patron(session)
     session.commit()
     login_as("staff")
-    refused = _record(client, patron, not_government="")
+    refused = record_consent(client, patron, not_government="")
     assert "needs legal process" in refused.get_data(as_text=True)
-    assert (
-        session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id)) is None
-    )
+    assert consent_of(session, patron) is None
 
 
 def test_a_consent_never_committed_after_its_scan_was_written_leaves_no_file(app, session):
@@ -227,11 +195,11 @@ def test_a_refused_consent_form_keeps_what_was_typed_and_asks_for_the_scan_again
     patron = factories.patron(session)
     session.commit()
     login_as("staff")
-    refused = _record(client, patron, recipient="Ozark Legal Aid", not_government="")
+    refused = record_consent(client, patron, recipient="Ozark Legal Aid", not_government="")
     html = refused.get_data(as_text=True)
     assert "needs legal process" in html
     assert 'value="Ozark Legal Aid"' in html and f'value="{patron.card_number}"' in html
     assert "was not kept when the form came back" in html  # beside the scan field
     # no file chosen: nothing to choose again
-    unchosen = _record(client, patron, not_government="", scan=(io.BytesIO(b""), ""))
+    unchosen = record_consent(client, patron, not_government="", scan=(io.BytesIO(b""), ""))
     assert "was not kept" not in unchosen.get_data(as_text=True)

@@ -16,10 +16,19 @@ from disclosure import clock, jobs, vault
 from disclosure.audit.models import AuditEvent
 from disclosure.notify.models import Notification
 from disclosure.patrons import service
-from disclosure.patrons.models import ConsentRelease, PatronRequest
+from disclosure.patrons.models import PatronRequest
 from tests import factories
-from tests.patrons.steps import ask, latest_request, run_queued_work, sign_in_patron, verify
-from tests.patrons.test_consent import PNG, _record
+from tests.patrons.steps import (
+    ask,
+    consent_of,
+    latest_request,
+    record_consent,
+    release_consent,
+    run_queued_work,
+    sign_in_patron,
+    verify,
+)
+from tests.patrons.test_consent import PNG
 
 ID_CHECKED = datetime(2026, 11, 16, 15, 0, tzinfo=clock.UTC)
 
@@ -164,13 +173,9 @@ def test_consent_files_reach_only_the_director_and_the_releaser_for_the_download
     patron = factories.patron_with_every_kind(session)
     session.commit()
     login_as("staff")
-    _record(client, patron)
-    consent = session.scalar(select(ConsentRelease).where(ConsentRelease.patron_id == patron.id))
-    client.submit(
-        f"/desk/consents/{consent.public_id}/release",
-        {},
-        page=f"/desk/consents/{consent.public_id}",
-    )
+    record_consent(client, patron)
+    consent = consent_of(session, patron)
+    release_consent(client, consent)
     run_queued_work(app)
     session.refresh(consent)
     files = f"/desk/consents/{consent.public_id}/released"

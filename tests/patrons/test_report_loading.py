@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
-
-from disclosure.db import db
 from tests import factories
 from tests.patrons.steps import ask, latest_request, sign_in_patron, verify
+from tests.statements import page_and_statements
 
 
 def test_the_patrons_home_lists_reports_without_loading_their_files(app, client, session):
@@ -17,17 +15,7 @@ def test_the_patrons_home_lists_reports_without_loading_their_files(app, client,
     sign_in_patron(client, patron)
     ask(client)
     verify(app, session, latest_request(session, patron))
-    statements = []
-
-    def keep(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = db.engine_for(app)
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
-        page = client.get("/patron").get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
+    page, statements = page_and_statements(app, client, "/patron")
     assert "Download" in page or "download" in page
     report_reads = [s for s in statements if "patron_reports" in s]
     assert report_reads, "the page reads its reports"

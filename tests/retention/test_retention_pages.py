@@ -10,6 +10,17 @@ from disclosure.retention import purge
 from disclosure.retention.rules import retention_sentences
 from tests import factories as f
 
+# The default schedule's days, as the Director's settings form sends them.
+SCHEDULE = {
+    "loans": 60,
+    "computer_sessions": 3,
+    "program_registrations": 0,
+    "interlibrary_loans": 0,
+    "ill_emails": 0,
+    "mailing_list_subscriptions": 183,
+    "patrons": 0,
+}
+
 
 def test_the_public_schedule_needs_no_sign_in_and_states_each_rule(client):
     html = client.get("/retention").get_data(as_text=True)
@@ -28,18 +39,7 @@ def test_the_director_changes_a_rule_and_the_public_page_and_an_audit_event_foll
     login_as("director")
     page = client.get("/retention/settings").get_data(as_text=True)
     assert 'name="computer_sessions"' in page and 'value="3"' in page
-    data = {
-        kind: days
-        for kind, days in [
-            ("loans", 60),
-            ("computer_sessions", 2),
-            ("program_registrations", 0),
-            ("interlibrary_loans", 0),
-            ("ill_emails", 0),
-            ("mailing_list_subscriptions", 183),
-            ("patrons", 0),
-        ]
-    }
+    data = {**SCHEDULE, "computer_sessions": 2}
     asked = client.submit("/retention/settings", data)
     assert asked.status_code == 200 and "Save this retention change?" in asked.get_data(
         as_text=True
@@ -53,17 +53,6 @@ def test_the_director_changes_a_rule_and_the_public_page_and_an_audit_event_foll
         select(AuditEvent).where(AuditEvent.action == "retention.changed")
     ).one()
     assert event.detail == "kind=computer_sessions days=3->2"
-
-
-SCHEDULE = {
-    "loans": 60,
-    "computer_sessions": 3,
-    "program_registrations": 0,
-    "interlibrary_loans": 0,
-    "ill_emails": 0,
-    "mailing_list_subscriptions": 183,
-    "patrons": 0,
-}
 
 
 def test_a_retention_change_shows_tonights_dry_run_per_kind_before_it_is_saved(
@@ -99,18 +88,7 @@ def _row(html: str, label: str) -> list[str]:
 
 def test_a_negative_number_of_days_is_refused_beside_the_field(client, login_as):
     login_as("director")
-    response = client.submit(
-        "/retention/settings",
-        {
-            "loans": -1,
-            "computer_sessions": 3,
-            "program_registrations": 0,
-            "interlibrary_loans": 0,
-            "ill_emails": 0,
-            "mailing_list_subscriptions": 183,
-            "patrons": 0,
-        },
-    )
+    response = client.submit("/retention/settings", {**SCHEDULE, "loans": -1})
     assert 'id="loans-error">Give a whole number of days from 0 to 3650.' in response.get_data(
         as_text=True
     )
