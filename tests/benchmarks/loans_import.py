@@ -26,7 +26,12 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from disclosure import clock, create_app, migrate  # noqa: E402
 from disclosure.db import db  # noqa: E402
 from disclosure.records import models as m  # noqa: E402
-from tests.benchmarks.processes import in_own_process, status_mib  # noqa: E402
+from tests.benchmarks.processes import (  # noqa: E402
+    BENCH_DATA_KEY,
+    in_own_process,
+    sealed,
+    status_mib,
+)
 
 LOANS = 200_000
 PATRONS = 2_000
@@ -72,7 +77,7 @@ def write_file(folder: Path) -> Path:
 def fill(url: str) -> None:
     """One branch and PATRONS patrons (the loans refer to them)."""
     migrate.upgrade(url)
-    engine = create_engine(url)
+    engine = sealed(create_engine(url))
     with engine.begin() as conn:
         conn.execute(insert(m.Branch), [{"code": "MAIN", "name": "Main Library"}])
         conn.execute(
@@ -131,7 +136,11 @@ def _executemany(engine, path: Path) -> None:
 def _child(which: str, url: str, path: Path, results) -> None:
     before = status_mib("VmRSS")
     # the app (or engine) is made before the clock starts: start-up is measured elsewhere
-    target = create_app({"database_url": url}) if which == "importer" else create_engine(url)
+    target = (
+        create_app({"database_url": url, "data_key": BENCH_DATA_KEY})
+        if which == "importer"
+        else sealed(create_engine(url))
+    )
     started = time.perf_counter()
     (_importer if which == "importer" else _executemany)(target, path)
     elapsed = time.perf_counter() - started

@@ -33,7 +33,7 @@ from disclosure.db import make_engine  # noqa: E402
 from disclosure.holds.models import PreservedRecord  # noqa: E402
 from disclosure.records.models import ComputerSession, Loan  # noqa: E402
 from tests.benchmarks import data  # noqa: E402
-from tests.benchmarks.processes import postgresql_server  # noqa: E402
+from tests.benchmarks.processes import postgresql_server, sealed  # noqa: E402
 from tests.benchmarks.runner import NOW, measure  # noqa: E402
 
 
@@ -63,7 +63,7 @@ def copies(backend: str, rows: int, folder: Path, server: str | None):
             conn.execute(text(f'CREATE DATABASE "bench_base_{rows}"'))
         url = server.replace("/postgres?", f"/bench_base_{rows}?")
     migrate.upgrade(url)
-    engine = make_engine(url)
+    engine = sealed(make_engine(url))
     started = time.perf_counter()
     data.load(engine, rows, NOW)
     print(
@@ -92,7 +92,7 @@ def bench(backend: str, rows: int, folder: Path, server: str | None) -> dict:
     purge_url, sql_url = copies(backend, rows, folder, server)
     sql_time, sql_mem, _ = measure("sql", sql_url)
     purge_time, purge_mem, recount = measure("purge", purge_url)
-    purge_engine, sql_engine = make_engine(purge_url), make_engine(sql_url)
+    purge_engine, sql_engine = sealed(make_engine(purge_url)), sealed(make_engine(sql_url))
     left_purge, left_sql = remaining(purge_engine), remaining(sql_engine)
     same = left_purge == left_sql
     kept = {k: len(v) for k, v in left_purge.items()}

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import datetime
 
 from sqlalchemy import text
 
-from disclosure import clock, vault
+from disclosure import clock
 from disclosure.db import make_engine
 from disclosure.retention import purge
 from tests.benchmarks import baseline
-from tests.benchmarks.processes import in_own_process, status_mib
+from tests.benchmarks.processes import in_own_process, sealed, status_mib
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=clock.UTC)
 
@@ -20,9 +19,8 @@ NOW = datetime(2026, 6, 15, 12, tzinfo=clock.UTC)
 def _child(which: str, url: str, results) -> None:
     """Run one side in a fresh process: its time, and its peak memory (VmHWM) above where it
     started."""
-    engine = make_engine(url)
-    # a data key of its own: the purge seals the copies it makes for holds (disclosure.vault)
-    vault.arm(engine, vault.Keyring.of(os.urandom(32)))
+    # the benchmarks' data key: the purge seals the copies it makes for holds (disclosure.vault)
+    engine = sealed(make_engine(url))
     with engine.connect() as conn:  # connect and load the driver before measuring
         conn.execute(text("SELECT 1"))
     before = status_mib("VmRSS")
