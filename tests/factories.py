@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pyotp
+from sqlalchemy import select
 
 from disclosure import clock
 from disclosure.auth.models import User
@@ -35,6 +36,20 @@ def totp_code(secret: str = TOTP_SECRET, at: datetime | None = None) -> str:
 
 def _n() -> int:
     return next(_counter)
+
+
+def free_case_number(session, year: int, series: str = "") -> int:
+    """A case number of `year` no case has yet: cases are numbered at random (cases.intake), so
+    a counter alone may meet one the demo or the intake drew."""
+    from disclosure.cases.models import Case
+
+    taken = set(
+        session.scalars(select(Case.number).where(Case.year == year, Case.series == series))
+    )
+    number = _n()
+    while number in taken:
+        number = _n()
+    return number
 
 
 def user(session, role: str = "staff", **fields) -> User:
@@ -289,7 +304,7 @@ def case_row(
     now = clock.now()
     values = dict(
         year=now.year,
-        number=_n(),
+        number=free_case_number(session, now.year),
         kind=kind,
         status="closed" if closed else "with_director",
         received_at=now - timedelta(days=40),
@@ -417,7 +432,7 @@ def documents_case(
     received = fields.pop("received_at", clock.now() - timedelta(days=3))
     values = dict(
         year=clock.local(received).year,
-        number=number or _n(),
+        number=number or free_case_number(session, clock.local(received).year),
         kind=kind,
         status="with_director",
         received_at=received,
@@ -506,9 +521,9 @@ def held_case(session, kind: str = "preservation", **fields):
     """A case as the desk logs it (straight to the Director); the cases area owns its rules."""
     from disclosure.cases.models import Case
 
-    n = _n()
-    received_by = fields.pop("received_by", None) or user(session, "staff")
     now = clock.now()
+    n = free_case_number(session, now.year)
+    received_by = fields.pop("received_by", None) or user(session, "staff")
     values = dict(
         year=now.year,
         number=n,
