@@ -15,6 +15,7 @@ import secrets
 
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.util import identity_key
 from werkzeug.routing import BaseConverter
 
 from disclosure.db import db
@@ -44,6 +45,18 @@ class PublicId:
     )
 
 
+def _public_id_of(model, row_id: int) -> str:
+    """The public id of row `row_id`: from the session when the row is loaded (as a rule), else
+    that one column (not the whole row, whose sealed columns would be opened for nothing)."""
+    loaded = db.session.identity_map.get(identity_key(model, row_id))
+    if loaded is not None:
+        return loaded.public_id
+    found = db.session.scalar(select(model.public_id).where(model.id == row_id))
+    if found is None:
+        raise LookupError(f"no {model.__name__} {row_id} to name in a URL")
+    return found
+
+
 def converter_for(model) -> type[BaseConverter]:
     """A URL converter between `model`'s public ids (in the URL) and its database ids (in the
     view); the one place a public id is looked up."""
@@ -60,10 +73,7 @@ def converter_for(model) -> type[BaseConverter]:
             if isinstance(value, model):
                 return value.public_id
             if isinstance(value, int) and not isinstance(value, bool):
-                row = db.session.get(model, value)  # already loaded, as a rule: no query
-                if row is None:
-                    raise LookupError(f"no {model.__name__} {value} to name in a URL")
-                return row.public_id
+                return _public_id_of(model, value)
             return str(value)
 
     PublicIdConverter.__name__ = f"{model.__name__}PublicIdConverter"

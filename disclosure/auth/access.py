@@ -55,7 +55,7 @@ def current_roles() -> frozenset[str]:
         # confirmation is awaited (then roles_of withholds the role itself).
         held = service.held_roles(db.session, current_user)
         owed = _second_factor_owed(held)
-        g.roles = frozenset({SECOND_FACTOR}) if owed else service.roles_of(db.session, current_user)
+        g.roles = frozenset({SECOND_FACTOR}) if owed else service.acting_roles(current_user, held)
     return g.roles
 
 

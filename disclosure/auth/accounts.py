@@ -16,8 +16,6 @@ from disclosure.auth.service import directors_now, end_sessions, held_roles, rol
 from disclosure.dates import local_date
 from disclosure.errors import DomainError
 
-MIN_PASSWORD_LENGTH = password_rules.MIN_LENGTH
-
 
 def _check_password(password: str, username: str, full_name: str, field: str = "password") -> None:
     """The password rules (auth/password_rules.py), refused beside `field`."""

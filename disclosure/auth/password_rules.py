@@ -10,8 +10,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-from zxcvbn import zxcvbn
-
 from disclosure.errors import DomainError
 
 MIN_LENGTH = 12
@@ -67,6 +65,10 @@ def check_password(password: str, *, username: str = "", full_name: str = "") ->
 
 
 def _check_strength(password: str, username: str, full_name: str) -> None:
+    # Imported at the first password checked, not at start-up: zxcvbn's word lists hold about
+    # 12 MB that the scheduler, the command line and most requests never use.
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password[:SCORED_LENGTH], user_inputs=[username, *full_name.split()])
     if result["score"] >= MIN_SCORE:
         return

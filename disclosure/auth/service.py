@@ -112,10 +112,15 @@ def roles_of(session: Session, user) -> frozenset[str]:
     """The roles `user` acts in now: its own, plus 'director' while it is acting Director. An
     account awaiting a Director's confirmation acts in none of them (docs/rules.md
     R-two-person): signed in, it reaches only its own account pages."""
-    roles = held_roles(session, user)
+    return acting_roles(user, held_roles(session, user))
+
+
+def acting_roles(user, held: frozenset[str]) -> frozenset[str]:
+    """The roles `user` acts in, given the roles its account holds (`held_roles`): none of
+    them beyond 'public' and 'staff-any' while a Director's confirmation is awaited."""
     if getattr(user, "kind", None) == "staff" and user.awaiting:
         return frozenset({"public", "staff-any"})
-    return roles
+    return held
 
 
 def held_roles(session: Session, user) -> frozenset[str]:

@@ -62,14 +62,15 @@ def words_of(text: str | None) -> list[str]:
     return (text or "").split()[:MOST_WORDS]
 
 
-def matches(session: Session, user, text: str) -> ColumnElement[bool]:
+def matches(session: Session, visible: ColumnElement[bool], text: str) -> ColumnElement[bool]:
     """A WHERE clause on Case: the case's reference is `text`, or every word of `text` is in its
     docket, agency, officer's name or badge, the request's words, or a card number or computer
-    the request names (in any letter case)."""
+    the request names (in any letter case). `visible` is the searcher's case_filter: only
+    those cases' sealed words are opened."""
     words = words_of(text)
     if not words:
         return false()
-    sought = _sealed_words_in(session, user, words)
+    sought = _sealed_words_in(session, visible, words)
     return or_(
         _reference_is(text.strip()), and_(*(_word_in_case(word, sought[word]) for word in words))
     )
@@ -83,13 +84,13 @@ def _reference_is(text: str) -> ColumnElement[bool]:
     return and_(Case.year == int(year), Case.series == series.upper(), Case.number == int(number))
 
 
-def _sealed_words_in(session: Session, user, words: list[str]) -> dict[str, set[int]]:
-    """For each word, the ids of the cases `user` may see whose request's words (sealed) hold it."""
+def _sealed_words_in(
+    session: Session, visible: ColumnElement[bool], words: list[str]
+) -> dict[str, set[int]]:
+    """For each word, the ids of the `visible` cases whose request's words (sealed) hold it."""
     found: dict[str, set[int]] = {word: set() for word in words}
     lowered = [(word, word.casefold()) for word in words]
-    rows = session.execute(
-        select(Case.id, Case.records_sought).where(case_filter(user, session=session))
-    )
+    rows = session.execute(select(Case.id, Case.records_sought).where(visible))
     for case_id, sought in rows:
         text = (sought or "").casefold()
         for word, folded in lowered:
@@ -110,9 +111,10 @@ def _word_in_case(word: str, sought_in: set[int]) -> ColumnElement[bool]:
 
 def search(session: Session, user, text: str) -> Select:
     """SELECT of the cases `user` may see that match `text`, the newest first."""
+    visible = case_filter(user, session=session)  # the searcher's roles, worked out once
     return (
         select(Case)
-        .where(case_filter(user, session=session), matches(session, user, text))
+        .where(visible, matches(session, visible, text))
         .options(selectinload(Case.counsel))
         .order_by(Case.received_at.desc(), Case.id.desc())
     )

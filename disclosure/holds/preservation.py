@@ -216,7 +216,9 @@ def copies_for_case(session: Session, case_id: int) -> list[tuple[PreservedRecor
 
 def preserve_one(session: Session, kind: str, record_id: int, why: str) -> int:
     """Copy one record into the store when an active hold covers it (before a patron's change
-    alters it); returns 1 when copied, else 0."""
+    alters it); returns 1 when copied, else 0. It takes the holds-versus-purge lock first, so a
+    hold being placed now cannot slip between the copy and the change."""
+    locks.hold_lock(session)
     table = kinds.get(kind).table
     session.flush()
     return preserve(session, kind, table.c.id == record_id, why)

@@ -10,7 +10,7 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -78,6 +78,15 @@ def unread_for(session: Session, user: User) -> list[Notification]:
         )
     )
     return list(session.scalars(query))
+
+
+def inbox(session: Session, user: User) -> Select:
+    """SELECT of every notification of `user` they may still see, newest first (the inbox)."""
+    return (
+        select(Notification)
+        .where(Notification.recipient_id == user.id, visible_to(session, user))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
 
 
 def visible_to(session: Session, user: User):

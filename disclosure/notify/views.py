@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.notify import service
-from disclosure.notify.models import Notification
 from disclosure.web import paging
 from disclosure.web.forms import ConfirmForm
 from disclosure.web.lifecycle import confirm
@@ -21,15 +19,7 @@ bp = Blueprint("notify", __name__, url_prefix="/notifications")
 @allow("staff-any")
 def inbox():
     """The signed-in user's notifications, newest first (never anyone else's)."""
-    notes = paging.paginate(
-        db.session,
-        select(Notification)
-        .where(
-            Notification.recipient_id == current_user.id,
-            service.visible_to(db.session, current_user),
-        )
-        .order_by(Notification.created_at.desc(), Notification.id.desc()),
-    )
+    notes = paging.paginate(db.session, service.inbox(db.session, current_user))
     return render_template(
         "notify/inbox.html",
         notes=notes,

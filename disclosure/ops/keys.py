@@ -21,8 +21,8 @@ from disclosure import vault
 from disclosure.cases import uploads
 from disclosure.cases.models import CaseDocument
 from disclosure.models import metadata
-from disclosure.patrons import consent
-from disclosure.patrons.models import ConsentRelease
+from disclosure.patrons import consent, scans
+from disclosure.patrons.models import ConsentRelease, PatronRequest
 
 BATCH = 500
 
@@ -53,6 +53,7 @@ def rotate(session: Session, ring: vault.Keyring, batch: int = BATCH) -> Iterato
         yield from _rotate_column(session, ring, table, column, batch)
     yield from _rotate_files(session, ring, "case scans", _case_scans(session), batch)
     yield from _rotate_files(session, ring, "consent scans", _consent_scans(session), batch)
+    yield from _rotate_files(session, ring, "request scans", _request_scans(session), batch)
 
 
 def _rotate_column(
@@ -87,6 +88,16 @@ def _case_scans(session: Session) -> list[Path]:
 def _consent_scans(session: Session) -> list[Path]:
     names = session.scalars(select(ConsentRelease.scan_name).order_by(ConsentRelease.id))
     return [consent.scan_folder() / name for name in names]
+
+
+def _request_scans(session: Session) -> list[Path]:
+    # the scanned signed requests the desk keeps (patrons.service.log_desk_request)
+    names = session.scalars(
+        select(PatronRequest.signed_scan_name)
+        .where(PatronRequest.signed_scan_name.is_not(None))
+        .order_by(PatronRequest.id)
+    )
+    return [scans.folder("requests") / name for name in names]
 
 
 def _rotate_files(

@@ -18,7 +18,6 @@ from disclosure.auth.service import roles_of
 from disclosure.db import db
 from disclosure.errors import DomainError
 from disclosure.holds import preservation
-from disclosure.holds.locks import hold_lock
 from disclosure.i18n import N_
 from disclosure.patrons import gagging, mail, scans, sip2
 from disclosure.patrons import report as reports
@@ -546,9 +545,7 @@ def keep_prior_version(session: Session, patron: Patron, why: str) -> None:
     """Before a change the patron asked for, copy their registration record as it stands into
     the preservation store when a hold covers it (docs/rules.md R-hold-preserved-apart): the
     change takes effect either way, so the patron and the desk see the same answer whether or
-    not a hold exists. It takes the holds-versus-purge lock first, so a hold being placed now
-    cannot slip between the copy and the change."""
-    hold_lock(session)
+    not a hold exists (preserve_one takes the holds-versus-purge lock)."""
     preservation.preserve_one(session, PATRONS.key, patron.id, why)
 
 

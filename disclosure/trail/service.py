@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from disclosure import clock, csvsafe
@@ -71,20 +71,10 @@ def _query(session: Session, user, filters: Filters) -> Select:
     return query
 
 
-def events_page(session: Session, user, filters: Filters, page: int = 1):
-    """One page of the events `user` may see, newest first, and how many pages there are."""
-    total = session.scalar(
-        select(func.count()).select_from(_query(session, user, filters).subquery())
-    )
-    pages = max(1, -(-(total or 0) // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = session.execute(
-        _query(session, user, filters)
-        .order_by(AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return rows, page, pages, total or 0
+def events(session: Session, user, filters: Filters) -> Select:
+    """SELECT of the events `user` may see that pass `filters`, each with its actor's name,
+    newest first (the page cuts it with web.paging)."""
+    return _query(session, user, filters).order_by(AuditEvent.id.desc())
 
 
 def choices(session: Session, user) -> tuple[list[tuple[int, str]], list[str]]:

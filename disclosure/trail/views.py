@@ -12,7 +12,7 @@ from disclosure import clock
 from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.trail import service
-from disclosure.web import boundary
+from disclosure.web import boundary, paging
 
 bp = Blueprint("trail", __name__)
 
@@ -54,16 +54,20 @@ def _filters() -> service.Filters:
 def audit():
     """Every event the viewer may see, newest first, one page at a time."""
     filters = _filters()
-    rows, page, pages, total = service.events_page(
-        db.session, current_user, filters, _number("page") or 1
+    page = paging.paginate(
+        db.session,
+        service.events(db.session, current_user, filters),
+        number=_number("page") or 1,
+        per_page=service.PAGE_SIZE,
+        scalars=False,
     )
     people, actions = service.choices(db.session, current_user)
     return render_template(
         "trail/audit.html",
-        rows=rows,
-        page=page,
-        pages=pages,
-        total=total,
+        rows=page.items,
+        page=page.number,
+        pages=page.pages,
+        total=page.total,
         filters=filters,
         people=people,
         actions=actions,

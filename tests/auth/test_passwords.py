@@ -1,6 +1,8 @@
 """The password rules (docs/rules.md R-password): each refusal shows beside the field and says
 why; nothing is stored."""
 
+import subprocess
+import sys
 from html import unescape
 
 import pytest
@@ -73,3 +75,14 @@ def test_the_shipped_list_holds_more_than_the_length_rule_refuses():
     words = common_passwords()
     assert {"password1234", "1qaz2wsx3edc", "qwertyuiopasdfgh"} <= words
     assert len(words) > 12_000 and min(map(len, words)) >= 12
+
+
+def test_the_app_starts_without_loading_the_password_list_or_zxcvbn():
+    """Both are loaded at the first password checked: most processes never check one."""
+    code = (
+        "import sys; from disclosure import create_app; "
+        "from disclosure.auth.password_rules import common_passwords; "
+        "print('zxcvbn' in sys.modules, common_passwords.cache_info().currsize)"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert ran.stdout.split() == ["False", "0"]

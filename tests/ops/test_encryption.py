@@ -18,10 +18,13 @@ from disclosure.db import db
 from disclosure.documents.models import Document
 from disclosure.models import metadata
 from disclosure.ops import keys
+from disclosure.patrons import scans as patrons_scans
+from disclosure.patrons import service as patrons
 from disclosure.records.models import Patron
 from tests import factories
 from tests.conftest import make_app
 from tests.ops.own_library import library
+from tests.patrons.test_consent import PNG
 
 CANARY_NAME = "Quillon Vexmarrow"
 CANARY_EMAIL = "quillon.vexmarrow@example.invalid"
@@ -206,3 +209,29 @@ def test_the_generated_key_is_written_once_private_and_a_new_key_still_opens_the
     assert ring.current == newer != first.current
     assert vault.unseal_text(sealed, ring) == "counsel's advice"
     assert vault.key_of(vault.reseal(sealed, ring)) == newer
+
+
+def test_keys_rotate_reseals_the_scans_of_signed_requests_too(app, session):
+    """Every sealed file rotates with the columns: a desk request's scanned signed request
+    opens under the new key alone."""
+    with app.app_context():  # the files live in the app's upload folder, sealed by its key
+        clerk = factories.user(session, "staff")
+        card = factories.patron(session).card_number
+        scanned = PNG + b"signed request"
+        request = patrons.log_desk_request(
+            session, clerk, card_number=card, proof="scan", scan=scanned
+        )
+        session.flush()
+        old = vault.keyring()
+        new = vault.Keyring.of(vault.decode_key(vault.new_key_text()), list(old.keys.values()))
+        try:
+            for _progress in keys.rotate(session, new):
+                pass
+            kept = patrons_scans.folder("requests") / request.signed_scan_name
+            assert vault.key_of(kept.read_bytes()) == new.current
+            only_new = vault.Keyring.of(new.keys[new.current])
+            assert vault.unseal(kept.read_bytes(), only_new) == scanned
+        finally:  # the upload folder is shared by the run: its files go back to the app's key
+            back = vault.Keyring.of(old.keys[old.current], list(new.keys.values()))
+            for _progress in keys.rotate(session, back):
+                pass
