@@ -96,6 +96,9 @@ def test_a_spanish_patrons_email_and_report_are_in_spanish(app, client, session)
     flat = " ".join(text.split())  # what the library does not keep, from its schedule
     assert "se elimina 60 días después de la devolución del material." in flat
     assert "se eliminan 3 días después de la sesión." in flat and "deleted" not in flat
+    # what the request covers, on its first page
+    assert "Todos los tipos de registro, todas las fechas" in flat
+    assert "Every kind of record" not in flat
     email = session.scalars(select(PatronEmail).where(PatronEmail.patron_id == patron.id)).first()
     with app.app_context():
         message = mail.compose(app.config["SETTINGS"], patron.email, email, patron.language)
