@@ -6,6 +6,7 @@ table fails the first test; a role let in or kept out against the table fails th
 
 from __future__ import annotations
 
+import inspect
 import re
 
 import pytest
@@ -161,3 +162,32 @@ def test_not_found_and_not_allowed_look_the_same(client, login_as):
     missing = client.get("/no/such/page")
     assert forbidden.status_code == missing.status_code == 404
     assert as_seen(forbidden) == as_seen(missing)
+
+
+def _commands(group) -> list:
+    """Every command under a click group, its subgroups' commands included."""
+    found = []
+    for command in getattr(group, "commands", {}).values():
+        found.append(command)
+        found.extend(_commands(command))
+    return found
+
+
+def test_the_server_commands_are_not_reachable_from_the_web(app):
+    """Commands that print or change records (keys, backups, audit verify, users, purge) run on
+    the server only: no route is one of them, and no view's module imports a command module."""
+    callbacks = {command.callback for command in _commands(app.cli) if command.callback}
+    views = set(app.view_functions.values())
+    assert {"keys", "backup", "audit", "users", "purge"} <= set(app.cli.commands)
+    assert not callbacks & views
+    for endpoint, view in app.view_functions.items():
+        if not view.__module__.startswith("disclosure."):
+            continue  # Flask's own static files
+        module = __import__(view.__module__, fromlist=["_"])
+        imported = {
+            value.__name__ if inspect.ismodule(value) else value.__module__
+            for value in vars(module).values()
+            if inspect.ismodule(value) or inspect.isfunction(value) or inspect.isclass(value)
+        }
+        assert not any(name.endswith(".cli") for name in imported), endpoint
+    assert all(not rule.rule.startswith("/cli") for rule in app.url_map.iter_rules())

@@ -8,6 +8,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
@@ -65,6 +66,28 @@ def test_a_language_the_app_has_not_is_refused_and_nothing_changes(client, sessi
     assert session.get(Patron, patron.id).language is None
 
 
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/x", "//evil.example/x", "/\\evil.example"]
+)
+def test_choosing_a_language_never_sends_the_visitor_off_the_site(client, elsewhere):
+    response = client.submit(
+        "/patron/language", {"language": "es", "next": elsewhere}, page="/patron/login"
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/patron/login"
+
+
+def test_a_staff_session_choosing_a_language_changes_no_patron_and_stays_in_english(
+    client, session, login_as
+):
+    patron = factories.patron(session)
+    session.commit()
+    login_as("staff")
+    assert _choose(client, "es", "/").status_code == 302
+    session.expire_all()
+    assert session.get(Patron, patron.id).language is None
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
 def test_staff_pages_stay_in_english_whatever_the_browser_asks(client, login_as):
     login_as("staff")
     html = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
@@ -96,6 +119,9 @@ def test_a_spanish_patrons_email_and_report_are_in_spanish(app, client, session)
     flat = " ".join(text.split())  # what the library does not keep, from its schedule
     assert "se elimina 60 días después de la devolución del material." in flat
     assert "se eliminan 3 días después de la sesión." in flat and "deleted" not in flat
+    # what the request covers, on its first page
+    assert "Todos los tipos de registro, todas las fechas" in flat
+    assert "Every kind of record" not in flat
     email = session.scalars(select(PatronEmail).where(PatronEmail.patron_id == patron.id)).first()
     with app.app_context():
         message = mail.compose(app.config["SETTINGS"], patron.email, email, patron.language)

@@ -77,6 +77,7 @@ def test_patron_a_can_never_reach_patron_b_anything(app, client, session):
     for req in (b_ready, b_waiting):
         for url in (
             f"/patron/requests/{req.public_id}",
+            f"/patron/requests/{req.public_id}/progress",
             *(f"/patron/requests/{req.public_id}/report.{f}" for f in ("pdf", "json", "csv")),
         ):
             assert client.get(url).status_code == 404, url
