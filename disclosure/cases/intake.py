@@ -352,6 +352,7 @@ class Receipt:
     """What the person who logged a request may see after routing."""
 
     case_id: int
+    public_id: str  # what its address says (the link needs no lookup of its own)
     reference: str
     kind: str
     routed_at: datetime
@@ -363,6 +364,7 @@ class Receipt:
 
 _RECEIPT_COLUMNS = (
     Case.id,
+    Case.public_id,
     Case.year,
     Case.series,
     Case.number,
@@ -378,9 +380,10 @@ _RECEIPT_COLUMNS = (
 def _receipt(row) -> Receipt:
     reference = format_reference(row.year, row.series, row.number)
     if row.gagged:
-        return Receipt(row.id, reference, row.kind, row.routed_at, True)
+        return Receipt(row.id, row.public_id, reference, row.kind, row.routed_at, True)
     return Receipt(
         row.id,
+        row.public_id,
         reference,
         row.kind,
         row.routed_at,

@@ -77,7 +77,8 @@ def crawl(app, client: Client, start: str) -> dict[str, str]:
     while queue and len(found) < MAX_PAGES:
         url = queue.pop(0)
         try:
-            endpoint, _ = adapter.match(url.split("?")[0], method="GET")
+            with app.app_context():  # a public id in the URL is looked up in the database
+                endpoint, _ = adapter.match(url.split("?")[0], method="GET")
         except RoutingException:
             continue
         if endpoint in found:
