@@ -347,9 +347,11 @@ def run_purge(
 
 
 def recount_holds(bind: Engine | Connection) -> int:
-    """After a purge: store again what each hold the night may have changed covers (its page
-    shows the counts "as of" now), a few holds per transaction so that a hold being placed waits
-    little. The nightly job and the purge command run it after run_purge; returns how many."""
+    """After a purge: count again what the holds whose stored counts may be wrong cover (never
+    counted, or ended since last counted: holds.coverage.stale_counts; the purge itself keeps
+    the counts of the holds in force), a few holds per transaction so that a hold being placed
+    waits little. The nightly job and the purge command run it after run_purge; returns how
+    many."""
     with _connection(bind) as conn:
         with _transaction(conn):
             stale = list(conn.scalars(coverage.stale_counts(clock.now())))
@@ -357,6 +359,8 @@ def recount_holds(bind: Engine | Connection) -> int:
             with _transaction(conn):
                 locks.hold_lock(conn)
                 coverage.refresh_counts(conn, stale[start : start + 50])
+        with _transaction(conn):
+            coverage.confirm_counts(conn, clock.now())
     return len(stale)
 
 
@@ -429,8 +433,11 @@ def _purge_kind(
             else:
                 # the copy first, in this transaction: it commits with the deletion or not at all
                 why = "anonymisation" if step.anonymise else "purge"
-                copied, going = preservation.preserve(conn, step.kind, window, why, at), window
+                copied, tied = preservation.preserve_tied(conn, step.kind, window, why, at)
+                going = window
             went = _apply(conn, step, going, at)
+            if not keeps_in_place(step):
+                _keep_counts(conn, step, tied, at)
             done = went.pop(step.kind, 0)
             if hooks.before_commit:
                 hooks.before_commit(step.kind, start, end)
@@ -457,6 +464,18 @@ def _purge_kind(
         if hooks.after_batch:
             hooks.after_batch(step.kind, number)
     return result
+
+
+def _keep_counts(conn, step: Step, tied: dict[int, int], at) -> None:
+    """Keep the holds' stored counts right as the batch went, in its transaction: a deleted
+    record leaves each hold that covered it (it was copied and tied to each), so its count drops
+    by the copies tied to it; an anonymised one may stay covered by some, so the holds it was
+    tied to are counted again, for that kind only."""
+    if step.anonymise:
+        if tied:
+            coverage.refresh_counts(conn, sorted(tied), at, only=step.kind)
+    else:
+        coverage.take_from_counts(conn, step.kind, tied, at)
 
 
 def _count_gone_with(conn, report: PurgeReport, went: dict[str, int]) -> None:
