@@ -251,15 +251,39 @@ def held_card_numbers(session: Session, at: datetime | None = None) -> list[str]
 
 def patron_named_or_held(patron_id, *, at: datetime | None = None) -> ColumnElement[bool]:
     """An active hold names the patron (`patron_id`: a value or a column), or covers anything of
-    theirs (patron_records_held). The purge leaves such an expired patron in place: deleting
-    them would drop the hold's naming of them, and with it how a production of the case finds
-    their preserved records by card number."""
+    theirs (patron_records_held). Before the purge deletes such an expired patron, their
+    registration record goes into the preservation store tied to each such hold
+    (holds_keeping_patrons), so that a production of the case finds their preserved records by
+    card number."""
     named = exists(
         select(1)
         .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
         .where(HP.c.patron_id == patron_id, active_holds(at))
     )
     return or_(named, patron_records_held(patron_id, at=at))
+
+
+def holds_keeping_patrons(patron_ids, *, at: datetime | None = None):
+    """The same rule as `patron_named_or_held`, as (patron id, hold id) pairs: each active hold
+    that names one of the patrons `patron_ids` (a SELECT of ids) or covers a record of theirs,
+    one SELECT per kind and hold scope (covering_holds); a pair may come more than once."""
+    active = active_holds(at)
+    named = (
+        select(HP.c.patron_id.label("patron_id"), H.c.id.label("hold_id"))
+        .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
+        .where(HP.c.patron_id.in_(patron_ids), active)
+    )
+    pairs = [named]
+    for spec in kinds.every():
+        row = spec.table.alias(f"kept_{spec.key}")
+        patron = spec.patron_of(row)
+        pairs += [
+            q.with_only_columns(patron.label("patron_id"), H.c.id.label("hold_id")).where(
+                patron.in_(patron_ids)
+            )
+            for q in covering_holds(spec.key, row, active)
+        ]
+    return union_all(*pairs)
 
 
 def record_is_held(session: Session, kind: str, record_id: int, at: datetime | None = None) -> bool:

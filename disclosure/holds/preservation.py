@@ -101,9 +101,18 @@ def preserve_tied(
     ).all()
     if not rows:
         return 0, {}
+    just_made, before = _copy(conn, kind, rows, why, at)
+    conn.execute(insert(PRH).from_select(["preserved_id", "hold_id"], _links(kind, just_made, at)))
+    return len(rows), _tied_since(conn, before)
+
+
+def _copy(conn, kind: str, rows, why: str, at: datetime):
+    """Write a copy of each of `rows` (of `kind`); (a clause picking the copies just made, the
+    highest copy id before them)."""
     # Every writer of the store holds the holds-versus-purge lock (holds.locks), so the copies
     # made here are exactly those with an id above the highest one before.
     before = conn.scalar(select(func.coalesce(func.max(PR.c.id), 0)))
+    table = kinds.get(kind).table
     conn.execute(
         insert(PR),
         [
@@ -117,14 +126,60 @@ def preserve_tied(
             for row in rows
         ],
     )
-    just_made = and_(PR.c.kind == kind, PR.c.id > before)
-    conn.execute(insert(PRH).from_select(["preserved_id", "hold_id"], _links(kind, just_made, at)))
-    tied = conn.execute(
-        select(PRH.c.hold_id, func.count())
-        .where(PRH.c.preserved_id > before)
-        .group_by(PRH.c.hold_id)
+    return and_(PR.c.kind == kind, PR.c.id > before), before
+
+
+def _tied_since(conn, before: int) -> dict[int, int]:
+    """Hold id -> how many of the copies made after copy `before` are tied to it."""
+    return dict(
+        conn.execute(
+            select(PRH.c.hold_id, func.count())
+            .where(PRH.c.preserved_id > before)
+            .group_by(PRH.c.hold_id)
+        ).all()
+    )
+
+
+def preserve_patrons(bind, where: ColumnElement[bool], at: datetime) -> dict[str, tuple]:
+    """Before the purge deletes the expired patrons `where` picks: copy every record of theirs
+    an active hold covers (those going with them and those losing their link to them), then the
+    registration record of each patron an active hold names or covers anything of
+    (coverage.patron_named_or_held), tied to each such hold, so that a production of the case
+    finds their preserved records by card number. Returns, per kind, (how many copied, copies
+    tied per hold)."""
+    conn = _conn(bind)
+    patrons = kinds.PATRONS.table
+    going = select(patrons.c.id).where(where)
+    kept = {
+        spec.key: preserve_tied(conn, spec.key, spec.patron_of().in_(going), "purge", at)
+        for spec in kinds.every()
+        if spec.key != kinds.PATRONS.key
+    }
+    kept[kinds.PATRONS.key] = _preserve_registrations(conn, where, at)
+    return kept
+
+
+def _preserve_registrations(conn, where, at: datetime) -> tuple[int, dict[int, int]]:
+    table = kinds.PATRONS.table
+    rows = conn.execute(
+        select(table)
+        .where(where, coverage.patron_named_or_held(table.c.id, at=at))
+        .order_by(table.c.id)
     ).all()
-    return len(rows), dict(tied)
+    if not rows:
+        return 0, {}
+    just_made, before = _copy(conn, kinds.PATRONS.key, rows, "purge", at)
+    pairs = coverage.holds_keeping_patrons(
+        select(PR.c.original_id).where(just_made), at=at
+    ).subquery()
+    ties = (
+        select(PR.c.id, pairs.c.hold_id)
+        .join(pairs, pairs.c.patron_id == PR.c.original_id)
+        .where(just_made)
+        .distinct()
+    )
+    conn.execute(insert(PRH).from_select(["preserved_id", "hold_id"], ties))
+    return len(rows), _tied_since(conn, before)
 
 
 def _links(kind: str, just_made, at: datetime):
