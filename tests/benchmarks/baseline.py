@@ -20,7 +20,8 @@ WINDOW = (
     " AND (h.window_start IS NULL OR {ends} IS NULL OR {ends} >= h.window_start)"
     " AND (h.window_end IS NULL OR {starts} < h.window_end)"
 )
-HOLDS = "holds h JOIN cases c ON c.id = h.case_id"
+CASE = "JOIN cases c ON c.id = h.case_id"
+HOLDS = f"holds h {CASE}"
 
 
 def _scopes(kind: str, starts: str, ends: str, branch: str, station: str | None) -> list:
@@ -34,7 +35,7 @@ def _scopes(kind: str, starts: str, ends: str, branch: str, station: str | None)
         station_ok = ""
     else:
         stations = (
-            f"hold_workstations hw JOIN {HOLDS} ON h.id = hw.hold_id",
+            f"hold_workstations hw JOIN holds h ON h.id = hw.hold_id {CASE}",
             f"hw.workstation_id = {station} AND h.scope = 'workstations' AND {active}",
         )
         station_ok = (
@@ -44,7 +45,7 @@ def _scopes(kind: str, starts: str, ends: str, branch: str, station: str | None)
         )
     return [
         (
-            f"hold_patrons hp JOIN {HOLDS} ON h.id = hp.hold_id",
+            f"hold_patrons hp JOIN holds h ON h.id = hp.hold_id {CASE}",
             f"hp.patron_id = r.patron_id AND h.scope = 'patrons' AND {active}"
             f" AND (h.branch_id IS NULL OR h.branch_id = {branch}){station_ok}",
         ),
