@@ -68,8 +68,8 @@ def _tie(kind: str, scopes: list) -> str:
     """Tie each copy of the kind (the store starts empty: each one just made) to every hold in
     force that covers its record."""
     pairs = " UNION ALL ".join(
-        f"SELECT p.id, h.id FROM preserved_records p JOIN {kind} r ON r.id = p.original_id "
-        f"JOIN {f} ON {w} WHERE p.kind = '{kind}'"
+        f"SELECT p.id, h.id FROM preserved_records p JOIN {kind} r ON r.id = p.original_id, "
+        f"{f} WHERE p.kind = '{kind}' AND {w}"
         for f, w in scopes
     )
     return f"INSERT INTO preserved_record_holds (preserved_id, hold_id) {pairs}"
