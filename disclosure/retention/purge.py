@@ -714,6 +714,9 @@ def _pinned(conn) -> bool:
     return conn.info.get(_PINNED, False)
 
 
+_UNPREPARED = "disclosure.purge.unprepared"
+
+
 @contextlib.contextmanager
 def _connection(bind):
     if isinstance(bind, Engine):
@@ -722,8 +725,9 @@ def _connection(bind):
                 # a page cache that holds the indexes a batch walks (the default is 2 MiB)
                 with conn.begin():
                     conn.exec_driver_sql("PRAGMA cache_size = -65536")
-            # SQLite: each batch takes the write lock as it begins (see holds.locks)
-            yield conn.execution_options(sqlite_begin="IMMEDIATE")
+            with _unprepared(conn):
+                # SQLite: each batch takes the write lock as it begins (see holds.locks)
+                yield conn.execution_options(sqlite_begin="IMMEDIATE")
         return
     bind.info[_PINNED] = True
     try:
@@ -733,7 +737,25 @@ def _connection(bind):
 
 
 @contextlib.contextmanager
+def _unprepared(conn):
+    """On PostgreSQL, the purge's own connection sends its statements unprepared, so each is
+    planned for its values (holds.locks.plan_for_probes) without forcing custom plans on the
+    database's own foreign-key checks; the pooled connection is put back as it was."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    driver = conn.connection.dbapi_connection
+    threshold, driver.prepare_threshold = driver.prepare_threshold, None
+    conn.info[_UNPREPARED] = True
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
+        conn.info.pop(_UNPREPARED, None)
+
+
+@contextlib.contextmanager
 def _transaction(conn):
     with conn.begin_nested() if _pinned(conn) else conn.begin():
-        locks.plan_for_probes(conn)
+        locks.plan_for_probes(conn, custom_plans=not conn.info.get(_UNPREPARED, False))
         yield
