@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -194,7 +195,7 @@ def select_records(
                 "window, one patron or one workstation).",
                 field="card_number",
             )
-    _enrich(session, found)
+    _enrich(session, found, copies)
     return found
 
 
@@ -269,9 +270,10 @@ def _pick_preserved(
     return picked
 
 
-def _enrich(session: Session, records: list[FrozenRecord]) -> None:
+def _enrich(session: Session, records: list[FrozenRecord], copies: list[tuple] = ()) -> None:
     """Add what a reader of the release needs beside the raw ids (the patron's card and name, the
-    workstation, branch, program or list), since the rows these ids point to may be purged."""
+    workstation, branch, program or list), since the rows these ids point to may be purged (a
+    purged patron's card and name from their preserved registration record among `copies`)."""
 
     def lookup(model, ids, *cols):
         ids = {i for i in ids if i is not None}
@@ -281,9 +283,11 @@ def _enrich(session: Session, records: list[FrozenRecord]) -> None:
             row.id: row for row in session.execute(select(model.id, *cols).where(model.id.in_(ids)))
         }
 
-    patrons = lookup(
-        rec.Patron, [r.patron_id for r in records], rec.Patron.card_number, rec.Patron.name
-    )
+    patrons = {
+        original_id: SimpleNamespace(card_number=data.get("card_number"), name=data.get("name"))
+        for kind, original_id, data, _at in copies
+        if kind == kinds.PATRONS.key
+    } | lookup(rec.Patron, [r.patron_id for r in records], rec.Patron.card_number, rec.Patron.name)
     stations = lookup(
         rec.Workstation, [r.data.get("workstation_id") for r in records], rec.Workstation.code
     )

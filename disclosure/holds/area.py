@@ -35,6 +35,7 @@ AREA = Area(
     hooks={
         view_helpers.case_page_holds: views.case_page_section,
         importer.keep_prior_versions: preservation.keep_prior_versions,
+        importer.recount_imported: preservation.recount_imported,
         productions.preserved_copies: preservation.copies_for_production,
     },
 )

@@ -27,12 +27,15 @@ from sqlalchemy import (
     ColumnElement,
     FromClause,
     and_,
+    bindparam,
     exists,
     func,
+    not_,
     or_,
     select,
     true,
     union_all,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -248,15 +251,39 @@ def held_card_numbers(session: Session, at: datetime | None = None) -> list[str]
 
 def patron_named_or_held(patron_id, *, at: datetime | None = None) -> ColumnElement[bool]:
     """An active hold names the patron (`patron_id`: a value or a column), or covers anything of
-    theirs (patron_records_held). The purge leaves such an expired patron in place: deleting
-    them would drop the hold's naming of them, and with it how a production of the case finds
-    their preserved records by card number."""
+    theirs (patron_records_held). Before the purge deletes such an expired patron, their
+    registration record goes into the preservation store tied to each such hold
+    (holds_keeping_patrons), so that a production of the case finds their preserved records by
+    card number."""
     named = exists(
         select(1)
         .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
         .where(HP.c.patron_id == patron_id, active_holds(at))
     )
     return or_(named, patron_records_held(patron_id, at=at))
+
+
+def holds_keeping_patrons(patron_ids, *, at: datetime | None = None):
+    """The same rule as `patron_named_or_held`, as (patron id, hold id) pairs: each active hold
+    that names one of the patrons `patron_ids` (a SELECT of ids) or covers a record of theirs,
+    one SELECT per kind and hold scope (covering_holds); a pair may come more than once."""
+    active = active_holds(at)
+    named = (
+        select(HP.c.patron_id.label("patron_id"), H.c.id.label("hold_id"))
+        .select_from(HP.join(H.join(C, C.c.id == H.c.case_id), H.c.id == HP.c.hold_id))
+        .where(HP.c.patron_id.in_(patron_ids), active)
+    )
+    pairs = [named]
+    for spec in kinds.every():
+        row = spec.table.alias(f"kept_{spec.key}")
+        patron = spec.patron_of(row)
+        pairs += [
+            q.with_only_columns(patron.label("patron_id"), H.c.id.label("hold_id")).where(
+                patron.in_(patron_ids)
+            )
+            for q in covering_holds(spec.key, row, active)
+        ]
+    return union_all(*pairs)
 
 
 def record_is_held(session: Session, kind: str, record_id: int, at: datetime | None = None) -> bool:
@@ -295,11 +322,15 @@ def _count_covered(bind, spec: RecordKind, hold_id: int) -> int:
     return bind.scalar(select(func.count()).select_from(table).where(*narrowed)) or 0
 
 
-def refresh_counts(bind, hold_ids: list[int], at: datetime | None = None) -> dict[int, dict]:
-    """Count again what each of the holds `hold_ids` covers and store it (HoldCount) as of `at`
-    (`bind`: a Session or a Connection; the caller commits). Placing, renewing and releasing a
-    hold call it for that hold, the nightly job after the purge for the holds the night may have
-    changed (retention.purge.recount_holds); pages only read."""
+def refresh_counts(
+    bind, hold_ids: list[int], at: datetime | None = None, *, only: str | None = None
+) -> dict[int, dict]:
+    """Count again what each of the holds `hold_ids` covers (of kind `only`, or of every kind it
+    names) and store it (HoldCount) as of `at` (`bind`: a Session or a Connection; the caller
+    commits). Placing, renewing and releasing a hold call it for that hold; an import for the
+    holds its records fall in (holds.preservation.recount_imported); the nightly job for holds
+    never counted or ended since (stale_counts). The purge keeps the counts by what it copies
+    (take_from_counts); pages only read."""
     at = at or clock.now()
     locks.plan_for_probes(bind)
     named = bind.execute(select(HC.c.hold_id, HC.c.category).where(HC.c.hold_id.in_(hold_ids)))
@@ -308,10 +339,13 @@ def refresh_counts(bind, hold_ids: list[int], at: datetime | None = None) -> dic
         categories[hold_id].add(category)
     result = {}
     for hold_id, named_categories in categories.items():
-        specs = [k for k in kinds.every() if k.category.key in named_categories]
+        specs = [
+            k for k in kinds.every() if k.category.key in named_categories and only in (None, k.key)
+        ]
         result[hold_id] = {spec.key: _count_covered(bind, spec, hold_id) for spec in specs}
     HN = HoldCount.__table__
-    bind.execute(HN.delete().where(HN.c.hold_id.in_(hold_ids)))
+    gone = HN.c.hold_id.in_(hold_ids)
+    bind.execute(HN.delete().where(gone if only is None else and_(gone, HN.c.kind == only)))
     rows = [
         {"hold_id": hold_id, "kind": kind, "records": n, "counted_at": at}
         for hold_id, counts in result.items()
@@ -322,18 +356,57 @@ def refresh_counts(bind, hold_ids: list[int], at: datetime | None = None) -> dic
     return result
 
 
+def take_from_counts(bind, kind: str, went: dict[int, int], at: datetime) -> None:
+    """The purge deleted, of `kind`, `went[hold_id]` records each hold covered (the copies it
+    tied to that hold: every active hold covering a deleted record gets a copy): take them from
+    the stored counts, as of `at`, instead of counting the holds again."""
+    if not went:
+        return
+    HN = HoldCount.__table__
+    bind.execute(
+        update(HN)
+        .where(HN.c.hold_id == bindparam("hold"), HN.c.kind == kind)
+        .values(records=HN.c.records - bindparam("went"), counted_at=at),
+        [{"hold": hold_id, "went": n} for hold_id, n in went.items()],
+    )
+
+
+def confirm_counts(bind, at: datetime) -> None:
+    """Mark the stored counts of the holds in force as right as of `at` (after a purge: the
+    purge and the imports keep them, so they need no count of their own)."""
+    HN = HoldCount.__table__
+    in_force = select(H.c.id).select_from(H.join(C, C.c.id == H.c.case_id)).where(active_holds(at))
+    bind.execute(update(HN).where(HN.c.hold_id.in_(in_force)).values(counted_at=at))
+
+
+def holds_covering(bind, kind: str, where: ColumnElement[bool]) -> set[int]:
+    """The ids of the active holds that cover some row of `kind` that `where` picks (the hold
+    predicate as pairs, covering_holds): the holds whose counts a change to those rows moves."""
+    table = kinds.get(kind).table
+    pairs = union_all(
+        *(
+            q.with_only_columns(H.c.id).where(where)
+            for q in covering_holds(kind, table, active_holds())
+        )
+    ).subquery()
+    return set(bind.execute(select(pairs.c.id).distinct()).scalars())
+
+
 def stale_counts(at: datetime | None = None):
-    """A SELECT of the ids of the holds whose stored counts the night may have changed: those in
-    force (the library's system adds records they cover), those ended since they were counted
-    (the purge deletes what they no longer keep), and those never counted."""
-    at = at or clock.now()
+    """A SELECT of the ids of the holds whose stored counts may no longer be right: those never
+    counted, and those ended (released, or their case closed) since they were counted or whose
+    own end date has not passed since (the purge deletes, without a copy, what they no longer
+    keep: a released hold is counted after each purge until its end date passes). Those in
+    force stay right as they go: the purge takes what it copies from them (take_from_counts),
+    an import counts again the holds its records fall in."""
     HN = HoldCount.__table__
     last = select(func.min(HN.c.counted_at)).where(HN.c.hold_id == H.c.id).scalar_subquery()
     ended_since = or_(H.c.released_at > last, H.c.expires_at > last, C.c.closed_at > last)
+    ended = not_(active_holds(at))
     return (
         select(H.c.id)
         .select_from(H.join(C, C.c.id == H.c.case_id))
-        .where(or_(active_holds(at), last.is_(None), ended_since))
+        .where(or_(last.is_(None), and_(ended, ended_since)))
         .order_by(H.c.id)
     )
 

@@ -36,7 +36,7 @@ def begin_hold_change(session: Session) -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
-def plan_for_probes(bind) -> None:
+def plan_for_probes(bind, *, custom_plans: bool = True) -> None:
     """PostgreSQL planner settings for the rest of this transaction, for the hold predicate (an
     OR of correlated EXISTS probes into the small holds tables):
     - no JIT: the estimated cost makes PostgreSQL JIT-compile the statement, about a second per
@@ -45,9 +45,13 @@ def plan_for_probes(bind) -> None:
       planner seq-scans the holds table once per candidate row (1,000 holds: 0.15 ms a row)
       instead of probing its scope index; measured 5-10x faster on the benchmark;
     - custom plans only: the purge repeats its statements batch after batch, psycopg prepares
-      them, and PostgreSQL's generic plan for a prepared hold predicate is much slower."""
+      them, and PostgreSQL's generic plan for a prepared hold predicate is much slower. A
+      caller whose connection never prepares statements (retention.purge's own) passes
+      custom_plans=False: forcing them would also re-plan every foreign-key check the
+      database makes, row by row (three times the cost of each)."""
     dialect = bind.dialect if isinstance(bind, Connection) else bind.get_bind().dialect
     if dialect.name == "postgresql":
         bind.execute(text("SET LOCAL jit = off"))
         bind.execute(text("SET LOCAL random_page_cost = 1.1"))
-        bind.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        if custom_plans:
+            bind.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

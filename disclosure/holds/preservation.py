@@ -30,7 +30,6 @@ from sqlalchemy import (
     insert,
     not_,
     select,
-    true,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -87,61 +86,125 @@ def preserve(bind, kind: str, where: ColumnElement[bool], why: str, at: datetime
     """Copy the rows of `kind` that `where` picks and an active hold covers into the store, tied
     to each covering hold; returns how many were copied. Call it in the transaction that then
     deletes or alters them, after taking holds.locks.hold_lock."""
+    return preserve_tied(bind, kind, where, why, at)[0]
+
+
+def preserve_tied(
+    bind, kind: str, where: ColumnElement[bool], why: str, at: datetime | None = None
+) -> tuple[int, dict[int, int]]:
+    """`preserve`, returning also how many copies it tied to each hold (hold id -> copies): of
+    the records about to go, how many each hold covered (the purge takes them from its counts)."""
     conn, at = _conn(bind), at or clock.now()
     table = kinds.get(kind).table
     rows = conn.execute(
         select(table).where(where, coverage.held(kind, table, at=at)).order_by(table.c.id)
     ).all()
     if not rows:
-        return 0
+        return 0, {}
+    just_made, before = _copy(conn, kind, rows, why, at)
+    conn.execute(insert(PRH).from_select(["preserved_id", "hold_id"], _links(kind, just_made, at)))
+    return len(rows), _tied_since(conn, before)
+
+
+def _copy(conn, kind: str, rows, why: str, at: datetime):
+    """Write a copy of each of `rows` (of `kind`, with an id each); (a clause picking the copies
+    just made, the highest copy id before them)."""
     # Every writer of the store holds the holds-versus-purge lock (holds.locks), so the copies
     # made here are exactly those with an id above the highest one before.
     before = conn.scalar(select(func.coalesce(func.max(PR.c.id), 0)))
-    conn.execute(
-        insert(PR),
-        [
-            {
-                "kind": kind,
-                "original_id": row.id,
-                "content": content_of(table, row),
-                "preserved_at": at,
-                "why": why,
-            }
-            for row in rows
-        ],
-    )
-    just_made = and_(PR.c.kind == kind, PR.c.id > before)
-    conn.execute(
-        insert(PRH).from_select(["preserved_id", "hold_id"], _links(conn, kind, just_made, at))
-    )
-    return len(rows)
-
-
-def _links(conn, kind: str, just_made, at: datetime):
-    """(copy id, hold id) for each copy just made and each active hold that covers its record;
-    the covering holds of the copied rows only (probing every row of the batch again would cost
-    as much as the hold predicate itself)."""
     table = kinds.get(kind).table
-    active = coverage.active_holds(at)
-    if conn.dialect.name == "postgresql":
-        # each copied row's holds through the scope indexes, as the predicate's probes find them
-        # (PostgreSQL plans the joined form below as a scan of every hold per row)
-        covering = coverage.covering_hold_ids(kind, table, active).lateral("covering")
-        return (
-            select(PR.c.id, covering.c.hold_id)
-            .select_from(PR.join(table, table.c.id == PR.c.original_id).join(covering, true()))
-            .where(just_made)
-            .distinct()
-        )
-    copied = table.c.id.in_(select(PR.c.original_id).where(just_made))
-    pairs = union_all(
-        *(q.where(copied) for q in coverage.covering_holds(kind, table, active))
+    _write(conn, [(kind, row.id, content_of(table, row), at, why) for row in rows])
+    # the copies' original ids bound them too: the (kind, original_id) index then reads this
+    # batch's copies only, not every earlier copy of the kind
+    first, last = min(row.id for row in rows), max(row.id for row in rows)
+    return and_(PR.c.kind == kind, PR.c.original_id.between(first, last), PR.c.id > before), before
+
+
+COPIED = ("kind", "original_id", "content", "preserved_at", "why")
+
+
+def _write(conn, copies: list[tuple]) -> None:
+    """Insert `copies` (values of COPIED), each value through its column's type (the content
+    sealed by PreservedContent): by COPY on PostgreSQL, whose many-row INSERT costs the server
+    more to parse than the rows cost to store; by INSERT elsewhere."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(PR), [dict(zip(COPIED, values, strict=True)) for values in copies])
+        return
+    processors = [PR.c[name].type.bind_processor(conn.dialect) for name in COPIED]
+    cursor = conn.connection.dbapi_connection.cursor()
+    with cursor, cursor.copy(f"COPY {PR.name} ({', '.join(COPIED)}) FROM STDIN") as copy:
+        for values in copies:
+            copy.write_row(
+                [v if p is None else p(v) for v, p in zip(values, processors, strict=True)]
+            )
+
+
+def _tied_since(conn, before: int) -> dict[int, int]:
+    """Hold id -> how many of the copies made after copy `before` are tied to it."""
+    return dict(
+        conn.execute(
+            select(PRH.c.hold_id, func.count())
+            .where(PRH.c.preserved_id > before)
+            .group_by(PRH.c.hold_id)
+        ).all()
+    )
+
+
+def preserve_patrons(bind, where: ColumnElement[bool], at: datetime) -> dict[str, tuple]:
+    """Before the purge deletes the expired patrons `where` picks: copy every record of theirs
+    an active hold covers (those going with them and those losing their link to them), then the
+    registration record of each patron an active hold names or covers anything of
+    (coverage.patron_named_or_held), tied to each such hold, so that a production of the case
+    finds their preserved records by card number. Returns, per kind, (how many copied, copies
+    tied per hold)."""
+    conn = _conn(bind)
+    patrons = kinds.PATRONS.table
+    going = select(patrons.c.id).where(where)
+    kept = {
+        spec.key: preserve_tied(conn, spec.key, spec.patron_of().in_(going), "purge", at)
+        for spec in kinds.every()
+        if spec.key != kinds.PATRONS.key
+    }
+    kept[kinds.PATRONS.key] = _preserve_registrations(conn, where, at)
+    return kept
+
+
+def _preserve_registrations(conn, where, at: datetime) -> tuple[int, dict[int, int]]:
+    table = kinds.PATRONS.table
+    rows = conn.execute(
+        select(table)
+        .where(where, coverage.patron_named_or_held(table.c.id, at=at))
+        .order_by(table.c.id)
+    ).all()
+    if not rows:
+        return 0, {}
+    just_made, before = _copy(conn, kinds.PATRONS.key, rows, "purge", at)
+    pairs = coverage.holds_keeping_patrons(
+        select(PR.c.original_id).where(just_made), at=at
     ).subquery()
-    return (
+    ties = (
         select(PR.c.id, pairs.c.hold_id)
-        .select_from(PR.join(pairs, pairs.c.record_id == PR.c.original_id))
+        .join(pairs, pairs.c.patron_id == PR.c.original_id)
         .where(just_made)
         .distinct()
+    )
+    conn.execute(insert(PRH).from_select(["preserved_id", "hold_id"], ties))
+    return len(rows), _tied_since(conn, before)
+
+
+def _links(kind: str, just_made, at: datetime):
+    """(copy id, hold id) for each copy just made and each active hold that covers its record:
+    the batch's copies joined to their records and, scope by scope, to the holds that cover them
+    (coverage.covering_holds, the hold predicate as pairs), set-based in one statement. A scope
+    names each hold once per record (its patrons and computers are unique per hold) and the
+    scopes are apart, so no pair comes twice."""
+    table = kinds.get(kind).table
+    copies = and_(PR.c.original_id == table.c.id, just_made)
+    return union_all(
+        *(
+            pairs.with_only_columns(PR.c.id, coverage.H.c.id).join_from(table, PR, copies)
+            for pairs in coverage.covering_holds(kind, table, coverage.active_holds(at))
+        )
     )
 
 
@@ -249,13 +312,34 @@ def view_copies(session: Session, director, hold: Hold, kind: str) -> list[tuple
     return [(copy, read_content(copy)) for copy in copies]
 
 
-def keep_prior_versions(session: Session, kind: str, ids: list[int]) -> int:
+def keep_prior_versions(session: Session, kind: str, ids: list[int]) -> set[int]:
     """Before an import changes the records `ids` of `kind`, copy the held ones into the store
-    (records.importer.keep_prior_versions); returns how many were copied."""
+    (records.importer.keep_prior_versions); returns the ids of the holds the copies were tied
+    to (the holds that covered them before the change)."""
     locks.hold_lock(session)
     table = kinds.get(kind).table
     session.flush()
-    return sum(
-        preserve(session, kind, table.c.id.in_(ids[start : start + CHUNK]), "imported")
-        for start in range(0, len(ids), CHUNK)
-    )
+    holds: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = table.c.id.in_(ids[start : start + CHUNK])
+        holds |= set(preserve_tied(session, kind, chunk, "imported")[1])
+    return holds
+
+
+def recount_imported(
+    session: Session, kind: str, first_new: int, changed: list[int], earlier: set[int]
+) -> int:
+    """After an import of `kind` (records.importer.recount_imported): count again the active
+    holds that cover a record it added (id from `first_new` on) or changed (`changed`), and
+    those that covered a changed one before (`earlier`), for that kind only; returns how many
+    holds. Only these holds' counts can have moved."""
+    locks.hold_lock(session)
+    table = kinds.get(kind).table
+    session.flush()
+    holds = set(earlier) | coverage.holds_covering(session, kind, table.c.id >= first_new)
+    for start in range(0, len(changed), CHUNK):
+        chunk = table.c.id.in_(changed[start : start + CHUNK])
+        holds |= coverage.holds_covering(session, kind, chunk)
+    if holds:
+        coverage.refresh_counts(session, sorted(holds), only=kind)
+    return len(holds)

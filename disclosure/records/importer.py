@@ -16,12 +16,12 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from disclosure import clock
@@ -37,6 +37,13 @@ Column = kinds.ImportColumn
 # keep_prior_versions(session, kind, ids). No default: an import must never overwrite a held
 # record's only version because nobody answered.
 keep_prior_versions = Hook("records.keep_prior_versions")
+# After an import, the holds area counts again what each hold the imported records fall in
+# covers, so that a hold's stored counts follow the library's system without counting every
+# hold each night: recount_imported(session, kind, first_new, changed, earlier), where the
+# records the import added have an id from `first_new` on, `changed` are the ids it updated and
+# `earlier` the holds keep_prior_versions tied their prior versions to (the holds that covered
+# them before). No default: a hold's counts must never go stale in silence.
+recount_imported = Hook("records.recount_imported")
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,15 @@ class Sheet:
 
 
 @dataclass
+class _Touched:
+    """What an import changed, for the holds' counts: the ids it updated, and the holds that
+    covered their prior versions."""
+
+    changed: list[int] = field(default_factory=list)
+    holds: set[int] = field(default_factory=set)
+
+
+@dataclass
 class Tally:
     """What an import did: records added, updated with what changed, and left as they were."""
 
@@ -197,7 +213,8 @@ def import_rows(
     rollback undoes the earlier batches."""
     kind, spec = sheet.kind, KINDS[sheet.kind]
     resolver = _Resolver(session)
-    tally = Tally()
+    tally, touched = Tally(), _Touched()
+    first_new = (session.scalar(select(func.max(spec.table.c.id))) or 0) + 1
     batch: list[dict] = []
     given: set[str] | None = None
     limits = _text_limits(spec)
@@ -206,7 +223,7 @@ def import_rows(
         if kind == kinds.PATRONS.key and (row.get(GUARDIAN) or "").strip() in waiting:
             # a guardian earlier in the same file must be found by the minors after it: write
             # the batch that holds them first (the resolver then finds them one by one)
-            _upsert(session, spec, batch, given or set(), tally)
+            _upsert(session, spec, batch, given or set(), tally, touched)
             batch, waiting = [], set()
         values = _values(resolver, spec, row, line, sheet.names, limits)
         _check_row(kind, values, line, sheet.names)
@@ -217,10 +234,11 @@ def import_rows(
         if kind == kinds.PATRONS.key:
             waiting.add(values["card_number"])
         if len(batch) >= BATCH:
-            _upsert(session, spec, batch, given, tally)
+            _upsert(session, spec, batch, given, tally, touched)
             batch, waiting = [], set()
         progress(1)
-    _upsert(session, spec, batch, given or set(), tally)
+    _upsert(session, spec, batch, given or set(), tally, touched)
+    _recount_holds(session, spec, first_new, touched)
     return tally
 
 
@@ -260,7 +278,14 @@ def _text_limits(spec: Kind) -> dict[str, int]:
     return limits
 
 
-def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], tally: Tally) -> None:
+def _upsert(
+    session: Session,
+    spec: Kind,
+    batch: list[dict],
+    given: set[str],
+    tally: Tally,
+    touched: _Touched,
+) -> None:
     """Add the rows of `batch` whose natural key is new; update the others where they differ.
     Two rows of one batch with the same key are one record: the later row wins."""
     if not batch:
@@ -282,7 +307,9 @@ def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], ta
             changed.append((found, changes))
     # R-import-keeps-held: the ordinary record follows the library's system; a held one's prior
     # version goes to the preservation store first
-    _keep_prior_versions(session, spec, [found["id"] for found, _ in changed])
+    ids = [found["id"] for found, _ in changed]
+    touched.holds |= _keep_prior_versions(session, spec, ids)
+    touched.changed += ids
     for found, changes in changed:
         session.execute(update(spec.table).where(spec.table.c.id == found["id"]).values(changes))
         tally.updated += 1
@@ -291,12 +318,25 @@ def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], ta
         tally.added += len(new)
 
 
-def _keep_prior_versions(session: Session, spec: Kind, ids: list[int]) -> None:
-    """Have the records among `ids` that an active hold covers copied before they change (none
-    for the references: branches, ...)."""
-    kind = next((k for k in kinds.every() if k.table is spec.table), None)
+def _record_kind(spec: Kind) -> kinds.RecordKind | None:
+    """The kind of library record `spec` imports (None for the references: branches, ...)."""
+    return next((k for k in kinds.every() if k.table is spec.table), None)
+
+
+def _keep_prior_versions(session: Session, spec: Kind, ids: list[int]) -> set[int]:
+    """Have the records among `ids` that an active hold covers copied before they change; the
+    ids of the holds they were tied to."""
+    kind = _record_kind(spec)
     if ids and kind is not None:
-        keep_prior_versions.answer()(session, kind.key, ids)
+        return keep_prior_versions.answer()(session, kind.key, ids)
+    return set()
+
+
+def _recount_holds(session: Session, spec: Kind, first_new: int, touched: _Touched) -> None:
+    """Have the holds the imported records fall in (or fell in before) counted again."""
+    kind = _record_kind(spec)
+    if kind is not None:
+        recount_imported.answer()(session, kind.key, first_new, touched.changed, touched.holds)
 
 
 LOOKUP_CHUNK = 500  # keys per SELECT (a few hundred bound values a column on either database)

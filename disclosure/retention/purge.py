@@ -1,8 +1,9 @@
 """The purge (docs/rules.md, "Retention and purges"): for each kind, the records past retention
 are deleted (completed interlibrary loans are anonymised), exactly on schedule. A record an
 active hold covers is first copied into the preservation store (holds/preservation.py,
-R-hold-preserved-apart), in the same transaction; only an expired patron whose records a hold
-covers stays in place (`keeps_in_place`).
+R-hold-preserved-apart), in the same transaction; so is an expired patron's registration
+record when a hold names them or covers anything of theirs, with what goes with them. The
+purge keeps the holds' stored counts as it goes (`_keep_counts`).
 
 - By criteria, in batches: each batch selects the next window of ids that meet the criteria,
   copies the held ones (holds.coverage.held, the one hold predicate, decides which), keeps
@@ -131,6 +132,10 @@ class Step:
     phase: int = 1
     # (at) -> WHERE clause on the kind's table: what a hold keeps (default: coverage.held)
     held: Callable[[datetime], object] | None = None
+    # (conn, window, at) -> per kind (copied, copies tied per hold): copies into the store what
+    # holds keep of the window's records and of what goes with them (default: the kind's own
+    # records that coverage.held picks)
+    preserve: Callable[[Connection, object, datetime], dict[str, tuple]] | None = None
     # (conn, going) -> how many went per kind (its own, and any that went with it), for kinds
     # that keep statistics as they go
     delete: Callable[[Connection, object], dict[str, int]] | None = None
@@ -272,8 +277,8 @@ register(
         lambda now, today, days: MS.c.last_activity_at <= now - timedelta(days=days),
     )
 )
-# last: a patron goes only when no active hold names them or covers anything of theirs (their
-# registration or any record of theirs, not only their record) and nothing is on loan or owed
+# last: a patron goes when nothing is on loan or owed; when an active hold names them or covers
+# anything of theirs, their registration and their held records are copied first
 register(
     Step(
         kinds.PATRONS.key,
@@ -286,6 +291,7 @@ register(
         ),
         phase=2,
         held=lambda at: coverage.patron_named_or_held(P.c.id, at=at),
+        preserve=preservation.preserve_patrons,
         delete=_delete_patrons,
         batch_size=5000,
     )
@@ -297,14 +303,6 @@ def not_held(step: Step, at: datetime):
     if step.held is not None:
         return not_(step.held(at))
     return not_(coverage.held(step.kind, step.table, at=at))
-
-
-def keeps_in_place(step: Step) -> bool:
-    """True for a step whose held records stay where they are (a patron whose records a hold
-    covers: deleting the patron would take the hold's naming of them too); every other step
-    copies its held records into the preservation store and lets them go on schedule
-    (R-hold-preserved-apart)."""
-    return step.held is not None
 
 
 # ---- running ---------------------------------------------------------------------------------
@@ -347,9 +345,11 @@ def run_purge(
 
 
 def recount_holds(bind: Engine | Connection) -> int:
-    """After a purge: store again what each hold the night may have changed covers (its page
-    shows the counts "as of" now), a few holds per transaction so that a hold being placed waits
-    little. The nightly job and the purge command run it after run_purge; returns how many."""
+    """After a purge: count again what the holds whose stored counts may be wrong cover (never
+    counted, or ended since last counted: holds.coverage.stale_counts; the purge itself keeps
+    the counts of the holds in force), a few holds per transaction so that a hold being placed
+    waits little. The nightly job and the purge command run it after run_purge; returns how
+    many."""
     with _connection(bind) as conn:
         with _transaction(conn):
             stale = list(conn.scalars(coverage.stale_counts(clock.now())))
@@ -357,6 +357,8 @@ def recount_holds(bind: Engine | Connection) -> int:
             with _transaction(conn):
                 locks.hold_lock(conn)
                 coverage.refresh_counts(conn, stale[start : start + 50])
+        with _transaction(conn):
+            coverage.confirm_counts(conn, clock.now())
     return len(stale)
 
 
@@ -392,11 +394,7 @@ def _dry_run(conn, rules, at, today) -> PurgeReport:
             due = step.due(at, today, _days(rules, step))
             free = _count(conn, step, due, not_held(step, at))
             held = _count(conn, step, due) - free
-            report.results[step.kind] = (
-                KindResult(would_go=free, kept_held=held)
-                if keeps_in_place(step)
-                else KindResult(would_go=free + held, preserved=held)
-            )
+            report.results[step.kind] = KindResult(would_go=free + held, preserved=held)
     return report
 
 
@@ -424,13 +422,11 @@ def _purge_kind(
             end = start + batch_size - 1
             window = and_(table.c.id.between(start, end), due)
             due_count = conn.scalar(select(func.count()).select_from(table).where(window))
-            if keeps_in_place(step):
-                copied, going = 0, and_(window, not_held(step, at))
-            else:
-                # the copy first, in this transaction: it commits with the deletion or not at all
-                why = "anonymisation" if step.anonymise else "purge"
-                copied, going = preservation.preserve(conn, step.kind, window, why, at), window
-            went = _apply(conn, step, going, at)
+            # the copy first, in this transaction: it commits with the deletion or not at all
+            kept = _preserve(conn, step, window, at)
+            copied = kept[step.kind][0]
+            went = _apply(conn, step, window, at)
+            _keep_counts(conn, step, kept, at)
             done = went.pop(step.kind, 0)
             if hooks.before_commit:
                 hooks.before_commit(step.kind, start, end)
@@ -447,6 +443,8 @@ def _purge_kind(
                 )
             )
             _count_gone_with(conn, report, went)
+            others = {k: n for k, (n, _tied) in kept.items() if k != step.kind and n}
+            _add_counts(conn, report, "preserved", others)
             conn.execute(update(RUNS).where(RUNS.c.id == run_id).values(heartbeat_at=clock.now()))
         setattr(result, column, getattr(result, column) + done)
         result.kept_held += held
@@ -457,6 +455,38 @@ def _purge_kind(
         if hooks.after_batch:
             hooks.after_batch(step.kind, number)
     return result
+
+
+def _preserve(conn, step: Step, window, at) -> dict[str, tuple[int, dict[int, int]]]:
+    """Copy into the store what active holds keep of the batch (and of what goes with it); per
+    kind, (how many copied, copies tied per hold)."""
+    if step.preserve is not None:
+        return step.preserve(conn, window, at)
+    why = "anonymisation" if step.anonymise else "purge"
+    return {step.kind: preservation.preserve_tied(conn, step.kind, window, why, at)}
+
+
+def _keep_counts(conn, step: Step, kept: dict[str, tuple], at) -> None:
+    """Keep the holds' stored counts right as the batch went, in its transaction: where each
+    copy was deleted and tied to exactly the holds that covered it, a hold's count drops by the
+    copies tied to it; otherwise (a record anonymised, or left without its patron; a patron's
+    registration, tied also to the holds that keep their other records) the holds it was tied
+    to are counted again, for that kind only."""
+    for kind, (_copied, tied) in kept.items():
+        if not tied:
+            continue
+        if _left_every_hold(step, kind):
+            coverage.take_from_counts(conn, kind, tied, at)
+        else:
+            coverage.refresh_counts(conn, sorted(tied), at, only=kind)
+
+
+def _left_every_hold(step: Step, kind: str) -> bool:
+    """True when the batch deleted every record of `kind` it copied, each tied to exactly the
+    holds that covered it."""
+    if kind == step.kind:
+        return not step.anonymise and step.preserve is None
+    return _goes_with_patron(kinds.get(kind))
 
 
 def _count_gone_with(conn, report: PurgeReport, went: dict[str, int]) -> None:
@@ -684,6 +714,9 @@ def _pinned(conn) -> bool:
     return conn.info.get(_PINNED, False)
 
 
+_UNPREPARED = "disclosure.purge.unprepared"
+
+
 @contextlib.contextmanager
 def _connection(bind):
     if isinstance(bind, Engine):
@@ -692,8 +725,9 @@ def _connection(bind):
                 # a page cache that holds the indexes a batch walks (the default is 2 MiB)
                 with conn.begin():
                     conn.exec_driver_sql("PRAGMA cache_size = -65536")
-            # SQLite: each batch takes the write lock as it begins (see holds.locks)
-            yield conn.execution_options(sqlite_begin="IMMEDIATE")
+            with _unprepared(conn):
+                # SQLite: each batch takes the write lock as it begins (see holds.locks)
+                yield conn.execution_options(sqlite_begin="IMMEDIATE")
         return
     bind.info[_PINNED] = True
     try:
@@ -703,7 +737,25 @@ def _connection(bind):
 
 
 @contextlib.contextmanager
+def _unprepared(conn):
+    """On PostgreSQL, the purge's own connection sends its statements unprepared, so each is
+    planned for its values (holds.locks.plan_for_probes) without forcing custom plans on the
+    database's own foreign-key checks; the pooled connection is put back as it was."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    driver = conn.connection.dbapi_connection
+    threshold, driver.prepare_threshold = driver.prepare_threshold, None
+    conn.info[_UNPREPARED] = True
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
+        conn.info.pop(_UNPREPARED, None)
+
+
+@contextlib.contextmanager
 def _transaction(conn):
     with conn.begin_nested() if _pinned(conn) else conn.begin():
-        locks.plan_for_probes(conn)
+        locks.plan_for_probes(conn, custom_plans=not conn.info.get(_UNPREPARED, False))
         yield

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from disclosure import clock
 from disclosure.holds.models import Hold
+from disclosure.records import importer
 from disclosure.retention import purge
 from tests import factories as f
 from tests.statements import page_and_statements
@@ -55,27 +56,44 @@ def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_
 
 
 def test_what_a_hold_covers_is_shown_as_of_its_last_count_and_the_purge_counts_again(
-    client, login_as, session
+    app, client, login_as, session
 ):
-    """Counted when the hold changes and by the purge, never by a page view."""
+    """Counted when the hold changes, kept by each import and each purge, never by a page
+    view."""
     clock.freeze(START)
     login_as("director")
     patron = f.patron(session)
-    f.loan(session, patron)
+    branch = f.branch(session)
+    f.loan(session, patron, branch, days_ago=200, returned_days_ago=190)  # past retention
     case = f.held_case(session)
     session.commit()
     location = place(client, case, patron_cards=patron.card_number).headers["Location"]
-    f.loan(session, patron)  # the library's system adds a loan of theirs
+    f.loan(session, patron, branch)  # written behind the app's back: no page view counts it
     session.commit()
     clock.freeze(START + timedelta(minutes=10))
     page = client.get(location).get_data(as_text=True)
     assert "As of 2 Mar 2026, 9:00 a.m." in page
     assert 'Loans (circulation history)</td><td class="num">1</td>' in page
+    loan = {
+        "card_number": patron.card_number,
+        "branch_code": branch.code,
+        "item_barcode": "31009999",
+        "item_title": "Housekeeping",
+        "checked_out_at": "2026-03-01T10:00",
+        "due_at": "2026-03-22T10:00",
+    }
+    with app.app_context():
+        importer.import_rows(session, importer.Sheet("loans", [(2, loan)], {}))
+        session.commit()
+    page = client.get(location).get_data(as_text=True)
+    # the library's system added a loan of theirs: the import counted the hold's loans again
+    assert 'Loans (circulation history)</td><td class="num">3</td>' in page
+    clock.freeze(START + timedelta(minutes=20))
     purge.run_purge(session.connection())
     purge.recount_holds(session.connection())
     session.commit()
     page = client.get(location).get_data(as_text=True)
-    assert "As of 2 Mar 2026, 9:10 a.m." in page
+    assert "As of 2 Mar 2026, 9:20 a.m." in page  # the purge copied the old loan and deleted it
     assert 'Loans (circulation history)</td><td class="num">2</td>' in page
 
 

@@ -167,18 +167,37 @@ def test_the_directors_preservation_pages_show_counts_and_the_records_audited(
     assert client.get(f"/holds/{hold.public_id}/preserved/no_such_kind").status_code == 404
 
 
-def test_an_expired_patron_a_hold_names_stays_and_a_production_finds_their_preserved_loans(
-    session, app_context
+def test_an_expired_patron_a_hold_names_leaves_ordinary_use_and_a_production_finds_them(
+    app, client, login_as, session
 ):
-    director = f.user(session, "director")
+    """docs/rules.md R-hold-preserved-apart: an expired patron follows the schedule like any
+    record; their registration and their held records go into the store first."""
+    director = login_as("director")
     case = f.advised_case(session, director=director)
     service.decide(session, director, case, "comply")
     patron = f.patron(session, card_expires_on=clock.today() - timedelta(days=400))
-    loan = f.loan(session, patron, days_ago=100, returned_days_ago=90)
-    f.hold(session, case, patrons=[patron], categories=["loans"])
-    run_purge(session)
-    assert session.get(m.Patron, patron.id) is not None
-    picked = productions.select_records(
-        session, productions.Criteria(kinds=["loans"], card_number=patron.card_number), case
-    )
-    assert [(r.record_id, r.data["source"]) for r in picked] == [(loan.id, productions.PRESERVED)]
+    loan = f.loan(session, patron, days_ago=100, returned_days_ago=90, item_title="Old Title")
+    recent = f.loan(session, patron, days_ago=20, returned_days_ago=10, item_title="New Title")
+    hold = f.hold(session, case, patrons=[patron], categories=["loans"], placed_by=director)
+    card = patron.card_number
+    report = run_purge(session)
+    session.commit()
+    assert session.scalar(select(m.Patron).where(m.Patron.card_number == card)) is None
+    assert set(session.scalars(select(m.Loan.id))) == set()  # both went, the recent one with them
+    [registration] = copies(session, "patrons")
+    assert read_content(registration)["card_number"] == card
+    assert {c.original_id for c in copies(session, "loans")} == {loan.id, recent.id}
+    assert (report.results["patrons"].deleted, report.results["patrons"].preserved) == (1, 1)
+    assert report.results["loans"].preserved == 2
+    with app.app_context():
+        picked = productions.select_records(
+            session, productions.Criteria(kinds=["loans"], card_number=card), case
+        )
+    assert [(r.record_id, r.data["source"], r.data["patron_card_number"]) for r in picked] == [
+        (loan.id, productions.PRESERVED, card),
+        (recent.id, productions.PRESERVED, card),
+    ]
+    page = client.get(f"/holds/{hold.public_id}/preserved/patrons").get_data(as_text=True)
+    assert card in page
+    records = client.get(f"/holds/{hold.public_id}/preserved/loans").get_data(as_text=True)
+    assert "Old Title" in records and "New Title" in records

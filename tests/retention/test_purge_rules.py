@@ -262,14 +262,16 @@ def test_statistics_survive_the_purge(session):
     ).all() == [(date(2026, 6, 1), 2)]
 
 
-def test_an_expired_card_with_nothing_owed_is_deleted_unless_held_or_on_loan(session):
+def test_an_expired_card_with_nothing_owed_is_deleted_unless_on_loan_held_ones_copied_first(
+    session,
+):
     expired = dict(card_expires_on=clock.today() - timedelta(days=1))
     plain = f.patron(session, **expired)
     owes = f.patron(session, amount_owed=Decimal("2.50"), **expired)
     borrowing = f.patron(session, **expired)
     f.loan(session, borrowing, returned_days_ago=None)
     held_elsewhere = f.patron(session, **expired)
-    f.computer_session(session, patron_obj=held_elsewhere, days_ago=1)
+    session_of_held = f.computer_session(session, patron_obj=held_elsewhere, days_ago=1)
     f.hold(
         session, categories=["computer_sessions"], window=(clock.now() - timedelta(days=2), None)
     )
@@ -278,7 +280,14 @@ def test_an_expired_card_with_nothing_owed_is_deleted_unless_held_or_on_loan(ses
     run(session)
     remaining = ids(session, m.Patron)
     assert plain.id not in remaining and returned_loan.id not in ids(session, m.Loan)
-    assert {owes.id, borrowing.id, held_elsewhere.id, current.id} <= remaining
+    assert {owes.id, borrowing.id, current.id} <= remaining
+    # held: out of ordinary use, their registration and their held session in the store
+    assert held_elsewhere.id not in remaining
+    kept = session.execute(select(PreservedRecord.kind, PreservedRecord.original_id)).all()
+    assert sorted(kept) == [
+        ("computer_sessions", session_of_held.id),
+        ("patrons", held_elsewhere.id),
+    ]
     # the deleted patron's loan was counted before it went with them
     assert session.scalar(select(func.sum(LoanStatistic.loans))) == 1
 
