@@ -199,11 +199,17 @@ def to_csv(document: dict) -> bytes:
 # and most of a gigabyte, while the same records as lines of one paragraph take seconds.
 TABLE_ROWS = 40
 LINES_PER_BLOCK = 50  # lines per paragraph: long enough to be cheap, short to break pages well
+# A record line longer than this may wrap: such records get a paragraph each, its second line
+# indented under the first, so that where one record ends and the next begins shows at a glance
+# (a paragraph per record costs about a fifth more layout time than lines in a shared paragraph,
+# so records that fit on one line, such as computer sessions, keep sharing).
+ONE_LINE = 90
 
 
 def pdf_sections(document: dict) -> list[dict]:
     """The records as the PDF shows them: per kind, a heading, a hint, columns and text cells;
-    a long list as blocks of lines (one record a line, its values between ' · ')."""
+    a long list as blocks of lines (one record a line, its values between ' · '), a block per
+    record when records may wrap."""
     sections = []
     for kind, rows in document["records"].items():
         reader = gather.reader_of(kind)
@@ -212,6 +218,8 @@ def pdf_sections(document: dict) -> list[dict]:
         cells = [[_human(row.get(k)) for k in keys] for row in rows]
         long = len(rows) > TABLE_ROWS and not reader.as_facts
         lines = [" · ".join(c) for c in cells] if long else []
+        wraps = any(len(line) > ONE_LINE for line in lines)
+        per_block = 1 if wraps else LINES_PER_BLOCK
         sections.append(
             {
                 "kind": kind,
@@ -221,9 +229,9 @@ def pdf_sections(document: dict) -> list[dict]:
                 "count": len(rows),
                 "rows": [] if long else cells,
                 "blocks": [
-                    "\n".join(lines[i : i + LINES_PER_BLOCK])
-                    for i in range(0, len(lines), LINES_PER_BLOCK)
+                    "\n".join(lines[i : i + per_block]) for i in range(0, len(lines), per_block)
                 ],
+                "wraps": wraps,
                 # registration is one record: shown as a list of facts rather than a one-row table
                 "facts": [(label, _human(rows[0].get(key))) for key, label in reader.columns]
                 if reader.as_facts and rows

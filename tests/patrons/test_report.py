@@ -388,3 +388,50 @@ def test_a_long_list_of_records_is_laid_out_one_record_a_line_with_every_record_
     assert positions == sorted(positions)  # newest (fewest days ago) first
     pages = page_count(report.pdf)
     assert pages > 2 and f"Page {pages} of {pages}" in text and f"Page 1 of {pages}" in text
+
+
+def test_a_long_list_of_short_records_shares_lines_and_a_long_list_of_long_ones_does_not(
+    app, session
+):
+    """Records that fit on a line (computer sessions) share paragraphs, cheap to lay out; records
+    that may wrap (loans) get a paragraph each, so that a wrapped record's second line is set
+    under its first. Either way every record is there, in order."""
+    from disclosure.patrons import gather
+    from disclosure.patrons import report as reports
+
+    patron = factories.patron(session)
+    branch = factories.branch(session, name="Elm Street")
+    station = factories.workstation(session, branch, code="PC-7")
+    count = reports.TABLE_ROWS + 5
+    for i in range(count):
+        factories.computer_session(session, station, patron, days_ago=2 + i)
+        factories.loan(session, patron, branch, days_ago=10 + i, item_title=f"A Long Title {i}")
+    with app.app_context():
+        document = reports.build_document(
+            session, patron, gather.Scope(), purpose="request", reference="PR-00001"
+        )
+        sections = {s["kind"]: s for s in reports.pdf_sections(document)}
+    sessions, loans = sections["computer_sessions"], sections["loans"]
+    assert not sessions["wraps"] and len(sessions["blocks"]) == 1
+    assert sessions["blocks"][0].count("\n") == count - 1
+    assert loans["wraps"] and len(loans["blocks"]) == count
+    assert [b.split(" · ")[0] for b in loans["blocks"]] == [
+        f"A Long Title {i}" for i in range(count)
+    ]
+    _, report = _compiled_for(app, session, patron)
+    text = " ".join(pdf_text(report.pdf).split())
+    assert f"Computer sessions · {count}" in text and f"Loans · {count}" in text
+    positions = [text.index(f"A Long Title {i} · Elm Street") for i in range(count)]
+    assert positions == sorted(positions)
+
+
+def test_counts_of_a_thousand_and_more_are_grouped_as_the_reports_language_writes_them(app):
+    """'4,000 Loans' in English, '4.000' in Spanish: a report's counts are read at a glance."""
+    from flask import render_template_string
+
+    from disclosure import i18n
+
+    with app.test_request_context():
+        assert render_template_string("{{ 4000|number }} · {{ 12|number }}") == "4,000 · 12"
+        with i18n.speaking("es"):
+            assert render_template_string("{{ 4000|number }}") == "4.000"
