@@ -390,12 +390,10 @@ def test_a_long_list_of_records_is_laid_out_one_record_a_line_with_every_record_
     assert pages > 2 and f"Page {pages} of {pages}" in text and f"Page 1 of {pages}" in text
 
 
-def test_a_long_list_of_short_records_shares_lines_and_a_long_list_of_long_ones_does_not(
-    app, session
-):
-    """Records that fit on a line (computer sessions) share paragraphs, cheap to lay out; records
-    that may wrap (loans) get a paragraph each, so that a wrapped record's second line is set
-    under its first. Either way every record is there, in order."""
+def test_a_record_too_long_for_a_line_goes_on_to_an_indented_line_of_its_own(app, session):
+    """In a long list, a record that fits on a line (a computer session) takes one line; a longer
+    one (a loan) goes on to a second line set in under its first, so that its second line is not
+    read as the next record. Every record is there, in order."""
     from disclosure.patrons import gather
     from disclosure.patrons import report as reports
 
@@ -411,13 +409,14 @@ def test_a_long_list_of_short_records_shares_lines_and_a_long_list_of_long_ones_
             session, patron, gather.Scope(), purpose="request", reference="PR-00001"
         )
         sections = {s["kind"]: s for s in reports.pdf_sections(document)}
-    sessions, loans = sections["computer_sessions"], sections["loans"]
-    assert not sessions["wraps"] and len(sessions["blocks"]) == 1
-    assert sessions["blocks"][0].count("\n") == count - 1
-    assert loans["wraps"] and len(loans["blocks"]) == count
-    assert [b.split(" · ")[0] for b in loans["blocks"]] == [
+    sessions = "\n".join(sections["computer_sessions"]["blocks"]).split("\n")
+    loans = "\n".join(sections["loans"]["blocks"]).split("\n")
+    assert len(sessions) == count and all(line.startswith("PC-7 · ") for line in sessions)
+    assert len(loans) == 2 * count
+    assert [line.split(" · ")[0] for line in loans[::2]] == [
         f"A Long Title {i}" for i in range(count)
     ]
+    assert all(line.startswith(reports.INDENT) for line in loans[1::2])
     _, report = _compiled_for(app, session, patron)
     text = " ".join(pdf_text(report.pdf).split())
     assert f"Computer sessions · {count}" in text and f"Loans · {count}" in text
