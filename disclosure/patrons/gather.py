@@ -175,8 +175,8 @@ def _registration(session: Session, patron: m.Patron, scope: Scope) -> list[dict
 
 
 def _loans(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
-    # Columns, not Loan objects: a patron may have thousands of loans, and ORM objects would all
-    # sit in the session at once (the same for the other long lists below).
+    # Columns, not Loan objects: a patron may have thousands of loans, and an ORM query's objects
+    # all sit in memory at once (its result is buffered); the same for every list below.
     L = m.Loan
     query = (
         select(
@@ -213,88 +213,71 @@ def _computer_sessions(session: Session, patron: m.Patron, scope: Scope) -> list
 
 
 def _interlibrary_loans(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
+    ILL = m.InterlibraryLoan
     query = (
-        select(m.InterlibraryLoan)
-        .where(
-            m.InterlibraryLoan.patron_id == patron.id,
-            *_in_range(m.InterlibraryLoan.requested_at, scope),
+        select(
+            ILL.reference,
+            ILL.title,
+            ILL.lending_library,
+            ILL.status,
+            ILL.requested_at,
+            ILL.completed_at,
         )
-        .order_by(m.InterlibraryLoan.requested_at.desc(), m.InterlibraryLoan.id)
+        .where(ILL.patron_id == patron.id, *_in_range(ILL.requested_at, scope))
+        .order_by(ILL.requested_at.desc(), ILL.id)
     )
-    return [
-        {
-            "reference": ill.reference,
-            "title": ill.title,
-            "lending_library": ill.lending_library,
-            "status": ill.status,
-            "requested_at": ill.requested_at,
-            "completed_at": ill.completed_at,
-        }
-        for ill in session.scalars(query)
-    ]
+    return [dict(row._mapping) for row in session.execute(query)]
 
 
 def _program_registrations(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
+    R = m.ProgramRegistration
     query = (
-        select(m.ProgramRegistration, m.Program, m.Branch.name)
-        .join(m.Program, m.Program.id == m.ProgramRegistration.program_id)
-        .join(m.Branch, m.Branch.id == m.Program.branch_id)
-        .where(
-            m.ProgramRegistration.patron_id == patron.id,
-            *_in_range(m.ProgramRegistration.registered_at, scope),
+        select(
+            m.Program.title.label("program"),
+            m.Branch.name.label("branch"),
+            m.Program.starts_on,
+            m.Program.ends_on,
+            R.registered_at,
         )
-        .order_by(m.ProgramRegistration.registered_at.desc(), m.ProgramRegistration.id)
+        .join(m.Program, m.Program.id == R.program_id)
+        .join(m.Branch, m.Branch.id == m.Program.branch_id)
+        .where(R.patron_id == patron.id, *_in_range(R.registered_at, scope))
+        .order_by(R.registered_at.desc(), R.id)
     )
-    return [
-        {
-            "program": program.title,
-            "branch": branch,
-            "starts_on": program.starts_on,
-            "ends_on": program.ends_on,
-            "registered_at": reg.registered_at,
-        }
-        for reg, program, branch in session.execute(query)
-    ]
+    return [dict(row._mapping) for row in session.execute(query)]
 
 
 def _ill_emails(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
+    E = m.IllEmail
     query = (
-        select(m.IllEmail, m.InterlibraryLoan.reference)
-        .join(m.InterlibraryLoan, m.InterlibraryLoan.id == m.IllEmail.ill_id)
-        .where(m.InterlibraryLoan.patron_id == patron.id, *_in_range(m.IllEmail.sent_at, scope))
-        .order_by(m.IllEmail.sent_at.desc(), m.IllEmail.id)
+        select(
+            m.InterlibraryLoan.reference.label("ill_reference"),
+            E.sent_at,
+            E.to_address,
+            E.subject,
+            E.body,
+        )
+        .join(m.InterlibraryLoan, m.InterlibraryLoan.id == E.ill_id)
+        .where(m.InterlibraryLoan.patron_id == patron.id, *_in_range(E.sent_at, scope))
+        .order_by(E.sent_at.desc(), E.id)
     )
-    return [
-        {
-            "ill_reference": ref,
-            "sent_at": mail.sent_at,
-            "to_address": mail.to_address,
-            "subject": mail.subject,
-            "body": mail.body,
-        }
-        for mail, ref in session.execute(query)
-    ]
+    return [dict(row._mapping) for row in session.execute(query)]
 
 
 def _mailing_lists(session: Session, patron: m.Patron, scope: Scope) -> list[dict]:
+    S = m.MailingListSubscription
     query = (
-        select(m.MailingListSubscription, m.MailingList.name)
-        .join(m.MailingList, m.MailingList.id == m.MailingListSubscription.list_id)
-        .where(
-            m.MailingListSubscription.patron_id == patron.id,
-            *_in_range(m.MailingListSubscription.subscribed_at, scope),
+        select(
+            m.MailingList.name.label("list_name"),
+            S.email,
+            S.subscribed_at,
+            S.last_activity_at,
         )
-        .order_by(m.MailingList.name, m.MailingListSubscription.id)
+        .join(m.MailingList, m.MailingList.id == S.list_id)
+        .where(S.patron_id == patron.id, *_in_range(S.subscribed_at, scope))
+        .order_by(m.MailingList.name, S.id)
     )
-    return [
-        {
-            "list_name": name,
-            "email": sub.email,
-            "subscribed_at": sub.subscribed_at,
-            "last_activity_at": sub.last_activity_at,
-        }
-        for sub, name in session.execute(query)
-    ]
+    return [dict(row._mapping) for row in session.execute(query)]
 
 
 register(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 
 from disclosure import clock, i18n
 from disclosure.dates import days_from_today, local_date, local_datetime, local_span
@@ -27,6 +28,7 @@ def init_app(app) -> None:
         local_date=date_in_words,
         local_span=local_span,
         days_from_today=days_from_today,
+        number=number_in_words,
     )
 
 
@@ -49,3 +51,9 @@ def datetime_in_words(value: datetime | None, fmt: str = "%-d %b %Y, %-I:%M %p")
     if code == i18n.ENGLISH or value is None:
         return local_datetime(value, fmt)
     return format_datetime(clock.local(value), "d MMM y, H:mm", locale=code)
+
+
+def number_in_words(value: int) -> str:
+    """A count as the page's language groups its digits ("4,000" in English)."""
+    code = i18n.current()
+    return f"{value:,}" if code == i18n.ENGLISH else format_decimal(value, locale=code)

@@ -1,6 +1,8 @@
-"""Benchmark: a patron's own report of 5,015 and of 259 records, end to end (reading the records,
-laying out the PDF, the JSON and the CSV), each in a fresh process: its time and its peak memory
-(VmHWM). The baseline, measured in the same run: WeasyPrint alone laying out the same finished
+"""Benchmark: a patron's own report of 5,015 and of 259 records, end to end as the patron waits
+for it once the scheduler takes up its work item (claiming the item, reading the records, laying
+out the PDF, the JSON and the CSV, storing them sealed, committing), each in a fresh process: its
+time, its CPU seconds (the process's and its children's) and its peak memory (VmHWM). The
+baseline, measured in the same run: WeasyPrint alone laying out the same finished
 HTML. Not collected by pytest; run it:
 
     .venv/bin/python -m tests.benchmarks.patron_report
@@ -13,6 +15,7 @@ records in at most 2 s."""
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -25,8 +28,10 @@ os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", str(_TMP))
 
 from sqlalchemy import insert  # noqa: E402
 
-from disclosure import clock, create_app, migrate  # noqa: E402
+from disclosure import clock, create_app, migrate, work  # noqa: E402
 from disclosure.db import db  # noqa: E402
+from disclosure.patrons.models import PatronRequest, RequestStatus  # noqa: E402
+from disclosure.patrons.service import REPORT_WORK  # noqa: E402
 from disclosure.records import models as m  # noqa: E402
 from tests.benchmarks.processes import in_own_process, status_mib  # noqa: E402
 
@@ -90,14 +95,40 @@ def fill(url: str) -> dict[str, int]:
     return ids
 
 
-def _child(url: str, patron_id: int, results) -> None:
-    """In a fresh process: the whole report (as compile_report builds it), then WeasyPrint alone
-    on the same HTML; time of each and the process's peak resident memory (VmHWM)."""
-    from flask import template_rendered
-    from weasyprint import HTML
+def _queued(patron_id: int) -> int:
+    """A verified request for `patron_id`'s every record, its work item queued as the desk's
+    check of ID queues it; the request's id."""
+    request = PatronRequest(
+        subject_id=patron_id,
+        requester_id=patron_id,
+        channel="portal",
+        status=RequestStatus.COMPILING.value,
+        received_at=NOW,
+        due_on=NOW.date() + timedelta(days=30),
+        verified_at=NOW,
+    )
+    db.session.add(request)
+    db.session.flush()
+    work.enqueue(db.session, REPORT_WORK, request.id)
+    db.session.commit()
+    return request.id
 
-    from disclosure.patrons import gather
-    from disclosure.patrons import report as reports
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of the children it waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _child(url: str, patron_id: int, results) -> None:
+    """In a fresh process: what the patron waits for once the scheduler takes up their request
+    (claiming the work item, reading the records, the PDF, JSON and CSV, storing them sealed,
+    committing), then WeasyPrint alone on the same HTML; time of each, CPU seconds (process and
+    children) and the process's peak resident memory (VmHWM)."""
+    from flask import template_rendered
+    from weasyprint import HTML  # imported before timing, as in the scheduler's process
+
+    from disclosure.patrons import area
 
     app = create_app({"database_url": url})
     rendered = []
@@ -108,17 +139,16 @@ def _child(url: str, patron_id: int, results) -> None:
     )
     with app.app_context():
         clock.freeze(NOW)
-        patron = db.session.get(m.Patron, patron_id)
-        started, cpu = time.perf_counter(), time.process_time()
-        document = reports.build_document(
-            db.session, patron, gather.Scope(), purpose="request", reference="P-2026-0001"
-        )
-        frozen = reports.freeze(db.session, document, "Bench Library", request_id=None)
-        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        request_id = _queued(patron_id)
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        outcome = area.run_queued_work(db.session)
+        elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
         peak = status_mib("VmHWM")
-        records = sum(document["counts"].values())
+        frozen = db.session.get(PatronRequest, request_id).report
+        if frozen is None:
+            raise SystemExit(f"the report was not compiled: {outcome}")
+        records = sum(v for k, v in frozen.counts.items() if k != "disclosures")
         pdf_bytes = len(frozen.pdf)
-        db.session.rollback()
         template, context = rendered[-1]
         with app.test_request_context():
             html = template.render(context)
@@ -144,8 +174,8 @@ def rows(url: str) -> list[dict]:
         seconds, megabytes = TARGETS[which]
         found.append(
             dict(
-                figure=f"patron report, {records:,} records",
-                value=f"{elapsed:.1f} s ({cpu:.1f} s CPU), {peak:.0f} MB",
+                figure=f"patron report, {records:,} records, end to end (work item)",
+                value=f"{elapsed:.1f} s ({cpu:.1f} s CPU with children), {peak:.0f} MB",
                 baseline=f"WeasyPrint alone {alone:.1f} s",
                 ratio=elapsed / alone,
                 target=f"<= {seconds:.0f} s, <= {megabytes:.0f} MB",

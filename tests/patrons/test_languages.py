@@ -12,6 +12,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from disclosure import i18n
@@ -122,6 +123,9 @@ def test_a_spanish_patrons_email_and_report_are_in_spanish(app, client, session)
     # what the request covers, on its first page
     assert "Todos los tipos de registro, todas las fechas" in flat
     assert "Every kind of record" not in flat
+    # the cover, longer in Spanish, still ends on its own page: the records begin on page 2
+    first, second = (page.extract_text() for page in PdfReader(io.BytesIO(report.pdf)).pages[:2])
+    assert "Cómo leerlo" in first and "Datos de inscripción" in second
     email = session.scalars(select(PatronEmail).where(PatronEmail.patron_id == patron.id)).first()
     with app.app_context():
         message = mail.compose(app.config["SETTINGS"], patron.email, email, patron.language)

@@ -388,3 +388,49 @@ def test_a_long_list_of_records_is_laid_out_one_record_a_line_with_every_record_
     assert positions == sorted(positions)  # newest (fewest days ago) first
     pages = page_count(report.pdf)
     assert pages > 2 and f"Page {pages} of {pages}" in text and f"Page 1 of {pages}" in text
+
+
+def test_a_record_too_long_for_a_line_goes_on_to_an_indented_line_of_its_own(app, session):
+    """In a long list, a record that fits on a line (a computer session) takes one line; a longer
+    one (a loan) goes on to a second line set in under its first, so that its second line is not
+    read as the next record. Every record is there, in order."""
+    from disclosure.patrons import gather
+    from disclosure.patrons import report as reports
+
+    patron = factories.patron(session)
+    branch = factories.branch(session, name="Elm Street")
+    station = factories.workstation(session, branch, code="PC-7")
+    count = reports.TABLE_ROWS + 5
+    for i in range(count):
+        factories.computer_session(session, station, patron, days_ago=2 + i)
+        factories.loan(session, patron, branch, days_ago=10 + i, item_title=f"A Long Title {i}")
+    with app.app_context():
+        document = reports.build_document(
+            session, patron, gather.Scope(), purpose="request", reference="PR-00001"
+        )
+        sections = {s["kind"]: s for s in reports.pdf_sections(document)}
+    sessions = "\n".join(sections["computer_sessions"]["blocks"]).split("\n")
+    loans = "\n".join(sections["loans"]["blocks"]).split("\n")
+    assert len(sessions) == count and all(line.startswith("PC-7 · ") for line in sessions)
+    assert len(loans) == 2 * count
+    assert [line.split(" · ")[0] for line in loans[::2]] == [
+        f"A Long Title {i}" for i in range(count)
+    ]
+    assert all(line.startswith(reports.INDENT) for line in loans[1::2])
+    _, report = _compiled_for(app, session, patron)
+    text = " ".join(pdf_text(report.pdf).split())
+    assert f"Computer sessions · {count}" in text and f"Loans · {count}" in text
+    positions = [text.index(f"A Long Title {i} · Elm Street") for i in range(count)]
+    assert positions == sorted(positions)
+
+
+def test_counts_of_a_thousand_and_more_are_grouped_as_the_reports_language_writes_them(app):
+    """'4,000 Loans' in English, '4.000' in Spanish: a report's counts are read at a glance."""
+    from flask import render_template_string
+
+    from disclosure import i18n
+
+    with app.test_request_context():
+        assert render_template_string("{{ 4000|number }} · {{ 12|number }}") == "4,000 · 12"
+        with i18n.speaking("es"):
+            assert render_template_string("{{ 4000|number }}") == "4.000"
