@@ -14,12 +14,15 @@ database is unchanged."""
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -196,11 +199,12 @@ def import_rows(
     values changed) inside the caller's transaction; a later bad row raises, and the caller's
     rollback undoes the earlier batches."""
     kind, spec = sheet.kind, KINDS[sheet.kind]
-    resolver = _Resolver(session)
+    # how to read each column, worked out once: a file holds hundreds of thousands of rows
+    fields = _fields(_Resolver(session), spec, sheet.names)
+    check = _row_check(kind, sheet.names)
     tally = Tally()
     batch: list[dict] = []
     given: set[str] | None = None
-    limits = _text_limits(spec)
     waiting: set[str] = set()  # the card numbers of the patrons in `batch`
     for line, row in sheet.rows:
         if kind == kinds.PATRONS.key and (row.get(GUARDIAN) or "").strip() in waiting:
@@ -208,8 +212,8 @@ def import_rows(
             # the batch that holds them first (the resolver then finds them one by one)
             _upsert(session, spec, batch, given or set(), tally)
             batch, waiting = [], set()
-        values = _values(resolver, spec, row, line, sheet.names, limits)
-        _check_row(kind, values, line, sheet.names)
+        values = _values(fields, row, line)
+        check(values, line)
         if given is None:
             # the columns the file has: a file of changes leaves the others as they are
             given = {c.target or c.name for c in spec.columns if c.name in row}
@@ -224,26 +228,75 @@ def import_rows(
     return tally
 
 
-def _values(resolver, spec: Kind, row: dict, line: int, names: dict, limits: dict) -> dict:
+class _Field(NamedTuple):
+    """How one column of the file becomes one value of the table."""
+
+    name: str  # our column: the row's key
+    target: str  # the table's column
+    label: str  # the column as the file names it (in error messages)
+    parse: Callable[[str], object]  # raises ValueError, InvalidOperation or LookupError
+    required: bool
+    empty: object  # the value of an empty cell, when it may be empty
+    limit: int | None  # a text column's most characters
+
+
+def _fields(resolver: _Resolver, spec: Kind, names: Mapping[str, str]) -> list[_Field]:
+    """The columns of `spec` with their readers."""
+    limits = _text_limits(spec)
+    zone = clock.library_zone()
+    fields = []
+    for column in spec.columns:
+        target = column.target or column.name
+        empty = {"decimal": Decimal("0.00"), "bool": True}.get(column.kind)
+        fields.append(
+            _Field(
+                column.name,
+                target,
+                names.get(column.name, column.name),
+                _reader(resolver, column.kind, zone),
+                column.required,
+                empty,
+                limits.get(target) if column.kind == "text" else None,
+            )
+        )
+    return fields
+
+
+def _values(fields: list[_Field], row: Mapping[str, str], line: int) -> dict:
     """One row's values by table column, converted and checked (DomainError on the first bad)."""
     values = {}
-    for column in spec.columns:
-        name = names.get(column.name, column.name)
-        target = column.target or column.name
-        value = _convert(resolver, column, (row.get(column.name) or "").strip(), line, name)
-        if isinstance(value, str) and CONTROL.search(value):
-            # PostgreSQL refuses a NUL outright; no library record holds control characters
-            raise DomainError(
-                f"line {line}, column {name}: holds an invisible control character; remove it "
-                "and import again."
-            )
-        limit = limits.get(target)
-        if limit and isinstance(value, str) and len(value) > limit:
-            raise DomainError(
-                f"line {line}, column {name}: longer than the {limit} characters it may have."
-            )
+    # unpacked, not read by attribute: this runs for every cell of the file
+    for field in fields:
+        name, target, label, parse, required, empty, _limit = field
+        raw = row.get(name)
+        raw = raw.strip() if raw else ""
+        if not raw:
+            if required:
+                raise DomainError(f"line {line}, column {label}: a value is required.")
+            values[target] = empty
+            continue
+        try:
+            value = parse(raw)
+        except (ValueError, InvalidOperation, LookupError) as err:
+            raise DomainError(f"line {line}, column {label}: {err}") from None
+        if parse is _text:
+            _check_text(field, value, line)
         values[target] = value
     return values
+
+
+def _check_text(field: _Field, value: str, line: int) -> None:
+    if CONTROL.search(value):
+        # PostgreSQL refuses a NUL outright; no library record holds control characters
+        raise DomainError(
+            f"line {line}, column {field.label}: holds an invisible control character; remove "
+            "it and import again."
+        )
+    if field.limit and len(value) > field.limit:
+        raise DomainError(
+            f"line {line}, column {field.label}: longer than the {field.limit} characters it "
+            "may have."
+        )
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -299,25 +352,56 @@ def _keep_prior_versions(session: Session, spec: Kind, ids: list[int]) -> None:
         keep_prior_versions.answer()(session, kind.key, ids)
 
 
-LOOKUP_CHUNK = 500  # keys per SELECT (a few hundred bound values a column on either database)
+LOOKUP_CHUNK = 2000  # keys per SELECT (each column's distinct values bound in an IN list)
 
 
 def _existing(session: Session, spec: Kind, identities: list[tuple]) -> dict[tuple, Mapping]:
     """The records already here with one of `identities` (natural-key values), by key.
 
-    Each key column is matched against the chunk's values for it (plain IN lists, cheap to build
-    and served by the indexes); the few extra rows that matches are dropped by the full key."""
+    The key's indexed columns are each matched against the chunk's values for it (plain IN
+    lists, cheap to build and served by the indexes); the few extra rows that matches are
+    dropped by the full key. Binding the values is most of a lookup's cost, so a key column no
+    index serves (a loan's item barcode) is left to that last step."""
     table, key = spec.table, spec.natural_key
+    matched = _indexed(table, key)
     wanted = set(identities)
     found: dict[tuple, Mapping] = {}
     for start in range(0, len(identities), LOOKUP_CHUNK):
         chunk = identities[start : start + LOOKUP_CHUNK]
-        matches = and_(*(_one_of(table.c[c], {i[n] for i in chunk}) for n, c in enumerate(key)))
+        if not _any_within(session, table, matched, chunk):
+            continue
+        matches = and_(*(_one_of(table.c[c], {i[n] for i in chunk}) for n, c in matched))
         for row in session.execute(select(table).where(matches)).mappings():
             identity = tuple(row[c] for c in key)
             if identity in wanted:
                 found[identity] = row
     return found
+
+
+def _any_within(session: Session, table: Table, matched, chunk: list[tuple]) -> bool:
+    """Whether any record lies within the span of the chunk's values on each matched column: a
+    cheap probe (two values a column, on its index) that spares binding the whole IN lists when
+    none can match, as for a first import of the library's history."""
+    spans = []
+    for n, column in matched:
+        values = [i[n] for i in chunk]
+        if not all(isinstance(v, int | date) for v in values):
+            # an empty key column, or text (which the database may order by another collation
+            # than Python's, so that the span could miss a match): match it the long way
+            return True
+        spans.append(table.c[column].between(min(values), max(values)))
+    return session.scalar(select(table.c.id).where(*spans).limit(1)) is not None
+
+
+def _indexed(table: Table, key: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(position, name) of the key columns to match in SQL: the ones an index or a unique
+    constraint leads, when there are two or more (together they are selective: a loan's patron
+    and checked-out time); otherwise every key column (a mailing list's id alone would fetch
+    all of its subscribers)."""
+    leading = {index.columns[0].name for index in table.indexes}
+    leading |= {c.name for c in table.columns if c.unique or c.index}
+    indexed = [(n, c) for n, c in enumerate(key) if c in leading]
+    return indexed if len(indexed) >= 2 else list(enumerate(key))
 
 
 def _one_of(column, values: set):
@@ -326,21 +410,26 @@ def _one_of(column, values: set):
     return or_(present, column.is_(None)) if None in values else present
 
 
-def _check_row(kind: str, values: dict, line: int, names: Mapping[str, str]) -> None:
-    if (
-        kind == kinds.COMPUTER_SESSIONS.key
-        and not values.get("patron_id")
-        and not values.get("signup_name")
-    ):
-        raise DomainError(f"line {line}, column card_number: give a card number or a signup_name.")
+def _row_check(kind: str, names: Mapping[str, str]) -> Callable[[dict, int], None]:
+    """What a row of `kind` must hold beyond its columns: a computer session names its user, and
+    a span ends no earlier than it starts."""
     span = REFERENCE_SPANS.get(kind) or _span(kind)
-    if span:
-        start, end = span
-        if values.get(end) is not None and values[end] < values[start]:
+    sessions = kind == kinds.COMPUTER_SESSIONS.key
+
+    def check(values: dict, line: int) -> None:
+        if sessions and not values.get("patron_id") and not values.get("signup_name"):
             raise DomainError(
-                f"line {line}, column {names.get(end, end)}: it is earlier than "
-                f"{names.get(start, start)}."
+                f"line {line}, column card_number: give a card number or a signup_name."
             )
+        if span:
+            start, end = span
+            if values.get(end) is not None and values[end] < values[start]:
+                raise DomainError(
+                    f"line {line}, column {names.get(end, end)}: it is earlier than "
+                    f"{names.get(start, start)}."
+                )
+
+    return check
 
 
 def _span(kind: str) -> tuple[str, str] | None:
@@ -375,74 +464,98 @@ class _Resolver:
         return found
 
 
-def _convert(resolver: _Resolver, column: Column, raw: str, line: int, name: str):
-    where = f"line {line}, column {name}"
-    if raw == "":
-        if column.required:
-            raise DomainError(f"{where}: a value is required.")
-        return (
-            Decimal("0.00")
-            if column.kind == "decimal"
-            else (True if column.kind == "bool" else None)
-        )
-    try:
-        return _parse(resolver, column, raw)
-    except (ValueError, InvalidOperation, LookupError) as err:
-        raise DomainError(f"{where}: {err}") from None
-
-
-def _parse(resolver: _Resolver, column: Column, raw: str):
-    kind = column.kind
-    if kind == "text":
-        return raw
-    if kind == "int":
-        if not raw.isdigit():
-            raise ValueError(f"“{raw}” is not a whole number.")
-        return int(raw)
-    if kind == "decimal":
-        value = Decimal(raw)
-        if value < 0:
-            raise ValueError("must not be negative.")
-        return value
-    if kind == "bool":
-        if raw.lower() not in {"true", "false", "yes", "no", "1", "0"}:
-            raise ValueError(f"“{raw}” is not yes or no.")
-        return raw.lower() in {"true", "yes", "1"}
-    if kind == "date":
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(f"“{raw}” is not a date like 2026-03-31.") from None
-    if kind == "datetime":
-        return _parse_datetime(raw)
+def _reader(resolver: _Resolver, kind: str, zone: ZoneInfo) -> Callable[[str], object]:
+    """The function that reads a non-empty cell of a column of `kind`."""
     if kind.startswith("choice:"):
-        choices = kind.split(":", 1)[1].split("|")
-        if raw.lower() not in choices:
-            raise ValueError(f"“{raw}” is not one of {', '.join(choices)}.")
-        return raw.lower()
-    lookup = kind.split(":", 1)[1]
+        return functools.partial(_choice, tuple(kind.split(":", 1)[1].split("|")))
+    if kind.startswith("ref:"):
+        return functools.partial(_reference, resolver, kind.split(":", 1)[1])
+    if kind == "datetime":
+        return functools.partial(_parse_datetime, zone=zone, offsets={})
+    return {"text": _text, "int": _int, "decimal": _decimal, "bool": _bool, "date": _date}[kind]
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _int(raw: str) -> int:
+    if not raw.isdigit():
+        raise ValueError(f"“{raw}” is not a whole number.")
+    return int(raw)
+
+
+def _decimal(raw: str) -> Decimal:
+    value = Decimal(raw)
+    if value < 0:
+        raise ValueError("must not be negative.")
+    return value
+
+
+def _bool(raw: str) -> bool:
+    if raw.lower() not in {"true", "false", "yes", "no", "1", "0"}:
+        raise ValueError(f"“{raw}” is not yes or no.")
+    return raw.lower() in {"true", "yes", "1"}
+
+
+def _date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"“{raw}” is not a date like 2026-03-31.") from None
+
+
+def _choice(choices: tuple[str, ...], raw: str) -> str:
+    if raw.lower() not in choices:
+        raise ValueError(f"“{raw}” is not one of {', '.join(choices)}.")
+    return raw.lower()
+
+
+def _reference(resolver: _Resolver, lookup: str, raw: str) -> int:
     found = resolver.find(lookup, raw)
     if found is None:
         raise LookupError(f"no {lookup.replace('_', ' ')} “{raw}” is known.")
     return found
 
 
-def _parse_datetime(raw: str) -> datetime:
-    """ISO 8601; a time with no offset is the library's local time."""
+def _parse_datetime(raw: str, zone: ZoneInfo, offsets: dict[int, timedelta | None]) -> datetime:
+    """ISO 8601; a time with no offset is the library's local time (`zone`). `offsets` keeps the
+    zone's UTC offset on each day seen that has one all day (a file has many times a day)."""
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"“{raw}” is not a date and time like 2026-03-31T14:05.") from None
-    if value.tzinfo is None:
-        zone = clock.library_zone()
-        value = value.replace(tzinfo=zone)
-        if value.astimezone(clock.UTC).astimezone(zone).replace(tzinfo=None) != value.replace(
-            tzinfo=None
-        ):
-            # In the hour the clocks go forward no wall-clock time exists: say so, rather than
-            # let it turn into another time (docs/rules.md R-import-local-times).
-            raise ValueError(
-                f"{value:%H:%M} on {value:%-d %b %Y} does not exist at the library ({zone.key}): "
-                "the clocks go forward that night. Check the time, or give it with its UTC offset."
-            )
-    return value.astimezone(clock.UTC)
+    if value.tzinfo is not None:
+        return value.astimezone(clock.UTC)
+    day = value.toordinal()
+    if day not in offsets:
+        offsets[day] = _steady_offset(day, zone)
+    offset = offsets[day]
+    if offset is None:  # the clocks change that day
+        return _local_time(value, zone)
+    utc = value - offset
+    return datetime.combine(utc, utc.time(), clock.UTC)
+
+
+def _steady_offset(day: int, zone: ZoneInfo) -> timedelta | None:
+    """The zone's UTC offset all through the day `day` (an ordinal), or None when the clocks
+    change that day (the offsets at its start, every six hours and at its end differ, or a
+    midnight has two readings)."""
+    start = datetime.fromordinal(day)
+    moments = [start + timedelta(hours=h) for h in (0, 6, 12, 18, 24)]
+    found = {m.replace(tzinfo=zone, fold=fold).utcoffset() for m in moments for fold in (0, 1)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _local_time(value: datetime, zone: ZoneInfo) -> datetime:
+    """The naive wall-clock time `value` at the library, in UTC, on a day the clocks change."""
+    local = value.replace(tzinfo=zone)
+    back = local.astimezone(clock.UTC).astimezone(zone)
+    if back.replace(tzinfo=None) != value:
+        # In the hour the clocks go forward no wall-clock time exists: say so, rather than
+        # let it turn into another time (docs/rules.md R-import-local-times).
+        raise ValueError(
+            f"{value:%H:%M} on {value:%-d %b %Y} does not exist at the library ({zone.key}): "
+            "the clocks go forward that night. Check the time, or give it with its UTC offset."
+        )
+    return local.astimezone(clock.UTC)
