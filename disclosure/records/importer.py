@@ -16,7 +16,8 @@ from __future__ import annotations
 import csv
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -128,11 +129,13 @@ GUARDIAN = "guardian_card_number"  # the patrons' column naming a minor's guardi
 
 @dataclass
 class Sheet:
-    """A file's rows, read and in our columns, ready to import."""
+    """A file's rows, read and in our columns as the import goes (one batch in memory at a time,
+    however long the file), ready to import."""
 
     kind: str
-    rows: list[tuple[int, dict[str, str]]]  # (line number, our column -> text)
+    rows: Iterable[tuple[int, dict[str, str]]]  # (line number, our column -> text)
     names: dict[str, str]  # our column -> the file's own name for it (in error messages)
+    size: int = 0  # about how many rows (its lines less the header), for a progress bar
 
 
 @dataclass
@@ -153,17 +156,15 @@ class Tally:
 
 
 def read_csv(kind: str, path: Path, preset: presets.Preset | None = None) -> Sheet:
-    """The data rows of `path` with their line numbers; the header must name every column (their
-    columns, when a preset maps another system's export)."""
+    """The data rows of `path` with their line numbers, read as they are imported; the header
+    must name every column (their columns, when a preset maps another system's export)."""
     spec = KINDS[kind]
-    try:
+    with _reading(path):
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in reader.fieldnames or []]
-            reader.fieldnames = header
-            if preset is None:
-                _check_header(spec, header)
-                return Sheet(kind, [(reader.line_num, row) for row in reader], {})
+            header = [h.strip() for h in next(csv.reader(handle), [])]
+        if preset is None:
+            _check_header(spec, header)
+        else:
             preset.check_header(kind, header)
             missing = [
                 c.name for c in spec.columns if c.required and c.name not in preset.for_kind(kind)
@@ -172,8 +173,27 @@ def read_csv(kind: str, path: Path, preset: presets.Preset | None = None) -> She
                 raise DomainError(
                     f"the {preset.name} preset gives no column for {', '.join(missing)}."
                 )
-            rows = [(reader.line_num, preset.translate(kind, header, row)) for row in reader]
-            return Sheet(kind, rows, preset.names(kind))
+        with path.open("rb") as lines:
+            size = max(0, sum(1 for _ in lines) - 1)
+    names = preset.names(kind) if preset else {}
+    return Sheet(kind, _rows(kind, path, header, preset), names, size)
+
+
+def _rows(kind: str, path: Path, header: list[str], preset: presets.Preset | None):
+    """The file's data rows, one at a time, in our columns."""
+    with _reading(path), path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        reader.fieldnames = header
+        next(reader, None)  # the header row
+        for row in reader:
+            yield reader.line_num, (preset.translate(kind, header, row) if preset else row)
+
+
+@contextmanager
+def _reading(path: Path):
+    """A file that is not UTF-8 or not CSV stops the import in words a person can act on."""
+    try:
+        yield
     except UnicodeDecodeError as err:
         raise DomainError("the file is not UTF-8 text.") from err
     except csv.Error as err:
