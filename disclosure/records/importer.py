@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.areas import Hook
 from disclosure.errors import DomainError
-from disclosure.records import kinds, presets
+from disclosure.records import kinds, presets, returns
 from disclosure.records import models as m
 
 Column = kinds.ImportColumn
@@ -52,6 +52,7 @@ class Kind:
     description: str
     natural_key: tuple[str, ...]  # the table columns that identify a record (records/kinds.py)
     leaves_when: str | None = None  # set on a record the import must leave as it is
+    closes_loans: bool = False  # a file of returns, matched to open loans (records/returns.py)
 
 
 # What the library's records refer to, imported first: not kinds of library record (nothing of
@@ -86,13 +87,32 @@ REFERENCES: dict[str, Kind] = {
 REFERENCE_SPANS = {"programs": ("starts_on", "ends_on")}
 
 
+# Imported after the kinds of record, since they change records already here.
+LATER: dict[str, Kind] = {
+    "loan_returns": Kind(
+        m.Loan.__table__,
+        (
+            Column("card_number", "ref:patron", target="patron_id"),
+            Column("item_barcode", "text"),
+            Column("returned_at", "datetime"),
+            # an event log's type column: a row of any other event is refused, not taken for a
+            # return
+            Column("event", "choice:return", required=False),
+        ),
+        "returns of loans already here, each closing the patron's open loan of that item",
+        ("patron_id", "item_barcode"),
+        closes_loans=True,
+    ),
+}
+
+
 class _Importable(Mapping):
     """Every importable kind, name -> Kind: the references, then the kinds of record in
-    records/kinds.py (with their CSV columns), always as registered."""
+    records/kinds.py (with their CSV columns), always as registered, then the returns."""
 
     def __getitem__(self, name: str) -> Kind:
-        if name in REFERENCES:
-            return REFERENCES[name]
+        if name in REFERENCES or name in LATER:
+            return REFERENCES.get(name) or LATER[name]
         kind = kinds.get(name)
         if not kind.import_columns:
             raise KeyError(name)
@@ -106,7 +126,7 @@ class _Importable(Mapping):
 
     def __iter__(self):
         importable = [k.key for k in kinds.every() if k.import_columns]
-        return iter([*REFERENCES, *importable])
+        return iter([*REFERENCES, *importable, *LATER])
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -327,8 +347,10 @@ def _text_limits(spec: Kind) -> dict[str, int]:
     limits = {}
     for column in spec.columns:
         target = column.target or column.name
+        if column.kind != "text":
+            continue
         length = getattr(spec.table.c[target].type, "length", None)
-        if column.kind == "text" and length:
+        if length:
             limits[target] = length
     return limits
 
@@ -337,6 +359,11 @@ def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], ta
     """Add the rows of `batch` whose natural key is new; update the others where they differ.
     Two rows of one batch with the same key are one record: the later row wins."""
     if not batch:
+        return
+    if spec.closes_loans:
+        closed = returns.closing(session, spec.table, batch)
+        tally.unchanged += len(batch) - len(closed)
+        _apply(session, spec, closed, [], tally)
         return
     key = spec.natural_key
     by_key = {tuple(values[c] for c in key): values for values in batch}
@@ -353,6 +380,11 @@ def _upsert(session: Session, spec: Kind, batch: list[dict], given: set[str], ta
             tally.unchanged += 1
         else:
             changed.append((found, changes))
+    _apply(session, spec, changed, new, tally)
+
+
+def _apply(session: Session, spec: Kind, changed: list, new: list[dict], tally: Tally) -> None:
+    """Write the changes to records here, and add the new records."""
     # R-import-keeps-held: the ordinary record follows the library's system; a held one's prior
     # version goes to the preservation store first
     _keep_prior_versions(session, spec, [found["id"] for found, _ in changed])
