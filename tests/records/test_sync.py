@@ -355,3 +355,22 @@ def test_a_statistics_row_that_is_not_a_return_is_refused_in_koha_s_words(app, s
     assert "line 3, column type: “issue” is not one of return." in result.output
     session.expire_all()
     assert _loan(session, "3100001").returned_at is None
+
+
+def test_a_return_closing_a_held_loan_leaves_its_open_version_with_the_hold(app, session, tmp_path):
+    _library(session)
+    _import(app, "patrons", _write(tmp_path, "b.csv", KOHA_BORROWERS), "--preset", "koha")
+    _import(app, "loans", _write(tmp_path, "i.csv", KOHA_ISSUES), "--preset", "koha")
+    ada = session.scalar(select(m.Patron).where(m.Patron.card_number == "21001"))
+    f.hold(session, categories=("loans",), patrons=(ada,))
+    session.commit()
+    returns = _write(tmp_path, "r.csv", KOHA_STATISTICS_RETURNS)
+    assert _import(app, "loan_returns", returns, "--preset", "koha").exit_code == 0
+    session.expire_all()
+    gilead = _loan(session, "3100001")
+    assert gilead.returned_at is not None
+    kept = {
+        c.original_id: read_content(c)
+        for c in session.scalars(select(PreservedRecord).where(PreservedRecord.why == "imported"))
+    }
+    assert kept[gilead.id]["returned_at"] is None
