@@ -123,7 +123,7 @@ def import_command(kind: str, file: Path, preset: str | None) -> None:
         mapping = presets.named(preset) if preset else None
         sheet = importer.read_csv(kind, file, mapping)
         with click.progressbar(
-            length=len(sheet.rows), label=f"Importing {kind}", file=sys.stderr
+            length=sheet.size, label=f"Importing {kind}", file=sys.stderr
         ) as bar:
             tally = importer.import_rows(session, sheet, progress=bar.update)
         session.commit()

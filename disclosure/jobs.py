@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 
 import click
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from disclosure import areas
@@ -64,6 +62,12 @@ def build_scheduler(app: Flask, blocking: bool = True):
     """An APScheduler with every job: coalesced, one instance at a time, and a generous misfire
     grace so that a late run (machine asleep, process restarted) still happens instead of being
     silently dropped."""
+    # APScheduler is loaded here, not at start-up: only the scheduler's process builds one, and
+    # every other process (the web workers, each CLI command) would pay for loading it
+    # (tests/test_startup.py)
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
     settings = app.config["SETTINGS"]
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(
         timezone=settings.timezone,

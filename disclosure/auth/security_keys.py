@@ -6,13 +6,10 @@ so a look-alike phishing site gets nothing it can use here."""
 from __future__ import annotations
 
 import json
+from types import ModuleType
 
-import webauthn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 
 from disclosure import clock
 from disclosure.audit import service as audit
@@ -22,6 +19,17 @@ from disclosure.errors import DomainError
 
 RP_NAME = "Disclosure"
 KEY_REFUSED = "That security key did not answer for this account. Try again, or type a code."
+
+
+def _webauthn() -> ModuleType:
+    """The webauthn library, loaded at the first key ceremony rather than at start-up: it brings
+    X.509, ASN.1 and CBOR parsers (a tenth of every process's start-up, the CLI's included) that
+    only signing in with a key needs (tests/test_startup.py)."""
+    import webauthn  # lazy, for start-up time (above), as disclosure/pdf.py loads WeasyPrint
+    import webauthn.helpers.exceptions
+    import webauthn.helpers.structs
+
+    return webauthn
 
 
 def _keys(session: Session, user) -> list[SecurityKey]:
@@ -38,15 +46,18 @@ def has_keys(session: Session, user) -> bool:
     return bool(_keys(session, user))
 
 
-def _descriptors(session: Session, user) -> list[PublicKeyCredentialDescriptor]:
+def _descriptors(session: Session, user) -> list:
     return [
-        PublicKeyCredentialDescriptor(id=base64url_to_bytes(k.credential_id))
+        _webauthn().helpers.structs.PublicKeyCredentialDescriptor(
+            id=_webauthn().helpers.base64url_to_bytes(k.credential_id)
+        )
         for k in _keys(session, user)
     ]
 
 
 def registration_options(session: Session, user, rp_id: str) -> tuple[str, str]:
     """The browser's options to register a new key (JSON) and their challenge (base64url)."""
+    webauthn = _webauthn()
     options = webauthn.generate_registration_options(
         rp_id=rp_id,
         rp_name=RP_NAME,
@@ -55,7 +66,7 @@ def registration_options(session: Session, user, rp_id: str) -> tuple[str, str]:
         user_display_name=user.username,
         exclude_credentials=_descriptors(session, user),
     )
-    return webauthn.options_to_json(options), bytes_to_base64url(options.challenge)
+    return webauthn.options_to_json(options), webauthn.helpers.bytes_to_base64url(options.challenge)
 
 
 def register(
@@ -63,21 +74,22 @@ def register(
 ) -> list[str]:
     """Keep the key the browser registered; returns new recovery codes when it is the person's
     first second factor (shown once), else none."""
+    webauthn = _webauthn()
     try:
         verified = webauthn.verify_registration_response(
             credential=credential,
-            expected_challenge=base64url_to_bytes(challenge),
+            expected_challenge=webauthn.helpers.base64url_to_bytes(challenge),
             expected_rp_id=rp_id,
             expected_origin=origin,
         )
-    except (WebAuthnException, ValueError, KeyError, TypeError) as err:
+    except (webauthn.helpers.exceptions.WebAuthnException, ValueError, KeyError, TypeError) as err:
         raise DomainError(
             "The security key was not registered. Try again, and touch the key when it blinks."
         ) from err
     first = not second_factor.enrolled(session, user)
     key = SecurityKey(
         user_id=user.id,
-        credential_id=bytes_to_base64url(verified.credential_id),
+        credential_id=webauthn.helpers.bytes_to_base64url(verified.credential_id),
         public_key=verified.credential_public_key,
         sign_count=verified.sign_count,
         name=(name or "Security key").strip()[:80] or "Security key",
@@ -92,10 +104,11 @@ def register(
 
 def authentication_options(session: Session, user, rp_id: str) -> tuple[str, str]:
     """The browser's options to sign in with one of `user`'s keys (JSON) and their challenge."""
+    webauthn = _webauthn()
     options = webauthn.generate_authentication_options(
         rp_id=rp_id, allow_credentials=_descriptors(session, user)
     )
-    return webauthn.options_to_json(options), bytes_to_base64url(options.challenge)
+    return webauthn.options_to_json(options), webauthn.helpers.bytes_to_base64url(options.challenge)
 
 
 def authenticate(
@@ -103,17 +116,18 @@ def authenticate(
 ) -> None:
     """The second step of sign-in with a key. A sign count that does not grow means a copied
     key, and is refused like a wrong code."""
+    webauthn = _webauthn()
     key = _key_answering(session, user, credential)
     try:
         verified = webauthn.verify_authentication_response(
             credential=credential,
-            expected_challenge=base64url_to_bytes(challenge),
+            expected_challenge=webauthn.helpers.base64url_to_bytes(challenge),
             expected_rp_id=rp_id,
             expected_origin=origin,
             credential_public_key=key.public_key,
             credential_current_sign_count=key.sign_count,
         )
-    except (WebAuthnException, ValueError, KeyError, TypeError):
+    except (webauthn.helpers.exceptions.WebAuthnException, ValueError, KeyError, TypeError):
         second_factor.refused(session, user, KEY_REFUSED)
         return
     key.sign_count = verified.new_sign_count

@@ -14,12 +14,16 @@ database is unchanged."""
 from __future__ import annotations
 
 import csv
+import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -27,7 +31,7 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.areas import Hook
 from disclosure.errors import DomainError
-from disclosure.records import kinds, presets
+from disclosure.records import kinds, presets, returns
 from disclosure.records import models as m
 
 Column = kinds.ImportColumn
@@ -55,6 +59,7 @@ class Kind:
     description: str
     natural_key: tuple[str, ...]  # the table columns that identify a record (records/kinds.py)
     leaves_when: str | None = None  # set on a record the import must leave as it is
+    closes_loans: bool = False  # a file of returns, matched to open loans (records/returns.py)
 
 
 # What the library's records refer to, imported first: not kinds of library record (nothing of
@@ -89,13 +94,32 @@ REFERENCES: dict[str, Kind] = {
 REFERENCE_SPANS = {"programs": ("starts_on", "ends_on")}
 
 
+# Imported after the kinds of record, since they change records already here.
+LATER: dict[str, Kind] = {
+    "loan_returns": Kind(
+        m.Loan.__table__,
+        (
+            Column("card_number", "ref:patron", target="patron_id"),
+            Column("item_barcode", "text"),
+            Column("returned_at", "datetime"),
+            # an event log's type column: a row of any other event is refused, not taken for a
+            # return
+            Column("event", "choice:return", required=False),
+        ),
+        "returns of loans already here, each closing the patron's open loan of that item",
+        ("patron_id", "item_barcode"),
+        closes_loans=True,
+    ),
+}
+
+
 class _Importable(Mapping):
     """Every importable kind, name -> Kind: the references, then the kinds of record in
-    records/kinds.py (with their CSV columns), always as registered."""
+    records/kinds.py (with their CSV columns), always as registered, then the returns."""
 
     def __getitem__(self, name: str) -> Kind:
-        if name in REFERENCES:
-            return REFERENCES[name]
+        if name in REFERENCES or name in LATER:
+            return REFERENCES.get(name) or LATER[name]
         kind = kinds.get(name)
         if not kind.import_columns:
             raise KeyError(name)
@@ -109,7 +133,7 @@ class _Importable(Mapping):
 
     def __iter__(self):
         importable = [k.key for k in kinds.every() if k.import_columns]
-        return iter([*REFERENCES, *importable])
+        return iter([*REFERENCES, *importable, *LATER])
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -132,11 +156,13 @@ GUARDIAN = "guardian_card_number"  # the patrons' column naming a minor's guardi
 
 @dataclass
 class Sheet:
-    """A file's rows, read and in our columns, ready to import."""
+    """A file's rows, read and in our columns as the import goes (one batch in memory at a time,
+    however long the file), ready to import."""
 
     kind: str
-    rows: list[tuple[int, dict[str, str]]]  # (line number, our column -> text)
+    rows: Iterable[tuple[int, dict[str, str]]]  # (line number, our column -> text)
     names: dict[str, str]  # our column -> the file's own name for it (in error messages)
+    size: int = 0  # about how many rows (its lines less the header), for a progress bar
 
 
 @dataclass
@@ -166,17 +192,15 @@ class Tally:
 
 
 def read_csv(kind: str, path: Path, preset: presets.Preset | None = None) -> Sheet:
-    """The data rows of `path` with their line numbers; the header must name every column (their
-    columns, when a preset maps another system's export)."""
+    """The data rows of `path` with their line numbers, read as they are imported; the header
+    must name every column (their columns, when a preset maps another system's export)."""
     spec = KINDS[kind]
-    try:
+    with _reading(path):
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in reader.fieldnames or []]
-            reader.fieldnames = header
-            if preset is None:
-                _check_header(spec, header)
-                return Sheet(kind, [(reader.line_num, row) for row in reader], {})
+            header = [h.strip() for h in next(csv.reader(handle), [])]
+        if preset is None:
+            _check_header(spec, header)
+        else:
             preset.check_header(kind, header)
             missing = [
                 c.name for c in spec.columns if c.required and c.name not in preset.for_kind(kind)
@@ -185,8 +209,27 @@ def read_csv(kind: str, path: Path, preset: presets.Preset | None = None) -> She
                 raise DomainError(
                     f"the {preset.name} preset gives no column for {', '.join(missing)}."
                 )
-            rows = [(reader.line_num, preset.translate(kind, header, row)) for row in reader]
-            return Sheet(kind, rows, preset.names(kind))
+        with path.open("rb") as lines:
+            size = max(0, sum(1 for _ in lines) - 1)
+    names = preset.names(kind) if preset else {}
+    return Sheet(kind, _rows(kind, path, header, preset), names, size)
+
+
+def _rows(kind: str, path: Path, header: list[str], preset: presets.Preset | None):
+    """The file's data rows, one at a time, in our columns."""
+    with _reading(path), path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        reader.fieldnames = header
+        next(reader, None)  # the header row
+        for row in reader:
+            yield reader.line_num, (preset.translate(kind, header, row) if preset else row)
+
+
+@contextmanager
+def _reading(path: Path):
+    """A file that is not UTF-8 or not CSV stops the import in words a person can act on."""
+    try:
+        yield
     except UnicodeDecodeError as err:
         raise DomainError("the file is not UTF-8 text.") from err
     except csv.Error as err:
@@ -212,12 +255,13 @@ def import_rows(
     values changed) inside the caller's transaction; a later bad row raises, and the caller's
     rollback undoes the earlier batches."""
     kind, spec = sheet.kind, KINDS[sheet.kind]
-    resolver = _Resolver(session)
+    # how to read each column, worked out once: a file holds hundreds of thousands of rows
+    fields = _fields(_Resolver(session), spec, sheet.names)
+    check = _row_check(kind, sheet.names)
     tally, touched = Tally(), _Touched()
     first_new = (session.scalar(select(func.max(spec.table.c.id))) or 0) + 1
     batch: list[dict] = []
     given: set[str] | None = None
-    limits = _text_limits(spec)
     waiting: set[str] = set()  # the card numbers of the patrons in `batch`
     for line, row in sheet.rows:
         if kind == kinds.PATRONS.key and (row.get(GUARDIAN) or "").strip() in waiting:
@@ -225,8 +269,8 @@ def import_rows(
             # the batch that holds them first (the resolver then finds them one by one)
             _upsert(session, spec, batch, given or set(), tally, touched)
             batch, waiting = [], set()
-        values = _values(resolver, spec, row, line, sheet.names, limits)
-        _check_row(kind, values, line, sheet.names)
+        values = _values(fields, row, line)
+        check(values, line)
         if given is None:
             # the columns the file has: a file of changes leaves the others as they are
             given = {c.target or c.name for c in spec.columns if c.name in row}
@@ -242,26 +286,75 @@ def import_rows(
     return tally
 
 
-def _values(resolver, spec: Kind, row: dict, line: int, names: dict, limits: dict) -> dict:
+class _Field(NamedTuple):
+    """How one column of the file becomes one value of the table."""
+
+    name: str  # our column: the row's key
+    target: str  # the table's column
+    label: str  # the column as the file names it (in error messages)
+    parse: Callable[[str], object]  # raises ValueError, InvalidOperation or LookupError
+    required: bool
+    empty: object  # the value of an empty cell, when it may be empty
+    limit: int | None  # a text column's most characters
+
+
+def _fields(resolver: _Resolver, spec: Kind, names: Mapping[str, str]) -> list[_Field]:
+    """The columns of `spec` with their readers."""
+    limits = _text_limits(spec)
+    zone = clock.library_zone()
+    fields = []
+    for column in spec.columns:
+        target = column.target or column.name
+        empty = {"decimal": Decimal("0.00"), "bool": True}.get(column.kind)
+        fields.append(
+            _Field(
+                column.name,
+                target,
+                names.get(column.name, column.name),
+                _reader(resolver, column.kind, zone),
+                column.required,
+                empty,
+                limits.get(target) if column.kind == "text" else None,
+            )
+        )
+    return fields
+
+
+def _values(fields: list[_Field], row: Mapping[str, str], line: int) -> dict:
     """One row's values by table column, converted and checked (DomainError on the first bad)."""
     values = {}
-    for column in spec.columns:
-        name = names.get(column.name, column.name)
-        target = column.target or column.name
-        value = _convert(resolver, column, (row.get(column.name) or "").strip(), line, name)
-        if isinstance(value, str) and CONTROL.search(value):
-            # PostgreSQL refuses a NUL outright; no library record holds control characters
-            raise DomainError(
-                f"line {line}, column {name}: holds an invisible control character; remove it "
-                "and import again."
-            )
-        limit = limits.get(target)
-        if limit and isinstance(value, str) and len(value) > limit:
-            raise DomainError(
-                f"line {line}, column {name}: longer than the {limit} characters it may have."
-            )
+    # unpacked, not read by attribute: this runs for every cell of the file
+    for column in fields:
+        name, target, label, parse, required, empty, _limit = column
+        raw = row.get(name)
+        raw = raw.strip() if raw else ""
+        if not raw:
+            if required:
+                raise DomainError(f"line {line}, column {label}: a value is required.")
+            values[target] = empty
+            continue
+        try:
+            value = parse(raw)
+        except (ValueError, InvalidOperation, LookupError) as err:
+            raise DomainError(f"line {line}, column {label}: {err}") from None
+        if parse is _text:
+            _check_text(column, value, line)
         values[target] = value
     return values
+
+
+def _check_text(field: _Field, value: str, line: int) -> None:
+    if CONTROL.search(value):
+        # PostgreSQL refuses a NUL outright; no library record holds control characters
+        raise DomainError(
+            f"line {line}, column {field.label}: holds an invisible control character; remove "
+            "it and import again."
+        )
+    if field.limit and len(value) > field.limit:
+        raise DomainError(
+            f"line {line}, column {field.label}: longer than the {field.limit} characters it "
+            "may have."
+        )
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -272,8 +365,10 @@ def _text_limits(spec: Kind) -> dict[str, int]:
     limits = {}
     for column in spec.columns:
         target = column.target or column.name
+        if column.kind != "text":
+            continue
         length = getattr(spec.table.c[target].type, "length", None)
-        if column.kind == "text" and length:
+        if length:
             limits[target] = length
     return limits
 
@@ -290,6 +385,11 @@ def _upsert(
     Two rows of one batch with the same key are one record: the later row wins."""
     if not batch:
         return
+    if spec.closes_loans:
+        closed = returns.closing(session, spec.table, batch)
+        tally.unchanged += len(batch) - len(closed)
+        _apply(session, spec, closed, [], tally, touched)
+        return
     key = spec.natural_key
     by_key = {tuple(values[c] for c in key): values for values in batch}
     tally.unchanged += len(batch) - len(by_key)  # a repeated row in the file
@@ -305,6 +405,13 @@ def _upsert(
             tally.unchanged += 1
         else:
             changed.append((found, changes))
+    _apply(session, spec, changed, new, tally, touched)
+
+
+def _apply(
+    session: Session, spec: Kind, changed: list, new: list[dict], tally: Tally, touched: _Touched
+) -> None:
+    """Write the changes to records here, and add the new records."""
     # R-import-keeps-held: the ordinary record follows the library's system; a held one's prior
     # version goes to the preservation store first
     ids = [found["id"] for found, _ in changed]
@@ -339,25 +446,56 @@ def _recount_holds(session: Session, spec: Kind, first_new: int, touched: _Touch
         recount_imported.answer()(session, kind.key, first_new, touched.changed, touched.holds)
 
 
-LOOKUP_CHUNK = 500  # keys per SELECT (a few hundred bound values a column on either database)
+LOOKUP_CHUNK = 2000  # keys per SELECT (each column's distinct values bound in an IN list)
 
 
 def _existing(session: Session, spec: Kind, identities: list[tuple]) -> dict[tuple, Mapping]:
     """The records already here with one of `identities` (natural-key values), by key.
 
-    Each key column is matched against the chunk's values for it (plain IN lists, cheap to build
-    and served by the indexes); the few extra rows that matches are dropped by the full key."""
+    The key's indexed columns are each matched against the chunk's values for it (plain IN
+    lists, cheap to build and served by the indexes); the few extra rows that matches are
+    dropped by the full key. Binding the values is most of a lookup's cost, so a key column no
+    index serves (a loan's item barcode) is left to that last step."""
     table, key = spec.table, spec.natural_key
+    matched = _indexed(table, key)
     wanted = set(identities)
     found: dict[tuple, Mapping] = {}
     for start in range(0, len(identities), LOOKUP_CHUNK):
         chunk = identities[start : start + LOOKUP_CHUNK]
-        matches = and_(*(_one_of(table.c[c], {i[n] for i in chunk}) for n, c in enumerate(key)))
+        if not _any_within(session, table, matched, chunk):
+            continue
+        matches = and_(*(_one_of(table.c[c], {i[n] for i in chunk}) for n, c in matched))
         for row in session.execute(select(table).where(matches)).mappings():
             identity = tuple(row[c] for c in key)
             if identity in wanted:
                 found[identity] = row
     return found
+
+
+def _any_within(session: Session, table: Table, matched, chunk: list[tuple]) -> bool:
+    """Whether any record lies within the span of the chunk's values on each matched column: a
+    cheap probe (two values a column, on its index) that spares binding the whole IN lists when
+    none can match, as for a first import of the library's history."""
+    spans = []
+    for n, column in matched:
+        values = [i[n] for i in chunk]
+        if not all(isinstance(v, int | date) for v in values):
+            # an empty key column, or text (which the database may order by another collation
+            # than Python's, so that the span could miss a match): match it the long way
+            return True
+        spans.append(table.c[column].between(min(values), max(values)))
+    return session.scalar(select(table.c.id).where(*spans).limit(1)) is not None
+
+
+def _indexed(table: Table, key: tuple[str, ...]) -> list[tuple[int, str]]:
+    """(position, name) of the key columns to match in SQL: the ones an index or a unique
+    constraint leads, when there are two or more (together they are selective: a loan's patron
+    and checked-out time); otherwise every key column (a mailing list's id alone would fetch
+    all of its subscribers)."""
+    leading = {index.columns[0].name for index in table.indexes}
+    leading |= {c.name for c in table.columns if c.unique or c.index}
+    indexed = [(n, c) for n, c in enumerate(key) if c in leading]
+    return indexed if len(indexed) >= 2 else list(enumerate(key))
 
 
 def _one_of(column, values: set):
@@ -366,21 +504,26 @@ def _one_of(column, values: set):
     return or_(present, column.is_(None)) if None in values else present
 
 
-def _check_row(kind: str, values: dict, line: int, names: Mapping[str, str]) -> None:
-    if (
-        kind == kinds.COMPUTER_SESSIONS.key
-        and not values.get("patron_id")
-        and not values.get("signup_name")
-    ):
-        raise DomainError(f"line {line}, column card_number: give a card number or a signup_name.")
+def _row_check(kind: str, names: Mapping[str, str]) -> Callable[[dict, int], None]:
+    """What a row of `kind` must hold beyond its columns: a computer session names its user, and
+    a span ends no earlier than it starts."""
     span = REFERENCE_SPANS.get(kind) or _span(kind)
-    if span:
-        start, end = span
-        if values.get(end) is not None and values[end] < values[start]:
+    sessions = kind == kinds.COMPUTER_SESSIONS.key
+
+    def check(values: dict, line: int) -> None:
+        if sessions and not values.get("patron_id") and not values.get("signup_name"):
             raise DomainError(
-                f"line {line}, column {names.get(end, end)}: it is earlier than "
-                f"{names.get(start, start)}."
+                f"line {line}, column card_number: give a card number or a signup_name."
             )
+        if span:
+            start, end = span
+            if values.get(end) is not None and values[end] < values[start]:
+                raise DomainError(
+                    f"line {line}, column {names.get(end, end)}: it is earlier than "
+                    f"{names.get(start, start)}."
+                )
+
+    return check
 
 
 def _span(kind: str) -> tuple[str, str] | None:
@@ -415,74 +558,98 @@ class _Resolver:
         return found
 
 
-def _convert(resolver: _Resolver, column: Column, raw: str, line: int, name: str):
-    where = f"line {line}, column {name}"
-    if raw == "":
-        if column.required:
-            raise DomainError(f"{where}: a value is required.")
-        return (
-            Decimal("0.00")
-            if column.kind == "decimal"
-            else (True if column.kind == "bool" else None)
-        )
-    try:
-        return _parse(resolver, column, raw)
-    except (ValueError, InvalidOperation, LookupError) as err:
-        raise DomainError(f"{where}: {err}") from None
-
-
-def _parse(resolver: _Resolver, column: Column, raw: str):
-    kind = column.kind
-    if kind == "text":
-        return raw
-    if kind == "int":
-        if not raw.isdigit():
-            raise ValueError(f"“{raw}” is not a whole number.")
-        return int(raw)
-    if kind == "decimal":
-        value = Decimal(raw)
-        if value < 0:
-            raise ValueError("must not be negative.")
-        return value
-    if kind == "bool":
-        if raw.lower() not in {"true", "false", "yes", "no", "1", "0"}:
-            raise ValueError(f"“{raw}” is not yes or no.")
-        return raw.lower() in {"true", "yes", "1"}
-    if kind == "date":
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(f"“{raw}” is not a date like 2026-03-31.") from None
-    if kind == "datetime":
-        return _parse_datetime(raw)
+def _reader(resolver: _Resolver, kind: str, zone: ZoneInfo) -> Callable[[str], object]:
+    """The function that reads a non-empty cell of a column of `kind`."""
     if kind.startswith("choice:"):
-        choices = kind.split(":", 1)[1].split("|")
-        if raw.lower() not in choices:
-            raise ValueError(f"“{raw}” is not one of {', '.join(choices)}.")
-        return raw.lower()
-    lookup = kind.split(":", 1)[1]
+        return functools.partial(_choice, tuple(kind.split(":", 1)[1].split("|")))
+    if kind.startswith("ref:"):
+        return functools.partial(_reference, resolver, kind.split(":", 1)[1])
+    if kind == "datetime":
+        return functools.partial(_parse_datetime, zone=zone, offsets={})
+    return {"text": _text, "int": _int, "decimal": _decimal, "bool": _bool, "date": _date}[kind]
+
+
+def _text(raw: str) -> str:
+    return raw
+
+
+def _int(raw: str) -> int:
+    if not raw.isdigit():
+        raise ValueError(f"“{raw}” is not a whole number.")
+    return int(raw)
+
+
+def _decimal(raw: str) -> Decimal:
+    value = Decimal(raw)
+    if value < 0:
+        raise ValueError("must not be negative.")
+    return value
+
+
+def _bool(raw: str) -> bool:
+    if raw.lower() not in {"true", "false", "yes", "no", "1", "0"}:
+        raise ValueError(f"“{raw}” is not yes or no.")
+    return raw.lower() in {"true", "yes", "1"}
+
+
+def _date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"“{raw}” is not a date like 2026-03-31.") from None
+
+
+def _choice(choices: tuple[str, ...], raw: str) -> str:
+    if raw.lower() not in choices:
+        raise ValueError(f"“{raw}” is not one of {', '.join(choices)}.")
+    return raw.lower()
+
+
+def _reference(resolver: _Resolver, lookup: str, raw: str) -> int:
     found = resolver.find(lookup, raw)
     if found is None:
         raise LookupError(f"no {lookup.replace('_', ' ')} “{raw}” is known.")
     return found
 
 
-def _parse_datetime(raw: str) -> datetime:
-    """ISO 8601; a time with no offset is the library's local time."""
+def _parse_datetime(raw: str, zone: ZoneInfo, offsets: dict[int, timedelta | None]) -> datetime:
+    """ISO 8601; a time with no offset is the library's local time (`zone`). `offsets` keeps the
+    zone's UTC offset on each day seen that has one all day (a file has many times a day)."""
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"“{raw}” is not a date and time like 2026-03-31T14:05.") from None
-    if value.tzinfo is None:
-        zone = clock.library_zone()
-        value = value.replace(tzinfo=zone)
-        if value.astimezone(clock.UTC).astimezone(zone).replace(tzinfo=None) != value.replace(
-            tzinfo=None
-        ):
-            # In the hour the clocks go forward no wall-clock time exists: say so, rather than
-            # let it turn into another time (docs/rules.md R-import-local-times).
-            raise ValueError(
-                f"{value:%H:%M} on {value:%-d %b %Y} does not exist at the library ({zone.key}): "
-                "the clocks go forward that night. Check the time, or give it with its UTC offset."
-            )
-    return value.astimezone(clock.UTC)
+    if value.tzinfo is not None:
+        return value.astimezone(clock.UTC)
+    day = value.toordinal()
+    if day not in offsets:
+        offsets[day] = _steady_offset(day, zone)
+    offset = offsets[day]
+    if offset is None:  # the clocks change that day
+        return _local_time(value, zone)
+    utc = value - offset
+    return datetime.combine(utc, utc.time(), clock.UTC)
+
+
+def _steady_offset(day: int, zone: ZoneInfo) -> timedelta | None:
+    """The zone's UTC offset all through the day `day` (an ordinal), or None when the clocks
+    change that day (the offsets at its start, every six hours and at its end differ, or a
+    midnight has two readings)."""
+    start = datetime.fromordinal(day)
+    moments = [start + timedelta(hours=h) for h in (0, 6, 12, 18, 24)]
+    found = {m.replace(tzinfo=zone, fold=fold).utcoffset() for m in moments for fold in (0, 1)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _local_time(value: datetime, zone: ZoneInfo) -> datetime:
+    """The naive wall-clock time `value` at the library, in UTC, on a day the clocks change."""
+    local = value.replace(tzinfo=zone)
+    back = local.astimezone(clock.UTC).astimezone(zone)
+    if back.replace(tzinfo=None) != value:
+        # In the hour the clocks go forward no wall-clock time exists: say so, rather than
+        # let it turn into another time (docs/rules.md R-import-local-times).
+        raise ValueError(
+            f"{value:%H:%M} on {value:%-d %b %Y} does not exist at the library ({zone.key}): "
+            "the clocks go forward that night. Check the time, or give it with its UTC offset."
+        )
+    return local.astimezone(clock.UTC)

@@ -3,7 +3,7 @@
 A preset says, for each kind it knows, where each of our columns comes from in the other
 system's file: one of its columns (the first that has a value), several joined, the year of a
 date, or the date of a timestamp. The column names are the ones those systems publish (Koha's
-`borrowers` and `issues`/`old_issues` tables, Evergreen's `actor.usr` and
+`borrowers`, `issues`/`old_issues` and `statistics` tables, Evergreen's `actor.usr` and
 `action.circulation`); the README's chapter "The library's own system (ILS)" gives the report
 queries that produce them. A generic mapping file ("our column = their column", TOML) covers
 any other system (Sierra, Polaris, Symphony)."""
@@ -110,8 +110,8 @@ class Preset:
         return {ours: source.label() for ours, source in self.for_kind(kind).items()}
 
 
-# Koha: SQL reports (Reports > Create from SQL) over `borrowers` and `issues` UNION
-# `old_issues`, joined to `items` and `biblio` for the barcode and title.
+# Koha: SQL reports (Reports > Create from SQL) over `borrowers`, `issues` UNION `old_issues`
+# (joined to `items` and `biblio` for the barcode and title) and `statistics` (its returns).
 KOHA = Preset(
     "koha",
     {
@@ -135,6 +135,14 @@ KOHA = Preset(
             "checked_out_at": take("issuedate"),
             "due_at": take("date_due"),
             "returned_at": take("returndate", required=False),
+        },
+        # `statistics` rows of type `return`: the returns whose checkout Koha anonymised at
+        # check-in (records/returns.py)
+        "loan_returns": {
+            "card_number": take("cardnumber"),
+            "item_barcode": take("barcode", "itemnumber"),
+            "returned_at": take("datetime"),
+            "event": take("type", required=False),
         },
     },
 )

@@ -26,10 +26,16 @@ os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", tempfile.mkdtemp(prefix="discl
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from tests.benchmarks import loans_import, page_growth, patron_report, purge  # noqa: E402
+from tests.benchmarks import (  # noqa: E402
+    loans_import,
+    page_growth,
+    patron_report,
+    purge,
+    startup,
+)
 from tests.benchmarks.processes import postgresql_server  # noqa: E402
 
-ALL = ("purge", "report", "pages", "import")
+ALL = ("purge", "report", "pages", "import", "startup")
 
 
 def _fresh_database(server: str | None, folder: Path, name: str) -> str:
@@ -103,6 +109,8 @@ def main() -> int:
                 )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if "startup" in args.only:  # no database: measured once
+        lines += [{**line, "backend": "none"} for line in startup.rows()]
     print()
     print(table(lines))
     return 0 if all(line["ok"] for line in lines) else 1

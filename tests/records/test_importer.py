@@ -94,6 +94,31 @@ def test_a_bad_row_stops_the_import_and_leaves_the_database_unchanged(app, sessi
     assert branch.id
 
 
+def test_a_file_that_stops_being_utf8_past_the_first_batch_changes_nothing(app, session, tmp_path):
+    """The file is read as it is imported (memory stays flat), so a bad byte far down the file
+    is met after rows were written: the import still stops whole."""
+    factories.branch(session, code="HQ")
+    patron = factories.patron(session)
+    session.commit()
+    header = "card_number,branch_code,item_barcode,item_title,checked_out_at,due_at"
+    rows = [
+        f"{patron.card_number},HQ,32{n:06d},Gilead,2026-10-01T10:00,2026-10-22T10:00"
+        for n in range(2500)
+    ]
+    path = tmp_path / "loans.csv"
+    path.write_bytes(
+        "\n".join([header, *rows]).encode()
+        + b"\n"
+        + patron.card_number.encode()
+        + b",HQ,3299999,Caf\xe9,2026-10-01T10:00,2026-10-22T10:00\n"
+    )
+    before = _count(session, m.Loan)
+    result = app.test_cli_runner().invoke(args=["import", "loans", str(path)])
+    assert result.exit_code != 0
+    assert "the file is not UTF-8 text. Nothing was imported." in result.output
+    assert _count(session, m.Loan) == before
+
+
 def test_unknown_reference_names_line_and_column(app, session, tmp_path):
     factories.branch(session, code="HQ")
     session.commit()

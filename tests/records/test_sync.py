@@ -1,8 +1,8 @@
 """Import as a sync with the library's own system (ILS): upserts by natural key, the Koha and
 Evergreen presets and a generic mapping file, the drop folder, and the card numbers under holds.
 
-The fixtures are written here from the column names Koha (`borrowers`, `issues`/`old_issues`)
-and Evergreen (`actor.usr`, `action.circulation`) publish; the README's ILS chapter gives the
+The fixtures are written here from the column names Koha (`borrowers`, `issues`/`old_issues`,
+`statistics`) and Evergreen (`actor.usr`, `action.circulation`) publish; the README's ILS chapter gives the
 report queries that produce them."""
 
 import os
@@ -38,6 +38,16 @@ borrowernumber,cardnumber,itemnumber,barcode,title,branchcode,issuedate,date_due
 11,21001,502,3100002,Circe,HQ,2026-10-02 11:30:00,2026-10-23 23:59:00,2026-10-12 10:05:00
 12,21002,503,3100003,Beloved,HQ,2026-10-03 09:15:00,2026-10-24 23:59:00,2026-10-09 16:00:00
 11,21001,503,3100003,Beloved,HQ,2026-10-12 10:10:00,2026-11-02 23:59:00,
+"""
+
+# Koha's `statistics` rows of type `return` (the README's report adds the card number, barcode):
+# Ada's two loans come back; 3100009 was never on loan here; Charles's Beloved is long closed.
+KOHA_STATISTICS_RETURNS = """
+datetime,branch,type,itemnumber,itemtype,borrowernumber,cardnumber,barcode
+2026-10-12 10:00:00,HQ,return,501,BK,11,21001,3100001
+2026-10-12 10:05:00,HQ,return,502,BK,11,21001,3100002
+2026-10-12 10:06:00,HQ,return,509,BK,11,21001,3100009
+2026-10-13 09:00:00,HQ,return,503,BK,12,21002,3100003
 """
 
 EVERGREEN_USR = """
@@ -291,3 +301,76 @@ def test_a_value_too_long_for_its_column_is_named_not_a_traceback(app, session, 
     assert result.exit_code != 0
     assert "line 3, column code: longer than the 40 characters it may have." in result.output
     assert _count(session, m.Workstation) == 0
+
+
+def test_koha_returns_close_the_open_loans_once_and_a_second_import_changes_nothing(
+    app, session, tmp_path
+):
+    """A return whose checkout Koha anonymised at check-in reaches us only in `statistics`."""
+    _library(session)
+    _import(app, "patrons", _write(tmp_path, "b.csv", KOHA_BORROWERS), "--preset", "koha")
+    _import(app, "loans", _write(tmp_path, "i.csv", KOHA_ISSUES), "--preset", "koha")
+    returns = _write(tmp_path, "loan_returns-koha-1012.csv", KOHA_STATISTICS_RETURNS)
+    first = _import(app, "loan_returns", returns, "--preset", "koha")
+    assert first.exit_code == 0, first.output
+    assert "Imported 4 loan_returns: 0 new, 2 updated, 2 unchanged." in first.output
+    session.expire_all()
+    # 10:00 in the library's zone (America/Chicago, CDT in October) is 15:00 UTC
+    assert _loan(session, "3100001").returned_at == datetime(2026, 10, 12, 15, 0, tzinfo=UTC)
+    assert _loan(session, "3100002").returned_at == datetime(2026, 10, 12, 15, 5, tzinfo=UTC)
+    # already returned on the 9th: a later return event does not move it
+    beloved = _loan(session, "3100003", "21002").returned_at
+    assert beloved == datetime(2026, 10, 9, 21, 0, tzinfo=UTC)
+    assert _count(session, m.Loan) == 3
+
+    again = _import(app, "loan_returns", returns, "--preset", "koha")
+    assert again.exit_code == 0 and "0 new, 0 updated, 4 unchanged" in again.output
+
+
+def test_a_return_closes_the_checkout_before_it_not_a_later_one(app, session, tmp_path):
+    _library(session)
+    _import(app, "patrons", _write(tmp_path, "b.csv", KOHA_BORROWERS), "--preset", "koha")
+    # Ada has Gilead out twice: the first loan's return never reached us
+    twice = KOHA_ISSUES.strip() + "\n11,21001,501,3100001,Gilead,HQ,2026-10-20 10:00:00,"
+    twice += "2026-11-10 23:59:00,\n"
+    _import(app, "loans", _write(tmp_path, "i.csv", twice), "--preset", "koha")
+    returned = KOHA_STATISTICS_RETURNS.replace("2026-10-12 10:00:00", "2026-10-25 10:00:00")
+    result = _import(app, "loan_returns", _write(tmp_path, "r.csv", returned), "--preset", "koha")
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    first, second = session.scalars(
+        select(m.Loan).where(m.Loan.item_barcode == "3100001").order_by(m.Loan.checked_out_at)
+    )
+    assert first.returned_at is None
+    assert second.returned_at == datetime(2026, 10, 25, 15, 0, tzinfo=UTC)
+
+
+def test_a_statistics_row_that_is_not_a_return_is_refused_in_koha_s_words(app, session, tmp_path):
+    _library(session)
+    _import(app, "patrons", _write(tmp_path, "b.csv", KOHA_BORROWERS), "--preset", "koha")
+    _import(app, "loans", _write(tmp_path, "i.csv", KOHA_ISSUES), "--preset", "koha")
+    issued = KOHA_STATISTICS_RETURNS.replace("HQ,return,502", "HQ,issue,502")
+    result = _import(app, "loan_returns", _write(tmp_path, "r.csv", issued), "--preset", "koha")
+    assert result.exit_code != 0
+    assert "line 3, column type: “issue” is not one of return." in result.output
+    session.expire_all()
+    assert _loan(session, "3100001").returned_at is None
+
+
+def test_a_return_closing_a_held_loan_leaves_its_open_version_with_the_hold(app, session, tmp_path):
+    _library(session)
+    _import(app, "patrons", _write(tmp_path, "b.csv", KOHA_BORROWERS), "--preset", "koha")
+    _import(app, "loans", _write(tmp_path, "i.csv", KOHA_ISSUES), "--preset", "koha")
+    ada = session.scalar(select(m.Patron).where(m.Patron.card_number == "21001"))
+    f.hold(session, categories=("loans",), patrons=(ada,))
+    session.commit()
+    returns = _write(tmp_path, "r.csv", KOHA_STATISTICS_RETURNS)
+    assert _import(app, "loan_returns", returns, "--preset", "koha").exit_code == 0
+    session.expire_all()
+    gilead = _loan(session, "3100001")
+    assert gilead.returned_at is not None
+    kept = {
+        c.original_id: read_content(c)
+        for c in session.scalars(select(PreservedRecord).where(PreservedRecord.why == "imported"))
+    }
+    assert kept[gilead.id]["returned_at"] is None
