@@ -372,6 +372,13 @@ def _row(server: str, pages: dict, health: dict, log: Path, postgresql: bool) ->
 def rows(url: str, seconds: int = 60, servers=("gunicorn", "flask run")) -> list[dict]:
     """The table's lines: each server on the demo library at `url` (a new, empty database)."""
     folder = Path(tempfile.mkdtemp(prefix="disclosure-load-"))
+    try:
+        return _runs(url, seconds, servers, folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _runs(url: str, seconds: int, servers, folder: Path) -> list[dict]:
     instance = folder / "instance"
     env = _env(url, instance, 0)
     _flask(env, "db", "upgrade")
@@ -389,7 +396,6 @@ def rows(url: str, seconds: int = 60, servers=("gunicorn", "flask run")) -> list
             pages = hammer(base, sessions, seconds, pid, database)
         lines.append(_row(server, pages, health, log, postgresql))
         print(f"  {lines[-1]['figure']}: {lines[-1]['value']}", flush=True)
-    shutil.rmtree(folder, ignore_errors=True)
     return lines
 
 
