@@ -64,9 +64,7 @@ def _second_factor_owed(roles: frozenset[str]) -> bool:
     session: until then they hold no role at all."""
     if "staff-any" not in roles or session.get(PASSED) == current_user.id:
         return False
-    return second_factor.required(db.session, current_user, roles) or second_factor.enrolled(
-        db.session, current_user
-    )
+    return second_factor.asked_of(db.session, current_user, roles)
 
 
 def second_factor_passed(user) -> None:

@@ -100,6 +100,21 @@ def enrolled(session: Session, user) -> bool:
     return bool(session.scalar(select(or_(app, key))))
 
 
+def asked_of(session: Session, user, roles: frozenset[str]) -> bool:
+    """Whether `user`, acting in `roles`, must pass a second step to sign in: it is required of
+    them (`required`) or they have a second factor (`enrolled`)."""
+    if roles & ALWAYS_REQUIRED:
+        return True
+    # One statement, not one for the policy and one for the factors: the access guard asks this
+    # on each request of a staff member who has not passed the second step (most desk staff).
+    everyone = exists().where(
+        SecondFactorPolicy.id == 1, SecondFactorPolicy.required_for_all.is_(True)
+    )
+    app = exists().where(TotpSecret.user_id == user.id, TotpSecret.confirmed_at.is_not(None))
+    key = exists().where(SecurityKey.user_id == user.id)
+    return bool(session.scalar(select(or_(everyone, app, key))))
+
+
 # ---- enrolling an authenticator app -------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from disclosure.records.models import Workstation
 from disclosure.web.filters import local_datetime
 from disclosure.web.forms import options
 from disclosure.web.lifecycle import found, submit
+from disclosure.web.util import once_per_request
 
 bp = Blueprint("cases", __name__)
 
@@ -79,11 +80,21 @@ def case_form(
     )
 
 
+def open_queue_of_page(user) -> list:
+    """The open cases `user` may see, read once for the page (the Director's home shows them in
+    two panels: the queue and this week's deadlines)."""
+    return once_per_request(("open-queue", user.id), lambda: queries.open_queue(db.session, user))
+
+
+def _counsel_accounts() -> list[User]:
+    # The case page offers them in two forms (assigning counsel, a waiver): read once.
+    return once_per_request(("counsel",), lambda: auth.staff_by_role(db.session, "counsel"))
+
+
 def with_counsel_choices(form: AssignCounselForm) -> AssignCounselForm:
     """The assignment form offering every enabled counsel."""
     form.counsel_id.choices = options(
-        [(0, "— choose —")]
-        + [(u.id, u.full_name) for u in auth.staff_by_role(db.session, "counsel")]
+        [(0, "— choose —")] + [(u.id, u.full_name) for u in _counsel_accounts()]
     )
     return form
 
@@ -92,7 +103,7 @@ def with_waiver_counsel(form: WaiverForm) -> WaiverForm:
     """The waiver form offering every enabled counsel account, and outside counsel by name."""
     form.counsel.choices = options(
         [("", "— choose —")]
-        + [(str(u.id), u.full_name) for u in auth.staff_by_role(db.session, "counsel")]
+        + [(str(u.id), u.full_name) for u in _counsel_accounts()]
         + [(service.OUTSIDE_COUNSEL, "Outside counsel (name below)")]
     )
     return form

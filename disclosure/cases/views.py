@@ -45,6 +45,7 @@ from disclosure.cases.view_helpers import (
     case_form,
     case_or_404,
     detail_page,
+    open_queue_of_page,
     with_counsel_choices,
     with_waiver_counsel,
 )
@@ -378,8 +379,8 @@ def advise(case_id: int):
 # ---- home-page panels ----------------------------------------------------------------------
 
 
-def _director_panel(session, user):
-    cases = queries.open_queue(session, user)
+def _director_panel(_session, user):
+    cases = open_queue_of_page(user)
     return {
         "cases_queue": cases[:6],
         "cases_open": len(cases),

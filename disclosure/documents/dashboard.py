@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.cases import deadlines, queries
 from disclosure.cases.models import Case
+from disclosure.cases.view_helpers import open_queue_of_page
 from disclosure.cases.visibility import case_filter
 from disclosure.documents import charts
 from disclosure.documents import facts as F
@@ -39,14 +40,17 @@ class Deadline:
         return (self.due - clock.today()).days
 
 
-def deadlines_this_week(session: Session, user) -> list[Deadline]:
+def deadlines_this_week(session: Session, user, open_cases: list | None = None) -> list[Deadline]:
     """Open cases' deadlines not yet met from today to seven days ahead, and any already missed,
     soonest first. Which dates a case must meet, and when one is met, is the cases area's rule
-    (cases/deadlines.py)."""
+    (cases/deadlines.py). `open_cases`: the open cases `user` may see, when the page has read
+    them already; else only those that may be due are read."""
     horizon = clock.today() + timedelta(days=WEEK)
+    if open_cases is None:
+        open_cases = queries.open_due_by(session, user, horizon)  # through case_filter
     found = [
         Deadline(d.due, case, f"{d.label} ({F.kind_label(case.kind).lower()})")
-        for case in queries.open_due_by(session, user, horizon)  # through case_filter
+        for case in open_cases
         for d in deadlines.pending(case)
         if d.due <= horizon
     ]
@@ -84,8 +88,9 @@ def requests_per_month(session: Session, user, months: int = 12) -> list[tuple[s
 
 
 def deadlines_panel(session: Session, user) -> dict:
-    """Context of the 'Deadlines this week' panel."""
-    return {"documents_deadlines": deadlines_this_week(session, user)}
+    """Context of the 'Deadlines this week' panel, from the open cases the Director's home reads
+    once for its queue panel too."""
+    return {"documents_deadlines": deadlines_this_week(session, user, open_queue_of_page(user))}
 
 
 def chart_panel(session: Session, user) -> dict:

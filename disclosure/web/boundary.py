@@ -72,7 +72,9 @@ def local_path(target: str | None) -> str | None:
 def without_bidi_controls(value):
     """Text as it is printed on a page or document: any direction-control character removed (a
     record imported or stored before the forms refused them must not reverse what follows)."""
-    if isinstance(value, str):  # Markup too: translate keeps it Markup
+    # Every printed value passes here (the templates' finalize): a search, a fraction of a
+    # translate's cost, finds that almost every value has none.
+    if isinstance(value, str) and _BIDI.search(value):  # Markup too: translate keeps it Markup
         return value.translate(_NO_BIDI)
     return value
 

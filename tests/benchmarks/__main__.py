@@ -5,6 +5,7 @@ table: figure, value, baseline measured in the same run, ratio, target, pass or 
     python -m tests.benchmarks                          # everything, both databases
     python -m tests.benchmarks --backend sqlite --only report pages import
     python -m tests.benchmarks --rows 200000            # the purge at another size
+    python -m tests.benchmarks --only load --duration 20  # the load runs, 20 s each
 
 The machine is shared while it runs, so times vary from run to run: compare the ratios, which
 are measured side by side. Exit status 1 when any target is missed."""
@@ -27,6 +28,7 @@ os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", tempfile.mkdtemp(prefix="discl
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from tests.benchmarks import (  # noqa: E402
+    load,
     loans_import,
     page_growth,
     patron_report,
@@ -35,7 +37,9 @@ from tests.benchmarks import (  # noqa: E402
 )
 from tests.benchmarks.processes import postgresql_server  # noqa: E402
 
-ALL = ("purge", "report", "pages", "import", "startup")
+ALL = ("purge", "report", "pages", "import", "startup", "load")
+# The development server is measured on SQLite only, the database it is run with (`make run`).
+LOAD_SERVERS = {"sqlite": ("gunicorn", "flask run"), "postgresql": ("gunicorn",)}
 
 
 def _fresh_database(server: str | None, folder: Path, name: str) -> str:
@@ -50,7 +54,9 @@ def _fresh_database(server: str | None, folder: Path, name: str) -> str:
     return server.replace("/postgres?", f"/{name}?")
 
 
-def run(backend: str, only: list[str], sizes: list[int], folder: Path, server) -> list[dict]:
+def run(
+    backend: str, only: list[str], sizes: list[int], folder: Path, server, seconds: int = 60
+) -> list[dict]:
     """The table's lines for one backend."""
     lines = []
     if "purge" in only:
@@ -66,6 +72,9 @@ def run(backend: str, only: list[str], sizes: list[int], folder: Path, server) -
         lines += loans_import.rows(
             lambda name: _fresh_database(server, folder, f"bench_import_{backend}_{name}")
         )
+    if "load" in only:
+        url = _fresh_database(server, folder, f"bench_load_{backend}")
+        lines += load.rows(url, seconds, LOAD_SERVERS[backend])
     lines = [{**line, "backend": backend} for line in lines]
     for line in lines:  # as they come: a long run shows what it has measured so far
         print(f"  {line['figure']} ({backend}): {line['value']}; {line['baseline']}", flush=True)
@@ -96,6 +105,7 @@ def main() -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--only", nargs="+", choices=ALL, default=list(ALL))
     parser.add_argument("--rows", type=int, action="append", help="purge size (repeatable)")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of each load run")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     sizes = args.rows or [1_000_000]
@@ -105,7 +115,12 @@ def main() -> int:
         with postgresql_server() if "postgresql" in backends else nullcontext() as server:
             for backend in backends:
                 lines += run(
-                    backend, args.only, sizes, folder, server if backend == "postgresql" else None
+                    backend,
+                    args.only,
+                    sizes,
+                    folder,
+                    server if backend == "postgresql" else None,
+                    args.duration,
                 )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
