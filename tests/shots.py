@@ -2,7 +2,8 @@
 
 Serves a small demo library (a fresh SQLite file) on a loopback port, signs in as ROLE
 (director, clerk, supervisor, counsel, admin, or patron / guardian for the portal, or
-anonymous), and saves a full-page PNG of each URL under tests/artifacts/shots/.
+anonymous), and saves a full-page PNG of each URL under tests/artifacts/shots/, at a desktop's
+width and a phone's (WIDTHS).
 Not a test: a tool for looking at what we build."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from disclosure import create_app, migrate  # noqa: E402
 from tests import browsing  # noqa: E402
 
 OUT = Path(__file__).parent / "artifacts" / "shots"
+WIDTHS = (1280, 390)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -72,14 +74,16 @@ def main(argv: list[str]) -> None:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
         sign_in(page, base, role)
         for url in urls:
-            page.goto(base + url)
-            name = re.sub(r"[^A-Za-z0-9]+", "-", f"{role}{url}").strip("-")
-            path = OUT / f"{name}.png"
-            page.screenshot(path=str(path), full_page=True)
-            print(path)
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(base + url)
+                name = re.sub(r"[^A-Za-z0-9]+", "-", f"{role}{url}").strip("-")
+                path = OUT / f"{name}-{width}.png"
+                page.screenshot(path=str(path), full_page=True)
+                print(path)
         browser.close()
     server.shutdown()
 

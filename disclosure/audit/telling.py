@@ -44,6 +44,13 @@ class TimelineEntry:
     viewers: tuple[str, ...] = ()
 
 
+def label_of(action: str) -> str:
+    """An event's kind in words ('Consent viewed'), as the area that records it tells it; its
+    code when no area does (tests/trail/test_event_words.py finds none)."""
+    telling = areas.current().tellings.get(action)
+    return telling.label if telling is not None else action
+
+
 def told(session: Session, rows: Iterable[tuple[AuditEvent, str | None]]) -> list[TimelineEntry]:
     """(audit event, its actor's name) rows, in order, told in their areas' words."""
     tellings = areas.current().tellings

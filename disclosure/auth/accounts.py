@@ -191,11 +191,25 @@ def set_contact(session: Session, actor, user: User, email: str | None, phone: s
     if (email, phone) == (user.email, user.phone):
         return
     guarded = held_roles(session, user) & CONTACT_GUARDED_ROLES
-    if guarded and actor is not None and actor.id != user.id and not _holds_powers(session, actor):
+    if (
+        guarded
+        and actor is not None
+        and actor.id != user.id
+        and not _is_the_director(session, actor)
+    ):
+        field = "email" if email != user.email else "phone"
+        if _holds_powers(session, actor):
+            # An acting Director stands in while the Director is away: redirecting the Director's
+            # or counsel's notices then would go unseen by the one they are meant for.
+            raise DomainError(
+                "An acting Director does not change the e-mail and phone of the Director's or "
+                "counsel's account: only the person or the Director does (separation of duties).",
+                field=field,
+            )
         raise DomainError(
             "Only the person or the Director changes the e-mail and phone of the Director's or "
             "counsel's account (separation of duties).",
-            field="email" if email != user.email else "phone",
+            field=field,
         )
     user.email, user.phone = email, phone
     _account_event(session, actor, user, "user.contact_changed")
@@ -266,6 +280,11 @@ def _by_administrator(session: Session, actor) -> bool:
 
 def _holds_powers(session: Session, actor) -> bool:
     return actor is not None and Role.DIRECTOR.value in roles_of(session, actor)
+
+
+def _is_the_director(session: Session, actor) -> bool:
+    """The Director by their own account, not an acting Director (docs/rules.md R-two-person)."""
+    return actor.role == Role.DIRECTOR.value and _holds_powers(session, actor)
 
 
 def _account_event(

@@ -4,6 +4,6 @@ the 'stay signed in' answer of a session about to end."""
 from __future__ import annotations
 
 from disclosure.areas import Area
-from disclosure.auth import factor_views, idle, views
+from disclosure.auth import factor_views, idle, timeline, views
 
-AREA = Area("auth", blueprints=(views.bp, factor_views.bp, idle.bp))
+AREA = Area("auth", blueprints=(views.bp, factor_views.bp, idle.bp), tellings=timeline.EVENTS)

@@ -4,6 +4,7 @@ notice (docs/rules.md R-breach-24h)."""
 from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel
+from disclosure.audit.telling import Telling
 from disclosure.breaches import service, views
 
 
@@ -27,4 +28,11 @@ AREA = Area(
         Panel("director", "breaches/_home_panel.html", home_panel),
         Panel("admin", "breaches/_home_panel.html", home_panel),
     ),
+    tellings={  # how its events read on the audit page (audit/telling.py)
+        "breach.recorded": Telling("Breach recorded"),
+        "breach.viewed": Telling("Breach record viewed"),
+        "breach.notified": Telling("Breach notice recorded as given"),
+        "breach.letter_printed": Telling("Breach notice letter printed"),
+        "breach.closed": Telling("Breach closed"),
+    },
 )

@@ -46,6 +46,7 @@ EVENTS = {
     "case.routed": Telling("Routed to the Director", _routed),
     "case.warrant_recorded": Telling("Warrant execution recorded", _warrant),
     "case.viewed": Telling("Case page viewed"),
+    "cases.exported": Telling("List of cases exported"),
     "case.counsel_assigned": Telling(
         "Counsel assigned",
         lambda f, d, s: f"{_name(s, f.get('counsel'))}; advice due {day(f.get('due', ''))}.",

@@ -19,9 +19,10 @@ from disclosure.web.forms import BaseForm, CheckboxesField, MaxLength, options
 class HoldForm(BaseForm):
     """Place a preservation hold for a case."""
 
+    # the case's public id: a database id would count cases, gagged ones too (docs/rules.md
+    # R-addresses-count-nothing), in the page and in what the form sends
     case_id = SelectField(
         "Case",
-        coerce=int,
         validators=[DataRequired(message="Choose the case the hold belongs to.")],
     )
     requested_by = StringField(

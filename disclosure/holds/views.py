@@ -14,6 +14,7 @@ from disclosure.db import db
 from disclosure.holds import coverage, locks, preservation, service
 from disclosure.holds.forms import HoldForm, ReleaseForm, RenewForm
 from disclosure.holds.models import CATEGORY_LABELS
+from disclosure.public_ids import NO_ROW
 from disclosure.web import paging
 from disclosure.web.forms import lines, options
 from disclosure.web.lifecycle import found, keep, submit
@@ -33,11 +34,12 @@ def index():
     return render_template("holds/index.html", lists=lists, service=service)
 
 
-def _hold_form() -> HoldForm:
+def _hold_form() -> tuple[HoldForm, dict[str, int]]:
+    """The form, with the cases it offers (public id -> database id)."""
     form = HoldForm()
     cases = service.cases_for_hold(db.session, current_user)
     form.case_id.choices = options(
-        [(0, "— choose a case —")] + [(c.id, case_label(c)) for c in cases]
+        [("", "— choose a case —")] + [(c.public_id, case_label(c)) for c in cases]
     )
     form.branch_id.choices = options(
         [(0, "Any branch")] + [(b.id, b.name) for b in service.branches(db.session)]
@@ -47,11 +49,11 @@ def _hold_form() -> HoldForm:
         # R-addresses-count-nothing); one the Director may not hold is simply not chosen
         named = request.args.get("case", "")
         case = next((c for c in cases if c.public_id == named), None)
-        form.case_id.data = case.id if case is not None else 0
+        form.case_id.data = case.public_id if case is not None else ""
         form.requested_on.data = clock.today()
         if case is not None:
             _prefill(form, service.requested_in(case))
-    return form
+    return form, {c.public_id: c.id for c in cases}
 
 
 def _prefill(form: HoldForm, asked: service.HoldRequest) -> None:
@@ -69,13 +71,13 @@ def _prefill(form: HoldForm, asked: service.HoldRequest) -> None:
 @allow("director")
 def new():
     """Place a hold for a case."""
-    form = _hold_form()
+    form, offered = _hold_form()
     return submit(
         form,
         lambda: service.place_hold(
             db.session,
             current_user,
-            found(load_case(db.session, current_user, form.case_id.data)),
+            found(load_case(db.session, current_user, offered.get(form.case_id.data, NO_ROW))),
             _hold_request(form),
         ),
         lock=locks.begin_hold_change,

@@ -33,18 +33,40 @@ def consent_disclosures_of(session: Session, patron_id: int) -> list[dict]:
     found = []
     for release in releases:
         counts = release.report.counts if release.report else {}
-        who = "your guardian's" if release.signed_by_guardian else "your"
+        consent = {"signed_on": release.signed_on, "by_guardian": release.signed_by_guardian}
         found.append(
             {
                 "to_whom": release.recipient,
                 "when": release.released_at,
-                "authority": f"With {who} written consent, signed on "
-                f"{local_date(release.signed_on)}",
+                "authority": consent_authority(consent),
                 "library_reference": release.reference,
                 "what": {gather.kind_label(k): n for k, n in counts.items() if k in gather.KINDS},
+                # kept to say the authority in the PDF's language; left out of the JSON and CSV
+                "consent": consent,
             }
         )
     return found
+
+
+CONSENT_AUTHORITY = N_("With your written consent, signed on %(day)s")
+GUARDIAN_CONSENT_AUTHORITY = N_("With your guardian's written consent, signed on %(day)s")
+
+
+def consent_authority(consent: dict, say=None, day=local_date) -> str:
+    """'With your written consent, signed on 3 Mar 2026'; in another language with `say` (a
+    gettext) and `day` (its date words)."""
+    words = GUARDIAN_CONSENT_AUTHORITY if consent["by_guardian"] else CONSENT_AUTHORITY
+    if say is None:
+        return words % {"day": day(consent["signed_on"])}
+    return say(words, day=day(consent["signed_on"]))
+
+
+def _machine_disclosure(item: dict) -> dict:
+    """A disclosure as the JSON gives it: its words, not the consent it was said from."""
+    return {
+        **{k: v for k, v in item.items() if k != "consent"},
+        "when": _machine(item["when"]),
+    }
 
 
 def build_document(
@@ -67,7 +89,8 @@ def build_document(
         "patron": {"name": patron.name, "card_number": patron.card_number},
         "for_minor": for_minor,
         "recipient": recipient,
-        "scope": scope.describe(),
+        "scope": scope.describe(),  # in English, for the JSON; the PDF says it in its language
+        "scope_terms": scope,
         "records": records,
         "counts": {kind: len(rows) for kind, rows in records.items()},
         "disclosures": [],
@@ -164,7 +187,7 @@ def to_json(document: dict, library_name: str) -> bytes:
         },
     }
     if document["purpose"] == "request":
-        out["disclosures"] = [{**d, "when": _machine(d["when"])} for d in document["disclosures"]]
+        out["disclosures"] = [_machine_disclosure(d) for d in document["disclosures"]]
         out["what_the_library_does_not_keep"] = [item["sentence"] for item in document["not_kept"]]
     return json.dumps(out, indent=2, ensure_ascii=False).encode("utf-8")
 
@@ -261,8 +284,15 @@ def _pdf(document: dict) -> bytes:
         not_included=NOT_INCLUDED,
         kinds=gather.KINDS,
         reference=document["reference"],
+        covers=document["scope_terms"].describe(say=gettext, day=filters.date_in_words),
         disclosures=[
-            {**d, "when_text": filters.datetime_in_words(d["when"])}
+            {
+                **d,
+                "when_text": filters.datetime_in_words(d["when"]),
+                "authority": consent_authority(d["consent"], gettext, filters.date_in_words)
+                if "consent" in d
+                else d["authority"],
+            }
             for d in document["disclosures"]
         ],
         # in the language the PDF is drawn in (English unless it is a patron's own report)

@@ -5,6 +5,7 @@ the Director's panel of the last purge."""
 from __future__ import annotations
 
 from disclosure.areas import Area, Job, Panel, Skipped
+from disclosure.audit.telling import Telling
 from disclosure.retention import cli, ilsync, service, views
 from disclosure.retention.purge import PurgeBusy, recount_holds, run_purge
 
@@ -41,4 +42,6 @@ AREA = Area(
         Job("purge", "cron", lambda settings: {"hour": settings.purge_hour, "minute": 0}, purge),
     ),
     panels=(Panel("director", "retention/_home_panel.html", last_purge_panel),),
+    # how its event reads on the audit page (audit/telling.py)
+    tellings={"retention.changed": Telling("Retention period changed")},
 )

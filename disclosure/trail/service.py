@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from disclosure import clock, csvsafe
 from disclosure.audit import chain
 from disclosure.audit.models import AuditEvent, ChainVerification
+from disclosure.audit.telling import label_of
 from disclosure.auth import service as auth
 from disclosure.auth.models import User
 from disclosure.cases.visibility import visible_case_ids
@@ -96,7 +97,19 @@ def events_csv(session: Session, user, filters: Filters) -> str:
     out = io.StringIO()
     writer = csvsafe.writer(out, lineterminator="\r\n")
     writer.writerow(
-        ["event", "at", "by", "action", "object", "object id", "case id", "detail", "sha256"]
+        # the action's code stays, for machines and for filtering (?action=); "what" says it
+        [
+            "event",
+            "at",
+            "by",
+            "action",
+            "what",
+            "object",
+            "object id",
+            "case id",
+            "detail",
+            "sha256",
+        ]
     )
     rows = session.execute(_query(session, user, filters).order_by(AuditEvent.id))
     for event, name in rows:
@@ -107,6 +120,7 @@ def events_csv(session: Session, user, filters: Filters) -> str:
                 local_datetime(event.at),
                 who,
                 event.action,
+                label_of(event.action),
                 event.object_type,
                 event.object_id if event.object_id is not None else "",
                 event.case_id if event.case_id is not None else "",

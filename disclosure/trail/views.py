@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from disclosure import clock
+from disclosure.audit.telling import label_of
 from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.trail import service
@@ -70,7 +71,8 @@ def audit():
         total=page.total,
         filters=filters,
         people=people,
-        actions=actions,
+        actions=sorted(actions, key=label_of),
+        label_of=label_of,
         verification=service.last_verification(db.session),
     )
 

@@ -2,12 +2,15 @@
 reaches no record until a holder of the Director's powers confirms it; contact details of the
 Director and counsel; the last Director; supervisors; every account event told and listed."""
 
+from datetime import timedelta
 from html import unescape
 
 from sqlalchemy import select
 
+from disclosure import clock
 from disclosure.audit.models import AuditEvent
 from disclosure.auth import second_factor
+from disclosure.auth import service as auth
 from disclosure.auth.models import User
 from disclosure.notify.models import Notification
 from disclosure.patrons import service as patron_service
@@ -146,6 +149,37 @@ def test_the_administrator_cannot_change_the_directors_or_counsels_contact_detai
         assert "Only the person or the Director changes the e-mail and phone" in html
         session.refresh(owner)
         assert owner.email != "it-desk@example.org"
+
+
+def test_an_acting_director_does_not_change_the_directors_or_counsels_contact_details(
+    app, client, session, login_as
+):
+    director = factories.user(session, "director", email="director@example.org")
+    counsel = factories.user(session, "counsel", email="counsel@example.org")
+    deputy = factories.user(session, "supervisor")
+    clerk = factories.user(session, "staff")
+    auth.name_acting_director(
+        session,
+        director,
+        deputy,
+        clock.now() - timedelta(minutes=1),
+        clock.now() + timedelta(days=1),
+    )
+    login_as("supervisor", deputy)
+    for owner in (director, counsel):
+        html = client.submit(
+            f"/staff/{owner.id}",
+            {"email": "deputy@example.org", "phone": "", "supervisor_id": "0"},
+        ).get_data(as_text=True)
+        assert "An acting Director does not change the e-mail and phone" in unescape(html)
+        session.refresh(owner)
+        assert owner.email != "deputy@example.org"
+    # the Director's other powers stand: a clerk's contact details, changed
+    client.submit(
+        f"/staff/{clerk.id}", {"email": "desk@example.org", "phone": "", "supervisor_id": "0"}
+    )
+    session.refresh(clerk)
+    assert clerk.email == "desk@example.org"
 
 
 def test_the_person_or_the_director_changes_contact_details(app, client, session, login_as):

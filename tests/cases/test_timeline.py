@@ -37,7 +37,7 @@ def test_each_step_of_a_case_reads_plainly_on_its_timeline(client, session, logi
     client.submit(
         "/holds/new",
         {
-            "case_id": case.id,
+            "case_id": case.public_id,
             "requested_by": "Det. R. Vance, County Sheriff",
             "requested_on": "2026-03-02",
             "categories": ["loans"],

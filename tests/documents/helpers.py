@@ -20,6 +20,13 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def page_texts(data: bytes) -> list[str]:
+    """Each page's text, whitespace folded to single spaces."""
+    return [
+        re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages
+    ]
+
+
 def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 

@@ -14,7 +14,7 @@ from disclosure.documents.models import Document, DocumentKind, FinalDocumentCha
 from disclosure.errors import DomainError
 from disclosure.pdf import sha256
 from tests import factories
-from tests.documents.helpers import pdf_text, save_png
+from tests.documents.helpers import page_texts, pdf_text, save_png
 
 K = DocumentKind
 NOW = factories.at(2026, 3, 9, 15)
@@ -189,6 +189,11 @@ def test_production_certificate_carries_kinds_counts_span_files_and_hashes(
     flat = text.replace(" ", "")
     assert "records.csv" in flat and "a3f1" * 16 in flat and "9c0e" * 16 in flat
     assert "Dana Whitfield" in text and "Director, Jefferson County Library" in text
+    # what was produced starts under what is certified, not on a page of its own; the signature
+    # and the note of issue go with the last file they certify
+    pages = page_texts(document.pdf)
+    assert "What was produced" in pages[0] and "records.csv" in pages[0]
+    assert "records.json" in pages[-1] and "Issued March 9, 2026" in pages[-1]
     assert document.is_final and document.sha256 == sha256(document.pdf)
     # issued once: asking again gives the kept one
     assert service.production_certificate(session, director, production).id == document.id

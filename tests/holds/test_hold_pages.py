@@ -1,5 +1,6 @@
 """The Director's holds pages: place from a case, see what a hold covers, renew, release."""
 
+import re
 from datetime import timedelta
 from html import unescape
 
@@ -17,7 +18,7 @@ START = f.at(2026, 3, 2, 15)
 
 def place(client, case, **fields):
     data = {
-        "case_id": case.id,
+        "case_id": case.public_id,
         "requested_by": "Det. R. Vance, County Sheriff",
         "requested_on": "2026-03-02",
         "categories": ["loans", "computer_sessions"],
@@ -36,7 +37,7 @@ def test_placing_a_hold_from_a_case_shows_what_it_covers_per_kind(client, login_
     case = f.held_case(session)
     session.commit()
     form = client.get(f"/holds/new?case={case.public_id}").get_data(as_text=True)
-    assert f'<option selected value="{case.id}">{case.reference}' in form
+    assert f'<option selected value="{case.public_id}">{case.reference}' in form
     response = place(client, case, patron_cards=patron.card_number)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -181,10 +182,29 @@ def test_a_case_the_user_may_not_see_cannot_take_a_hold(client, login_as, sessio
     login_as("director")
     case = f.held_case(session, gagged=True)
     session.commit()
-    assert f'value="{case.id}"' in client.get("/holds/new").get_data(
+    assert f'value="{case.public_id}"' in client.get("/holds/new").get_data(
         as_text=True
     )  # the Director sees all
     assert client.get("/holds/" + "N" * 16).status_code == 404  # a public id no hold has
+
+
+def test_the_form_names_cases_by_public_id_and_a_database_id_places_nothing(
+    client, login_as, session
+):
+    """A case's database id would count cases, gagged ones too (docs/rules.md
+    R-addresses-count-nothing): the form's list offers and takes public ids only."""
+    clock.freeze(START)
+    login_as("director")
+    case = f.held_case(session)
+    session.commit()
+    form = client.get("/holds/new").get_data(as_text=True)
+    offered = re.findall(r'<option (?:selected )?value="([^"]*)"', form.split('name="case_id"')[1])
+    assert case.public_id in offered and str(case.id) not in offered
+    refused = place(client, case, case_id=case.id)
+    assert refused.status_code == 200
+    assert session.scalar(select(Hold).where(Hold.case_id == case.id)) is None
+    assert place(client, case).status_code == 302
+    assert session.scalar(select(Hold).where(Hold.case_id == case.id)) is not None
 
 
 def test_the_director_home_shows_holds_ending_soon_and_the_last_purge(client, login_as, session):

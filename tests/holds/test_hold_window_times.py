@@ -23,7 +23,7 @@ def local(day: date, hour: int, minute: int = 0):
 
 def place(client, case, **fields):
     data = {
-        "case_id": case.id,
+        "case_id": case.public_id,
         "requested_by": "Det. R. Vance, County Sheriff",
         "requested_on": clock.today().isoformat(),
         "categories": ["computer_sessions"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,13 +16,25 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from disclosure import i18n
-from disclosure.patrons import mail
+from disclosure import clock, i18n
+from disclosure.patrons import mail, service
 from disclosure.patrons.models import PatronEmail
 from disclosure.records.models import Patron
 from tests import factories
 from tests.conftest import make_app
-from tests.patrons.steps import ask, latest_request, pdf_text, sign_in_patron, verify
+from tests.documents.helpers import save_png
+from tests.patrons.steps import (
+    ask,
+    consent_of,
+    latest_request,
+    pdf_text,
+    record_consent,
+    release_consent,
+    report_json,
+    run_queued_work,
+    sign_in_patron,
+    verify,
+)
 
 SPANISH = Path(i18n.__file__).parent / "translations" / "es" / "LC_MESSAGES"
 
@@ -107,6 +120,7 @@ def test_a_spanish_patrons_email_and_report_are_in_spanish(app, client, session)
     sign_in_patron(client, patron)
     ask(client)
     report = verify(app, session, latest_request(session, patron))
+    save_png(report.pdf, "patron-report-spanish")
     text = pdf_text(report.pdf)
     assert "Sus registros de la biblioteca" in text and "De un vistazo" in text
     assert "Préstamos" in text
@@ -132,6 +146,57 @@ def test_a_spanish_patrons_email_and_report_are_in_spanish(app, client, session)
     assert message["Subject"].startswith("La biblioteca recibió su solicitud")
     assert "Inicie sesión en el portal" in message.get_content()
     assert patron.name not in message.get_content()  # no personal data, in any language
+
+
+def test_a_spanish_report_says_its_scope_and_a_consents_authority_in_spanish(
+    app, client, session, login_as
+):
+    patron = factories.patron_with_every_kind(session)
+    patron.language = "es"
+    session.commit()
+    login_as("staff")
+    record_consent(client, patron)
+    release_consent(client, consent_of(session, patron))
+    run_queued_work(app)
+    today = clock.today()
+    with app.app_context():
+        request = service.ask_for_records(
+            session,
+            patron,
+            kinds=["loans", "computer_sessions"],
+            covers_from=today - timedelta(days=90),
+            covers_to=today,
+        )
+    report = verify(app, session, request)
+    save_png(report.pdf, "patron-report-spanish-partial")
+    flat = " ".join(pdf_text(report.pdf).split())
+    assert "Con su consentimiento por escrito, firmado el" in flat
+    assert "Préstamos y sesiones en computadoras, del" in flat
+    assert "With your written consent" not in flat and "Loans and computer" not in flat
+    assert "It holds what you asked for" not in flat
+    # the JSON is for machines: its words stay the library's own (English)
+    [release] = report_json(report)["disclosures"]
+    assert release["authority"].startswith("With your written consent, signed on")
+    assert "consent" not in release
+
+
+@pytest.mark.parametrize("whose", ["own", "minor"])
+def test_a_spanish_reports_cover_keeps_to_its_first_page(app, session, whose):
+    guardian = factories.patron_with_every_kind(session)
+    subject = guardian if whose == "own" else factories.patron_with_every_kind(session)
+    if whose == "minor":
+        subject.guardian_id = guardian.id
+    guardian.language = "es"
+    session.commit()
+    with app.app_context():
+        request = service.ask_for_records(session, guardian, subject_id=subject.id)
+    report = verify(app, session, request)
+    save_png(report.pdf, f"patron-report-spanish-cover-{whose}")
+    pages = PdfReader(io.BytesIO(report.pdf)).pages
+    first, second = (" ".join(page.extract_text().split()) for page in pages[:2])
+    # the cover ends with its reading guide, whole; the records start on the next page
+    assert "Cómo leerlo." in first and "escriba a la Dirección de la biblioteca." in first
+    assert "Dirección de la biblioteca" not in second and "Datos de inscripción" in second
 
 
 def test_the_spanish_catalogue_translates_every_message_and_is_compiled(app):

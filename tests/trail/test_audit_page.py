@@ -35,18 +35,21 @@ def test_the_director_reads_every_event_and_filters_by_person_and_kind(session, 
     _some_events(session, director, staff)
     page = client.get("/audit").get_data(as_text=True)
     assert (
-        "<td>case.viewed</td>" in page
-        and "<td>hold.viewed</td>" in page
-        and "<td>user.created</td>" in page
+        "<td>Case page viewed</td>" in page
+        and "<td>Hold page viewed</td>" in page
+        and "<td>Account created</td>" in page
     )
     page = client.get(f"/audit?person={staff.id}").get_data(as_text=True)
     assert (
-        "<td>case.viewed</td>" in page
-        and "<td>hold.viewed</td>" not in page
+        "<td>Case page viewed</td>" in page
+        and "<td>Hold page viewed</td>" not in page
         and "Sam Clerk" in page
     )
     page = client.get("/audit?action=hold.viewed").get_data(as_text=True)
-    assert "<td>hold.viewed</td>" in page and "<td>user.created</td>" not in page
+    assert "<td>Hold page viewed</td>" in page and "<td>Account created</td>" not in page
+    # the filter offers the kinds in words, keeping their codes as values
+    assert '<option value="hold.viewed" selected>Hold page viewed</option>' in page
+    assert "case.viewed</td>" not in page
 
 
 def test_dates_filter_by_the_librarys_days(session, client, login_as):
@@ -60,7 +63,7 @@ def test_dates_filter_by_the_librarys_days(session, client, login_as):
     session.commit()
     today = clock.today().isoformat()
     page = client.get(f"/audit?since={today}&until={today}").get_data(as_text=True)
-    assert "<td>case.viewed</td>" in page and "<td>hold.viewed</td>" not in page
+    assert "<td>Case page viewed</td>" in page and "<td>Hold page viewed</td>" not in page
 
 
 def test_the_page_goes_a_page_at_a_time(session, client, login_as):
@@ -71,7 +74,7 @@ def test_the_page_goes_a_page_at_a_time(session, client, login_as):
     first = client.get("/audit?action=case.viewed").get_data(as_text=True)
     assert "Page 1 of 2" in first
     second = client.get("/audit?action=case.viewed&page=2").get_data(as_text=True)
-    assert "Page 2 of 2" in second and second.count("<td>case.viewed</td>") == 5
+    assert "Page 2 of 2" in second and second.count("<td>Case page viewed</td>") == 5
 
 
 def test_the_csv_holds_every_filtered_event_and_starts_no_formula(session, client, login_as):
@@ -81,8 +84,9 @@ def test_the_csv_holds_every_filtered_event_and_starts_no_formula(session, clien
     response = client.get("/audit.csv?action=user.created")
     assert response.mimetype == "text/csv"
     body = response.get_data(as_text=True)
-    assert body.splitlines()[0].startswith("event,at,by,action")
-    assert "user.created" in body and "case.viewed" not in body
+    assert body.splitlines()[0].startswith("event,at,by,action,what")
+    # the code for machines, and the words beside it
+    assert "user.created,Account created" in body and "case.viewed" not in body
     assert "'=HYPERLINK(x)" in body  # csvsafe: shown as text, never run
 
 
@@ -91,8 +95,8 @@ def test_the_administrator_sees_account_events_only(session, client, login_as):
     director = factories.user(session, "director")
     _some_events(session, director, admin)
     page = client.get("/audit").get_data(as_text=True)
-    assert "<td>user.created</td>" in page
-    assert "<td>case.viewed</td>" not in page and "<td>hold.viewed</td>" not in page
+    assert "<td>Account created</td>" in page
+    assert "<td>Case page viewed</td>" not in page and "<td>Hold page viewed</td>" not in page
     csv = client.get("/audit.csv").get_data(as_text=True)
     assert "user.created" in csv and "case.viewed" not in csv
 
