@@ -626,9 +626,7 @@ def _cases(session: Session, now) -> int:
             director,
             nsl,
             issued_by="FBI St. Louis Field Office",
-            # the library's date then (clock.today), not UTC's: between midnight UTC and
-            # midnight at the library the two differ, and the order would be dated tomorrow
-            issued_on=clock.today(),
+            issued_on=clock.local(now - timedelta(days=2)).date(),  # the library's date, not UTC's
         )
     # 6. a preservation request: one computer's logs kept for 90 days, pending a court order
     keep = logged(

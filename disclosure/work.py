@@ -16,12 +16,13 @@ import socket
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Integer, String, and_, or_, select, update
+from sqlalchemy import JSON, ForeignKey, Integer, String, and_, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from disclosure import clock
 from disclosure.db import Base, UTCDateTime
 from disclosure.errors import DomainError
+from disclosure.vault import EncryptedBytes
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,11 @@ class WorkItem(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(120))  # host:pid
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the asker chose (an export's filters), and what the work produced when it keeps no
+    # row of its own (an export's file), sealed like every file (docs/rules.md
+    # R-encrypted-at-rest); emptied by drop_old_results.
+    params: Mapped[dict | None] = mapped_column(JSON)
+    result: Mapped[bytes | None] = mapped_column(EncryptedBytes)
 
     @property
     def waiting(self) -> bool:
@@ -91,7 +97,9 @@ def as_json(item: WorkItem | None, ready: bool) -> dict:
     }
 
 
-def enqueue(session: Session, kind: str, subject_id: int, requested_by=None) -> WorkItem:
+def enqueue(
+    session: Session, kind: str, subject_id: int, requested_by=None, params: dict | None = None
+) -> WorkItem:
     """Put one piece of work in the queue (the caller commits; the scheduler runs it)."""
     item = WorkItem(
         kind=kind,
@@ -99,6 +107,7 @@ def enqueue(session: Session, kind: str, subject_id: int, requested_by=None) -> 
         status=WorkStatus.QUEUED.value,
         requested_by_id=requested_by.id if requested_by is not None else None,
         queued_at=clock.now(),
+        params=params,
     )
     session.add(item)
     session.flush()
@@ -122,6 +131,20 @@ def retry(session: Session, item: WorkItem) -> None:
     item.status, item.error = WorkStatus.QUEUED.value, None
     item.progress_done = item.progress_total = 0
     item.claimed_by = item.heartbeat_at = item.finished_at = None
+
+
+def drop_old_results(session: Session, kind: str, older_than: timedelta) -> int:
+    """Empty the results of `kind` finished more than `older_than` ago; how many."""
+    emptied = session.execute(
+        update(WorkItem)
+        .where(
+            WorkItem.kind == kind,
+            WorkItem.result.is_not(None),
+            WorkItem.finished_at < clock.now() - older_than,
+        )
+        .values(result=None)
+    )
+    return emptied.rowcount or 0
 
 
 def worker_name() -> str:

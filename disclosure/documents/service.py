@@ -134,6 +134,8 @@ def update_draft(
 def render(session: Session, document: Document, signer=None, *, final: bool = False) -> bytes:
     """The document as PDF, drawn from its facts now (a final one is served from its stored bytes);
     a draft is marked DRAFT on every page."""
+    # Drawn inside the request: a letter (like the certificate) carries counts per kind of
+    # record, never the records, so its size does not grow with them (README, "Documents").
     if document.kind_enum.is_letter:
         context = letters.context(session, document, signer, final=final)
         return render_pdf(f"documents/{document.kind}.html", **context)

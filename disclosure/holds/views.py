@@ -144,7 +144,9 @@ def preserved(hold_id: int, kind: str):
     """The copies of one kind of record the hold keeps in the preservation store (audited)."""
     hold = _hold_or_404(hold_id)
     found(kind if kind in coverage.RECORD_KINDS else None)
-    copies = keep(preservation.view_copies(db.session, current_user, hold, kind))
+    copies = keep(
+        preservation.view_copies(db.session, current_user, hold, kind, paging.page_number())
+    )
     return render_template(
         "holds/preserved.html",
         hold=hold,

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from disclosure import clock, csvsafe
+from disclosure import clock, csvsafe, work
 from disclosure.audit import chain
+from disclosure.audit import service as audit
 from disclosure.audit.models import AuditEvent, ChainVerification
 from disclosure.audit.telling import label_of
 from disclosure.auth import service as auth
 from disclosure.auth.models import User
 from disclosure.cases.visibility import visible_case_ids
 from disclosure.dates import local_datetime
+from disclosure.errors import DomainError
 from disclosure.notify import service as notify
 from disclosure.notify.models import SentReminder
 
@@ -92,43 +94,161 @@ def choices(session: Session, user) -> tuple[list[tuple[int, str]], list[str]]:
     return [(row.id, row.full_name) for row in people], list(actions)
 
 
-def events_csv(session: Session, user, filters: Filters) -> str:
-    """Every event the filters select that `user` may see, oldest first, as CSV."""
+# the action's code stays, for machines and for filtering (?action=); "what" says it in words
+CSV_HEADER = (
+    "event",
+    "at",
+    "by",
+    "action",
+    "what",
+    "object",
+    "object id",
+    "case id",
+    "detail",
+    "sha256",
+)
+CSV_BATCH = 5000  # events read per query, and per step of an export's progress
+
+
+def events_csv(
+    session: Session, user, filters: Filters, progress: Callable[[int, int], None] | None = None
+) -> str:
+    """Every event the filters select that `user` may see, oldest first, as CSV; read a batch at
+    a time (by id), `progress(done, total)` told after each batch."""
     out = io.StringIO()
     writer = csvsafe.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        # the action's code stays, for machines and for filtering (?action=); "what" says it
-        [
-            "event",
-            "at",
-            "by",
-            "action",
-            "what",
-            "object",
-            "object id",
-            "case id",
-            "detail",
-            "sha256",
-        ]
-    )
-    rows = session.execute(_query(session, user, filters).order_by(AuditEvent.id))
-    for event, name in rows:
-        who = name or ("a patron" if event.actor_patron_id else "the system")
-        writer.writerow(
-            [
-                event.id,
-                local_datetime(event.at),
-                who,
-                event.action,
-                label_of(event.action),
-                event.object_type,
-                event.object_id if event.object_id is not None else "",
-                event.case_id if event.case_id is not None else "",
-                event.detail,
-                event.sha256,
-            ]
-        )
+    writer.writerow(CSV_HEADER)
+    query = _query(session, user, filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    steps, last = -(-total // CSV_BATCH), 0
+    for step in range(1, steps + 1):
+        rows = session.execute(
+            query.where(AuditEvent.id > last).order_by(AuditEvent.id).limit(CSV_BATCH)
+        ).all()
+        if not rows:
+            break
+        writer.writerows(_csv_row(event, name) for event, name in rows)
+        last = rows[-1][0].id
+        if progress is not None:
+            progress(step, steps)
     return out.getvalue()
+
+
+def _csv_row(event: AuditEvent, name: str | None) -> list:
+    who = name or ("a patron" if event.actor_patron_id else "the system")
+    return [
+        event.id,
+        local_datetime(event.at),
+        who,
+        event.action,
+        label_of(event.action),
+        event.object_type,
+        event.object_id if event.object_id is not None else "",
+        event.case_id if event.case_id is not None else "",
+        event.detail,
+        event.sha256,
+    ]
+
+
+# ---- the CSV as long work ------------------------------------------------------------------------
+# The trail grows with every page anyone opens (docs/rules.md R-audit-every-view): 200,000 events
+# took 5 s of CPU and 28 MB, so the CSV is written by the scheduler's process (disclosure/work.py,
+# docs/rules.md R-long-work-queued), never inside a web request. The export is the asker's own:
+# its work item's subject is the person who asked, and only they can follow or download it.
+
+EXPORT_WORK = "audit_csv"
+EXPORT_KEPT = timedelta(days=1)  # the file is deleted a day after it is written
+
+
+def _params(filters: Filters) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(filters).items()}
+
+
+def filters_of(item: work.WorkItem) -> Filters:
+    """The filters an export was asked with."""
+    p = item.params or {}
+    day = lambda key: date.fromisoformat(p[key]) if p.get(key) else None  # noqa: E731
+    return Filters(
+        person=p.get("person"), action=p.get("action"), since=day("since"), until=day("until")
+    )
+
+
+def describe(session: Session, filters: Filters) -> str:
+    """The filters in words, for the export's page."""
+    parts = []
+    if filters.person is not None:
+        person = session.get(User, filters.person)
+        parts.append(f"by {person.full_name if person else 'a former account'}")
+    if filters.action:
+        parts.append(f"of the kind {filters.action}")
+    if filters.since:
+        parts.append(f"from {filters.since:%-d %b %Y}")
+    if filters.until:
+        parts.append(f"to {filters.until:%-d %b %Y}")
+    return "Every event you may see" + (", " + ", ".join(parts) if parts else "") + "."
+
+
+def start_export(session: Session, user, filters: Filters) -> work.WorkItem:
+    """Queue the CSV of the events `filters` select; the same export asked again while the first
+    is waiting (a double submit) is that first one."""
+    waiting = latest_export(session, user)
+    if waiting is not None and waiting.waiting and waiting.params == _params(filters):
+        return waiting
+    item = work.enqueue(session, EXPORT_WORK, user.id, requested_by=user, params=_params(filters))
+    audit.record(session, user, "audit.export_requested", "work_item", item.id)
+    return item
+
+
+def latest_export(session: Session, user) -> work.WorkItem | None:
+    """The newest export `user` asked for, or None."""
+    return work.latest_for(session, EXPORT_WORK, user.id)
+
+
+def retry_export(session: Session, user) -> work.WorkItem:
+    """Queue again the export of `user` that failed."""
+    item = latest_export(session, user)
+    if item is None:
+        raise DomainError("There is no export to try again: ask for one on the audit page.")
+    work.retry(session, item)
+    return item
+
+
+def export_file(session: Session, user) -> bytes | None:
+    """The CSV of `user`'s newest export when it is written and kept, with an audit event that
+    it was downloaded; else None."""
+    item = latest_export(session, user)
+    if item is None or item.status != work.WorkStatus.DONE.value or item.result is None:
+        return None
+    audit.record(session, user, "audit.export_downloaded", "work_item", item.id)
+    return item.result
+
+
+def export_kept_until(item: work.WorkItem) -> datetime | None:
+    """When the export's file is deleted (None before it is written)."""
+    return item.finished_at + EXPORT_KEPT if item.finished_at else None
+
+
+def export_queued(session: Session, item: work.WorkItem, progress) -> None:
+    """The scheduler's handler for EXPORT_WORK items (trail/area.py): write the CSV as the person
+    who asked may see the trail now."""
+    asker = session.get(User, item.subject_id)
+    if asker is None or not asker.is_active or not _seen_by_anyone(session, asker):
+        raise DomainError("The person who asked may no longer read the audit trail.")
+    body = events_csv(session, asker, filters_of(item), progress).encode("utf-8")
+    item = session.get(work.WorkItem, item.id)
+    item.result = body
+    audit.record(
+        session, asker, "audit.exported", "work_item", item.id, detail=f"{len(body)} bytes"
+    )
+
+
+def _seen_by_anyone(session: Session, user) -> bool:
+    return bool({"director", "admin"} & set(auth.roles_of(session, user)))
+
+
+def drop_old_exports(session: Session) -> str:
+    """Delete the export files written more than EXPORT_KEPT ago (a nightly job)."""
+    return f"{work.drop_old_results(session, EXPORT_WORK, EXPORT_KEPT)} audit export(s) deleted"
 
 
 # ---- the chain ----------------------------------------------------------------------------------

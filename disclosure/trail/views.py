@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_login import current_user
 
-from disclosure import clock
+from disclosure import clock, work
 from disclosure.audit.telling import label_of
+from disclosure.auth import idle
 from disclosure.auth.access import allow
 from disclosure.db import db
 from disclosure.trail import service
 from disclosure.web import boundary, paging
+from disclosure.web.forms import ConfirmForm
+from disclosure.web.lifecycle import confirm, found, keep
 
 bp = Blueprint("trail", __name__)
 
@@ -74,17 +77,66 @@ def audit():
         actions=sorted(actions, key=label_of),
         label_of=label_of,
         verification=service.last_verification(db.session),
+        csrf_form=ConfirmForm(),
     )
 
 
-@bp.route("/audit.csv")
+@bp.route("/audit/export", methods=["GET", "POST"])
 @allow("director", "admin")
-def audit_csv():
-    """The filtered events as CSV (every page), for the board or a court."""
-    body = service.events_csv(db.session, current_user, _filters())
+def export():
+    """POST: ask for the filtered events as CSV (written by the scheduler's process); GET: where
+    the signed-in person's newest export stands, and its file once written."""
+    if request.method == "POST":
+        filters = _filters()
+        return confirm(
+            lambda: service.start_export(db.session, current_user, filters),
+            done="The CSV is being written: this page says when it is ready to download.",
+            to=url_for("trail.export"),
+            back=url_for("trail.audit"),
+        )
+    item = service.latest_export(db.session, current_user)
+    return render_template(
+        "trail/export.html",
+        item=item,
+        words=work.words(item) if item is not None else "",
+        filters=service.describe(db.session, service.filters_of(item)) if item else "",
+        kept_until=service.export_kept_until(item) if item is not None else None,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/audit/export/progress")
+@allow("director", "admin")
+@idle.passive
+def export_progress():
+    """Where the signed-in person's newest export stands (its page polls it)."""
+    item = service.latest_export(db.session, current_user)
+    return jsonify(work.as_json(item, item is not None and item.status == "done"))
+
+
+@bp.route("/audit/export/retry", methods=["POST"])
+@allow("director", "admin")
+def export_retry():
+    """Queue again an export that failed."""
+    return confirm(
+        lambda: service.retry_export(db.session, current_user),
+        done="The CSV is queued again.",
+        to=url_for("trail.export"),
+    )
+
+
+@bp.route("/audit/export/audit.csv")
+@allow("director", "admin")
+def export_file():
+    """The CSV the signed-in person's newest export wrote (404 until it is written, and once it
+    is deleted)."""
+    body = keep(found(service.export_file(db.session, current_user)))
     name = f"audit-{clock.today().isoformat()}.csv"
     return Response(
         body,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
     )

@@ -27,5 +27,8 @@ TABLE = {
     "second_factor.policy": {"director"},
     # the audit trail: the Director every event, the administrator account events only
     "trail.audit": {"director", "admin"},
-    "trail.audit_csv": {"director", "admin"},
+    "trail.export": {"director", "admin"},
+    "trail.export_progress": {"director", "admin"},
+    "trail.export_retry": {"director", "admin"},
+    "trail.export_file": {"director", "admin"},
 }

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from disclosure import clock
 from disclosure.audit.models import AuditEvent
 from disclosure.cases import productions, service
+from disclosure.holds import preservation
 from disclosure.holds.models import PreservedRecord, PreservedRecordHold
 from disclosure.holds.preservation import read_content
 from disclosure.patrons import service as patrons
@@ -162,9 +163,32 @@ def test_the_directors_preservation_pages_show_counts_and_the_records_audited(
     assert (event.actor_user_id, event.object_id, event.detail) == (
         director.id,
         hold.id,
-        "kind=loans copies=2",
+        "kind=loans copies=2 page=1",
     )
     assert client.get(f"/holds/{hold.public_id}/preserved/no_such_kind").status_code == 404
+
+
+def test_the_preserved_copies_are_shown_a_page_at_a_time(client, login_as, session):
+    login_as("director")
+    patron = f.patron(session)
+    many = preservation.COPIES_PER_PAGE + 2
+    for n in range(many):
+        f.loan(session, patron, days_ago=100, returned_days_ago=90, item_title=f"Title {n:03d}")
+    hold = f.hold(session, patrons=[patron], categories=["loans"])
+    run_purge(session)
+    session.commit()
+    first = client.get(f"/holds/{hold.public_id}/preserved/loans").get_data(as_text=True)
+    assert first.count("<dt>item_title</dt>") == preservation.COPIES_PER_PAGE
+    assert f"1–{preservation.COPIES_PER_PAGE} of {many}" in first and 'rel="next"' in first
+    second = client.get(f"/holds/{hold.public_id}/preserved/loans?page=2").get_data(as_text=True)
+    assert second.count("<dt>item_title</dt>") == 2
+    details = session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "hold.preserved_viewed")
+    ).all()
+    assert sorted(details) == [
+        f"kind=loans copies={many} page=1",
+        f"kind=loans copies={many} page=2",
+    ]
 
 
 def test_an_expired_patron_a_hold_names_leaves_ordinary_use_and_a_production_finds_them(

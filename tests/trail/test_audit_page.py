@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from disclosure import areas, clock
+from disclosure import areas, clock, jobs, work
 from disclosure.audit import chain
 from disclosure.audit import service as audit
-from disclosure.audit.models import ChainVerification
+from disclosure.audit.models import AuditEvent, ChainVerification
+from disclosure.db import db
 from disclosure.notify.models import Notification
 from disclosure.trail import service
 from tests import factories
@@ -77,27 +78,34 @@ def test_the_page_goes_a_page_at_a_time(session, client, login_as):
     assert "Page 2 of 2" in second and second.count("<td>Case page viewed</td>") == 5
 
 
-def test_the_csv_holds_every_filtered_event_and_starts_no_formula(session, client, login_as):
+def _exported(app, client, query: str = "") -> str:
+    """Ask for the CSV from the audit page, let the scheduler write it, download it."""
+    client.submit(f"/audit/export?{query}", page="/audit")
+    jobs.run_job(app, jobs.job_named(app, "audit-export-work"))
+    response = client.get("/audit/export/audit.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return response.get_data(as_text=True)
+
+
+def test_the_csv_holds_every_filtered_event_and_starts_no_formula(app, session, client, login_as):
     director = login_as("director")
     staff = factories.user(session, "staff")
     _some_events(session, director, staff)
-    response = client.get("/audit.csv?action=user.created")
-    assert response.mimetype == "text/csv"
-    body = response.get_data(as_text=True)
+    body = _exported(app, client, "action=user.created")
     assert body.splitlines()[0].startswith("event,at,by,action,what")
     # the code for machines, and the words beside it
     assert "user.created,Account created" in body and "case.viewed" not in body
     assert "'=HYPERLINK(x)" in body  # csvsafe: shown as text, never run
 
 
-def test_the_administrator_sees_account_events_only(session, client, login_as):
+def test_the_administrator_sees_account_events_only(app, session, client, login_as):
     admin = login_as("admin")
     director = factories.user(session, "director")
     _some_events(session, director, admin)
     page = client.get("/audit").get_data(as_text=True)
     assert "<td>Account created</td>" in page
     assert "<td>Case page viewed</td>" not in page and "<td>Hold page viewed</td>" not in page
-    csv = client.get("/audit.csv").get_data(as_text=True)
+    csv = _exported(app, client)
     assert "user.created" in csv and "case.viewed" not in csv
 
 
@@ -132,3 +140,83 @@ def test_the_daily_anchor_reaches_every_holder_of_the_directors_powers_once(sess
     check = session.scalar(select(ChainVerification).order_by(ChainVerification.id.desc()))
     assert check.by == "daily job" and check.ok
     assert areas.current().jobs["audit-anchor"].run is service.send_anchor
+
+
+# ---- the CSV is long work (docs/rules.md R-long-work-queued) ----------------------------------
+
+
+def test_asking_for_the_csv_answers_at_once_and_the_job_writes_it(app, session, client, login_as):
+    director = login_as("director")
+    for n in range(service.CSV_BATCH + 3):  # two batches: two steps of progress
+        audit.record(session, director, "case.viewed", "case", n)
+    session.commit()
+    answer = client.submit("/audit/export?action=case.viewed", page="/audit")
+    assert answer.status_code == 302 and answer.location.endswith("/audit/export")
+    page = client.get("/audit/export").get_data(as_text=True)
+    assert 'role="status" aria-live="polite"' in page and "Waiting its turn" in page
+    assert "of the kind case.viewed" in page and "Download the CSV" not in page
+    assert client.get("/audit/export/progress").get_json()["ready"] is False
+    assert client.get("/audit/export/audit.csv").status_code == 404
+
+    jobs.run_job(app, jobs.job_named(app, "audit-export-work"))
+
+    progress = client.get("/audit/export/progress").get_json()
+    assert progress["ready"] is True and (progress["done"], progress["total"]) == (2, 2)
+    assert "Download the CSV" in client.get("/audit/export").get_data(as_text=True)
+    lines = client.get("/audit/export/audit.csv").get_data(as_text=True).splitlines()
+    assert len(lines) == 1 + service.CSV_BATCH + 3
+    assert all(",case.viewed," in line for line in lines[1:])
+    ids = [int(line.split(",")[0]) for line in lines[1:]]
+    assert ids == sorted(ids)  # oldest first, across the batches
+    actions = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.action.like("audit.export%"))
+    ).all()
+    assert sorted(actions) == [
+        "audit.export_downloaded",
+        "audit.export_requested",
+        "audit.exported",
+    ]
+
+
+def test_a_second_ask_while_the_first_waits_queues_nothing_more(app, session, client, login_as):
+    director = login_as("director")
+    client.submit("/audit/export?action=user.created", page="/audit")
+    client.submit("/audit/export?action=user.created", page="/audit")
+    queued = session.scalars(
+        select(work.WorkItem).where(work.WorkItem.kind == service.EXPORT_WORK)
+    ).all()
+    assert len(queued) == 1 and queued[0].subject_id == director.id
+
+
+def _failing(session, item, progress):
+    raise RuntimeError("the disk is full")
+
+
+def test_a_failed_export_is_shown_in_words_and_can_be_tried_again(app, session, client, login_as):
+    login_as("director")
+    client.submit("/audit/export", page="/audit")
+    with app.app_context():
+        assert "1 failed" in work.run_queued(db.session, {service.EXPORT_WORK: _failing})
+    page = client.get("/audit/export").get_data(as_text=True)
+    assert "It failed. It could not be finished because of an error in the system." in page
+    assert "the disk is full" not in page and "Try again" in page
+    client.submit("/audit/export/retry", page="/audit/export")
+    assert client.get("/audit/export/progress").get_json()["status"] == "queued"
+    jobs.run_job(app, jobs.job_named(app, "audit-export-work"))
+    assert client.get("/audit/export/audit.csv").status_code == 200
+
+
+def test_an_export_is_its_askers_alone_and_deleted_after_a_day(app, session, client, login_as):
+    login_as("director")
+    client.submit("/audit/export", page="/audit")
+    jobs.run_job(app, jobs.job_named(app, "audit-export-work"))
+    other = app.test_client()
+    login_as("director", the_client=other)
+    assert "You have not asked for a CSV yet" in other.get("/audit/export").get_data(as_text=True)
+    assert other.get("/audit/export/audit.csv").status_code == 404
+    written = session.scalar(select(work.WorkItem).where(work.WorkItem.kind == service.EXPORT_WORK))
+    written.finished_at = clock.now() - service.EXPORT_KEPT - timedelta(minutes=1)
+    session.commit()
+    jobs.run_job(app, jobs.job_named(app, "audit-exports-deleted"))
+    assert client.get("/audit/export/audit.csv").status_code == 404
+    assert "deleted a day after" in client.get("/audit/export").get_data(as_text=True)
