@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from disclosure import work
 from disclosure.areas import Area, Job
+from disclosure.audit.telling import Telling
 from disclosure.trail import cli, service, views
 
 # The long work of this area, run by the scheduler's process (docs/rules.md R-long-work-queued).
@@ -26,4 +27,9 @@ AREA = Area(
         Job("audit-export-work", "interval", {"seconds": 5}, run_queued_work),
         Job("audit-exports-deleted", "cron", {"hour": 3, "minute": 40}, service.drop_old_exports),
     ),
+    tellings={
+        "audit.export_requested": Telling("Audit trail CSV asked for"),
+        "audit.exported": Telling("Audit trail CSV written"),
+        "audit.export_downloaded": Telling("Audit trail CSV downloaded"),
+    },
 )

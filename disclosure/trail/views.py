@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from disclosure import clock, work
@@ -16,7 +16,7 @@ from disclosure.db import db
 from disclosure.trail import service
 from disclosure.web import boundary, paging
 from disclosure.web.forms import ConfirmForm
-from disclosure.web.lifecycle import confirm, found, keep
+from disclosure.web.lifecycle import confirm, keep
 
 bp = Blueprint("trail", __name__)
 
@@ -128,9 +128,11 @@ def export_retry():
 @bp.route("/audit/export/audit.csv")
 @allow("director", "admin")
 def export_file():
-    """The CSV the signed-in person's newest export wrote (404 until it is written, and once it
-    is deleted)."""
-    body = keep(found(service.export_file(db.session, current_user)))
+    """The CSV the signed-in person's newest export wrote; until it is written, or once it is
+    deleted, the export's own page, which says where it stands (a saved link goes stale)."""
+    body = keep(service.export_file(db.session, current_user))
+    if body is None:
+        return redirect(url_for("trail.export"))
     name = f"audit-{clock.today().isoformat()}.csv"
     return Response(
         body,

@@ -29,6 +29,7 @@ NOT_EVENTS = {
     "notify.as_sent_now",
     "notify.case_visibility",
     "records.keep_prior_versions",
+    "records.recount_imported",
     "sqlalchemy.url",
 }
 
