@@ -383,7 +383,7 @@ def test_a_long_list_of_records_is_laid_out_one_record_a_line_with_every_record_
     _, report = _compiled_for(app, session, patron)
     text = pdf_text(report.pdf)
     assert f"Loans · {count}" in text
-    assert "One record a line, newest first: Title · Branch" in text
+    assert "Newest first, each record starting on a new line: Title · Branch" in text
     positions = [text.index(f"Volume {i:03d} of it · Elm Street") for i in range(count)]
     assert positions == sorted(positions)  # newest (fewest days ago) first
     pages = page_count(report.pdf)
