@@ -37,6 +37,7 @@ SHOWS_MATERIAL = {
     "documents.letter_preview": "director",
     "documents.receipt_pdf": "clerk_other",
     "holds.detail": "director",
+    "holds.preserved": "director",
     "patrons.consent_detail": "clerk_other",
     "patrons.consent_scan": "clerk_other",
     "patrons.consent_file": "clerk_other",
