@@ -10,6 +10,7 @@ import pyotp
 from sqlalchemy import select
 
 from disclosure import clock
+from disclosure.auth import service as auth_service
 from disclosure.auth.models import User
 from disclosure.auth.passwords import hash_secret
 from disclosure.records import models as m
@@ -70,6 +71,17 @@ def user(session, role: str = "staff", **fields) -> User:
     session.add(obj)
     session.flush()
     return obj
+
+
+def acting_director(session, director: User, deputy: User, days: int = 1):
+    """`deputy` named acting Director by `director`, from a minute ago for `days` days."""
+    return auth_service.name_acting_director(
+        session,
+        director,
+        deputy,
+        clock.now() - timedelta(minutes=1),
+        clock.now() + timedelta(days=days),
+    )
 
 
 def branch(session, **fields) -> m.Branch:

@@ -2,15 +2,12 @@
 reaches no record until a holder of the Director's powers confirms it; contact details of the
 Director and counsel; the last Director; supervisors; every account event told and listed."""
 
-from datetime import timedelta
 from html import unescape
 
 from sqlalchemy import select
 
-from disclosure import clock
 from disclosure.audit.models import AuditEvent
 from disclosure.auth import second_factor
-from disclosure.auth import service as auth
 from disclosure.auth.models import User
 from disclosure.notify.models import Notification
 from disclosure.patrons import service as patron_service
@@ -158,13 +155,7 @@ def test_an_acting_director_does_not_change_the_directors_or_counsels_contact_de
     counsel = factories.user(session, "counsel", email="counsel@example.org")
     deputy = factories.user(session, "supervisor")
     clerk = factories.user(session, "staff")
-    auth.name_acting_director(
-        session,
-        director,
-        deputy,
-        clock.now() - timedelta(minutes=1),
-        clock.now() + timedelta(days=1),
-    )
+    factories.acting_director(session, director, deputy)
     login_as("supervisor", deputy)
     for owner in (director, counsel):
         html = client.submit(

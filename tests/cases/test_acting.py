@@ -56,13 +56,7 @@ def test_an_acting_director_does_not_name_others(client, login_as, session):
     director = factories.user(session, "director")
     deputy = factories.user(session, "staff")
     other = factories.user(session, "staff")
-    auth.name_acting_director(
-        session,
-        director,
-        deputy,
-        clock.now() - timedelta(minutes=1),
-        clock.now() + timedelta(days=1),
-    )
+    factories.acting_director(session, director, deputy)
     login_as("staff", deputy)
     html = unescape(client.get("/acting-director").get_data(as_text=True))
     assert "Only the Director names or ends appointments." in html
@@ -80,13 +74,7 @@ def test_an_acting_director_does_not_name_others(client, login_as, session):
 def _appointed(session, deputy_role: str = "staff"):
     director = factories.user(session, "director")
     deputy = factories.user(session, deputy_role)
-    appointment = auth.name_acting_director(
-        session,
-        director,
-        deputy,
-        clock.now() - timedelta(minutes=1),
-        clock.now() + timedelta(days=1),
-    )
+    appointment = factories.acting_director(session, director, deputy)
     return director, deputy, appointment
 
 
@@ -130,13 +118,7 @@ def test_someone_not_acting_as_director_gets_404_from_the_appointment_pages(
 def test_the_director_ends_an_appointment_once(client, login_as, session):
     director = login_as("director")
     deputy = factories.user(session, "supervisor")
-    appointment = auth.name_acting_director(
-        session,
-        director,
-        deputy,
-        clock.now() - timedelta(minutes=1),
-        clock.now() + timedelta(days=1),
-    )
+    appointment = factories.acting_director(session, director, deputy)
     session.commit()
     url = f"/acting-director/{appointment.id}/revoke"
     first = client.submit(url, page="/acting-director")

@@ -315,18 +315,11 @@ def test_assigning_counsel_on_a_gagged_case_tells_counsel_nothing(session):
 
 
 def test_acting_director_gets_the_notification_and_opens_the_case(client, login_as, session):
-    from disclosure.auth import service as auth
     from disclosure.notify.models import Notification
 
     director = factories.user(session, "director")
     acting = factories.user(session, "supervisor")
-    auth.name_acting_director(
-        session,
-        director,
-        acting,
-        clock.now() - timedelta(minutes=1),
-        clock.now() + timedelta(days=2),
-    )
+    factories.acting_director(session, director, acting, days=2)
     case = factories.case(session, "subpoena")
     recipients = set(
         session.scalars(select(Notification.recipient_id).where(Notification.case_id == case.id))
