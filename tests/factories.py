@@ -598,7 +598,7 @@ def hold(
         **fields,
     )
     obj.set_categories(categories)
-    obj.patrons = [HoldPatron(patron_id=p.id) for p in patrons]
+    obj.patrons = [HoldPatron.naming(p) for p in patrons]
     obj.workstations = [HoldWorkstation(workstation_id=w.id) for w in workstations]
     session.add(obj)
     session.flush()

@@ -188,3 +188,26 @@ def test_0024_chains_the_events_already_written_and_verify_passes(backend, serve
         command.downgrade(migrate.alembic_config(url), BEFORE_CHAIN)
         with engine.begin() as conn:
             conn.execute(text("UPDATE audit_events SET detail = 'after downgrade'"))
+
+
+# ---- 0029: a hold's link to a patron keeps its card number ------------------------------------
+
+BEFORE_CARDS = "0028_render_work_results"
+
+
+def test_0029_keeps_the_card_a_hold_names_when_the_patron_is_deleted(backend, server_for, tmp_path):
+    with _database_at(backend, server_for(backend), tmp_path, BEFORE_CARDS) as (url, engine):
+        with engine.begin() as conn:
+            meta = MetaData()
+            meta.reflect(conn)
+            _insert(conn, meta, "users", id=1)
+            _insert(conn, meta, "cases", id=1)
+            _insert(conn, meta, "holds", id=1, case_id=1, scope="patrons")
+            _insert(conn, meta, "patrons", id=1, card_number="29000000000123")
+            _insert(conn, meta, "hold_patrons", id=1, hold_id=1, patron_id=1)
+        migrate.upgrade(url)
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM patrons"))  # as the purge deletes an expired patron
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT patron_id, card_number FROM hold_patrons")).all()
+        assert [tuple(row) for row in rows] == [(None, "29000000000123")]

@@ -23,7 +23,7 @@ def summary(session: Session, hold) -> dict:
             "Records of the patron"
             + ("s" if len(hold.patrons) > 1 else "")
             + " with "
-            + ", ".join(_card(link.patron.card_number) for link in hold.patrons)
+            + ", ".join(_card(link.card_number) for link in hold.patrons)
         )
     if hold.workstations:
         narrowed.append(

@@ -162,16 +162,27 @@ class CoveredCategory(Base):
 
 
 class HoldPatron(Base):
-    """A patron a hold names. Deleted with the patron (after the hold has ended)."""
+    """A patron a hold names, by the card number it was placed on. When the purge deletes the
+    patron's registration (their card expired; a copy goes to the store first), the link stays
+    with its card number and no patron: the hold's page and letters still name the card
+    (docs/rules.md R-hold-names-its-scope), and the hold covers no one else's records."""
 
     __tablename__ = "hold_patrons"
     __table_args__ = (UniqueConstraint("hold_id", "patron_id", name="uq_hold_patrons_hold_patron"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hold_id: Mapped[int] = mapped_column(ForeignKey("holds.id", ondelete="CASCADE"), index=True)
-    patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id", ondelete="CASCADE"), index=True)
+    patron_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patrons.id", ondelete="SET NULL"), index=True
+    )
+    card_number: Mapped[str] = mapped_column(String(32))
 
-    patron: Mapped[Patron] = relationship()
+    patron: Mapped[Patron | None] = relationship()
+
+    @classmethod
+    def naming(cls, patron: Patron) -> HoldPatron:
+        """The link of a hold to `patron`, with the card number the hold names."""
+        return cls(patron_id=patron.id, card_number=patron.card_number)
 
 
 class HoldWorkstation(Base):

@@ -92,7 +92,7 @@ def place_hold(
         ).value,
     )
     hold.set_categories(categories)
-    hold.patrons = [HoldPatron(patron_id=p.id) for p in patrons]
+    hold.patrons = [HoldPatron.naming(p) for p in patrons]
     hold.workstations = [HoldWorkstation(workstation_id=w.id) for w in stations]
     session.add(hold)
     session.flush()

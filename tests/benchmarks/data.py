@@ -157,8 +157,8 @@ def _holds(conn, now) -> None:
         if k <= 600:
             h["scope"] = "patrons"
             patrons += [
-                dict(hold_id=k, patron_id=1 + (k * 37) % PATRONS),
-                dict(hold_id=k, patron_id=1 + (k * 53 + 7) % PATRONS),
+                dict(hold_id=k, patron_id=n, card_number=f"C{n}")
+                for n in (1 + (k * 37) % PATRONS, 1 + (k * 53 + 7) % PATRONS)
             ]
         elif k <= 800:
             day = now - timedelta(days=2 + k % 8)

@@ -34,7 +34,7 @@ def _hold(session, case, director, *, renewed: bool = False):
         window_end=factories.at(2026, 2, 28, 0),
     )
     hold.set_categories(["computer_sessions", "loans"])
-    hold.patrons = [holds.HoldPatron(patron_id=patron.id)]
+    hold.patrons = [holds.HoldPatron.naming(patron)]
     hold.workstations = [holds.HoldWorkstation(workstation_id=station.id)]
     if renewed:
         hold.renewed_at = factories.at(2026, 5, 20, 15)

@@ -314,7 +314,12 @@ def store(session, world, example: Example) -> None:
         holds.append(_hold(world, drawn, hold_id))
         categories += [{"hold_id": hold_id, "category": c} for c in drawn.categories]
         patrons += [
-            {"hold_id": hold_id, "patron_id": world["patrons"][p].id} for p in drawn.patrons
+            {
+                "hold_id": hold_id,
+                "patron_id": world["patrons"][p].id,
+                "card_number": world["patrons"][p].card_number,
+            }
+            for p in drawn.patrons
         ]
         computers += [
             {"hold_id": hold_id, "workstation_id": world["computers"][c].id}

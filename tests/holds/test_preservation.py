@@ -13,6 +13,7 @@ from sqlalchemy import select
 from disclosure import clock
 from disclosure.audit.models import AuditEvent
 from disclosure.cases import productions, service
+from disclosure.documents import holdwords
 from disclosure.holds import preservation
 from disclosure.holds.models import PreservedRecord, PreservedRecordHold
 from disclosure.holds.preservation import read_content
@@ -225,3 +226,10 @@ def test_an_expired_patron_a_hold_names_leaves_ordinary_use_and_a_production_fin
     assert card in page
     records = client.get(f"/holds/{hold.public_id}/preserved/loans").get_data(as_text=True)
     assert "Old Title" in records and "New Title" in records
+    # the hold still names the card it was placed on: on its page and in its letters, never as
+    # a hold on every patron's records
+    assert f"card {card}" in client.get(f"/holds/{hold.public_id}").get_data(as_text=True)
+    session.refresh(hold)
+    assert holdwords.summary(session, hold)["narrowed"] == [
+        f"Records of the patron with library card ending {card[-4:]}"
+    ]

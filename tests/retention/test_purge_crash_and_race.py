@@ -180,7 +180,7 @@ def load_library(app) -> None:
             "patrons",
         ]
         by_patron = hold("patrons", every)
-        by_patron.patrons = [HoldPatron(patron_id=patrons[i].id) for i in (0, 5, 9)]
+        by_patron.patrons = [HoldPatron.naming(patrons[i]) for i in (0, 5, 9)]
         by_station = hold("workstations", ["computer_sessions"])
         by_station.workstations = [HoldWorkstation(workstation_id=stations[1].id)]
         s.add_all(
