@@ -17,14 +17,18 @@ When the last hold tied to a copy has ended, the next purge run deletes the copy
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Text,
     and_,
+    cast,
     delete,
     exists,
     func,
@@ -58,20 +62,25 @@ CHUNK = 500  # ids per statement (a few hundred bound values on either database)
 
 
 def _plain(value):
-    if isinstance(value, datetime | date):
+    kind = type(value)
+    if kind is datetime or kind is date:
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if kind is Decimal:
         return str(value)
     return value
+
+
+@functools.cache
+def _copied_columns(table) -> tuple:
+    """The columns a copy of `table`'s rows keeps, sorted by name (the JSON's key order)."""
+    return tuple(sorted((c for c in table.columns if c.key not in NOT_COPIED), key=lambda c: c.key))
 
 
 def content_of(table, row) -> str:
     """A row's columns as the JSON text a copy keeps (THE one writer of a copy's content)."""
     mapping = row._mapping
-    return json.dumps(
-        {c.key: _plain(mapping[c]) for c in table.columns if c.key not in NOT_COPIED},
-        sort_keys=True,
-    )
+    # keys already sorted: json.dumps without options takes its fast path, same text as sort_keys
+    return json.dumps({c.key: _plain(mapping[c]) for c in _copied_columns(table)})
 
 
 def read_content(copy) -> dict:
@@ -97,6 +106,8 @@ def preserve_tied(
     """`preserve`, returning also how many copies it tied to each hold (hold id -> copies): of
     the records about to go, how many each hold covered (the purge takes them from its counts)."""
     conn, at = _conn(bind), at or clock.now()
+    if conn.dialect.name == "postgresql":
+        return _preserve_paired(conn, kind, where, why, at)
     table = kinds.get(kind).table
     rows = conn.execute(
         select(table).where(where, coverage.held(kind, table, at=at)).order_by(table.c.id)
@@ -106,6 +117,39 @@ def preserve_tied(
     just_made, before = _copy(conn, kind, rows, why, at)
     conn.execute(insert(PRH).from_select(["preserved_id", "hold_id"], _links(kind, just_made, at)))
     return len(rows), _tied_since(conn, before)
+
+
+def _preserve_paired(conn, kind: str, where, why: str, at: datetime) -> tuple[int, dict[int, int]]:
+    """`preserve_tied` on PostgreSQL: one statement finds the rows `where` picks with the ids of
+    the active holds that cover each (coverage.covering_holds, the hold predicate as pairs: a
+    row is held exactly when some hold covers it), so the rule is evaluated once per row for
+    both the copy and its ties; the copies and their ties then go in by COPY. Measured on the
+    purge benchmark, this costs the server less than the hold predicate alone followed by a
+    statement joining the copies back to their records and holds."""
+    table = kinds.get(kind).table
+    pairs = union_all(
+        *(q.where(where) for q in coverage.covering_holds(kind, table, coverage.active_holds(at)))
+    ).subquery()
+    holds_of = (
+        # the ids as one text: cheaper to send and read than an array
+        select(
+            pairs.c.record_id, func.string_agg(cast(pairs.c.hold_id, Text), ",").label("hold_ids")
+        )
+        .group_by(pairs.c.record_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(table, holds_of.c.hold_ids)
+        .join(holds_of, holds_of.c.record_id == table.c.id)
+        .order_by(table.c.id)
+    ).all()
+    if not rows:
+        return 0, {}
+    just_made, _before = _copy(conn, kind, rows, why, at)
+    copy_of = dict(conn.execute(select(PR.c.original_id, PR.c.id).where(just_made)).all())
+    ties = [(copy_of[row.id], int(hold)) for row in rows for hold in row.hold_ids.split(",")]
+    _copy_in(conn, PRH.name, ("preserved_id", "hold_id"), ties)
+    return len(rows), dict(Counter(hold for _copy_id, hold in ties))
 
 
 def _copy(conn, kind: str, rows, why: str, at: datetime):
@@ -133,12 +177,23 @@ def _write(conn, copies: list[tuple]) -> None:
         conn.execute(insert(PR), [dict(zip(COPIED, values, strict=True)) for values in copies])
         return
     processors = [PR.c[name].type.bind_processor(conn.dialect) for name in COPIED]
+    _copy_in(
+        conn,
+        PR.name,
+        COPIED,
+        (
+            [v if p is None else p(v) for v, p in zip(values, processors, strict=True)]
+            for values in copies
+        ),
+    )
+
+
+def _copy_in(conn, table_name: str, columns: tuple, rows) -> None:
+    """Send `rows` (values ready for the database) into `table_name` by COPY (PostgreSQL)."""
     cursor = conn.connection.dbapi_connection.cursor()
-    with cursor, cursor.copy(f"COPY {PR.name} ({', '.join(COPIED)}) FROM STDIN") as copy:
-        for values in copies:
-            copy.write_row(
-                [v if p is None else p(v) for v, p in zip(values, processors, strict=True)]
-            )
+    with cursor, cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for values in rows:
+            copy.write_row(values)
 
 
 def _tied_since(conn, before: int) -> dict[int, int]:
