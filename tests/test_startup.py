@@ -1,8 +1,9 @@
 """Start-up: a CLI command that renders no document loads none of the heavy libraries that only
 some processes use (WeasyPrint and Pango for PDFs, Playwright for the browser tests, WebAuthn for
-security keys, APScheduler for the scheduler, zxcvbn for passwords, SQLAlchemy's PostgreSQL
-dialect on SQLite), the garbage collector does not scan what start-up made, and URL builders
-are written when first used (disclosure/web/routing.py), building what werkzeug's own would."""
+security keys, APScheduler for the scheduler, zxcvbn for passwords, segno for QR codes,
+SQLAlchemy's PostgreSQL dialect on SQLite); the garbage collector does not scan what start-up
+made; URL builders are written when first used (disclosure/web/routing.py) and build what
+werkzeug's own would; SQLAlchemy is given the models' annotations already evaluated."""
 
 import json
 import os
@@ -14,9 +15,10 @@ from flask import url_for
 from werkzeug.routing import Map, Rule
 from werkzeug.routing.converters import NumberConverter
 
+from disclosure.db import Base
 from tests.conftest import make_app
 
-HEAVY = ("weasyprint", "playwright", "webauthn", "apscheduler", "zxcvbn", "pypdf")
+HEAVY = ("weasyprint", "playwright", "webauthn", "apscheduler", "zxcvbn", "pypdf", "segno")
 
 # The flask command itself, in a fresh interpreter, as a library's cron job would start it; it
 # prints, once the command has run, which heavy modules were loaded and what the collector did.
@@ -54,7 +56,7 @@ def _run_cli(tmp_path) -> tuple[str, dict]:
 
 def test_a_cli_command_starts_without_loading_the_heavy_libraries(tmp_path):
     """They load where they are used (disclosure/pdf.py, auth/security_keys.py, jobs.py, the
-    purge's upsert in retention/purge.py)."""
+    purge's upsert in retention/purge.py, the QR code in auth/second_factor.py)."""
     printed, seen = _run_cli(tmp_path)
     assert "Import (sync) library records" in printed
     assert seen["loaded"] == []
@@ -68,6 +70,16 @@ def test_start_up_runs_no_full_collection_and_freezes_what_it_made(tmp_path):
     assert seen["full_collections"] == 0
     assert seen["frozen"] > 50_000
     assert seen["collecting"] is True
+
+
+def test_the_modules_that_map_tables_give_sqlalchemy_their_annotations_evaluated():
+    """No `from __future__ import annotations` where tables are mapped (disclosure/db.py, Base)."""
+    app = make_app("sqlite://")
+    assert app
+    modules = {mapper.class_.__module__ for mapper in Base.registry.mappers}
+    assert len(modules) >= 12
+    stringified = [name for name in modules if hasattr(sys.modules[name], "annotations")]
+    assert stringified == []
 
 
 def _sample(converter) -> object:
