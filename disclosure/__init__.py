@@ -29,7 +29,7 @@ from disclosure.patrons import area as patrons_area
 from disclosure.retention import area as retention_area
 from disclosure.trail import area as trail_area
 from disclosure.web import area as web_area
-from disclosure.web import boundary, filters, security
+from disclosure.web import boundary, filters, routing, security
 from disclosure.web.limits import limiter
 
 csrf = CSRFProtect()
@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.url_rule_class = routing.LazyBuilderRule
     settings = Settings.from_env()
     for key, value in (config or {}).items():
         setattr(settings, key.lower(), value)

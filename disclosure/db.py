@@ -25,6 +25,9 @@ NAMING = {
 class Base(DeclarativeBase):
     """Every table of the app; constraint names are fixed so migrations stay stable."""
 
+    # The modules that map tables do without `from __future__ import annotations`: with it every
+    # column's `Mapped[...]` is a string SQLAlchemy evaluates when the class is made, 10 ms of
+    # every start (tests/test_startup.py). A name defined further down is quoted instead.
     metadata = MetaData(naming_convention=NAMING)
 
 

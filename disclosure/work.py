@@ -7,8 +7,6 @@ under a row lock (PostgreSQL `FOR UPDATE SKIP LOCKED`, SQLite `BEGIN IMMEDIATE`)
 scheduler processes never run the same item; a claim whose heartbeat is older than STALE_AFTER
 (its process died) is taken again. docs/rules.md R-long-work-queued."""
 
-from __future__ import annotations
-
 import enum
 import logging
 import os

@@ -1,7 +1,5 @@
 """The audit trail: who did what to which object, when. Never personal data in the text."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text

@@ -1,7 +1,5 @@
 """Staff users, their roles, supervision, and acting-Director appointments."""
 
-from __future__ import annotations
-
 import enum
 from datetime import datetime
 
@@ -75,7 +73,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    supervisor: Mapped[User | None] = relationship(remote_side=[id])
+    supervisor: Mapped["User | None"] = relationship(remote_side=[id])
 
     # Flask-Login's protocol
     is_authenticated = True

@@ -13,7 +13,6 @@ import hmac
 import secrets
 
 import pyotp
-import segno
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from sqlalchemy import delete, exists, or_, select
@@ -163,6 +162,10 @@ def provisioning_uri(secret: str, username: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The QR code of `uri` as inline SVG, drawn here (no outside service)."""
+    # lazy, as disclosure/pdf.py loads WeasyPrint: only enrolling an app draws a QR code, and
+    # loading the library cost every process's start-up (tests/test_startup.py)
+    import segno
+
     return segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
 
 

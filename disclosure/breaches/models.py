@@ -1,8 +1,6 @@
 """The breach register (docs/rules.md R-breach-24h): a suspected breach of patrons' data, the
 24-hour clock from its discovery, who was told and when, and its findings."""
 
-from __future__ import annotations
-
 import enum
 from datetime import datetime
 
@@ -53,7 +51,7 @@ class Breach(Base):
 
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
-    notices: Mapped[list[BreachNotice]] = relationship(
+    notices: Mapped[list["BreachNotice"]] = relationship(
         back_populates="breach", order_by="BreachNotice.notified_at"
     )
 

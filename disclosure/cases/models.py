@@ -1,7 +1,5 @@
 """Cases: one law-enforcement request each, from the desk to closure (docs/rules.md)."""
 
-from __future__ import annotations
-
 import enum
 from datetime import date, datetime
 
@@ -151,18 +149,18 @@ class Case(PublicId, Base):
     counsel: Mapped[User | None] = relationship(foreign_keys=[counsel_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
-    subjects: Mapped[list[CaseSubject]] = relationship(
+    subjects: Mapped[list["CaseSubject"]] = relationship(
         order_by="CaseSubject.id", cascade="all, delete-orphan"
     )
-    documents: Mapped[list[CaseDocument]] = relationship(
+    documents: Mapped[list["CaseDocument"]] = relationship(
         order_by="CaseDocument.id", cascade="all, delete-orphan"
     )
-    advice: Mapped[list[CounselAdvice]] = relationship(
+    advice: Mapped[list["CounselAdvice"]] = relationship(
         order_by="CounselAdvice.id", cascade="all, delete-orphan"
     )
-    waiver: Mapped[ExigentWaiver | None] = relationship(cascade="all, delete-orphan")
-    warrant: Mapped[WarrantExecution | None] = relationship(cascade="all, delete-orphan")
-    productions: Mapped[list[Production]] = relationship(order_by="Production.id", viewonly=True)
+    waiver: Mapped["ExigentWaiver | None"] = relationship(cascade="all, delete-orphan")
+    warrant: Mapped["WarrantExecution | None"] = relationship(cascade="all, delete-orphan")
+    productions: Mapped[list["Production"]] = relationship(order_by="Production.id", viewonly=True)
 
     @property
     def reference(self) -> str:
@@ -191,7 +189,7 @@ class Case(PublicId, Base):
         )
 
     @property
-    def latest_advice(self) -> CounselAdvice | None:
+    def latest_advice(self) -> "CounselAdvice | None":
         """Counsel's advice in force (the newest), if any."""
         return self.advice[-1] if self.advice else None
 
@@ -246,7 +244,7 @@ class Production(PublicId, Base):
 
     case: Mapped[Case] = relationship()
     produced_by: Mapped[User] = relationship()
-    items: Mapped[list[ProductionItem]] = relationship(
+    items: Mapped[list["ProductionItem"]] = relationship(
         back_populates="production", order_by="ProductionItem.id"
     )
 

@@ -2,8 +2,6 @@
 annual report. A draft may be edited; a final document is kept as its PDF bytes with their
 SHA-256 and never changed again (docs/rules.md R-final-documents-unchanged)."""
 
-from __future__ import annotations
-
 import enum
 from datetime import datetime
 

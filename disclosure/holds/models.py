@@ -1,8 +1,6 @@
 """Preservation holds: what an agency asked the library to keep, for how long (docs/rules.md
 R-hold-90-90)."""
 
-from __future__ import annotations
-
 import enum
 from collections.abc import Mapping
 from datetime import datetime
@@ -24,7 +22,7 @@ class Category(str):
     """A record category a hold can name (docs/rules.md R-hold-names-its-scope): the key of a hold
     category of records.kinds. Refuses (ValueError) a key no kind belongs to."""
 
-    def __new__(cls, key: str) -> Category:
+    def __new__(cls, key: str) -> "Category":
         if key not in {c.key for c in kinds.categories()}:
             raise ValueError(f"No kind of record belongs to the category {key!r}.")
         return super().__new__(cls, key)
@@ -108,13 +106,13 @@ class Hold(PublicId, Base):
     placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])
     renewed_by: Mapped[User | None] = relationship(foreign_keys=[renewed_by_id])
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
-    patrons: Mapped[list[HoldPatron]] = relationship(
+    patrons: Mapped[list["HoldPatron"]] = relationship(
         cascade="all, delete-orphan", order_by="HoldPatron.id"
     )
-    workstations: Mapped[list[HoldWorkstation]] = relationship(
+    workstations: Mapped[list["HoldWorkstation"]] = relationship(
         cascade="all, delete-orphan", order_by="HoldWorkstation.id"
     )
-    covered: Mapped[list[CoveredCategory]] = relationship(
+    covered: Mapped[list["CoveredCategory"]] = relationship(
         cascade="all, delete-orphan", order_by="CoveredCategory.id", lazy="selectin"
     )
 

@@ -1,8 +1,6 @@
 """The outbox: every notification the system sends, whether or not e-mail is configured; and
 the reminders already sent, so that each is sent once."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text

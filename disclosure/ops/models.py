@@ -1,7 +1,5 @@
 """The scheduler's heartbeat: a monitor can tell that purges and reminders are still running."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import String

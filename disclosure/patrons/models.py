@@ -2,8 +2,6 @@
 for one's own (or a minor's) records, the frozen reports, consent releases to a third party,
 corrections, and the per-card sign-in lockout of the portal."""
 
-from __future__ import annotations
-
 import enum
 from datetime import date, datetime
 
@@ -90,7 +88,7 @@ class PatronRequest(PublicId, Base):
     requester: Mapped[Patron] = relationship(foreign_keys=[requester_id])
     logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id])
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
-    report: Mapped[FrozenReport | None] = relationship(back_populates="request", uselist=False)
+    report: Mapped["FrozenReport | None"] = relationship(back_populates="request", uselist=False)
 
     @property
     def reference(self) -> str:
@@ -134,7 +132,7 @@ class ConsentRelease(PublicId, Base):
     patron: Mapped[Patron] = relationship()
     recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id])
     released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id])
-    report: Mapped[FrozenReport | None] = relationship(back_populates="consent", uselist=False)
+    report: Mapped["FrozenReport | None"] = relationship(back_populates="consent", uselist=False)
 
     @property
     def reference(self) -> str:

@@ -1,8 +1,6 @@
 """The library records (docs/rules.md, "Retention and purges"): the data a law-enforcement request
 asks for, a hold preserves, and the retention schedule deletes."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -64,7 +62,7 @@ class Patron(Base):
     # the portal's language the patron chose (disclosure/i18n.py); none: their browser's
     language: Mapped[str | None] = mapped_column(String(16))
 
-    guardian: Mapped[Patron | None] = relationship(remote_side=[id], foreign_keys=[guardian_id])
+    guardian: Mapped["Patron | None"] = relationship(remote_side=[id], foreign_keys=[guardian_id])
     home_branch: Mapped[Branch | None] = relationship()
 
     # Flask-Login's protocol: patrons sign in to the portal with card number and PIN.

@@ -1,8 +1,6 @@
 """Retention rules (one per record kind), the record of each purge run, and the statistics the
 purge keeps before it deletes (docs/rules.md, "Retention and purges")."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
@@ -44,7 +42,9 @@ class PurgeRun(Base):
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None] = mapped_column(Integer)
 
-    counts: Mapped[list[PurgeRunCount]] = relationship(order_by="PurgeRunCount.id", lazy="selectin")
+    counts: Mapped[list["PurgeRunCount"]] = relationship(
+        order_by="PurgeRunCount.id", lazy="selectin"
+    )
 
     @property
     def kept_because_held(self) -> int:

@@ -52,8 +52,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import String as SAString
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from disclosure import clock
 from disclosure.db import UTCDateTime
@@ -603,8 +601,7 @@ def _add_sessions(conn, rows) -> None:
 def _upsert(conn, table, period: str, amount: str, counted: Counter) -> None:
     if not counted:
         return
-    maker = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    statement = maker(table)
+    statement = _dialect_insert(conn)(table)
     statement = statement.on_conflict_do_update(
         index_elements=["branch_id", period],
         set_={amount: table.c[amount] + statement.excluded[amount]},
@@ -612,6 +609,18 @@ def _upsert(conn, table, period: str, amount: str, counted: Counter) -> None:
     conn.execute(
         statement, [{"branch_id": b, period: p, amount: n} for (b, p), n in counted.items()]
     )
+
+
+def _dialect_insert(conn):
+    """The INSERT construct of `conn`'s database, the one that can say ON CONFLICT DO UPDATE."""
+    # Loaded here, not at start-up: SQLAlchemy's PostgreSQL package loads every PostgreSQL
+    # driver's module, which a command on SQLite never needs (tests/test_startup.py); on
+    # PostgreSQL the engine has loaded it already.
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 # ---- one run at a time, recorded -------------------------------------------------------------
