@@ -178,7 +178,7 @@ class HoldPatron(Base):
     patron: Mapped[Patron | None] = relationship()
 
     @classmethod
-    def naming(cls, patron: Patron) -> HoldPatron:
+    def naming(cls, patron: Patron) -> "HoldPatron":
         """The link of a hold to `patron`, with the card number the hold names."""
         return cls(patron_id=patron.id, card_number=patron.card_number)
 
