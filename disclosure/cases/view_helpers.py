@@ -177,9 +177,10 @@ def circle_candidates(case) -> list[User]:
 def gag_forms(case, **given) -> dict:
     """The forms the gag section of the case page needs, for the Director."""
     circle_form = given.get("circle_form") or CircleForm()
+    # The circle is drawn for a gagged case only: an open case's page reads no candidates.
+    candidates = circle_candidates(case) if case.gagged else []
     circle_form.user_id.choices = options(
-        [(0, "— choose —")]
-        + [(u.id, f"{u.full_name} ({u.role_label})") for u in circle_candidates(case)]
+        [(0, "— choose —")] + [(u.id, f"{u.full_name} ({u.role_label})") for u in candidates]
     )
     return {
         "gag_form": given.get("gag_form") or GagForm(),
