@@ -105,7 +105,7 @@ def acting_director_now(session: Session, at: datetime | None = None) -> ActingD
 # Who acts as Director is asked several times in one request (the sign-in guard's roles, then
 # the visibility rule of each list on the page): the appointments not yet ended are read once
 # per transaction, and read again after any write in it (docs/rules.md R-acting-director).
-_NOT_ENDED = "auth.appointments_not_ended"
+_NOT_ENDED = "acting_director_appointments"
 
 
 def _appointments_not_ended(session: Session, at: datetime) -> list[ActingDirector]:
