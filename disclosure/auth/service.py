@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, event, func, select
 from sqlalchemy.orm import Session
 
 from disclosure import clock, dates
@@ -97,15 +97,38 @@ def load_user(session: Session, cookie_id: str):
 def acting_director_now(session: Session, at: datetime | None = None) -> ActingDirector | None:
     """The appointment in force now, if the Director has named an acting Director."""
     at = at or clock.now()
-    return session.scalar(
-        select(ActingDirector)
-        .where(
-            ActingDirector.starts_at <= at,
-            ActingDirector.ends_at > at,
-            ActingDirector.revoked_at.is_(None),
-        )
-        .order_by(ActingDirector.starts_at.desc())
+    return next(
+        (a for a in _appointments_not_ended(session, at) if a.starts_at <= at < a.ends_at), None
     )
+
+
+# Who acts as Director is asked several times in one request (the sign-in guard's roles, then
+# the visibility rule of each list on the page): the appointments not yet ended are read once
+# per transaction, and read again after any write in it (docs/rules.md R-acting-director).
+_NOT_ENDED = "acting_director_appointments"
+
+
+def _appointments_not_ended(session: Session, at: datetime) -> list[ActingDirector]:
+    """The appointments not revoked that end after `at`, the latest to start first."""
+    kept = session.info.get(_NOT_ENDED)
+    unwritten = not (session.new or session.dirty or session.deleted)
+    if kept is not None and kept[0] <= at and unwritten:
+        return kept[1]  # every one in force at `at` also ends after the earlier moment read
+    found = list(
+        session.scalars(
+            select(ActingDirector)
+            .where(ActingDirector.ends_at > at, ActingDirector.revoked_at.is_(None))
+            .order_by(ActingDirector.starts_at.desc())
+        )
+    )
+    session.info[_NOT_ENDED] = (at, found)
+    return found
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_appointments(session: Session, *_args) -> None:
+    session.info.pop(_NOT_ENDED, None)
 
 
 def roles_of(session: Session, user) -> frozenset[str]:

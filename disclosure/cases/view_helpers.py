@@ -11,6 +11,7 @@ from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from disclosure.areas import Hook
 from disclosure.auth import service as auth
@@ -29,7 +30,7 @@ from disclosure.cases.forms import (
     WaiverForm,
 )
 from disclosure.cases.guidance import kind_label
-from disclosure.cases.models import CHECKLIST
+from disclosure.cases.models import CHECKLIST, Case
 from disclosure.cases.visibility import load_case
 from disclosure.db import db
 from disclosure.records.models import Workstation
@@ -58,9 +59,15 @@ def _iso_local(value: str | None) -> str:
     return local_datetime(datetime.fromisoformat(value))
 
 
-def case_or_404(case_id: int):
-    """The case if the signed-in person may see it; else 404, the same as for a missing case."""
-    return found(load_case(db.session, current_user, case_id))
+def case_or_404(case_id: int, *loads):
+    """The case if the signed-in person may see it; else 404, the same as for a missing case
+    (`loads`: what to read with it, as for visibility.load_case)."""
+    return found(load_case(db.session, current_user, case_id, *loads))
+
+
+# What the case page shows of the case's one-to-one records, read with the case (a join each)
+# instead of a query apiece while the page is drawn.
+CASE_PAGE_LOADS = (joinedload(Case.warrant), joinedload(Case.waiver), joinedload(Case.received_by))
 
 
 def case_form(
@@ -177,9 +184,10 @@ def circle_candidates(case) -> list[User]:
 def gag_forms(case, **given) -> dict:
     """The forms the gag section of the case page needs, for the Director."""
     circle_form = given.get("circle_form") or CircleForm()
+    # The circle is drawn for a gagged case only: an open case's page reads no candidates.
+    candidates = circle_candidates(case) if case.gagged else []
     circle_form.user_id.choices = options(
-        [(0, "— choose —")]
-        + [(u.id, f"{u.full_name} ({u.role_label})") for u in circle_candidates(case)]
+        [(0, "— choose —")] + [(u.id, f"{u.full_name} ({u.role_label})") for u in candidates]
     )
     return {
         "gag_form": given.get("gag_form") or GagForm(),

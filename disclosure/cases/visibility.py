@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from disclosure.auth import service as auth
 from disclosure.cases.models import Case, CaseMember
@@ -60,10 +61,11 @@ def visible_case_ids(session: Session, user) -> Select:
     return select(Case.id).where(case_filter(user, session=session))
 
 
-def load_case(session: Session, user, case_id: int) -> Case | None:
-    """The case if `user` may see it, else None (the view answers 404, as for a missing one)."""
+def load_case(session: Session, user, case_id: int, *loads: ORMOption) -> Case | None:
+    """The case if `user` may see it, else None (the view answers 404, as for a missing one);
+    `loads`: what to read with it (sqlalchemy.orm loader options)."""
     return session.scalar(
-        select(Case).where(Case.id == case_id, case_filter(user, session=session))
+        select(Case).where(Case.id == case_id, case_filter(user, session=session)).options(*loads)
     )
 
 

@@ -61,14 +61,18 @@ def login():
 def home():
     """The patron's requests and their status, their details on file, their choices."""
     patron = me()
-    requests = keep(service.requests_of(db.session, patron))  # a report withdrawn on the way
+    requests = service.requests_of(db.session, patron)
+    corrections = service.open_corrections_of(db.session, patron)
+    is_guardian = bool(service.minors_of(db.session, patron))
+    # A report withdrawn on the way is kept; read first, so the page takes one transaction.
+    keep()
     return render_template(
         "patrons/home.html",
         patron=patron,
         requests=requests,
-        corrections=service.open_corrections_of(db.session, patron),
+        corrections=corrections,
         download_open=service.download_open,
-        is_guardian=bool(service.minors_of(db.session, patron)),
+        is_guardian=is_guardian,
         confirm=ConfirmForm(),
     )
 
