@@ -25,7 +25,6 @@ from pathlib import Path
 os.environ.setdefault("DISCLOSURE_SECRET_KEY", "benchmark-only")
 os.environ.setdefault("DISCLOSURE_INSTANCE_PATH", tempfile.mkdtemp(prefix="disclosure-bench-"))
 
-from sqlalchemy import create_engine, text  # noqa: E402
 
 from tests.benchmarks import (  # noqa: E402
     load,
@@ -35,7 +34,7 @@ from tests.benchmarks import (  # noqa: E402
     purge,
     startup,
 )
-from tests.benchmarks.processes import postgresql_server  # noqa: E402
+from tests.benchmarks.processes import new_database, postgresql_server  # noqa: E402
 
 ALL = ("purge", "report", "pages", "import", "startup", "load")
 # The development server is measured on SQLite only, the database it is run with (`make run`).
@@ -46,12 +45,7 @@ def _fresh_database(server: str | None, folder: Path, name: str) -> str:
     """The URL of a new, empty database called `name`."""
     if server is None:
         return f"sqlite:///{folder / (name + '.sqlite3')}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server.replace("/postgres?", f"/{name}?")
+    return new_database(server, name)
 
 
 def run(

@@ -39,12 +39,11 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pyotp
-from sqlalchemy import create_engine, text
 
 from disclosure.auth.second_factor import DEMO_SECRET, STEP_SECONDS
 from disclosure.config import PROJECT_ROOT
 from disclosure.demo import DEMO_PASSWORD
-from tests.benchmarks.processes import postgresql_server
+from tests.benchmarks.processes import new_database, postgresql_server
 
 BIN = Path(sys.executable).parent
 WRK = "/usr/bin/wrk"
@@ -425,16 +424,6 @@ def main() -> int:
             f"{line['ratio']:.2f}x; {'pass' if line['ok'] else 'FAIL'}"
         )
     return 0 if all(line["ok"] for line in lines) else 1
-
-
-def new_database(server: str, name: str) -> str:
-    """The URL of a new, empty database `name` on the PostgreSQL `server`."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server.replace("/postgres?", f"/{name}?")
 
 
 if __name__ == "__main__":

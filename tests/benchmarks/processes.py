@@ -8,6 +8,8 @@ import multiprocessing
 import os
 import queue
 
+from sqlalchemy import create_engine, text
+
 from disclosure import vault
 from tests.pgcluster import Cluster, server_bin
 
@@ -69,3 +71,13 @@ def postgresql_server():
         yield cluster.url()
     finally:
         cluster.stop()
+
+
+def new_database(server: str, name: str) -> str:
+    """The URL of a new, empty database `name` on the PostgreSQL `server`."""
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.replace("/postgres?", f"/{name}?")
