@@ -155,7 +155,7 @@ def claim(session: Session, kinds, worker: str) -> WorkItem | None:
     of a transaction; the caller commits at once, which publishes the claim."""
     # SQLite: BEGIN IMMEDIATE takes the write lock first, so a second claimant waits and then
     # sees the item taken. PostgreSQL: the row lock, skipping rows another claimant holds.
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    _write_first(session)
     now = clock.now()
     claimable = or_(
         WorkItem.status == WorkStatus.QUEUED.value,
@@ -179,11 +179,30 @@ def claim(session: Session, kinds, worker: str) -> WorkItem | None:
     return item
 
 
+def _write_first(session: Session) -> None:
+    """Begin the session's next transaction with the write lock on SQLite (BEGIN IMMEDIATE)."""
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def begin_writing(session: Session) -> None:
+    """A handler calls this once it has read and made what it needs, before its first write:
+    its reads end (committed: nothing was written yet), and its writes go in a transaction of
+    their own that on SQLite holds the write lock from its start. A SQLite transaction that read
+    first and writes later fails at once ("database is locked") when anyone else committed in
+    between, and a handler reads for seconds while the library goes on working. Re-check under
+    this transaction what the writes depend on. Keep slow work (rendering) before this call: the
+    lock is held until the item is finished."""
+    session.commit()
+    _write_first(session)
+
+
 def _progress(session: Session, item_id: int) -> Callable[[int, int], None]:
     """progress(done, total): write it and a heartbeat on the item, and commit (the handler's
-    own writes come after its last step, so nothing half-done is committed here)."""
+    own writes come after its last step, so nothing half-done is committed here). The handler's
+    reads so far end first, so the write never upgrades a read transaction (begin_writing)."""
 
     def progress(done: int, total: int) -> None:
+        begin_writing(session)
         session.execute(
             update(WorkItem)
             .where(WorkItem.id == item_id)
@@ -195,6 +214,7 @@ def _progress(session: Session, item_id: int) -> Callable[[int, int], None]:
 
 
 # handler(session, item, progress) does the work; it raises DomainError with words for a person.
+# It reads and makes what it needs first, then calls begin_writing(session) before its writes.
 Handler = Callable[[Session, WorkItem, Callable[[int, int], None]], None]
 
 
@@ -227,6 +247,7 @@ def _run_one(session: Session, handler: Handler, item: WorkItem) -> bool:
         session.rollback()
         # The exception's text may quote data: the log gets its type and the item id only.
         log.warning("work item %s (%s) failed: %s", item_id, item.kind, type(err).__name__)
+        _write_first(session)
         item = session.get(WorkItem, item_id)
         item.status, item.finished_at = WorkStatus.FAILED.value, clock.now()
         item.error = (err.message if isinstance(err, DomainError) else UNEXPECTED)[:500]

@@ -185,9 +185,11 @@ def release_queued(session: Session, item: WorkItem, progress) -> FrozenReport:
         recipient=consent.recipient,
     )
     progress(1, 2)
-    frozen = reports.freeze(
-        session, document, current_app.config["SETTINGS"].library_name, consent=consent
-    )
+    files = reports.render(document, current_app.config["SETTINGS"].library_name, None)
+    work.begin_writing(session)
+    session.refresh(consent)
+    _check_releasable(consent)  # again, under the write: not released twice meanwhile
+    frozen = reports.store(session, document, files, consent=consent)
     staff = session.get(User, item.requested_by_id)
     consent.released_at, consent.released_by_id = clock.now(), staff.id
     audit.record(

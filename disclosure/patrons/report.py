@@ -300,23 +300,33 @@ def _pdf(document: dict) -> bytes:
     )
 
 
-def freeze(session: Session, document: dict, library_name: str, **owner) -> FrozenReport:
-    """Render the PDF, JSON and CSV of `document` and store them with their SHA-256.
-    `owner` is request=... or consent=...; needs an app context (templates)."""
-    asker = owner.get("request").requester if owner.get("request") is not None else None
-    # the patron's own report is in their language; a consent's copy is for its recipient
-    with i18n.speaking(asker.language if asker is not None else None):
+def render(document: dict, library_name: str, language: str | None) -> dict[str, bytes]:
+    """The report's files, made from `document` alone (no database): the PDF, drawn in
+    `language` (None: the library's), its JSON and its CSV. Needs an app context (templates)."""
+    with i18n.speaking(language):
         pdf = _pdf(document)
-    json_bytes, csv_bytes = to_json(document, library_name), to_csv(document)
+    return {"pdf": pdf, "json": to_json(document, library_name), "csv": to_csv(document)}
+
+
+def language_of(owner: dict) -> str | None:
+    """The language of the PDF: the patron's own report is in the asker's language; a consent's
+    copy is for its recipient, in the library's (`owner` as for store)."""
+    request = owner.get("request")
+    return request.requester.language if request is not None else None
+
+
+def store(session: Session, document: dict, files: dict[str, bytes], **owner) -> FrozenReport:
+    """Keep the rendered `files` of `document` with their SHA-256. `owner` is request=... or
+    consent=...."""
     report = FrozenReport(
         compiled_at=document["compiled_at"],
         counts={**document["counts"], "disclosures": len(document["disclosures"])},
-        pdf=pdf,
-        json_data=json_bytes,
-        csv_data=csv_bytes,
-        pdf_sha256=sha256(pdf),
-        json_sha256=sha256(json_bytes),
-        csv_sha256=sha256(csv_bytes),
+        pdf=files["pdf"],
+        json_data=files["json"],
+        csv_data=files["csv"],
+        pdf_sha256=sha256(files["pdf"]),
+        json_sha256=sha256(files["json"]),
+        csv_sha256=sha256(files["csv"]),
         production_ids=document.get("production_ids", []),
         **owner,
     )

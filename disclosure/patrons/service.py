@@ -351,7 +351,8 @@ def verify_and_compile(
 
 def compile_report(session: Session, request: PatronRequest, progress=None) -> FrozenReport:
     """Compile and freeze the report of a verified request; the download period starts now.
-    `progress(done, total)` hears each step (the scheduler's work item shows it)."""
+    `progress(done, total)` hears each step (the scheduler's work item shows it). What was read
+    is committed before the report is kept (work.begin_writing)."""
     if request.status != RequestStatus.COMPILING.value:
         raise DomainError("This request is not waiting to be compiled.")
     tell = progress or (lambda done, total: None)
@@ -365,7 +366,14 @@ def compile_report(session: Session, request: PatronRequest, progress=None) -> F
         for_minor=request.for_minor,
     )
     tell(1, 2)
-    frozen = reports.freeze(session, document, _settings().library_name, request=request)
+    files = reports.render(
+        document, _settings().library_name, reports.language_of({"request": request})
+    )
+    work.begin_writing(session)
+    session.refresh(request)
+    if request.status != RequestStatus.COMPILING.value:  # withdrawn while it was compiled
+        raise DomainError("This request was closed while its report was being compiled.")
+    frozen = reports.store(session, document, files, request=request)
     now = clock.now()
     request.status, request.compiled_at = RequestStatus.READY.value, now
     request.download_until = now + timedelta(days=_settings().report_download_days)

@@ -18,6 +18,7 @@ from disclosure.patrons import service
 from disclosure.patrons.models import FrozenReport
 from disclosure.records import models as m
 from tests import factories
+from tests.bystander import writing_meanwhile
 from tests.patrons.steps import ask, latest_request, run_queued_work, sign_in_patron
 
 LOANS = 400
@@ -178,3 +179,24 @@ def test_a_stale_claim_is_taken_again_and_a_fresh_one_is_not(fresh_app):
         again = work.claim(s, [service.REPORT_WORK], "host:2")
         s.commit()
         assert again.id == taken.id and again.claimed_by == "host:2" and again.attempts == 2
+
+
+@pytest.mark.committing
+def test_a_report_is_compiled_while_the_library_goes_on_writing(fresh_app):
+    """While the job reads a patron's records, others commit (a clerk, a sign-in, an audit
+    event): the report is still compiled (tests/bystander.py)."""
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        patron, bystander = _with_many_loans(s), factories.patron(s)
+        request = service.ask_for_records(s, patron)
+        service.verify_and_compile(s, factories.user(s, "staff"), request, id_kind="passport")
+        s.commit()
+        request_id, bystander_id = request.id, bystander.id
+    with writing_meanwhile(db.engine_for(fresh_app), bystander_id) as followed:
+        run_queued_work(fresh_app)
+    assert followed  # others did commit while the job read
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        item = s.scalar(select(work.WorkItem).where(work.WorkItem.subject_id == request_id))
+        assert (item.status, item.error) == ("done", None)
+        report = s.scalar(select(FrozenReport).where(FrozenReport.request_id == request_id))
+        assert report.counts["loans"] == LOANS
+        assert s.get(m.Patron, bystander_id).phone == f"(636) 555-{len(followed) - 1:04d}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from disclosure import areas, clock, jobs, work
@@ -17,6 +18,7 @@ from disclosure.db import db
 from disclosure.notify.models import Notification
 from disclosure.trail import service
 from tests import factories
+from tests.bystander import writing_meanwhile
 
 NOW = factories.at(2026, 11, 20, 15)
 
@@ -226,3 +228,25 @@ def test_an_export_is_its_askers_alone_and_deleted_after_a_day(app, session, cli
     jobs.run_job(app, jobs.job_named(app, "audit-exports-deleted"))
     assert _sent_to_the_export_page(client)
     assert "deleted a day after" in client.get("/audit/export").get_data(as_text=True)
+
+
+@pytest.mark.committing
+def test_an_export_is_written_while_the_library_goes_on_writing(fresh_app):
+    """Others commit while the job reads the trail (tests/bystander.py): the CSV is still
+    written, and its own audit event with it."""
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        director, staff = factories.user(s, "director"), factories.user(s, "staff")
+        _some_events(s, director, staff)
+        bystander = factories.patron(s)
+        item = service.start_export(s, director, service.Filters())
+        s.commit()
+        item_id, bystander_id = item.id, bystander.id
+    with writing_meanwhile(db.engine_for(fresh_app), bystander_id) as followed:
+        jobs.run_job(fresh_app, jobs.job_named(fresh_app, "audit-export-work"))
+    assert followed
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        item = s.get(work.WorkItem, item_id)
+        assert (item.status, item.error) == ("done", None)
+        assert "user.created,Account created" in item.result.decode("utf-8")
+        exported = s.scalar(select(AuditEvent).where(AuditEvent.action == "audit.exported"))
+        assert (exported.object_type, exported.object_id) == ("work_item", item_id)
