@@ -35,7 +35,7 @@ def test_enrol_an_authenticator_app_then_sign_in_with_a_code(live_server, page, 
     assert page.locator(".qr svg").is_visible()
     screenshot(page, "second-factor-enrol", backend)
     secret = page.locator("#totp-secret").inner_text()
-    page.get_by_label("Code").fill(browsing.code_for(secret, username))
+    page.get_by_label("Code").fill(browsing.code_for(secret, username, base_url))
     page.get_by_role("button", name="Finish").click()
     assert page.locator("h1").inner_text() == "Your recovery codes"
     assert page.locator("#recovery-codes li").count() == 10
@@ -47,7 +47,7 @@ def test_enrol_an_authenticator_app_then_sign_in_with_a_code(live_server, page, 
     assert page.locator("h1").inner_text() == "Second step of sign-in"
     page.goto(f"{base_url}/cases")
     assert page.locator("h1").inner_text() == "Second step of sign-in"
-    page.get_by_label("Code").fill(browsing.code_for(secret, username))
+    page.get_by_label("Code").fill(browsing.code_for(secret, username, base_url))
     page.get_by_role("button", name="Continue").click()
     assert page.locator("h1").inner_text() != "Second step of sign-in"
     assert "/cases" in page.url
