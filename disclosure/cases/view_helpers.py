@@ -65,9 +65,11 @@ def case_or_404(case_id: int, *loads):
     return found(load_case(db.session, current_user, case_id, *loads))
 
 
-# What the case page shows of the case's one-to-one records, read with the case (a join each)
-# instead of a query apiece while the page is drawn.
-CASE_PAGE_LOADS = (joinedload(Case.warrant), joinedload(Case.waiver), joinedload(Case.received_by))
+def case_page_loads() -> tuple:
+    """What the case page shows of the case's one-to-one records, read with the case (a join
+    each) instead of a query apiece while the page is drawn. Made when asked: a loader option
+    made at import configures every mapper, 0.04 s of every command's start-up."""
+    return (joinedload(Case.warrant), joinedload(Case.waiver), joinedload(Case.received_by))
 
 
 def case_form(

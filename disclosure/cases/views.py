@@ -41,10 +41,10 @@ from disclosure.cases.forms import (
 from disclosure.cases.guidance import directors_to_call, guidance_for
 from disclosure.cases.models import CHECKLIST, CaseDocument
 from disclosure.cases.view_helpers import (
-    CASE_PAGE_LOADS,
     bp,
     case_form,
     case_or_404,
+    case_page_loads,
     detail_page,
     open_queue_of_page,
     with_counsel_choices,
@@ -194,7 +194,7 @@ def counsel_queue():
 )  # who may see it is the visibility rule's call: counsel, the Director, a gagged case's circle
 def detail(case_id: int):
     """Everything about a case, and (for the Director) its timeline of every event."""
-    case = case_or_404(case_id, *CASE_PAGE_LOADS)
+    case = case_or_404(case_id, *case_page_loads())
     keep(service.record_view(db.session, current_user, case))
     return detail_page(case)
 
