@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-FLASK  := $(BIN)/flask --app wsgi
+DISCLOSURE := $(BIN)/disclosure
 PORT   ?= 5000
 
 .PHONY: run test lint setup system-deps migrate demo scheduler benchmark clean
@@ -21,22 +21,22 @@ system-deps:
 	./scripts/system-deps.sh
 
 migrate: setup
-	$(FLASK) db upgrade
+	$(DISCLOSURE) db upgrade
 
 # The demo library goes only into an empty database; a database with data is left as it is.
 demo: migrate
-	$(FLASK) demo --if-empty
+	$(DISCLOSURE) demo --if-empty
 
 # Serves on http://127.0.0.1:$(PORT) with the scheduler beside it (purges, hold expiry,
 # reminders); both stop together. Plain HTTP on this machine only, so cookies are not Secure.
 run: demo
 	@echo "Disclosure on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	@DISCLOSURE_DEBUG=1 $(FLASK) scheduler & sched=$$!; \
+	@DISCLOSURE_DEBUG=1 $(DISCLOSURE) scheduler & sched=$$!; \
 	trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
-	DISCLOSURE_DEBUG=1 $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
+	DISCLOSURE_DEBUG=1 $(DISCLOSURE) run --host 127.0.0.1 --port $(PORT) --no-reload
 
 scheduler: migrate
-	$(FLASK) scheduler
+	$(DISCLOSURE) scheduler
 
 # Every test, on SQLite and on PostgreSQL (a throwaway cluster when no
 # DISCLOSURE_TEST_DATABASE_URL is given), plus the browser tests in Chromium.

@@ -79,7 +79,7 @@ class Area:
 
     name: str
     blueprints: tuple = ()  # flask.Blueprint
-    commands: tuple = ()  # click commands, added to `flask --app wsgi ...`
+    commands: tuple = ()  # click commands, added to `disclosure ...`
     jobs: tuple[Job, ...] = ()
     panels: tuple[Panel, ...] = ()
     tellings: Mapping[str, object] = field(default_factory=dict)  # action -> audit.telling.Telling

@@ -1,4 +1,4 @@
-"""`flask --app wsgi ...` commands: database, users, CSV import, demo library."""
+"""`disclosure ...` commands: database, users, CSV import, demo library."""
 
 from __future__ import annotations
 

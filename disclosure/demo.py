@@ -662,6 +662,6 @@ def _summary() -> str:
     )
     lines.append(
         "director, counsel and admin also need a code: add the authenticator secret "
-        f"{second_factor.DEMO_SECRET} to an app, or run `flask --app wsgi demo code USERNAME`."
+        f"{second_factor.DEMO_SECRET} to an app, or run `disclosure demo code USERNAME`."
     )
     return "\n".join(lines)

@@ -1,6 +1,6 @@
 """Scheduler wiring (APScheduler): every job of the app's areas, each safe to run twice.
 
-Runs in its own process (`flask --app wsgi scheduler`); `make run` starts one beside the web
+Runs in its own process (`disclosure scheduler`); `make run` starts one beside the web
 server. Each area names its jobs in its `area.py` (Area.jobs); create_app joins them into one
 list per app (areas.of(app).jobs), which the scheduler and `flask run-job` both read. Each job
 gets an app context and a fresh session."""
@@ -84,7 +84,7 @@ def build_scheduler(app: Flask, blocking: bool = True):
 
 
 def init_cli(app: Flask) -> None:
-    """Add `flask --app wsgi scheduler` and `flask --app wsgi run-job ID`."""
+    """Add `disclosure scheduler` and `disclosure run-job ID`."""
 
     @app.cli.command("scheduler")
     def scheduler_command() -> None:

@@ -3,7 +3,7 @@ key, for stored files and for the columns whose type says so (EncryptedText, Enc
 EncryptedJSON). A model changes by column type; the rest of the code sees plaintext.
 
 Every ciphertext carries the id of the key that sealed it (its envelope), so a key can be
-replaced and the old ciphertexts re-sealed in batches (`flask --app wsgi keys rotate`,
+replaced and the old ciphertexts re-sealed in batches (`disclosure keys rotate`,
 disclosure/ops/keys.py). A value without an envelope was stored before encryption began and is
 read as it is; the rotation seals it.
 

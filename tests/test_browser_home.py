@@ -33,7 +33,7 @@ def test_each_demo_role_signs_in_and_sees_its_home_page(live_server, page, backe
         page.get_by_label("Password").fill("demo-password")
         page.get_by_role("button", name="Sign in").click()
         if username in NEED_A_CODE:
-            # the code a newcomer gets from `flask --app wsgi demo code USERNAME`
+            # the code a newcomer gets from `disclosure demo code USERNAME`
             assert page.locator("h1").inner_text() == "Second step of sign-in"
             assert "demo code USERNAME" in page.inner_text("#demo-second-factor")
             code = app.test_cli_runner().invoke(args=["demo", "code", username])

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from flask import url_for
 from werkzeug.routing import Map, Rule
 from werkzeug.routing.converters import NumberConverter
@@ -20,22 +21,20 @@ from tests.conftest import make_app
 
 HEAVY = ("weasyprint", "playwright", "webauthn", "apscheduler", "zxcvbn", "pypdf", "segno")
 
-# The flask command itself, in a fresh interpreter, as a library's cron job would start it; it
-# prints, once the command has run, which heavy modules were loaded and what the collector did
-# while wsgi.py made the app (the module is in sys.modules from the start of its import, and has
-# its `app` once made).
+# A command as a library's cron job starts it, in a fresh interpreter: the `disclosure` command
+# (README, "Commands") or `flask --app wsgi`. The program prints, once the command has run, which
+# heavy modules were loaded and what the collector did while the app was made (from the start of
+# disclosure/app.py's import, inside disclosure.built(), until it froze what it made).
 CLI = (
     "import gc, json, sys\n"
-    "from flask.cli import main\n"
     "collected = []\n"
     "def seen(phase, info):\n"
-    "    made = sys.modules.get('wsgi')\n"
-    "    if phase == 'start' and made is not None and not hasattr(made, 'app'):\n"
+    "    if phase == 'start' and 'disclosure.app' in sys.modules and not gc.get_freeze_count():\n"
     "        collected.append(info['generation'])\n"
     "gc.callbacks.append(seen)\n"
-    "sys.argv = ['flask', '--app', 'wsgi', 'import', 'loans', '--help']\n"
+    "sys.argv = ARGV + ['import', 'loans', '--help']\n"
     "try:\n"
-    "    main()\n"
+    "    MAIN()\n"
     "except SystemExit:\n"
     "    pass\n"
     "print(json.dumps(dict(\n"
@@ -46,9 +45,13 @@ CLI = (
     "    collecting=gc.isenabled(),\n"
     ")))\n"
 )
+COMMANDS = {
+    "disclosure": "from disclosure.console import main as MAIN\nARGV = ['disclosure']\n",
+    "flask": "from flask.cli import main as MAIN\nARGV = ['flask', '--app', 'wsgi']\n",
+}
 
 
-def _run_cli(tmp_path) -> tuple[str, dict]:
+def _run_cli(tmp_path, command: str) -> tuple[str, dict]:
     root = Path(__file__).resolve().parent.parent
     env = {
         **os.environ,
@@ -56,28 +59,54 @@ def _run_cli(tmp_path) -> tuple[str, dict]:
         "DISCLOSURE_DATABASE_URL": f"sqlite:///{tmp_path / 'startup.sqlite3'}",
     }
     ran = subprocess.run(
-        [sys.executable, "-c", CLI], capture_output=True, text=True, check=True, cwd=root, env=env
+        [sys.executable, "-c", COMMANDS[command] + CLI],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env=env,
     )
     *printed, last = ran.stdout.splitlines()
     return "\n".join(printed), json.loads(last)
 
 
-def test_a_cli_command_starts_without_loading_the_heavy_libraries(tmp_path):
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_cli_command_starts_without_loading_the_heavy_libraries(tmp_path, command):
     """They load where they are used (disclosure/pdf.py, auth/security_keys.py, jobs.py, the
     purge's upsert in retention/purge.py, the QR code in auth/second_factor.py)."""
-    printed, seen = _run_cli(tmp_path)
+    printed, seen = _run_cli(tmp_path, command)
     assert "Import (sync) library records" in printed
     assert seen["loaded"] == []
     assert seen["postgresql"] is False
 
 
-def test_no_garbage_is_collected_while_the_app_is_made_and_what_it_made_is_frozen(tmp_path):
-    """wsgi.py collects no garbage while the app is made, then freezes it: the collections there
-    scanned every module, class and mapper again and again, all alive, for 0.1 s a start."""
-    _printed, seen = _run_cli(tmp_path)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_no_garbage_is_collected_while_the_app_is_made_and_what_it_made_is_frozen(
+    tmp_path, command
+):
+    """disclosure.built() collects no garbage while the app is made, then freezes it: the
+    collections there scanned every module, class and mapper again and again, all alive, for
+    0.1 s a start."""
+    _printed, seen = _run_cli(tmp_path, command)
     assert seen["collected_while_made"] == []
     assert seen["frozen"] > 50_000
     assert seen["collecting"] is True
+
+
+def test_the_disclosure_command_offers_flasks_commands_and_the_apps(tmp_path):
+    """`disclosure --help`, run away from the checkout (it needs no wsgi.py), lists Flask's run,
+    shell and routes beside every area's commands."""
+    env = {**os.environ, "DISCLOSURE_INSTANCE_PATH": str(tmp_path)}
+    ran = subprocess.run(
+        [sys.executable, "-m", "disclosure", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    listed = {line.split()[0] for line in ran.stdout.split("Commands:")[1].splitlines() if line}
+    assert {"run", "shell", "routes", "db", "users", "import", "purge", "scheduler"} <= listed
 
 
 def test_the_modules_that_map_tables_give_sqlalchemy_their_annotations_evaluated():

@@ -28,12 +28,11 @@ def _check_password(password: str, username: str, full_name: str, field: str = "
 # Accounts that read case contents. Separation of duties (docs/rules.md R-admin-no-takeover): the IT
 # administrator must never read cases, so from the web pages the administrator may not make a
 # Director, nor change the role or password of a Director's or counsel's account (which would let
-# them sign in as it). Those are done on the server (`flask --app wsgi users ...`, actor None) or,
+# them sign in as it). Those are done on the server (`disclosure users ...`, actor None) or,
 # for a password, by the owner.
 CASE_READING_ROLES = frozenset({Role.DIRECTOR.value, Role.COUNSEL.value})
 SERVER_ONLY = (
-    "This is done on the server (flask --app wsgi users create), not on this page: separation of "
-    "duties."
+    "This is done on the server (disclosure users create), not on this page: separation of duties."
 )
 
 

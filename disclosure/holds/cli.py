@@ -1,4 +1,4 @@
-"""`flask --app wsgi holds export-patrons`: the card numbers under an active hold, for the
+"""`disclosure holds export-patrons`: the card numbers under an active hold, for the
 library's own system (ILS) to pause its own anonymisation of those patrons' history (README,
 "The library's own system (ILS)")."""
 

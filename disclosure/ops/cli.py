@@ -1,4 +1,4 @@
-"""`flask --app wsgi check`, `mail test ADDRESS`, and the data keys (`keys new`, `keys rotate`,
+"""`disclosure check`, `mail test ADDRESS`, and the data keys (`keys new`, `keys rotate`,
 `keys status`)."""
 
 from __future__ import annotations
@@ -113,6 +113,4 @@ def backup_restore(file: Path, yes: bool) -> None:
         manifest = backup.restore(db.engine_for(), settings.upload_folder, file)
     except DomainError as err:
         raise click.ClickException(str(err)) from err
-    click.echo(
-        f"Restored the backup made at {manifest['made_at']}. Run `flask --app wsgi db upgrade`."
-    )
+    click.echo(f"Restored the backup made at {manifest['made_at']}. Run `disclosure db upgrade`.")

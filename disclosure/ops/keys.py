@@ -1,5 +1,5 @@
 """Data keys (docs/rules.md R-encrypted-at-rest): re-sealing, under the current key, whatever an
-older key sealed or was stored before encryption began (`flask --app wsgi keys rotate`).
+older key sealed or was stored before encryption began (`disclosure keys rotate`).
 
 The rotation works in batches, each its own transaction, and skips what the current key already
 sealed, so it may be interrupted and run again. On every table it changes only the sealed column

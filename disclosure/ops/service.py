@@ -145,9 +145,8 @@ def _sqlite_file(url: str) -> Path | None:
 def _as_findings(states: dict[str, str]) -> list[Finding]:
     words = {
         "database": "The database is reachable.",
-        "schema": "The schema is at the newest migration (flask --app wsgi db upgrade).",
-        "scheduler": "The scheduler has beaten in the last five minutes (flask --app wsgi "
-        "scheduler).",
+        "schema": "The schema is at the newest migration (disclosure db upgrade).",
+        "scheduler": "The scheduler has beaten in the last five minutes (disclosure scheduler).",
     }
     return [
         Finding("ok" if state == "ok" else "fail", f"{words[name]} State: {state}.")

@@ -1,4 +1,4 @@
-"""`flask --app wsgi purge [--dry-run]`."""
+"""`disclosure purge [--dry-run]`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`flask --app wsgi audit verify [--against HASH]`."""
+"""`disclosure audit verify [--against HASH]`."""
 
 from __future__ import annotations
 

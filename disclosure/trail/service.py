@@ -323,7 +323,7 @@ def anchor_text(head: chain.Head, verification: ChainVerification) -> str:
         f"The audit trail holds {head.count:,} events; the newest has the hash\n\n"
         f"{head.sha256}\n\n"
         "Keep this message. Should the trail ever be doubted, an operator runs\n"
-        f"flask --app wsgi audit verify --against {head.sha256}\n"
+        f"disclosure audit verify --against {head.sha256}\n"
         "which fails if any event up to this one was changed, deleted or rewritten.\n\n"
         f"Today's check: {verification.finding}"
     )

@@ -9,7 +9,7 @@ a gag's issuer were VARCHAR(n); a frozen released record was JSON. Sealed (discl
 they are text of any length. SQLite does not enforce a VARCHAR's length, so there the VARCHAR
 columns keep their declaration (vault's EncryptedText); the JSON column becomes TEXT on both (on
 SQLite by rebuilding production_items, which no table references). Values already stored stay
-readable as plaintext until `flask --app wsgi keys rotate` seals them.
+readable as plaintext until `disclosure keys rotate` seals them.
 """
 
 import sqlalchemy as sa

@@ -1,4 +1,4 @@
-"""Benchmark: throughput under load. The demo library (`flask --app wsgi demo` on a fresh
+"""Benchmark: throughput under load. The demo library (`disclosure demo` on a fresh
 database) is served by gunicorn (deploy/gunicorn.conf.py, 2 workers) or by the development server
 (`flask run`), behind a simulated HTTPS proxy. 20 sessions are signed in through the real
 sign-in, each from an address of its own (4 Director sessions each on the home page, the queue
@@ -119,7 +119,7 @@ def _env(url: str, instance: Path, port: int) -> dict:
 
 def _flask(env: dict, *args: str) -> str:
     done = subprocess.run(
-        [str(BIN / "flask"), "--app", "wsgi", *args],
+        [str(BIN / "disclosure"), *args],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -178,7 +178,7 @@ def serving(kind: str, url: str, instance: Path, log: Path):
     if kind == "gunicorn":
         command = [str(BIN / "gunicorn"), "--config", "deploy/gunicorn.conf.py", "wsgi:app"]
     else:
-        command = [str(BIN / "flask"), "--app", "wsgi", "run", "--no-reload"]
+        command = [str(BIN / "disclosure"), "run", "--no-reload"]
         command += ["--host", "127.0.0.1", "--port", str(port)]
     with open(log, "wb") as out:
         process = subprocess.Popen(
