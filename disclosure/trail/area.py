@@ -24,7 +24,9 @@ AREA = Area(
     commands=(cli.audit_cli,),
     jobs=(
         Job("audit-anchor", "cron", {"hour": 6, "minute": 15}, service.send_anchor),
-        Job("audit-export-work", "interval", {"seconds": 5}, run_queued_work),
+        Job(
+            "audit-export-work", "interval", {"seconds": 5}, run_queued_work, own_transactions=True
+        ),
         Job("audit-exports-deleted", "cron", {"hour": 3, "minute": 40}, service.drop_old_exports),
     ),
     tellings={
