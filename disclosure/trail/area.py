@@ -23,7 +23,13 @@ AREA = Area(
     blueprints=(views.bp,),
     commands=(cli.audit_cli,),
     jobs=(
-        Job("audit-anchor", "cron", {"hour": 6, "minute": 15}, service.send_anchor),
+        Job(
+            "audit-anchor",
+            "cron",
+            {"hour": 6, "minute": 15},
+            service.send_anchor,
+            own_transactions=True,
+        ),
         Job(
             "audit-export-work", "interval", {"seconds": 5}, run_queued_work, own_transactions=True
         ),
