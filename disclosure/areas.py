@@ -33,6 +33,10 @@ class Job:
     trigger: str
     trigger_args: dict | Callable  # or trigger_args(settings) -> dict, for times that are settings
     run: Callable  # run(session) -> str or Skipped (a line for the log: counts, never names)
+    # False: a short job; each of its transactions begins with SQLite's write lock (jobs.run_job).
+    # True: the job reads for long or waits on the network, and takes the write lock itself
+    # only where it writes (disclosure/db.py begin_writing).
+    own_transactions: bool = False
 
 
 def _no_context(session, user) -> dict:

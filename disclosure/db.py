@@ -131,7 +131,9 @@ class Database:
             # to the busy timeout). Most requests write (an audit event, a sign-in), and a
             # transaction that read first and writes later fails at once with "database is
             # locked" when another request committed in between: no timeout helps that one.
-            # Requests are short; long work runs in the scheduler, which keeps deferred reads.
+            # Requests are short. So are most scheduled jobs, whose transactions begin the same
+            # way (jobs.run_job); long ones read deferred and take the lock where they write
+            # (begin_writing below).
             engine = engine.execution_options(sqlite_begin="IMMEDIATE")
         return Session(bind=engine, expire_on_commit=False)
 
@@ -150,6 +152,39 @@ db = Database()
 def is_sqlite(session: Session) -> bool:
     """True when the session talks to SQLite (locking differs there)."""
     return session.get_bind().dialect.name == "sqlite"
+
+
+# ---- SQLite's write lock, taken first ----------------------------------------------------------
+# On SQLite (WAL) a transaction that read first and writes later fails at once with "database is
+# locked" when another connection committed in between: its snapshot is stale, and no busy timeout
+# helps. A transaction that begins IMMEDIATE takes the write lock before it reads (waiting its turn
+# up to the busy timeout) and cannot fail that way. Hold it only for short work: web requests
+# wait at most their busy timeout for it. PostgreSQL needs none of this (the option is ignored).
+
+
+def begin_with_write_lock(session: Session) -> None:
+    """Begin `session`'s next transaction with the write lock on SQLite (BEGIN IMMEDIATE); call
+    it when no transaction is open. Only that transaction: the one after its commit is deferred."""
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def begin_writing(session: Session) -> None:
+    """End what `session` read (committed: nothing was written yet), and begin its writes in a
+    transaction that holds the write lock on SQLite from its start. Re-check under it what the
+    writes depend on."""
+    session.commit()
+    begin_with_write_lock(session)
+
+
+def always_write_lock_first(session: Session) -> None:
+    """Every transaction `session` begins from now on takes the write lock first on SQLite, as a
+    web request's does; call it when no transaction is open. (A session pinned to one connection
+    by a test works in savepoints of that connection's transaction, and is left as it is.)"""
+    if isinstance(session, scoped_session):
+        session = session()
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        session.bind = bind.execution_options(sqlite_begin="IMMEDIATE")
 
 
 # ---- files that belong to a transaction --------------------------------------------------------

@@ -14,7 +14,7 @@ from flask import Flask
 
 from disclosure import areas
 from disclosure.areas import Job, Skipped
-from disclosure.db import db
+from disclosure.db import always_write_lock_first, db
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,14 @@ def run_job(app: Flask, job: Job) -> str:
     not do its work)."""
     with app.app_context():
         session = db.session
+        if not job.own_transactions:
+            # The one place a short job's transactions are set: each begins with SQLite's write
+            # lock, as a web request's does (disclosure/db.py). A job reads, then writes what it
+            # found (a hold expired, a reminder sent); begun deferred, that write fails at once
+            # ("database is locked") when anyone committed since its read, and the library goes
+            # on committing while jobs run. Every transaction, not only the first: one begun
+            # after the job commits (the drop folder's import, file by file) would be deferred.
+            always_write_lock_first(session)
         try:
             outcome = job.run(session)
             session.commit()

@@ -18,7 +18,8 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, and_, or_, select, upd
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from disclosure import clock
-from disclosure.db import Base, UTCDateTime
+from disclosure.db import Base, UTCDateTime, begin_with_write_lock
+from disclosure.db import begin_writing as db_begin_writing
 from disclosure.errors import DomainError
 from disclosure.vault import EncryptedBytes
 
@@ -155,7 +156,7 @@ def claim(session: Session, kinds, worker: str) -> WorkItem | None:
     of a transaction; the caller commits at once, which publishes the claim."""
     # SQLite: BEGIN IMMEDIATE takes the write lock first, so a second claimant waits and then
     # sees the item taken. PostgreSQL: the row lock, skipping rows another claimant holds.
-    _write_first(session)
+    begin_with_write_lock(session)
     now = clock.now()
     claimable = or_(
         WorkItem.status == WorkStatus.QUEUED.value,
@@ -179,11 +180,6 @@ def claim(session: Session, kinds, worker: str) -> WorkItem | None:
     return item
 
 
-def _write_first(session: Session) -> None:
-    """Begin the session's next transaction with the write lock on SQLite (BEGIN IMMEDIATE)."""
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-
-
 def begin_writing(session: Session) -> None:
     """A handler calls this once it has read and made what it needs, before its first write:
     its reads end (committed: nothing was written yet), and its writes go in a transaction of
@@ -191,9 +187,8 @@ def begin_writing(session: Session) -> None:
     first and writes later fails at once ("database is locked") when anyone else committed in
     between, and a handler reads for seconds while the library goes on working. Re-check under
     this transaction what the writes depend on. Keep slow work (rendering) before this call: the
-    lock is held until the item is finished."""
-    session.commit()
-    _write_first(session)
+    lock is held until the item is finished. (disclosure/db.py begin_writing)"""
+    db_begin_writing(session)
 
 
 def _progress(session: Session, item_id: int) -> Callable[[int, int], None]:
@@ -247,7 +242,7 @@ def _run_one(session: Session, handler: Handler, item: WorkItem) -> bool:
         session.rollback()
         # The exception's text may quote data: the log gets its type and the item id only.
         log.warning("work item %s (%s) failed: %s", item_id, item.kind, type(err).__name__)
-        _write_first(session)
+        begin_with_write_lock(session)
         item = session.get(WorkItem, item_id)
         item.status, item.finished_at = WorkStatus.FAILED.value, clock.now()
         item.error = (err.message if isinstance(err, DomainError) else UNEXPECTED)[:500]

@@ -16,6 +16,6 @@ def send_email(session) -> str:
 AREA = Area(
     "notify",
     blueprints=(views.bp,),
-    jobs=(Job("send-email", "interval", {"minutes": 1}, send_email),),
+    jobs=(Job("send-email", "interval", {"minutes": 1}, send_email, own_transactions=True),),
     hooks={accounts.tell: service.notify},
 )

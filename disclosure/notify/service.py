@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from disclosure import clock
 from disclosure.areas import Hook
 from disclosure.auth.models import User
+from disclosure.db import begin_writing
 from disclosure.notify.models import Notification
 
 log = logging.getLogger(__name__)
@@ -97,35 +98,76 @@ def visible_to(session: Session, user: User):
 def send_pending_email(session: Session) -> int:
     """E-mail every outbox row not yet sent, when SMTP is configured; returns how many went.
 
-    Safe to run twice: a row is marked sent in the same transaction as its send succeeds."""
+    Each row is sent at most once, and never under SQLite's write lock. A row is taken in a
+    short transaction that begins with the write lock (disclosure/db.py begin_writing): looked at
+    again (_still_sendable) and marked sent, then committed. Only then is it handed to the SMTP
+    server, with no transaction open: a send may take its 20 s timeout, longer than a web request
+    waits for the lock. A send that fails marks the row's error instead. So a second run, a
+    second scheduler process, or someone committing meanwhile never sends a row again; a process
+    that dies while talking to the server leaves that one row marked sent but perhaps not
+    delivered (the notification stays in the inbox). docs/rules.md R-email-at-most-once.
+    Commits: call it as a job of its own."""
     settings = current_app.config["SETTINGS"]
     if not settings.smtp_host:
         return 0
-    pending = session.scalars(
-        select(Notification, User)
+    sent, after = 0, 0
+    for _ in range(200):
+        taken = _take_next(session, settings, after)
+        if taken is None:
+            break
+        after, message = taken
+        if message is not None and _hand_over(session, settings, after, message):
+            sent += 1
+    return sent
+
+
+def _take_next(session: Session, settings, after: int) -> tuple[int, EmailMessage | None] | None:
+    """Under the write lock: the next waiting row after id `after`, marked sent (or, when it may
+    no longer be sent, its reason); committed. Its id and message (None: not to be sent)."""
+    begin_writing(session)
+    note = session.scalar(
+        select(Notification)
         .join(User, User.id == Notification.recipient_id)
         .where(
+            Notification.id > after,
             Notification.emailed_at.is_(None),
             Notification.email_error.is_(None),
             User.email.is_not(None),
         )
-        .limit(200)
-    ).all()
-    sent = 0
-    for note in pending:
-        recipient = session.get(User, note.recipient_id)
-        if not _still_sendable(session, note, recipient):
-            continue
-        try:
-            _send_one(settings, recipient.email, note)
-        except (OSError, smtplib.SMTPException) as exc:
-            # The exception text can name the address; log only the outbox id.
-            log.warning("e-mail for notification %s failed: %s", note.id, type(exc).__name__)
-            note.email_error = type(exc).__name__
-            continue
+        .order_by(Notification.id)
+        .limit(1)
+        # PostgreSQL: another scheduler process taking rows at once skips this one
+        .with_for_update(of=Notification, skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    if note is None:
+        session.commit()
+        return None
+    recipient = session.get(User, note.recipient_id, populate_existing=True)
+    message = None
+    if _still_sendable(session, note, recipient):
+        message = _message(settings, recipient.email, note)
         note.emailed_at = clock.now()
-        sent += 1
-    return sent
+    session.commit()
+    return note.id, message
+
+
+def _hand_over(session: Session, settings, note_id: int, message: EmailMessage) -> bool:
+    """Send `message` (no transaction open); when that fails, mark the row's error, not sent."""
+    try:
+        deliver(settings, message)
+        return True
+    except (OSError, smtplib.SMTPException) as exc:
+        # The exception text can name the address; log only the outbox id.
+        log.warning("e-mail for notification %s failed: %s", note_id, type(exc).__name__)
+        begin_writing(session)
+        session.execute(
+            update(Notification)
+            .where(Notification.id == note_id)
+            .values(emailed_at=None, email_error=type(exc).__name__)
+        )
+        session.commit()
+        return False
 
 
 def _still_sendable(session: Session, note: Notification, recipient: User) -> bool:
@@ -142,14 +184,14 @@ def _still_sendable(session: Session, note: Notification, recipient: User) -> bo
     return True
 
 
-def _send_one(settings, address: str, note: Notification) -> None:
+def _message(settings, address: str, note: Notification) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = address
     message["Subject"] = note.subject
     link = f"\n\n{settings.base_url}{note.link}" if note.link else ""
     message.set_content(f"{note.body}{link}\n")
-    deliver(settings, message)
+    return message
 
 
 def deliver(settings, message: EmailMessage) -> None:

@@ -38,6 +38,6 @@ AREA = Area(
     commands=(cli.check_command, cli.mail_cli, cli.keys_cli, cli.backup_cli),
     jobs=(
         Job("heartbeat", "interval", {"minutes": 1}, heartbeat),
-        Job("backup", "cron", _after_the_purge, nightly_backup),
+        Job("backup", "cron", _after_the_purge, nightly_backup, own_transactions=True),
     ),
 )

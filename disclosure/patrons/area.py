@@ -70,8 +70,14 @@ AREA = Area(
     },
     jobs=(
         Job("drop-expired-patron-reports", "cron", {"hour": 3, "minute": 15}, drop_expired_reports),
-        Job("patron-work", "interval", {"seconds": 5}, run_queued_work),
-        Job("send-patron-email", "interval", {"minutes": 1}, send_patron_email),
+        Job("patron-work", "interval", {"seconds": 5}, run_queued_work, own_transactions=True),
+        Job(
+            "send-patron-email",
+            "interval",
+            {"minutes": 1},
+            send_patron_email,
+            own_transactions=True,
+        ),
         Job("patron-download-reminders", "cron", {"hour": 8, "minute": 0}, remind_download_ending),
         Job(
             "desk-weekly-summary",

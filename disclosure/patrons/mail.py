@@ -14,11 +14,12 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from disclosure import clock, i18n
+from disclosure.db import begin_writing
 from disclosure.i18n import N_
 from disclosure.notify.service import deliver
 from disclosure.patrons.models import PatronEmail, PatronRequest, RequestStatus
@@ -97,33 +98,77 @@ def tell(
 
 def send_pending(session: Session) -> int:
     """E-mail every outbox row not yet sent, when SMTP is configured; returns how many went.
-    Safe to run twice: a row is marked sent in the same transaction as its send succeeds."""
+
+    Each row is sent at most once, and never under SQLite's write lock, as the staff's outbox
+    (notify.service.send_pending_email): a row is taken (the address read from the card again,
+    marked sent) in a short transaction that begins with the write lock, and committed; then it
+    is handed to the SMTP server with no transaction open; a send that fails marks its error. A
+    process that dies while talking to the server leaves that one row marked sent but perhaps not
+    delivered (what it told of is on the portal). docs/rules.md R-email-at-most-once. Commits:
+    a job of its own."""
     settings = current_app.config["SETTINGS"]
     if not settings.smtp_host:
         return 0
-    pending = session.scalars(
-        select(PatronEmail)
-        .where(PatronEmail.emailed_at.is_(None), PatronEmail.email_error.is_(None))
-        .order_by(PatronEmail.id)
-        .limit(200)
-    ).all()
-    sent = 0
-    for email in pending:
-        address = session.scalar(select(Patron.email).where(Patron.id == email.patron_id))
-        if not address:
-            email.email_error = "no address on the card"
-            continue
-        language = session.scalar(select(Patron.language).where(Patron.id == email.patron_id))
-        try:
-            deliver(settings, compose(settings, address, email, language))
-        except (OSError, smtplib.SMTPException) as exc:
-            # The exception text can name the address; log only the outbox id.
-            log.warning("patron e-mail %s failed: %s", email.id, type(exc).__name__)
-            email.email_error = type(exc).__name__
-            continue
-        email.emailed_at = clock.now()
-        sent += 1
+    sent, after = 0, 0
+    for _ in range(200):
+        taken = _take_next(session, settings, after)
+        if taken is None:
+            break
+        after, message = taken
+        if message is not None and _hand_over(session, settings, after, message):
+            sent += 1
     return sent
+
+
+def _take_next(session: Session, settings, after: int) -> tuple[int, EmailMessage | None] | None:
+    """Under the write lock: the next waiting row after id `after`, marked sent (or, with no
+    address on the card now, why not); committed. Its id and message (None: not to be sent)."""
+    begin_writing(session)
+    email = session.scalar(
+        select(PatronEmail)
+        .where(
+            PatronEmail.id > after,
+            PatronEmail.emailed_at.is_(None),
+            PatronEmail.email_error.is_(None),
+        )
+        .order_by(PatronEmail.id)
+        .limit(1)
+        # PostgreSQL: another scheduler process taking rows at once skips this one
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    if email is None:
+        session.commit()
+        return None
+    address, language = session.execute(
+        select(Patron.email, Patron.language).where(Patron.id == email.patron_id)
+    ).one()
+    message = None
+    if address:
+        message = compose(settings, address, email, language)
+        email.emailed_at = clock.now()
+    else:
+        email.email_error = "no address on the card"
+    session.commit()
+    return email.id, message
+
+
+def _hand_over(session: Session, settings, email_id: int, message: EmailMessage) -> bool:
+    """Send `message` (no transaction open); when that fails, mark the row's error, not sent."""
+    try:
+        deliver(settings, message)
+        return True
+    except (OSError, smtplib.SMTPException) as exc:
+        # The exception text can name the address; log only the outbox id.
+        log.warning("patron e-mail %s failed: %s", email_id, type(exc).__name__)
+        begin_writing(session)
+        session.execute(
+            update(PatronEmail)
+            .where(PatronEmail.id == email_id)
+            .values(emailed_at=None, email_error=type(exc).__name__)
+        )
+        session.commit()
+        return False
 
 
 def compose(

@@ -39,7 +39,13 @@ AREA = Area(
             lambda settings: {"hour": (settings.purge_hour - 1) % 24, "minute": 30},
             ilsync.sync_drop_folder,
         ),
-        Job("purge", "cron", lambda settings: {"hour": settings.purge_hour, "minute": 0}, purge),
+        Job(
+            "purge",
+            "cron",
+            lambda settings: {"hour": settings.purge_hour, "minute": 0},
+            purge,
+            own_transactions=True,
+        ),
     ),
     panels=(Panel("director", "retention/_home_panel.html", last_purge_panel),),
     # how its event reads on the audit page (audit/telling.py)

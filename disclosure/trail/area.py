@@ -23,8 +23,16 @@ AREA = Area(
     blueprints=(views.bp,),
     commands=(cli.audit_cli,),
     jobs=(
-        Job("audit-anchor", "cron", {"hour": 6, "minute": 15}, service.send_anchor),
-        Job("audit-export-work", "interval", {"seconds": 5}, run_queued_work),
+        Job(
+            "audit-anchor",
+            "cron",
+            {"hour": 6, "minute": 15},
+            service.send_anchor,
+            own_transactions=True,
+        ),
+        Job(
+            "audit-export-work", "interval", {"seconds": 5}, run_queued_work, own_transactions=True
+        ),
         Job("audit-exports-deleted", "cron", {"hour": 3, "minute": 40}, service.drop_old_exports),
     ),
     tellings={

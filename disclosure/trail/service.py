@@ -23,6 +23,7 @@ from disclosure.auth import service as auth
 from disclosure.auth.models import User
 from disclosure.cases.visibility import visible_case_ids
 from disclosure.dates import local_datetime
+from disclosure.db import begin_writing
 from disclosure.errors import DomainError
 from disclosure.notify import service as notify
 from disclosure.notify.models import SentReminder
@@ -262,6 +263,18 @@ def verify(
     progress: Callable[[int], None] | None = None,
 ) -> ChainVerification:
     """Walk the chain and keep what was found (the audit page shows the last walk)."""
+    verification = _walk(session, by, against, progress)
+    session.add(verification)
+    return verification
+
+
+def _walk(
+    session: Session,
+    by: str,
+    against: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ChainVerification:
+    """Walk the chain (reads only); what was found, not yet kept."""
     finding = chain.verify(session, against, progress)
     if finding.ok:
         words = f"All {finding.checked:,} events match."
@@ -274,7 +287,7 @@ def verify(
         )
     if finding.ok and against:
         words += " The anchor is one of them."
-    verification = ChainVerification(
+    return ChainVerification(
         at=clock.now(),
         by=by,
         checked=finding.checked,
@@ -284,8 +297,6 @@ def verify(
         finding=words,
         anchor_sha256=(against or "").strip().lower() or None,
     )
-    session.add(verification)
-    return verification
 
 
 def last_verification(session: Session) -> ChainVerification | None:
@@ -296,14 +307,22 @@ def last_verification(session: Session) -> ChainVerification | None:
 def send_anchor(session: Session) -> str:
     """The daily job: verify the chain, then send its head's hash and count to everyone who
     holds the Director's powers (inbox and e-mail), once a day. Kept outside the database, the
-    anchor catches a rewrite of the whole chain (`flask audit verify --against HASH`)."""
+    anchor catches a rewrite of the whole chain (`flask audit verify --against HASH`).
+    Commits: a job of its own."""
     key = f"audit-anchor:{clock.today().isoformat()}"
-    if session.scalar(select(SentReminder.id).where(SentReminder.key == key)) is not None:
+    if _anchored(session, key):
         return "already sent today"
-    verification = verify(session, "daily job")
+    # The walk reads the whole trail, seconds to minutes: it reads in a transaction of its own,
+    # without SQLite's write lock (web requests wait at most their busy timeout for it); the
+    # writes then begin with the lock, and look again whether another run sent it meanwhile.
+    verification = _walk(session, "daily job")
     head = chain.head(session)
-    directors = auth.directors_now(session)
     body = anchor_text(head, verification)
+    begin_writing(session)
+    if _anchored(session, key):
+        return "already sent today"
+    session.add(verification)
+    directors = auth.directors_now(session)
     for director in directors:
         notify.notify(
             session,
@@ -315,6 +334,10 @@ def send_anchor(session: Session) -> str:
         )
     session.add(SentReminder(key=key, sent_at=clock.now()))
     return f"anchor sent to {len(directors)}; chain {'ok' if verification.ok else 'BROKEN'}"
+
+
+def _anchored(session: Session, key: str) -> bool:
+    return session.scalar(select(SentReminder.id).where(SentReminder.key == key)) is not None
 
 
 def anchor_text(head: chain.Head, verification: ChainVerification) -> str:

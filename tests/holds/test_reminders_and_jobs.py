@@ -3,14 +3,17 @@ run twice."""
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from disclosure import clock, jobs
 from disclosure.audit.models import AuditEvent
+from disclosure.db import db
 from disclosure.notify.models import Notification
 from disclosure.records import models as m
 from disclosure.retention.models import PurgeRun
 from tests import factories as f
+from tests.bystander import writing_meanwhile
 
 START = f.at(2026, 3, 2, 15)
 
@@ -174,3 +177,30 @@ def test_run_job_says_when_the_purge_skipped_and_why(app, session):
     session.commit()
     result = app.test_cli_runner().invoke(args=["run-job", "purge"])
     assert result.output.startswith("ran purge: run ")
+
+
+@pytest.mark.committing
+def test_hold_expiry_and_reminders_finish_while_the_library_goes_on_writing(fresh_app):
+    """Others commit after each read the jobs make outside the write lock (tests/bystander.py):
+    the ended hold is still noted once, its reminder sent once, and the Director told."""
+    clock.freeze(START)
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        director = f.user(s, "director")
+        ending, ended = f.hold(s, placed_by=director), f.hold(s, placed_by=director, days=80)
+        bystander_id = f.patron(s).id
+        s.commit()
+        ending_ref, ended_id = ending.case.reference, ended.id
+    clock.freeze(START + timedelta(days=83))
+    with writing_meanwhile(db.engine_for(fresh_app), bystander_id):
+        for job_id in ("hold-expiry", "hold-expiry", "reminders", "reminders"):
+            run(fresh_app, job_id)
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        told = notes(s, director)
+        actions = s.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.object_type == "hold", AuditEvent.object_id == ended_id
+            )
+        )
+        assert list(actions) == ["hold.expired"]
+    assert len(told) == 2 and "has ended" in told[0]
+    assert told[1].startswith(f"The hold for case {ending_ref} ends in 7 days")

@@ -2,11 +2,16 @@
 
 import dataclasses
 
+import pytest
 from sqlalchemy import select
 
+from disclosure import jobs
+from disclosure.auth.models import User
+from disclosure.db import db
 from disclosure.notify import service
 from disclosure.notify.models import Notification
 from tests import factories
+from tests.bystander import committing_while_sending, writing_meanwhile
 
 
 def test_outbox_is_emailed_once_when_smtp_is_configured(app, session, smtp_server):
@@ -180,3 +185,42 @@ def test_the_home_page_puts_urgent_first_and_links_a_restricted_matter_to_its_ca
     restricted = f'<a href="/cases/{case.public_id}">A restricted matter needs your attention.</a>'
     assert restricted in page
     assert page.index(restricted) < page.index("Subpoena 2026-0002 logged at the desk")
+
+
+@pytest.mark.committing
+def test_each_email_goes_once_while_the_library_goes_on_writing(fresh_app, smtp_server):
+    """Others commit after each read the outbox makes outside the write lock, and while the
+    server takes each message (not waiting for the lock: the job must not hold it then): every
+    waiting e-mail goes once, is marked sent, and a second run sends nothing
+    (tests/bystander.py)."""
+    controller, handler = smtp_server
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        for n in range(3):
+            director = factories.user(s, "director", email=f"director{n}@library.invalid")
+            service.notify(s, director, "A new subpoena needs your attention", link="/cases/1")
+        bystander_id = factories.patron(s).id
+        s.commit()
+        waiting = _waiting_addresses(s)
+    assert len(waiting) >= 3
+    fresh_app.config["SETTINGS"] = _smtp_settings(fresh_app, controller)
+    committed = committing_while_sending(fresh_app, handler, bystander_id)
+    with writing_meanwhile(db.engine_for(fresh_app), bystander_id):
+        jobs.run_job(fresh_app, jobs.job_named(fresh_app, "send-email"))
+        jobs.run_job(fresh_app, jobs.job_named(fresh_app, "send-email"))  # nothing more
+    assert sorted(message.rcpt_tos[0] for message in handler.messages) == waiting
+    assert len(committed) == len(waiting)  # nobody waited for the lock while a message went
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        assert _waiting_addresses(s) == []
+        assert (
+            s.scalar(select(Notification.id).where(Notification.email_error.is_not(None))) is None
+        )
+
+
+def _waiting_addresses(session) -> list[str]:
+    return sorted(
+        session.scalars(
+            select(User.email)
+            .join(Notification, Notification.recipient_id == User.id)
+            .where(Notification.emailed_at.is_(None), User.email.is_not(None))
+        )
+    )

@@ -9,12 +9,15 @@ import email
 from datetime import timedelta
 from email import policy
 
+import pytest
 from sqlalchemy import select
 
 from disclosure import clock, jobs
 from disclosure.db import db
+from disclosure.patrons import mail
 from disclosure.patrons.models import PatronEmail
 from tests import factories
+from tests.bystander import committing_while_sending, writing_meanwhile
 from tests.patrons.steps import ask, latest_request, sign_in_patron, verify
 
 TITLE = "Coping With Debt: A Family Guide"
@@ -122,3 +125,31 @@ def test_a_patron_without_an_address_is_sent_nothing(app, client, session):
     sign_in_patron(client, patron)
     ask(client)
     assert _messages(session, patron) == []
+
+
+@pytest.mark.committing
+def test_each_patron_email_goes_once_while_the_library_goes_on_writing(fresh_app, smtp_server):
+    """Others commit after each read the outbox makes outside the write lock, and while the
+    server takes each message (not waiting for the lock: the job must not hold it then): every
+    waiting e-mail goes once, is marked sent, and a second run sends nothing
+    (tests/bystander.py)."""
+    controller, handler = smtp_server
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        patrons = [factories.patron(s) for _ in range(3)]
+        for patron in patrons:
+            mail.tell(s, patron, "request_received")
+            mail.tell(s, patron, "report_ready")
+        bystander_id = factories.patron(s).id
+        s.commit()
+        waiting = sorted(patron.email for patron in patrons for _ in range(2))
+    fresh_app.config["SETTINGS"] = _smtp(fresh_app, controller)
+    committed = committing_while_sending(fresh_app, handler, bystander_id)
+    with writing_meanwhile(db.engine_for(fresh_app), bystander_id):
+        _send(fresh_app)
+        _send(fresh_app)  # nothing more
+    assert sorted(message.rcpt_tos[0] for message in handler.messages) == waiting
+    assert len(committed) == len(waiting)  # nobody waited for the lock while a message went
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        rows = s.execute(select(PatronEmail.emailed_at, PatronEmail.email_error)).all()
+    assert len(rows) == len(waiting)
+    assert all(emailed_at is not None and error is None for emailed_at, error in rows)

@@ -144,6 +144,31 @@ def test_the_daily_anchor_reaches_every_holder_of_the_directors_powers_once(sess
     assert areas.current().jobs["audit-anchor"].run is service.send_anchor
 
 
+@pytest.mark.committing
+def test_the_daily_anchor_is_sent_while_the_library_goes_on_writing(fresh_app):
+    """Others commit while the job walks the chain, which it walks without the write lock (the
+    walk is long; tests/bystander.py): the anchor still reaches the Director, once."""
+    clock.freeze(NOW)
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        director = factories.user(s, "director")
+        _some_events(s, director, factories.user(s, "staff"))
+        bystander_id = factories.patron(s).id
+        s.commit()
+        director_id = director.id
+    anchor = jobs.job_named(fresh_app, "audit-anchor")
+    with writing_meanwhile(db.engine_for(fresh_app), bystander_id) as followed:
+        assert "anchor sent to 1; chain ok" in jobs.run_job(fresh_app, anchor)
+        assert jobs.run_job(fresh_app, anchor) == "already sent today"
+    assert followed  # others did commit while the job walked
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        notes = s.scalars(
+            select(Notification.recipient_id).where(Notification.subject.contains("daily anchor"))
+        ).all()
+        check = s.scalar(select(ChainVerification).order_by(ChainVerification.id.desc()))
+    assert notes == [director_id]
+    assert (check.by, check.ok) == ("daily job", True)
+
+
 # ---- the CSV is long work (docs/rules.md R-long-work-queued) ----------------------------------
 
 
