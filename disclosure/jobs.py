@@ -2,7 +2,7 @@
 
 Runs in its own process (`disclosure scheduler`); `make run` starts one beside the web
 server. Each area names its jobs in its `area.py` (Area.jobs); create_app joins them into one
-list per app (areas.of(app).jobs), which the scheduler and `flask run-job` both read. Each job
+list per app (areas.of(app).jobs), which the scheduler and `disclosure run-job` both read. Each job
 gets an app context and a fresh session."""
 
 from __future__ import annotations
