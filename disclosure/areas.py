@@ -22,7 +22,7 @@ _EXTENSION = "disclosure.areas"
 
 class Skipped(str):
     """A job's outcome when it did not do its work, and why ("another purge is running"):
-    `flask run-job` says it skipped rather than that it ran."""
+    `disclosure run-job` says it skipped rather than that it ran."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """How create_app joins the areas: each app holds its own list of jobs, panels and hook answers,
-read by the scheduler and `flask run-job` alike; mistakes in the wiring stop the app at start."""
+read by the scheduler and `disclosure run-job` alike; mistakes in the wiring stop the app at
+start."""
 
 from __future__ import annotations
 

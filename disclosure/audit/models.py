@@ -31,8 +31,8 @@ class AuditEvent(Base):
 
 
 class ChainVerification(Base):
-    """One walk of the chain (`flask audit verify`, or the daily job): when, by whom, how far it
-    got and what it found. The Director's audit page shows the last one."""
+    """One walk of the chain (`disclosure audit verify`, or the daily job): when, by whom, how far
+    it got and what it found. The Director's audit page shows the last one."""
 
     __tablename__ = "audit_verifications"
 

@@ -1,5 +1,5 @@
-"""What running the service adds: GET /healthz, `flask check`, `flask mail test`, the data keys
-and backups, the scheduler's heartbeat job that /healthz reads, and the nightly backup."""
+"""What running the service adds: GET /healthz, `disclosure check`, `disclosure mail test`, the
+data keys and backups, the scheduler's heartbeat job that /healthz reads, and the nightly backup."""
 
 from __future__ import annotations
 

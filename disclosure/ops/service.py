@@ -62,7 +62,7 @@ def _scheduler(session: Session) -> str:
 
 @dataclass(frozen=True)
 class Finding:
-    """One line of `flask check`: 'ok', 'warn' or 'fail', and what to do about it."""
+    """One line of `disclosure check`: 'ok', 'warn' or 'fail', and what to do about it."""
 
     level: str
     text: str

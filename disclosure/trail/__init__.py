@@ -1,2 +1,2 @@
-"""The audit trail read as a whole: the Director's audit page, `flask audit verify`, and the
+"""The audit trail read as a whole: the Director's audit page, `disclosure audit verify`, and the
 daily anchor of the chain sent to the Director."""

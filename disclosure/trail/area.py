@@ -1,5 +1,5 @@
 """What the whole audit trail adds: the audit page, its CSV (written by the scheduler's process),
-`flask audit verify`, and the daily anchor of the chain sent to everyone holding the Director's
+`disclosure audit verify`, and the daily anchor of the chain sent to everyone holding the Director's
 powers."""
 
 from __future__ import annotations

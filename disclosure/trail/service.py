@@ -262,8 +262,12 @@ def verify(
     against: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ChainVerification:
-    """Walk the chain and keep what was found (the audit page shows the last walk)."""
+    """Walk the chain and keep what was found (the audit page shows the last walk). The walk
+    reads without SQLite's write lock (minutes on a long trail); what it found is then kept
+    under the lock (db.begin_writing), so the library writing meanwhile cannot make it fail.
+    Commits what it read: the command line's own."""
     verification = _walk(session, by, against, progress)
+    begin_writing(session)
     session.add(verification)
     return verification
 
@@ -307,7 +311,7 @@ def last_verification(session: Session) -> ChainVerification | None:
 def send_anchor(session: Session) -> str:
     """The daily job: verify the chain, then send its head's hash and count to everyone who
     holds the Director's powers (inbox and e-mail), once a day. Kept outside the database, the
-    anchor catches a rewrite of the whole chain (`flask audit verify --against HASH`).
+    anchor catches a rewrite of the whole chain (`disclosure audit verify --against HASH`).
     Commits: a job of its own."""
     key = f"audit-anchor:{clock.today().isoformat()}"
     if _anchored(session, key):

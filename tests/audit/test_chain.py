@@ -1,5 +1,5 @@
 """The audit trail's hash chain (docs/rules.md R-audit-chained): every event is chained to the one
-before; `flask audit verify` names the first event changed, re-attributed or deleted behind the
+before; `disclosure audit verify` names the first event changed, re-attributed or deleted behind the
 app's back, and `--against` catches a whole chain rewritten."""
 
 from __future__ import annotations

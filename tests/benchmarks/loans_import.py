@@ -1,4 +1,4 @@
-"""Benchmark: importing 200,000 loans from CSV (records.importer, as `flask import loans` does)
+"""Benchmark: importing 200,000 loans from CSV (records.importer, as `disclosure import loans` does)
 against what a hand-written load of the same file does: the csv module, card numbers and branch
 codes looked up once, times read in the library's zone, a dict per row and one executemany INSERT
 through the app's engine settings (no checks, no upsert by natural key), each in a fresh process

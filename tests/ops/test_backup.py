@@ -67,7 +67,7 @@ def _wipe(app) -> None:
 
 
 def _restore(app, file) -> None:
-    """`flask backup restore FILE --yes`, as the administrator runs it; it must succeed."""
+    """`disclosure backup restore FILE --yes`, as the administrator runs it; it must succeed."""
     restored = app.test_cli_runner().invoke(args=["backup", "restore", str(file), "--yes"])
     assert restored.exit_code == 0, restored.output
 

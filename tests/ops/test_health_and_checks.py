@@ -1,4 +1,5 @@
-"""Running it for real: /healthz, `flask check`, `flask mail test`, the reverse proxy and HSTS."""
+"""Running it for real: /healthz, `disclosure check`, `disclosure mail test`, the reverse proxy
+and HSTS."""
 
 from __future__ import annotations
 

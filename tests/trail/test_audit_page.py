@@ -275,3 +275,21 @@ def test_an_export_is_written_while_the_library_goes_on_writing(fresh_app):
         assert "user.created,Account created" in item.result.decode("utf-8")
         exported = s.scalar(select(AuditEvent).where(AuditEvent.action == "audit.exported"))
         assert (exported.object_type, exported.object_id) == ("work_item", item_id)
+
+
+@pytest.mark.committing
+def test_the_command_lines_check_is_kept_while_the_library_goes_on_writing(fresh_app):
+    """`disclosure audit verify` walks the trail while others commit (tests/bystander.py); what
+    it found is still kept, and the audit page shows it."""
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        director, staff = factories.user(s, "director"), factories.user(s, "staff")
+        _some_events(s, director, staff)
+        bystander_id = factories.patron(s).id
+        s.commit()
+    with writing_meanwhile(db.engine_for(fresh_app), bystander_id) as followed:
+        ran = fresh_app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert ran.exit_code == 0, ran.output
+    assert followed and "events match" in ran.output
+    with fresh_app.app_context(), db.new_session(fresh_app) as s:
+        kept = s.scalar(select(ChainVerification))
+        assert (kept.by, kept.ok, kept.checked) == ("command line", True, chain.head(s).count)
