@@ -2,7 +2,7 @@
 
 Each area says what it adds to the app in one `Area`, in its own `area.py`: blueprints, CLI
 commands, scheduled jobs, home-page panels, how its audit events read on a case's timeline, and
-its answers to other areas' hooks. create_app (disclosure/__init__.py) lists the areas by name
+its answers to other areas' hooks. create_app (disclosure/app.py) lists the areas by name
 and `connect`s them; the joined result is kept on the app. So nothing is found by module name,
 nothing registers itself at import, and two apps in one process are wired apart.
 
