@@ -33,7 +33,7 @@ from disclosure.cases.models import (
     WarrantExecution,
     format_reference,
 )
-from disclosure.db import is_sqlite
+from disclosure.db import begin_with_write_lock, is_sqlite
 from disclosure.errors import DomainError
 from disclosure.notify import service as notify
 from disclosure.records.models import Workstation
@@ -84,7 +84,7 @@ def take_write_lock(session: Session) -> None:
     retry in `_number`). Call before anything is written in this transaction."""
     if is_sqlite(session) and not session.new and not session.dirty:
         session.rollback()
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        begin_with_write_lock(session)
 
 
 def log_request(session: Session, clerk: User, data: Intake) -> Case:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from disclosure.audit.chain import WRITE_LOCK_KEY, write_lock
+from disclosure.db import begin_writing
 
 # One lock for holds, purges and the audit chain (audit/chain.py appends events under it).
 HOLD_LOCK_KEY = WRITE_LOCK_KEY
@@ -32,8 +33,7 @@ def begin_hold_change(session: Session) -> None:
         return
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("begin_hold_change must come before any change in the transaction")
-    session.commit()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    begin_writing(session)
 
 
 def plan_for_probes(bind, *, custom_plans: bool = True) -> None:
