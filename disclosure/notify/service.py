@@ -110,13 +110,21 @@ def send_pending_email(session: Session) -> int:
     settings = current_app.config["SETTINGS"]
     if not settings.smtp_host:
         return 0
+    return send_outbox(session, settings, _take_next, Notification)
+
+
+def send_outbox(session: Session, settings, take_next, outbox) -> int:
+    """Send up to 200 rows of an outbox table, one at a time: `take_next(session, settings,
+    after)` takes the next row after id `after` under the write lock and gives (id, message or
+    None), or None when none is left; each message then goes out with no transaction open
+    (hand_over). How many went. The patrons' outbox (patrons/mail.py) sends through it too."""
     sent, after = 0, 0
     for _ in range(200):
-        taken = _take_next(session, settings, after)
+        taken = take_next(session, settings, after)
         if taken is None:
             break
         after, message = taken
-        if message is not None and _hand_over(session, settings, after, message):
+        if message is not None and hand_over(session, settings, outbox, after, message):
             sent += 1
     return sent
 
@@ -152,18 +160,19 @@ def _take_next(session: Session, settings, after: int) -> tuple[int, EmailMessag
     return note.id, message
 
 
-def _hand_over(session: Session, settings, note_id: int, message: EmailMessage) -> bool:
-    """Send `message` (no transaction open); when that fails, mark the row's error, not sent."""
+def hand_over(session: Session, settings, outbox, row_id: int, message: EmailMessage) -> bool:
+    """Send `message` (no transaction open); when that fails, mark the `outbox` row's error, not
+    sent."""
     try:
         deliver(settings, message)
         return True
     except (OSError, smtplib.SMTPException) as exc:
-        # The exception text can name the address; log only the outbox id.
-        log.warning("e-mail for notification %s failed: %s", note_id, type(exc).__name__)
+        # The exception text can name the address; log only the outbox row.
+        log.warning("e-mail %s %s failed: %s", outbox.__tablename__, row_id, type(exc).__name__)
         begin_writing(session)
         session.execute(
-            update(Notification)
-            .where(Notification.id == note_id)
+            update(outbox)
+            .where(outbox.id == row_id)
             .values(emailed_at=None, email_error=type(exc).__name__)
         )
         session.commit()

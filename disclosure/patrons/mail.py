@@ -7,21 +7,20 @@ the card when the e-mail is sent, so a patron who removed it gets nothing."""
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from disclosure import clock, i18n
 from disclosure.db import begin_writing
 from disclosure.i18n import N_
-from disclosure.notify.service import deliver
+from disclosure.notify.service import send_outbox
 from disclosure.patrons.models import PatronEmail, PatronRequest, RequestStatus
 from disclosure.records.models import Patron
 
@@ -109,15 +108,7 @@ def send_pending(session: Session) -> int:
     settings = current_app.config["SETTINGS"]
     if not settings.smtp_host:
         return 0
-    sent, after = 0, 0
-    for _ in range(200):
-        taken = _take_next(session, settings, after)
-        if taken is None:
-            break
-        after, message = taken
-        if message is not None and _hand_over(session, settings, after, message):
-            sent += 1
-    return sent
+    return send_outbox(session, settings, _take_next, PatronEmail)
 
 
 def _take_next(session: Session, settings, after: int) -> tuple[int, EmailMessage | None] | None:
@@ -151,24 +142,6 @@ def _take_next(session: Session, settings, after: int) -> tuple[int, EmailMessag
         email.email_error = "no address on the card"
     session.commit()
     return email.id, message
-
-
-def _hand_over(session: Session, settings, email_id: int, message: EmailMessage) -> bool:
-    """Send `message` (no transaction open); when that fails, mark the row's error, not sent."""
-    try:
-        deliver(settings, message)
-        return True
-    except (OSError, smtplib.SMTPException) as exc:
-        # The exception text can name the address; log only the outbox id.
-        log.warning("patron e-mail %s failed: %s", email_id, type(exc).__name__)
-        begin_writing(session)
-        session.execute(
-            update(PatronEmail)
-            .where(PatronEmail.id == email_id)
-            .values(emailed_at=None, email_error=type(exc).__name__)
-        )
-        session.commit()
-        return False
 
 
 def compose(
