@@ -32,13 +32,13 @@ def test_enrol_an_authenticator_app_then_sign_in_with_a_code(live_server, page, 
         db.session.commit()
     _password(page, base_url, username)
     assert page.locator("h1").inner_text() == "Your second factor"
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     screenshot(page, "second-factor-enrol", backend)
     secret = page.locator("#totp-secret").inner_text()
     page.get_by_label("Code").fill(browsing.code_for(secret, username, base_url))
     page.get_by_role("button", name="Finish").click()
     assert page.locator("h1").inner_text() == "Your recovery codes"
-    assert page.locator("#recovery-codes li").count() == 10
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
     page.get_by_role("link", name="Go on").click()
     assert page.locator("h1").inner_text() == "Director's desk"
     _sign_out(page)

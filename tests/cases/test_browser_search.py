@@ -4,6 +4,7 @@ not assigned to it, typing the same, finds nothing (cases.visibility decides).""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from disclosure.db import db
 from tests import browsing, factories
@@ -53,5 +54,5 @@ def test_the_director_finds_a_case_by_docket_and_unassigned_counsel_finds_nothin
     _search(page, DOCKET)
     assert page.locator("h2#results").inner_text() == "0 cases found"
     assert DOCKET not in page.inner_text("main")
-    assert page.get_by_text("No case you may see matches.").is_visible()
+    expect(page.get_by_text("No case you may see matches.")).to_be_visible()
     screenshot(page, "search-counsel-nothing", backend)

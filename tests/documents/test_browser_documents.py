@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from disclosure import clock
 from disclosure.db import db
@@ -52,8 +53,8 @@ def test_the_director_sees_the_dashboard_and_writes_a_letter(live_server, page, 
         case_id = case.public_id
     browsing.sign_in(page, base_url, "director")
     assert page.locator("h1").inner_text() == "Director's desk"
-    assert page.get_by_role("heading", name="Deadlines this week").is_visible()
-    assert page.locator("text=Overdue").first.is_visible()
+    expect(page.get_by_role("heading", name="Deadlines this week")).to_be_visible()
+    expect(page.locator("text=Overdue").first).to_be_visible()
     screenshot(page, "dashboard-director", backend)
 
     page.goto(f"{base_url}/documents/case/{case_id}")
@@ -68,10 +69,10 @@ def test_the_director_sees_the_dashboard_and_writes_a_letter(live_server, page, 
     letter.fill(letter.input_value() + "\n\n" + typed)
     page.get_by_role("button", name="Make final").click()
     assert page.locator("h1").inner_text() == "Make this letter final?"
-    assert page.locator("iframe.final-letter-frame").is_visible()
+    expect(page.locator("iframe.final-letter-frame")).to_be_visible()
     screenshot(page, "letter-make-final", backend)
     page.get_by_role("button", name="Make final").click()
-    assert page.locator("text=Final.").first.is_visible()
+    expect(page.locator("text=Final.").first).to_be_visible()
     screenshot(page, "case-documents", backend)
     kept = page.context.request.get(f"{base_url}/documents/{document_id}.pdf")
     assert typed in pdf_text(kept.body())

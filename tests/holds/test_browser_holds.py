@@ -2,6 +2,7 @@
 history, retention settings and the public schedule read well."""
 
 import pytest
+from playwright.sync_api import expect
 
 from disclosure.db import db
 from tests import browsing
@@ -46,7 +47,7 @@ def test_the_director_places_a_hold_and_reads_the_retention_pages(live_server, p
     page.goto(f"{base_url}/holds")
     screenshot(page, "holds-index", backend)
     page.goto(f"{base_url}/retention/purges")
-    assert "Kept because of holds" in page.content()
+    expect(page.locator("body")).to_contain_text("Kept because of holds")
     screenshot(page, "purge-history", backend)
     page.goto(f"{base_url}/retention/settings")
     screenshot(page, "retention-settings", backend)

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from disclosure.db import db
 from tests import factories
@@ -50,7 +51,7 @@ def test_a_patron_asks_staff_verify_and_the_patron_downloads_the_pdf(live_server
     page.get_by_role("link", name="Ask for my records").click()
     screenshot(page, "patron-ask", backend)
     page.get_by_role("button", name="Send my request").click()
-    assert "Next: show photo ID at any branch desk" in page.content()
+    expect(page.locator("body")).to_contain_text("Next: show photo ID at any branch desk")
     screenshot(page, "patron-request-waiting", backend)
     _sign_out(page)
 
@@ -65,7 +66,7 @@ def test_a_patron_asks_staff_verify_and_the_patron_downloads_the_pdf(live_server
     page.get_by_label("I saw the ID in person and it matches the person asking").check()
     screenshot(page, "desk-verify", backend)
     page.get_by_role("button", name="ID checked: compile the report").click()
-    assert "The report is being compiled" in page.content()
+    expect(page.locator("body")).to_contain_text("The report is being compiled")
     run_queued_work(app)  # the scheduler's turn; the page, polling, then reloads by itself
     page.get_by_text("Report compiled", exact=True).wait_for()
     screenshot(page, "desk-verified", backend)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from disclosure.cases.models import Case
@@ -81,7 +82,8 @@ def test_a_phone_shows_cards_a_folded_menu_and_errors_first(live_server, browser
         toggle.focus()
         page.keyboard.press("Enter")
         assert toggle.get_attribute("aria-expanded") == "true"
-        assert page.locator("#main-nav").get_by_role("link", name="Patron requests").is_visible()
+        menu = page.locator("#main-nav")
+        expect(menu.get_by_role("link", name="Patron requests")).to_be_visible()
         page.keyboard.press("Escape")
         assert toggle.get_attribute("aria-expanded") == "false"
         assert page.evaluate("document.activeElement.textContent") == "Menu"
@@ -117,7 +119,7 @@ def test_a_phone_shows_cards_a_folded_menu_and_errors_first(live_server, browser
         assert head.is_visible() and "Confidential" in head.inner_text()
         assert "Printed" in head.inner_text() and "Case 20" in head.inner_text()
         assert not page.get_by_role("button", name="Sign out").is_visible()
-        assert page.locator("main button:visible, main form:visible").count() == 0
+        expect(page.locator("main button:visible, main form:visible")).to_have_count(0)
         screenshot(page, "print-case", backend)
     finally:
         context.close()
