@@ -8,14 +8,14 @@ the first hyphen (kinds use underscores); the part after it is a preset when it 
 (records/presets.py: koha, evergreen, or a `<name>.toml` beside the files), otherwise it is just
 part of the name.
 
-Each file is imported all or nothing (records/importer.py) and committed on its own; it then
-moves to `done/`, or to `failed/` with a `<file>.reason.txt` naming the bad line and column,
-and a failed file changes nothing. On SQLite that one transaction holds the database's write
-lock while it writes, and pages that write wait for it: 4.6 s for 200,000 loans (README, "Load:
-how much SQLite serves"; measured by tests/benchmarks/loans_import.py). Files are taken in the order their records refer to one
-another (branches before computers, patrons before their loans), then by name. A file in
-`done/` holds the same personal data as the records, so it is deleted after DONE_KEEP_DAYS
-(the retention schedule cannot reach it); a failed one waits for a person to mend it."""
+Each file is imported all or nothing (records/importer.py) and committed on its own; it then moves
+to `done/`, or to `failed/` with a `<file>.reason.txt` naming the bad line and column, and a failed
+file changes nothing. On SQLite that one transaction holds the database's write lock while it
+writes, and pages that write wait for it: 4.6 s for 200,000 loans (README, "Load: how much SQLite
+serves"; measured by tests/benchmarks/loans_import.py). Files are taken in the order their records
+refer to one another (branches before computers, patrons before their loans), then by name. A file
+in `done/` holds the same personal data as the records, so it is deleted after DONE_KEEP_DAYS (the
+retention schedule cannot reach it); a failed one waits for a person to mend it."""
 
 from __future__ import annotations
 
