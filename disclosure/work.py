@@ -18,8 +18,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, and_, or_, select, upd
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from disclosure import clock
-from disclosure.db import Base, UTCDateTime, begin_with_write_lock
-from disclosure.db import begin_writing as db_begin_writing
+from disclosure.db import Base, UTCDateTime, begin_with_write_lock, begin_writing
 from disclosure.errors import DomainError
 from disclosure.vault import EncryptedBytes
 
@@ -180,17 +179,6 @@ def claim(session: Session, kinds, worker: str) -> WorkItem | None:
     return item
 
 
-def begin_writing(session: Session) -> None:
-    """A handler calls this once it has read and made what it needs, before its first write:
-    its reads end (committed: nothing was written yet), and its writes go in a transaction of
-    their own that on SQLite holds the write lock from its start. A SQLite transaction that read
-    first and writes later fails at once ("database is locked") when anyone else committed in
-    between, and a handler reads for seconds while the library goes on working. Re-check under
-    this transaction what the writes depend on. Keep slow work (rendering) before this call: the
-    lock is held until the item is finished. (disclosure/db.py begin_writing)"""
-    db_begin_writing(session)
-
-
 def _progress(session: Session, item_id: int) -> Callable[[int, int], None]:
     """progress(done, total): write it and a heartbeat on the item, and commit (the handler's
     own writes come after its last step, so nothing half-done is committed here). The handler's
@@ -209,7 +197,12 @@ def _progress(session: Session, item_id: int) -> Callable[[int, int], None]:
 
 
 # handler(session, item, progress) does the work; it raises DomainError with words for a person.
-# It reads and makes what it needs first, then calls begin_writing(session) before its writes.
+# It reads and makes what it needs first, then calls db.begin_writing(session) before its first
+# write: its reads end, and its writes go in a transaction that on SQLite holds the write lock
+# from its start. A SQLite transaction that read first and writes later fails at once ("database
+# is locked") when anyone else committed in between, and a handler reads for seconds while the
+# library goes on working. It re-checks under that transaction what its writes depend on, and
+# keeps slow work (rendering) before it: the lock is held until the item is finished.
 Handler = Callable[[Session, WorkItem, Callable[[int, int], None]], None]
 
 

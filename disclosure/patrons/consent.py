@@ -15,6 +15,7 @@ from disclosure import clock, vault, work
 from disclosure.audit import service as audit
 from disclosure.auth.models import User
 from disclosure.auth.service import roles_of
+from disclosure.db import begin_writing
 from disclosure.errors import DomainError
 from disclosure.patrons import gather, scans
 from disclosure.patrons import report as reports
@@ -185,8 +186,9 @@ def release_queued(session: Session, item: WorkItem, progress) -> FrozenReport:
         recipient=consent.recipient,
     )
     progress(1, 2)
+    # a consent's copy is for its recipient: in the library's language
     files = reports.render(document, current_app.config["SETTINGS"].library_name, None)
-    work.begin_writing(session)
+    begin_writing(session)
     session.refresh(consent)
     _check_releasable(consent)  # again, under the write: not released twice meanwhile
     frozen = reports.store(session, document, files, consent=consent)

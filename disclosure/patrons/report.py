@@ -308,13 +308,6 @@ def render(document: dict, library_name: str, language: str | None) -> dict[str,
     return {"pdf": pdf, "json": to_json(document, library_name), "csv": to_csv(document)}
 
 
-def language_of(owner: dict) -> str | None:
-    """The language of the PDF: the patron's own report is in the asker's language; a consent's
-    copy is for its recipient, in the library's (`owner` as for store)."""
-    request = owner.get("request")
-    return request.requester.language if request is not None else None
-
-
 def store(session: Session, document: dict, files: dict[str, bytes], **owner) -> FrozenReport:
     """Keep the rendered `files` of `document` with their SHA-256. `owner` is request=... or
     consent=...."""

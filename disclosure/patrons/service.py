@@ -15,7 +15,7 @@ from disclosure.audit import service as audit
 from disclosure.auth import throttle
 from disclosure.auth.passwords import verify_secret
 from disclosure.auth.service import roles_of
-from disclosure.db import db
+from disclosure.db import begin_writing, db
 from disclosure.errors import DomainError
 from disclosure.holds import preservation
 from disclosure.i18n import N_
@@ -352,7 +352,7 @@ def verify_and_compile(
 def compile_report(session: Session, request: PatronRequest, progress=None) -> FrozenReport:
     """Compile and freeze the report of a verified request; the download period starts now.
     `progress(done, total)` hears each step (the scheduler's work item shows it). What was read
-    is committed before the report is kept (work.begin_writing)."""
+    is committed before the report is kept (db.begin_writing)."""
     if request.status != RequestStatus.COMPILING.value:
         raise DomainError("This request is not waiting to be compiled.")
     tell = progress or (lambda done, total: None)
@@ -366,10 +366,9 @@ def compile_report(session: Session, request: PatronRequest, progress=None) -> F
         for_minor=request.for_minor,
     )
     tell(1, 2)
-    files = reports.render(
-        document, _settings().library_name, reports.language_of({"request": request})
-    )
-    work.begin_writing(session)
+    # the patron's own report is in their language
+    files = reports.render(document, _settings().library_name, request.requester.language)
+    begin_writing(session)
     session.refresh(request)
     if request.status != RequestStatus.COMPILING.value:  # withdrawn while it was compiled
         raise DomainError("This request was closed while its report was being compiled.")

@@ -236,7 +236,7 @@ def export_queued(session: Session, item: work.WorkItem, progress) -> None:
     if asker is None or not asker.is_active or not _seen_by_anyone(session, asker):
         raise DomainError("The person who asked may no longer read the audit trail.")
     body = events_csv(session, asker, filters_of(item), progress).encode("utf-8")
-    work.begin_writing(session)
+    begin_writing(session)
     item = session.get(work.WorkItem, item.id)
     item.result = body
     audit.record(
