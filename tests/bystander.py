@@ -1,7 +1,7 @@
 """Someone else writing while long work runs: after each read the work makes outside a write
 transaction of its own, another connection commits a change to one patron's phone number. On
 SQLite a transaction that read and then writes fails at once ("database is locked") when another
-connection committed in between; the work items must not (disclosure/work.py begin_writing), nor
+connection committed in between; the work items must not (disclosure/db.py begin_writing), nor
 the scheduler's jobs (disclosure/jobs.py run_job).
 
 commits_without_waiting: someone commits now and, on SQLite, refuses to wait for the write lock:
@@ -78,3 +78,15 @@ def committing_while_sending(app, handler, patron_id: int) -> list[str]:
 
     handler.handle_DATA = handle_DATA
     return committed
+
+
+def sending_twice_while_writing(app, handler, patron_id: int, send) -> tuple[list[str], int]:
+    """Run the outbox's `send()` twice (the second run must find nothing left) while the library
+    writes: after each read outside the write lock (writing_meanwhile), and while the server
+    takes each message (committing_while_sending). Returns the recipients the server got,
+    sorted, and how many times someone committed beside a message without waiting."""
+    committed = committing_while_sending(app, handler, patron_id)
+    with writing_meanwhile(db.engine_for(app), patron_id):
+        send()
+        send()
+    return sorted(message.rcpt_tos[0] for message in handler.messages), len(committed)
